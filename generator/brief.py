@@ -1,0 +1,124 @@
+"""The format-neutral document model that both renderers consume.
+
+`compose` builds a `Brief`; the PDF and DOCX renderers read nothing else, so
+the two formats always say the same thing. Text is kept as spans of plain
+text (never markup), which makes escaping the renderers' job and only theirs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of plain text, optionally emphasised or linked (http/https only)."""
+
+    text: str
+    emphasis: bool = False
+    href: str | None = None
+
+
+Text = tuple[Span, ...]
+
+
+def plain(text: Text) -> str:
+    """The text of a run of spans without any formatting."""
+    return "".join(span.text for span in text)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A paragraph or list item with the numbers of the sources it rests on."""
+
+    text: Text
+    citations: tuple[int, ...] = ()
+    as_of: str | None = None
+    """Display label such as "as of July 2021" for a dated claim."""
+    label: str | None = None
+    """A short bold lead-in, e.g. the name of a lever."""
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One row of the individual-cases table."""
+
+    name: str
+    """The person's canonical name, or an anonymised description."""
+    role: str
+    detail: Text
+    status: Text
+    as_of: str
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResponseEntry:
+    """An "if raised" pair: what the government may say and our reply."""
+
+    claim: Text
+    reply: Text
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the briefing.
+
+    A section holds points, cases or responses; `style` says how points are
+    laid out.
+    """
+
+    key: str
+    title: str
+    points: tuple[Point, ...] = ()
+    cases: tuple[CaseEntry, ...] = ()
+    responses: tuple[ResponseEntry, ...] = ()
+    style: Literal["paragraphs", "bullets", "numbered"] = "paragraphs"
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A numbered entry of the sources list."""
+
+    number: int
+    reference: str
+    """Author, title, publisher and date, formatted for the audience."""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class MetaRow:
+    """A label and value of the title block (meeting, date, participants...)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    title: str
+    subtitle: str
+    country: str
+    audience_id: str
+    audience_name: str
+    classification: str
+    """The classification line, e.g. "PUBLIC" or "RESTRICTED"."""
+    date: datetime.date
+    date_label: str
+    language: str
+    """BCP 47 tag, e.g. en-GB."""
+    paper: Literal["a4", "letter"]
+    author: str
+    meeting_id: str | None = None
+    recipient: str | None = None
+    meta: tuple[MetaRow, ...] = ()
+    sections: tuple[Section, ...] = ()
+    sources: tuple[SourceEntry, ...] = ()
+    keywords: tuple[str, ...] = field(default=())
+
+    @property
+    def subject(self) -> str:
+        return f"{self.country}: briefing for {self.audience_name}"

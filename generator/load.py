@@ -1,0 +1,239 @@
+"""Load a knowledge-base folder into typed models, collecting every problem.
+
+Each file is read with line tracking (`yamlfile`), each item validated on its
+own (`model`), and every problem becomes a `file:line: message` diagnostic.
+Cross-item checks run afterwards in `validate`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .errors import Diagnostic, InputError, UsageError
+from .yamlfile import Location, YamlDocument, YamlFileError, read_yaml
+
+COUNTRY_FILES: dict[str, type[model.Model]] = {
+    "sources.yaml": model.Source,
+    "facts.yaml": model.Fact,
+    "cases.yaml": model.Case,
+    "recommendations.yaml": model.Recommendation,
+    "responses.yaml": model.Response,
+}
+"""The list files of a country folder and the kind of item each holds."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was written, for messages that point back at it."""
+
+    path: Path
+    line: int
+
+    def diagnostic(self, message: str) -> Diagnostic:
+        return Diagnostic(self.path, self.line, message)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the generator knows, validated, in file order."""
+
+    root: Path
+    country: model.Country
+    themes: dict[str, model.Theme] = field(default_factory=dict)
+    sources: dict[str, model.Source] = field(default_factory=dict)
+    facts: dict[str, model.Fact] = field(default_factory=dict)
+    cases: dict[str, model.Case] = field(default_factory=dict)
+    recommendations: dict[str, model.Recommendation] = field(default_factory=dict)
+    responses: dict[str, model.Response] = field(default_factory=dict)
+    audiences: dict[str, model.Audience] = field(default_factory=dict)
+    meetings: dict[str, model.Meeting] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    """(kind, id) -> where the item is defined; kind is the file stem."""
+
+    def origin(self, kind: str, item_id: str) -> Origin:
+        return self.origins[(kind, item_id)]
+
+
+@dataclass
+class LoadResult:
+    """What loading found: the models that validated, and every problem."""
+
+    errors: list[Diagnostic] = field(default_factory=list)
+    items: dict[str, dict[str, BaseModel]] = field(default_factory=dict)
+    """kind -> id -> model, for items that validated."""
+    known_ids: dict[str, set[str]] = field(default_factory=dict)
+    """kind -> every id written in that kind's files, valid item or not."""
+    unreadable: set[str] = field(default_factory=set)
+    """Kinds with a file that could not be read; checks against them are skipped."""
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    documents: dict[str, list[YamlDocument]] = field(default_factory=dict)
+
+
+def find_country_dir(briefs: Path, country: str | None) -> Path:
+    """The country folder to load: the one named, or the only one there is."""
+    if not briefs.is_dir():
+        raise UsageError(f"{briefs}: no such knowledge-base folder")
+    folders = sorted(p.parent for p in briefs.glob("*/country.yaml"))
+    if country is not None:
+        wanted = briefs / country
+        if wanted not in folders:
+            names = ", ".join(p.name for p in folders) or "none"
+            raise UsageError(f"{briefs}: no country '{country}' (countries: {names})")
+        return wanted
+    if len(folders) != 1:
+        names = ", ".join(p.name for p in folders) or "none"
+        raise UsageError(f"{briefs}: expected one country folder with a country.yaml, found {names}; "
+                         "name one with --country")
+    return folders[0]
+
+
+def read_items(briefs: Path, country: str | None = None) -> LoadResult:
+    """Read and validate every file of the knowledge base, item by item."""
+    country_dir = find_country_dir(briefs, country)
+    result = LoadResult()
+    read_file(result, briefs / "themes.yaml", "themes", model.Theme, many=True)
+    read_file(result, country_dir / "country.yaml", "country", model.Country, many=False)
+    for name, item_model in COUNTRY_FILES.items():
+        read_file(result, country_dir / name, name.removesuffix(".yaml"), item_model, many=True)
+    expected = ", ".join(["country.yaml", *COUNTRY_FILES])
+    for path in sorted(country_dir.glob("*.y*ml")):
+        if path.name != "country.yaml" and path.name not in COUNTRY_FILES:
+            result.errors.append(Diagnostic(path, 1, f"unknown file name; a country folder holds {expected}"))
+    for kind, item_model in (("audiences", model.Audience), ("meetings", model.Meeting)):
+        paths = sorted((briefs / kind).glob("*.y*ml"))
+        if kind == "audiences" and not paths:
+            result.errors.append(Diagnostic(briefs / kind, 1, "no audience files; add at least one"))
+            result.unreadable.add(kind)
+        for path in paths:
+            read_file(result, path, kind, item_model, many=False)
+    return result
+
+
+def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool) -> None:
+    result.known_ids.setdefault(kind, set())
+    result.items.setdefault(kind, {})
+    if not path.is_file():
+        result.errors.append(Diagnostic(path, 1, f"missing file; every knowledge base needs {path.name}"))
+        result.unreadable.add(kind)
+        return
+    try:
+        document = read_yaml(path)
+    except YamlFileError as error:
+        result.errors.append(error.diagnostic)
+        result.unreadable.add(kind)
+        return
+    result.documents.setdefault(kind, []).append(document)
+
+    if many:
+        if not isinstance(document.data, list):
+            result.errors.append(Diagnostic(path, 1, f"expected a list of {kind} (each starting with '- id:'), "
+                                                     f"found {_describe(document.data)}"))
+            result.unreadable.add(kind)
+            return
+        entries = [((index,), entry) for index, entry in enumerate(document.data)]
+    else:
+        entries = [((), document.data)]
+
+    for location, entry in entries:
+        line = document.line_of(location)
+        if not isinstance(entry, dict):
+            what = "an entry" if many else "the file"
+            result.errors.append(Diagnostic(path, line, f"expected {what} to be a mapping of fields, "
+                                                        f"found {_describe(entry)}"))
+            continue
+        item_id = entry.get("id")
+        if isinstance(item_id, str):
+            result.known_ids[kind].add(item_id)
+        try:
+            item = item_model.model_validate(entry)
+        except ValidationError as error:
+            result.errors.extend(_diagnostics(error, document, location, item_model))
+            continue
+        item_key = getattr(item, "id")
+        if (kind, item_key) in result.origins:
+            first = result.origins[(kind, item_key)]
+            result.errors.append(Diagnostic(path, line, f"duplicate id '{item_key}' "
+                                                        f"(first defined at {first.path}:{first.line}); rename one"))
+            continue
+        result.items[kind][item_key] = item
+        result.origins[(kind, item_key)] = Origin(path, line)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the {type(value).__name__} {value!r}"
+
+
+def _diagnostics(error: ValidationError, document: YamlDocument, base: Location,
+                 item_model: type[model.Model]) -> list[Diagnostic]:
+    found = []
+    for detail in error.errors(include_url=False):
+        location = base + tuple(detail["loc"])
+        found.append(Diagnostic(document.path, document.line_of(location),
+                                _message(detail, item_model)))
+    return found
+
+
+def _message(detail: dict[str, Any], item_model: type[model.Model]) -> str:
+    """Say what is wrong in words a YAML author understands, and what to do."""
+    loc = [str(part) for part in detail["loc"] if not str(part).isdigit()]
+    field_path = ".".join(loc) or "value"
+    value = detail.get("input")
+    kind = detail["type"]
+    if kind == "missing":
+        return f"missing required field '{loc[-1]}'"
+    if kind == "extra_forbidden":
+        owner = _model_at(item_model, loc[:-1])
+        fields = list(owner.model_fields) if owner else []
+        hint = difflib.get_close_matches(loc[-1], fields, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(fields)}"
+        return f"unknown field '{loc[-1]}'{suggestion}"
+    if kind == "string_pattern_mismatch" and loc[-1] in {"id", "source", "themes", "audiences", "cases",
+                                                            "include", "focus", "addressee", "audience",
+                                                            "country"}:
+        return f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens"
+    if kind == "string_pattern_mismatch" and loc[-1] == "url":
+        return f"{field_path}: '{value}' is not a web address; it must start with http:// or https://"
+    if kind.startswith("date"):
+        return f"{field_path}: '{value}' is not a valid date; write it as YYYY-MM-DD"
+    message = detail["msg"].removeprefix("Value error, ")
+    if kind == "value_error":
+        return f"{field_path} {message}"
+    return f"{field_path}: {message[0].lower()}{message[1:]}"
+
+
+def _model_at(item_model: type[BaseModel], path: list[str]) -> type[BaseModel] | None:
+    """The model class that owns the field at `path`, for unknown-field hints."""
+    current: type[BaseModel] = item_model
+    for name in path:
+        field_info = current.model_fields.get(name)
+        if field_info is None:
+            return None
+        nested = _nested_model(field_info.annotation)
+        if nested is None:
+            return None
+        current = nested
+    return current
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        if nested := _nested_model(argument):
+            return nested
+    return None
+
+
+def raise_if_errors(errors: list[Diagnostic]) -> None:
+    if errors:
+        raise InputError(errors)

@@ -1,0 +1,179 @@
+"""The content model: one declared class per kind of YAML file.
+
+Validation here is per item and per field; checks that span items (ids that
+must exist, unused sources) live in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from .markup import parse
+
+MAX_TEXT_LENGTH = 4000
+"""Longer than any paragraph a briefing should carry; protects the renderers."""
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+_FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_text(value: str) -> str:
+    if match := _FORBIDDEN_CHARACTER.search(value):
+        name = unicodedata.name(match[0], f"U+{ord(match[0]):04X}")
+        raise ValueError(f"contains the control character {name} at position {match.start() + 1}; delete it")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ValueError(f"is {len(value):,} characters long, more than {MAX_TEXT_LENGTH:,}; shorten it")
+    if not value.strip():
+        raise ValueError("is empty")
+    parse(value)
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, AfterValidator(_check_text)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+class Sensitivity(str, enum.Enum):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+    CONFIDENTIAL = "confidential"
+
+    @property
+    def rank(self) -> int:
+        return list(Sensitivity).index(self)
+
+    def allows(self, item: Sensitivity) -> bool:
+        """Whether an output at this distribution level may show `item`."""
+        return item.rank <= self.rank
+
+
+Priority = Literal["high", "medium", "low"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Theme(Model):
+    id: Id
+    label: Text
+
+
+class Country(Model):
+    id: Id
+    name: Text
+    local_name: Text | None = None
+    prepared_by: Text
+    stale_after_days: int = Field(default=1095, gt=0)
+
+
+class Citation(Model):
+    source: Id
+    passage: Text
+
+
+class Source(Model):
+    id: Id
+    title: Text
+    publisher: Text
+    author: Text | None = None
+    date: datetime.date
+    date_approximate: bool = False
+    date_note: Text | None = None
+    kind: Literal["ngo-report", "op-ed", "news", "official", "commentary"]
+    url: Url | None = None
+    document: str | None = None
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+
+
+class Item(Model):
+    """What facts, cases, recommendations and responses share."""
+
+    id: Id
+    themes: list[Id] = Field(min_length=1)
+    priority: Priority
+    audiences: list[Id] = []
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+    sources: list[Citation] = Field(min_length=1)
+
+
+class Fact(Item):
+    text: Text
+    as_of: datetime.date
+    as_of_approximate: bool = False
+    historical: bool = False
+    review_by: datetime.date | None = None
+    wording: dict[Id, Text] = {}
+
+
+class Case(Item):
+    name: Text
+    aliases: list[Text] = []
+    anonymised_as: Text
+    may_name: bool
+    role: Text
+    charge: Text | None = None
+    article: Text | None = None
+    sentence: Text | None = None
+    restrictions: Text | None = None
+    summary: Text
+    status: Text
+    as_of: datetime.date
+    as_of_approximate: bool = False
+
+
+class Recommendation(Item):
+    addressee: Id
+    text: Text
+    cases: list[Id] = []
+    asks: dict[Id, Text]
+
+
+class Response(Item):
+    claim: Text
+    reply: Text
+    claim_sources: list[Citation] = []
+
+
+class Lever(Model):
+    id: Id
+    name: Text
+    text: Text
+    themes: list[Id] = Field(min_length=1)
+    sources: list[Citation] = Field(min_length=1)
+
+
+class Audience(Model):
+    id: Id
+    name: Text
+    full_name: Text
+    addressee: Text
+    salutation: Text
+    language: Literal["en-GB", "en-US"]
+    paper: Literal["a4", "letter"]
+    date_style: Literal["day-month", "month-day"]
+    theme_weights: dict[Id, Annotated[int, Field(ge=0, le=5)]]
+    levers: list[Lever] = Field(min_length=1)
+
+
+class Meeting(Model):
+    id: Id
+    country: Id
+    audience: Id
+    date: datetime.date
+    place: Text
+    title: Text
+    participants: list[Text] = []
+    purpose: Text
+    focus: list[Id] = []
+    include: list[Id] = []
+    length: Literal["full", "one-page"] = "full"
+    distribution: Sensitivity = Sensitivity.PUBLIC

@@ -1,0 +1,181 @@
+"""Checks that span items: ids that must exist, and what deserves a warning.
+
+A check runs only when what it refers to was readable, so one broken file
+gives one message rather than one per reference into it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import model
+from .errors import Diagnostic, InputError
+from .load import KnowledgeBase, LoadResult, Origin, read_file
+
+ADDRESSEES = ("government", "international")
+"""Who a recommendation may be addressed to, besides a single audience."""
+
+ITEM_KINDS = ("facts", "cases", "recommendations", "responses")
+
+
+def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | None, list[Diagnostic],
+                                                                list[Diagnostic]]:
+    """Cross-check what loaded; return the knowledge base, errors and warnings.
+
+    The knowledge base is None when there are errors.
+    """
+    errors = list(result.errors)
+    errors.extend(_reference_errors(result))
+    if errors:
+        return None, errors, []
+    country = next(iter(result.items["country"].values()))
+    kb = KnowledgeBase(root=result.documents["country"][0].path.parent.parent, country=country,
+                       origins=result.origins, **{kind: result.items.get(kind, {}) for kind in (
+                           "themes", "sources", "facts", "cases", "recommendations", "responses",
+                           "audiences", "meetings")})
+    return kb, [], sorted(warnings(kb, today))
+
+
+FieldPath = tuple[str | int, ...]
+Reference = tuple[FieldPath, str]
+"""A field's position inside an item, and the id written there."""
+
+
+def _each(field: str, values: Iterable[str]) -> list[Reference]:
+    return [((field, index), value) for index, value in enumerate(values)]
+
+
+def _keys(field: str, mapping: dict[str, object], skip: str | None = None) -> list[Reference]:
+    return [((field, key), key) for key in mapping if key != skip]
+
+
+def _citations(field: str, citations: list[model.Citation]) -> list[Reference]:
+    return [((field, index, "source"), citation.source) for index, citation in enumerate(citations)]
+
+
+def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
+    def known(kind: str) -> set[str] | None:
+        """The ids of `kind`, or None when its files could not all be read."""
+        return None if kind in result.unreadable else result.known_ids.get(kind, set())
+
+    themes, sources, cases, audiences = known("themes"), known("sources"), known("cases"), known("audiences")
+    any_item = None if any(kind in result.unreadable for kind in ITEM_KINDS) else set().union(
+        *(result.known_ids.get(kind, set()) for kind in ITEM_KINDS))
+    theme, source, audience = (themes, "theme", "themes.yaml"), (sources, "source", "sources.yaml"), \
+        (audiences, "audience", "audiences/")
+
+    for (kind, item_id), origin in result.origins.items():
+        item = result.items[kind][item_id]
+        item_at = _Locator(result, kind, item_id, origin)
+        if isinstance(item, model.Item):
+            yield from item_at.missing(_each("themes", item.themes), *theme)
+            yield from item_at.missing(_citations("sources", item.sources), *source)
+            yield from item_at.missing(_each("audiences", item.audiences), *audience)
+        if isinstance(item, model.Fact):
+            yield from item_at.missing(_keys("wording", item.wording), *audience)
+        if isinstance(item, model.Response):
+            yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
+        if isinstance(item, model.Recommendation):
+            if "default" not in item.asks:
+                yield item_at.at(("asks",), "asks needs a 'default' wording for audiences without their own")
+            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
+            if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
+                choices = ", ".join([*ADDRESSEES, *sorted(audiences)])
+                yield item_at.at(("addressee",), f"addressee '{item.addressee}' is not one of {choices}")
+            yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
+        if isinstance(item, model.Audience):
+            yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
+            for index, lever in enumerate(item.levers):
+                lever_at = _Locator(result, kind, item_id, origin, prefix=("levers", index))
+                yield from lever_at.missing(_each("themes", lever.themes), *theme)
+                yield from lever_at.missing(_citations("sources", lever.sources), *source)
+        if isinstance(item, model.Meeting):
+            yield from item_at.missing([(("country",), item.country)], known("country"), "country",
+                                       "a country.yaml")
+            yield from item_at.missing([(("audience",), item.audience)], *audience)
+            yield from item_at.missing(_each("focus", item.focus), *theme)
+            yield from item_at.missing(_each("include", item.include), any_item,
+                                       "fact, case, recommendation or response", "the country folder")
+
+
+class _Locator:
+    """Turns a field of one item into the line it is written on."""
+
+    def __init__(self, result: LoadResult, kind: str, item_id: str, origin: Origin, prefix: FieldPath = ()) -> None:
+        self.origin = origin
+        self.document = next(doc for doc in result.documents[kind] if doc.path == origin.path)
+        self.base = self._item_location(item_id) + prefix
+
+    def _item_location(self, item_id: str) -> FieldPath:
+        data = self.document.data
+        if isinstance(data, list):
+            for index, entry in enumerate(data):
+                if isinstance(entry, dict) and entry.get("id") == item_id:
+                    return (index,)
+        return ()
+
+    def at(self, path: FieldPath, message: str) -> Diagnostic:
+        return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message)
+
+    def missing(self, references: list[Reference], known: set[str] | None, what: str,
+                where: str) -> Iterator[Diagnostic]:
+        if known is None:
+            return
+        for path, value in references:
+            if value not in known:
+                yield self.at(path, f"unknown {what} '{value}'; define it in {where} or fix the spelling")
+
+
+def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
+    """Problems that do not stop a briefing but that its authors should see."""
+    stale_after = datetime.timedelta(days=kb.country.stale_after_days)
+    for fact in kb.facts.values():
+        origin = kb.origin("facts", fact.id)
+        if fact.review_by is not None and fact.review_by < today:
+            yield origin.diagnostic(f"warning: fact '{fact.id}' was due for review on {fact.review_by}")
+        elif not fact.historical and today - fact.as_of > stale_after:
+            yield origin.diagnostic(f"warning: fact '{fact.id}' is stale: as of {fact.as_of}, older than "
+                                    f"{kb.country.stale_after_days} days; update it or mark it historical")
+
+    cited = {citation.source for item in _cited_items(kb) for citation in item}
+    for source in kb.sources.values():
+        if source.id not in cited:
+            yield kb.origin("sources", source.id).diagnostic(f"warning: source '{source.id}' is not cited by "
+                                                              "any item")
+
+    weighted = {theme for audience in kb.audiences.values()
+                for theme, weight in audience.theme_weights.items() if weight > 0}
+    for kind in ITEM_KINDS:
+        for item in getattr(kb, kind).values():
+            if not item.audiences and not weighted.intersection(item.themes):
+                yield kb.origin(kind, item.id).diagnostic(
+                    f"warning: no audience weights any theme of '{item.id}', so no briefing will select it")
+
+
+def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
+    for kind in ITEM_KINDS:
+        for item in getattr(kb, kind).values():
+            yield item.sources
+            if isinstance(item, model.Response):
+                yield item.claim_sources
+    for audience in kb.audiences.values():
+        for lever in audience.levers:
+            yield lever.sources
+
+
+def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
+    """A meeting file from anywhere, checked against the loaded knowledge base."""
+    for (kind, meeting_id), origin in kb.origins.items():
+        if kind == "meetings" and origin.path.resolve() == path.resolve():
+            return kb.meetings[meeting_id]
+    result = LoadResult(known_ids={kind: set(getattr(kb, kind)) for kind in (
+        "themes", "sources", "cases", "audiences", "facts", "recommendations", "responses")})
+    result.known_ids["country"] = {kb.country.id}
+    result.known_ids["meetings"] = set()
+    read_file(result, path, "meetings", model.Meeting, many=False)
+    errors = result.errors + list(_reference_errors(result))
+    if errors:
+        raise InputError(errors)
+    return next(iter(result.items["meetings"].values()))
