@@ -1,0 +1,144 @@
+"""The `briefing` command: a thin shell over `generator.api`.
+
+Exit status: 0 success, 2 bad input (each problem on its own line as
+`file:line: message`), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BriefingError, Diagnostic, InputError
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+briefs_option = click.option("--briefs", type=click.Path(path_type=Path, file_okay=False), default=Path("briefs"),
+                             show_default=True, help="Knowledge-base folder.")
+country_option = click.option("--country", help="Country folder to use when the knowledge base has several.")
+
+
+def _shown(path: Path) -> Path:
+    """Paths relative to where the user stands read best in messages."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _report(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(f"{_shown(diagnostic.path)}:{diagnostic.line}: {diagnostic.message}", err=True)
+
+
+class _Group(click.Group):
+    """Turns every error the user can cause into lines on stderr and exit 2."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            _report(error.diagnostics)
+            count = len(error.diagnostics)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except BriefingError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except OSError as error:
+            click.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+            sys.exit(EXIT_FAILURE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefing")
+def main() -> None:
+    """Tailored human-rights advocacy briefings from a YAML knowledge base."""
+
+
+@main.command()
+@briefs_option
+@country_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+def check(briefs: Path, country: str | None, strict: bool) -> None:
+    """Check the knowledge base; report every problem as file:line: message."""
+    from .api import load_knowledge_base
+
+    checked = load_knowledge_base(briefs, country)
+    _report(checked.warnings)
+    kb = checked.kb
+    counts = ", ".join(f"{len(getattr(kb, kind))} {kind}" for kind in (
+        "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings"))
+    if strict and checked.warnings:
+        click.echo(f"{len(checked.warnings)} warnings, fatal with --strict.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"{_shown(briefs)}: {kb.country.name} is valid ({counts}; {len(checked.warnings)} warnings).")
+
+
+@main.command(name="list")
+@briefs_option
+@country_option
+def list_command(briefs: Path, country: str | None) -> None:
+    """List audiences, meetings, themes and how many items each has."""
+    from .api import load_knowledge_base
+
+    kb = load_knowledge_base(briefs, country).kb
+    click.echo(f"{kb.country.name} ({kb.country.id})")
+    click.echo("\nAudiences:")
+    for audience in kb.audiences.values():
+        click.echo(f"  {audience.id:<10} {audience.full_name} ({audience.language}, {audience.paper.upper()}, "
+                   f"{len(audience.levers)} levers)")
+    click.echo("\nMeetings:")
+    for meeting in kb.meetings.values():
+        click.echo(f"  {meeting.id:<28} {meeting.date}  {meeting.audience:<7} {meeting.title}")
+    theme_counts = Counter(theme for kind in ("facts", "cases", "recommendations", "responses")
+                           for item in getattr(kb, kind).values() for theme in item.themes)
+    click.echo("\nThemes (items):")
+    for theme in kb.themes.values():
+        click.echo(f"  {theme.id:<20} {theme_counts[theme.id]:>3}  {theme.label}")
+    click.echo(f"\n{len(kb.sources)} sources, {len(kb.facts)} facts, {len(kb.cases)} cases, "
+               f"{len(kb.recommendations)} recommendations, {len(kb.responses)} responses")
+
+
+@main.command()
+@click.argument("meeting_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--audience", "audiences", multiple=True, metavar="ID",
+              help="Audience to brief (us, uk, eu, lender); repeat for several.")
+@click.option("--all", "all_audiences", is_flag=True, help="Every audience in the knowledge base.")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all",
+              show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="Folder the briefings are written to.")
+@click.option("--distribution", type=click.Choice(["public", "restricted", "confidential"]),
+              help="Highest sensitivity the output may show (default: the meeting's, else public).")
+@click.option("--length", type=click.Choice(["full", "one-page"]), help="Full brief or one-page leave-behind.")
+@click.option("--recipient", metavar="NAME", help='Stamp "Prepared for NAME" on this copy.')
+@briefs_option
+@country_option
+def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
+             out: Path, distribution: str | None, length: str | None, recipient: str | None, briefs: Path,
+             country: str | None) -> None:
+    """Write briefings to the output folder.
+
+    Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
+    audiences with --audience or --all.
+    """
+    from . import api, model
+
+    if not (meeting_file or audiences or all_audiences):
+        raise click.UsageError("name a meeting file, or use --audience ID or --all")
+    checked = api.load_knowledge_base(briefs, country)
+    _report(checked.warnings)
+    kb = checked.kb
+    requests = api.requests_for(
+        kb, audiences=list(kb.audiences) if all_audiences else audiences, meeting_file=meeting_file,
+        distribution=model.Sensitivity(distribution) if distribution else None, length=length,
+        recipient=recipient)
+    formats = api.FORMATS if output_format == "all" else (output_format,)
+    for path in api.generate(kb, requests, formats, out):
+        click.echo(f"wrote {_shown(path)}")

@@ -1,0 +1,178 @@
+"""Build the format-neutral `Brief` from a `Selection`.
+
+All wording decisions live here: which phrasing an audience gets, how dates
+read, how sources are numbered. The renderers only lay out what this returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from . import model
+from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
+from .errors import RenderError
+from .markup import parse
+from .select import Selection
+
+CLASSIFICATION = {
+    model.Sensitivity.PUBLIC: "PUBLIC",
+    model.Sensitivity.RESTRICTED: "RESTRICTED – NOT FOR ONWARD DISTRIBUTION",
+    model.Sensitivity.CONFIDENTIAL: "CONFIDENTIAL – NAMED RECIPIENTS ONLY",
+}
+
+
+def format_date(date: datetime.date, audience: model.Audience) -> str:
+    if audience.date_style == "month-day":
+        return f"{date:%B} {date.day}, {date.year}"
+    return f"{date.day} {date:%B %Y}"
+
+
+def format_as_of(date: datetime.date, approximate: bool) -> str:
+    """Month precision is what a reader needs; an approximate date says so."""
+    return f"c. {date:%B %Y}" if approximate else f"{date:%B %Y}"
+
+
+class _Citations:
+    """Numbers sources in the order the briefing first cites them."""
+
+    def __init__(self, selection: Selection) -> None:
+        self.selection = selection
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
+        numbers = []
+        for citation in citations:
+            source = self.selection.kb.sources[citation.source]
+            if not self.selection.distribution.allows(source.sensitivity):
+                continue
+            number = self.numbers.setdefault(source.id, len(self.numbers) + 1)
+            if number not in numbers:
+                numbers.append(number)
+        return tuple(numbers)
+
+    def entries(self) -> tuple[SourceEntry, ...]:
+        return tuple(SourceEntry(number, _reference(self.selection.kb.sources[source_id], self.selection.audience),
+                                 self.selection.kb.sources[source_id].url)
+                     for source_id, number in self.numbers.items())
+
+
+def _reference(source: model.Source, audience: model.Audience) -> str:
+    date = (f"c. {source.date:%B %Y}" if source.date_approximate
+            else format_date(source.date, audience))
+    who = f"{source.author}, " if source.author else ""
+    return f"{who}“{source.title}”, {source.publisher}, {date}."
+
+
+def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None) -> Brief:
+    """The whole briefing as a document model; both renderers read only this."""
+    kb, audience, meeting = selection.kb, selection.audience, selection.meeting
+    cite = _Citations(selection)
+    country = kb.country.name
+
+    asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
+                 for rec in selection.recommendations)
+    cases = tuple(_case_entry(case, cite) for case in selection.cases)
+    talking_points = tuple(_fact_point(fact, audience, cite) for fact in selection.talking_points)
+    background = tuple(_fact_point(fact, audience, cite) for fact in selection.background)
+    responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
+                                    cite.cite(response.claim_sources + response.sources))
+                      for response in selection.responses)
+    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name)
+                   for lever in selection.levers) if selection.length == "full" else ()
+
+    purpose = meeting.purpose if meeting else (
+        f"To brief {audience.addressee} on the human rights situation in {country} and on what the "
+        f"{audience.full_name} can do about it.")
+    # Empty sections are dropped, which is also how a one-page briefing
+    # loses background, "if raised" and levers: selection leaves them empty.
+    sections = [section for section in (
+        Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
+        Section("asks", "Key asks", points=asks, style="numbered"),
+        Section("background", "Background", points=background),
+        Section("cases", "Individual cases", cases=cases),
+        Section("talking-points", "Talking points", points=talking_points, style="bullets"),
+        Section("if-raised", "If raised", responses=responses),
+        Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
+    ) if section.points or section.cases or section.responses]
+
+    date_label = format_date(date, audience)
+    meta = [MetaRow("For", audience.addressee)]
+    if meeting:
+        meta += [MetaRow("Meeting", meeting.title), MetaRow("Date", format_date(meeting.date, audience)),
+                 MetaRow("Place", meeting.place)]
+        if meeting.participants:
+            meta.append(MetaRow("Participants", "; ".join(meeting.participants)))
+    meta += [MetaRow("Prepared", f"{date_label} by {kb.country.prepared_by}"),
+             MetaRow("Distribution", selection.distribution.value.capitalize())]
+
+    themes = sorted({theme for item in (*selection.talking_points, *selection.cases,
+                                        *selection.recommendations) for theme in item.themes})
+    brief = Brief(
+        title=f"{country}: human rights briefing",
+        subtitle=meeting.title if meeting else f"For the {audience.full_name}",
+        country=country,
+        audience_id=audience.id,
+        audience_name=audience.full_name,
+        classification=CLASSIFICATION[selection.distribution],
+        date=date,
+        date_label=date_label,
+        language=audience.language,
+        paper=audience.paper,
+        author=kb.country.prepared_by,
+        meeting_id=meeting.id if meeting else None,
+        recipient=recipient,
+        meta=tuple(meta),
+        sections=tuple(sections),
+        sources=cite.entries(),
+        keywords=(country, "human rights", audience.name, *(kb.themes[t].label for t in themes)),
+    )
+    _guard_withheld_names(brief, selection.withheld_names)
+    return brief
+
+
+def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) -> Point:
+    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources),
+                 as_of=f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}")
+
+
+def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
+    what = [part for part in (
+        f"Charged with {case.charge}" + (f" ({case.article})" if case.article else "") if case.charge else None,
+        case.sentence, case.summary, f"Restrictions: {case.restrictions}" if case.restrictions else None,
+    ) if part]
+    detail: list[Span] = []
+    for part in what:
+        if detail:
+            detail.append(Span(" "))
+        detail.extend(parse(part if part.endswith((".", "”", "\"")) else part + "."))
+    return CaseEntry(
+        name=case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:],
+        role=case.role if case.may_name else "",
+        detail=tuple(detail),
+        status=parse(case.status),
+        as_of=format_as_of(case.as_of, case.as_of_approximate),
+        citations=cite.cite(case.sources),
+    )
+
+
+def _guard_withheld_names(brief: Brief, names: frozenset[str]) -> None:
+    """Refuse to produce a briefing that names someone it may not name.
+
+    Selection already leaves such items out; this is the last line of
+    defence should a later change let a name through another field.
+    """
+    if not names:
+        return
+    texts: list[str] = [brief.title, brief.subtitle, *brief.keywords, *(row.value for row in brief.meta),
+                        *(entry.reference for entry in brief.sources)]
+    for section in brief.sections:
+        texts.append(section.title)
+        texts += [plain(point.text) + " " + (point.label or "") for point in section.points]
+        texts += [f"{case.name} {case.role} {plain(case.detail)} {plain(case.status)}" for case in section.cases]
+        texts += [f"{plain(r.claim)} {plain(r.reply)}" for r in section.responses]
+    text = "\n".join(texts)
+    for name in names:
+        if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
+            raise RenderError(f"the briefing would name a person who may not be named here ({name}); "
+                              "refusing to write it")

@@ -1,0 +1,181 @@
+"""Choose and rank what one briefing says: a pure, deterministic function.
+
+Scores come from the audience's theme weights, the item's priority, how
+recent it is and the meeting's focus; what the meeting names is pinned; what
+the output may not show is dropped before anything is ranked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from . import model
+from .load import KnowledgeBase
+
+Length = Literal["full", "one-page"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How many items of each kind a briefing of one length holds."""
+
+    asks: int
+    talking_points: int
+    background: int
+    cases: int
+    responses: int
+
+
+BUDGETS: dict[str, Budget] = {
+    "full": Budget(asks=5, talking_points=6, background=6, cases=6, responses=5),
+    "one-page": Budget(asks=3, talking_points=3, background=0, cases=3, responses=0),
+}
+
+PRIORITY_SCORE = {"high": 3.0, "medium": 2.0, "low": 1.0}
+AUDIENCE_BONUS = 3.0
+"""An item the authors marked as meant for this audience."""
+FOCUS_BONUS = 4.0
+"""An item on a theme the meeting is about; outranks a merely weighted theme."""
+RECENCY_SCORE = 1.5
+"""The most recent item gains this much over the oldest."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one briefing will say, ranked, before any wording is chosen."""
+
+    kb: KnowledgeBase
+    audience: model.Audience
+    meeting: model.Meeting | None
+    distribution: model.Sensitivity
+    length: Length
+    talking_points: tuple[model.Fact, ...]
+    background: tuple[model.Fact, ...]
+    cases: tuple[model.Case, ...]
+    recommendations: tuple[model.Recommendation, ...]
+    responses: tuple[model.Response, ...]
+    levers: tuple[model.Lever, ...]
+    withheld_names: frozenset[str]
+    """Names of people this output must not name; compose checks its text against them."""
+
+
+Item = TypeVar("Item", model.Fact, model.Case, model.Recommendation, model.Response)
+
+
+def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None = None,
+           distribution: model.Sensitivity | None = None, length: Length | None = None) -> Selection:
+    """Pick and rank the items of one briefing."""
+    level = distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC)
+    size: Length = length or (meeting.length if meeting else "full")
+    budget = BUDGETS[size]
+    withheld = _withheld_names(kb.cases.values(), level)
+    ranker = _Ranker(kb, audience, meeting, level, withheld)
+
+    facts = ranker.rank(kb.facts.values())
+    talking_points = facts[:budget.talking_points]
+    background = sorted(facts[budget.talking_points:budget.talking_points + budget.background],
+                        key=lambda fact: (fact.as_of, fact.id))
+    cases = ranker.rank(kb.cases.values())
+    return Selection(
+        kb=kb, audience=audience, meeting=meeting, distribution=level, length=size,
+        talking_points=tuple(talking_points), background=tuple(background),
+        cases=tuple(cases[:budget.cases]),
+        recommendations=tuple(ranker.rank(kb.recommendations.values())[:budget.asks]),
+        responses=tuple(ranker.rank(kb.responses.values())[:budget.responses]),
+        levers=tuple(lever for lever in audience.levers
+                     if all(level.allows(kb.sources[c.source].sensitivity) for c in lever.sources)
+                     and not _names_in(f"{lever.name} {lever.text}", withheld)),
+        withheld_names=frozenset(withheld),
+    )
+
+
+class _Ranker:
+    def __init__(self, kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None,
+                 level: model.Sensitivity, withheld: set[str]) -> None:
+        self.kb = kb
+        self.audience = audience
+        self.meeting = meeting
+        self.level = level
+        self.withheld = withheld
+        self.pinned = set(meeting.include) if meeting else set()
+        self.focus = set(meeting.focus) if meeting else set()
+        dates = [self._date(item) for kind in ("facts", "cases", "recommendations", "responses")
+                 for item in getattr(kb, kind).values()]
+        self.oldest = min(dates, default=datetime.date.min)
+        self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
+
+    def rank(self, items: Iterable[Item]) -> list[Item]:
+        """Items this output may show, pinned ones first, best first, ties by id."""
+        scored = [(self._score(item), item) for item in items if self._admissible(item)]
+        scored = [(score, item) for score, item in scored if score > 0 or item.id in self.pinned]
+        scored.sort(key=lambda pair: (pair[1].id not in self.pinned, -pair[0], pair[1].id))
+        return [item for _, item in scored]
+
+    def _admissible(self, item: Item) -> bool:
+        if not self.level.allows(item.sensitivity):
+            return False
+        if not any(self.level.allows(self.kb.sources[c.source].sensitivity) for c in item.sources):
+            return False
+        if self.meeting and self._date(item) > self.meeting.date:
+            return False
+        return not _names_in(_visible_text(item, self.audience), self.withheld)
+
+    def _score(self, item: Item) -> float:
+        weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
+        relevance = weights[0] + 0.25 * sum(weights[1:]) if weights else 0.0
+        if self.audience.id in item.audiences:
+            relevance += AUDIENCE_BONUS
+        if self.focus.intersection(item.themes):
+            relevance += FOCUS_BONUS
+        if relevance == 0:
+            return 0.0
+        recency = RECENCY_SCORE * (self._date(item) - self.oldest).days / self.span
+        return relevance + PRIORITY_SCORE[item.priority] + recency
+
+    def _date(self, item: Item) -> datetime.date:
+        """When an item speaks of: its as-of date, else its newest source's date."""
+        if isinstance(item, (model.Fact, model.Case)):
+            return item.as_of
+        return max(self.kb.sources[citation.source].date for citation in item.sources)
+
+
+def _withheld_names(cases: Iterable[model.Case], level: model.Sensitivity) -> set[str]:
+    """Every name of a person this output may not name."""
+    return {name for case in cases if not case.may_name or not level.allows(case.sensitivity)
+            for name in _person_names(case)}
+
+
+def _person_names(case: model.Case) -> list[str]:
+    """Full names, aliases and surnames: any of them identifies the person."""
+    names = [case.name, *case.aliases]
+    return names + [name.split()[-1] for name in names if len(name.split()) > 1]
+
+
+def _names_in(text: str, names: Iterable[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) for name in names)
+
+
+def _case_text(case: model.Case) -> str:
+    return " ".join(filter(None, (case.role, case.charge, case.article, case.sentence, case.restrictions,
+                                  case.summary, case.status, case.anonymised_as)))
+
+
+def _visible_text(item: model.Fact | model.Case | model.Recommendation | model.Response,
+                  audience: model.Audience) -> str:
+    """Everything of an item that a briefing could print."""
+    parts: Sequence[str | None]
+    if isinstance(item, model.Fact):
+        parts = (item.text, item.wording.get(audience.id))
+    elif isinstance(item, model.Case):
+        # A person who may be named is shown by name; everyone else in the
+        # text must still be checked.
+        return _case_text(item)
+    elif isinstance(item, model.Recommendation):
+        parts = (item.text, item.asks.get(audience.id), item.asks.get("default"))
+    else:
+        parts = (item.claim, item.reply)
+    return " ".join(filter(None, parts))

@@ -1,0 +1,46 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parent.parent
+BUNDLED_BRIEFS = PROJECT / "briefs"
+SHARED_SOURCES = PROJECT.parent / "shared" / "sources"
+
+
+def build_knowledge_base(destination: Path, scenario: Path | None = None) -> Path:
+    """Copy the minimal knowledge base to `destination`, overlaid with a scenario's files.
+
+    A scenario folder mirrors the knowledge-base tree; its `remove.txt` lists
+    files to delete, and `expected.txt` is the test's, not the tree's.
+    """
+    shutil.copytree(FIXTURES / "minimal", destination)
+    if scenario is not None:
+        for path in sorted(scenario.rglob("*")):
+            relative = path.relative_to(scenario)
+            if path.is_dir() or relative.name in {"expected.txt", "remove.txt"}:
+                continue
+            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination / relative)
+        removals = scenario / "remove.txt"
+        if removals.exists():
+            for line in removals.read_text().split():
+                (destination / line).unlink()
+    return destination
+
+
+@pytest.fixture
+def minimal_kb(tmp_path: Path) -> Path:
+    return build_knowledge_base(tmp_path / "briefs")
+
+
+@pytest.fixture
+def cli():
+    from generator.cli import main
+
+    def run(*args: str):
+        return CliRunner().invoke(main, [str(arg) for arg in args])
+
+    return run

@@ -1,0 +1,96 @@
+import datetime
+from pathlib import Path
+
+import pytest
+
+from generator import model
+from generator.api import load_knowledge_base
+from generator.brief import plain
+from generator.compose import compose
+from generator.errors import RenderError
+from generator.select import select
+
+DATE = datetime.date(2027, 2, 1)
+
+
+def load(briefs: Path):
+    return load_knowledge_base(briefs, today=datetime.date(2026, 11, 25)).kb
+
+
+def section(brief, key):
+    return next(section for section in brief.sections if section.key == key)
+
+
+def test_full_briefing_has_every_section_in_order(minimal_kb):
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"]), date=DATE)
+
+    # Both facts become talking points, which leaves no background.
+    assert [s.key for s in brief.sections] == ["purpose", "asks", "cases", "talking-points", "if-raised",
+                                                "levers"]
+    assert brief.paper == "a4" and brief.language == "en-GB"
+    assert brief.date_label == "1 February 2027"
+    assert brief.classification == "PUBLIC"
+
+
+def test_asks_use_the_audience_wording(minimal_kb):
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
+
+    assert plain(section(brief, "asks").points[0].text) == (
+        "Raise the release of peaceful protesters at the next ministerial meeting.")
+
+
+def test_sources_are_numbered_in_order_of_first_citation(minimal_kb):
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
+
+    cited = [number for s in brief.sections for p in s.points for number in p.citations]
+    first_seen = list(dict.fromkeys(cited))
+    assert first_seen == sorted(first_seen)
+    assert [entry.number for entry in brief.sources] == list(range(1, len(brief.sources) + 1))
+    assert brief.sources[0].reference.startswith("A. Writer, “Testland report”, Test Centre, 22 July 2021")
+
+
+def test_approximate_dates_say_so(minimal_kb):
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
+
+    as_of = {plain(p.text): p.as_of for p in section(brief, "talking-points").points}
+    assert as_of["Officials held property abroad."] == "as of c. December 2016"
+    assert any("c. December 2016" in entry.reference for entry in brief.sources)
+
+
+def test_a_case_that_may_not_be_named_is_anonymised(minimal_kb):
+    cases = minimal_kb / "testland" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("may_name: true", "may_name: false"))
+    kb = load(minimal_kb)
+
+    brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"]), date=DATE)
+
+    entry = section(brief, "cases").cases[0]
+    assert entry.name == "A protest organiser"
+    assert entry.role == ""
+
+
+def test_compose_refuses_a_name_that_slipped_through(minimal_kb):
+    kb = load(minimal_kb)
+    selection = select(kb, kb.audiences["uk"], kb.meetings["uk-visit"])
+    leaky = type(selection)(**{**selection.__dict__, "withheld_names": frozenset({"Doe"})})
+
+    with pytest.raises(RenderError, match="may not be named"):
+        compose(leaky, date=DATE)
+
+
+def test_restricted_distribution_is_on_the_classification_line(minimal_kb):
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"], distribution=model.Sensitivity.RESTRICTED), date=DATE)
+
+    assert brief.classification.startswith("RESTRICTED")
+
+
+def test_one_page_keeps_purpose_asks_cases_and_talking_points(minimal_kb):
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"], length="one-page"), date=DATE)
+
+    assert [s.key for s in brief.sections] == ["purpose", "asks", "cases", "talking-points"]
