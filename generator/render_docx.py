@@ -1,0 +1,339 @@
+"""Render a `Brief` as a DOCX that colleagues go on editing in Word.
+
+Every look comes from the named styles of templates/reference.docx (built by
+scripts/build_reference_docx.py): this module only says which style each
+piece of text takes, so an organisation restyles its briefings in Word
+without touching code. Direct formatting is kept to what a style cannot
+express: page size, column widths, list restarts and the bold lead-ins.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import fields, is_dataclass
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+from zipfile import ZipFile, ZipInfo
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Inches, Mm
+
+from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Text
+from generator.errors import RenderError
+from generator.render_html import TEMPLATES_DIR
+
+REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
+
+# Page width, height and margin on every side.
+PAPER = {
+    "a4": (Mm(210), Mm(297), Mm(25)),
+    "letter": (Inches(8.5), Inches(11), Inches(1)),
+}
+
+# Checked up front so an edited reference that lost or renamed a style fails
+# with one message instead of a python-docx KeyError halfway through.
+REQUIRED_STYLES = (
+    "Normal", "Title", "Subtitle", "Byline", "Heading 1", "List Bullet", "List Number",
+    "Classification", "Footer", "Table Text", "Source", "Citation", "As Of", "Hyperlink",
+    "Briefing Table", "Meta Table",
+)
+
+POINT_STYLES = {"paragraphs": "Normal", "bullets": "List Bullet", "numbered": "List Number"}
+CASE_COLUMNS = (("Name", 0.18), ("Role", 0.2), ("What happened", 0.37), ("Status (as of)", 0.25))
+META_LABEL_SHARE = 0.22
+
+# Characters XML 1.0 cannot hold; python-docx would raise on them mid-render.
+_XML_INCOMPATIBLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# The earliest time a zip entry can carry.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def render_docx(brief: Brief, reference: Path = REFERENCE_DOCX) -> bytes:
+    """The briefing as DOCX bytes, identical for identical input."""
+    _check_text(brief, "brief")
+    document = _open_reference(reference)
+    _set_language(document, brief.language)
+    text_width = _set_up_page(document, brief.paper)
+    _write_header(document, brief)
+    _write_footer(document, brief, text_width)
+    _write_title_block(document, brief, text_width)
+    for section in brief.sections:
+        _write_section(document, section, text_width)
+    _write_sources(document, brief.sources)
+    _set_properties(document, brief)
+    buffer = BytesIO()
+    document.save(buffer)
+    return reproducible_zip(buffer.getvalue(), brief.date)
+
+
+def reproducible_zip(data: bytes, day: datetime.date) -> bytes:
+    """Re-pack a DOCX with every entry dated `day`, so equal input gives equal bytes.
+
+    python-docx stamps entries with the current time; the order of entries and
+    their compression are kept as they were.
+    """
+    stamp = max((day.year, day.month, day.day, 0, 0, 0), _ZIP_EPOCH)
+    buffer = BytesIO()
+    with ZipFile(BytesIO(data)) as source, ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            entry = ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = info.compress_type
+            # ZipInfo records the host system, which would differ between Windows and Linux.
+            entry.create_system = 0
+            target.writestr(entry, source.read(info))
+    return buffer.getvalue()
+
+
+def _check_text(value: object, where: str) -> None:
+    if isinstance(value, str):
+        bad = _XML_INCOMPATIBLE.search(value)
+        if bad:
+            raise RenderError(
+                f"{where}: character U+{ord(bad.group()):04X} at position {bad.start()} "
+                "cannot be written to a Word document"
+            )
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            _check_text(item, f"{where}[{index}]")
+    elif is_dataclass(value):
+        for field in fields(value):
+            _check_text(getattr(value, field.name), f"{where}.{field.name}")
+
+
+def _open_reference(reference: Path):
+    try:
+        document = docx.Document(str(reference))
+    except (PackageNotFoundError, ValueError) as error:
+        raise RenderError(f"{reference}: not a Word document ({error})") from error
+    missing = [name for name in REQUIRED_STYLES if name not in document.styles]
+    if missing:
+        raise RenderError(
+            f"{reference}: missing styles {', '.join(missing)}; "
+            "restore them in Word or run scripts/build_reference_docx.py"
+        )
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def _set_language(document, language: str) -> None:
+    """Make Word spell-check in the briefing's language (en-GB and en-US differ)."""
+    rpr = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr")[0]
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _set_up_page(document, paper: str) -> Emu:
+    if paper not in PAPER:
+        raise RenderError(f"unknown paper size {paper!r}; use one of {sorted(PAPER)}")
+    width, height, margin = PAPER[paper]
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+    section.top_margin = section.bottom_margin = margin
+    section.left_margin = section.right_margin = margin
+    section.header_distance = section.footer_distance = Emu(margin // 2)
+    return Emu(width - 2 * margin)
+
+
+def _emptied(part):
+    """A header or footer without the paragraphs the reference may have put there."""
+    for child in list(part._element):
+        part._element.remove(child)
+    return part
+
+
+def _write_header(document, brief: Brief) -> None:
+    header = _emptied(document.sections[0].header)
+    header.add_paragraph(f"{brief.classification} · {brief.title}", style="Classification")
+
+
+def _write_footer(document, brief: Brief, text_width: Emu) -> None:
+    footer = _emptied(document.sections[0].footer)
+    paragraph = footer.add_paragraph(style="Footer")
+    paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    if brief.recipient:
+        paragraph.add_run(f"Prepared for {brief.recipient}")
+    paragraph.add_run("\tPage ")
+    _add_field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _add_field(paragraph, "NUMPAGES")
+
+
+def _add_field(paragraph, code: str) -> None:
+    field = OxmlElement("w:fldSimple", {qn("w:instr"): f" {code} "})
+    # A placeholder result until Word lays out the page and updates the field.
+    field.append(paragraph.add_run("1")._r)
+    paragraph._p.append(field)
+
+
+def _write_title_block(document, brief: Brief, text_width: Emu) -> None:
+    document.add_paragraph(brief.title, style="Title")
+    document.add_paragraph(brief.subtitle, style="Subtitle")
+    document.add_paragraph(f"{brief.date_label} · {brief.author}", style="Byline")
+    if brief.meta:
+        _write_meta(document, brief.meta, text_width)
+
+
+def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Meta Table"
+    for row in meta:
+        label, value = table.add_row().cells
+        _cell_paragraph(label).add_run(row.label).bold = True
+        _cell_paragraph(value).add_run(row.value)
+    label_width = Emu(int(text_width * META_LABEL_SHARE))
+    _set_widths(table, (label_width, Emu(text_width - label_width)))
+
+
+def _write_section(document, section: Section, text_width: Emu) -> None:
+    document.add_paragraph(section.title, style="Heading 1")
+    style = POINT_STYLES[section.style]
+    num_id = _restarted_list(document) if section.style == "numbered" and section.points else None
+    for point in section.points:
+        paragraph = document.add_paragraph(style=style)
+        if num_id is not None:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = 0
+            num_pr.get_or_add_numId().val = num_id
+        _write_point(paragraph, point)
+    if section.cases:
+        _write_cases(document, section.cases, text_width)
+    for response in section.responses:
+        claim = document.add_paragraph(style="Normal")
+        claim.paragraph_format.keep_with_next = True
+        claim.add_run("They may say: ").bold = True
+        _add_text(claim, response.claim)
+        reply = document.add_paragraph(style="Normal")
+        reply.add_run("Response: ").bold = True
+        _add_text(reply, response.reply)
+        _add_citations(reply, response.citations)
+
+
+def _restarted_list(document) -> int | None:
+    """A new instance of the List Number list that starts again at 1.
+
+    This is what Word's "Restart at 1" does: a w:num sharing the style's
+    abstract list, with a start override. None when the reference's List
+    Number style is not numbered at all, so there is nothing to restart.
+    """
+    ppr = document.styles["List Number"].element.pPr
+    if ppr is None or ppr.numPr is None or ppr.numPr.numId is None:
+        return None
+    numbering = document.part.numbering_part.element
+    abstract_id = numbering.num_having_numId(ppr.numPr.numId.val).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(0).add_startOverride(1)
+    return num.numId
+
+
+def _write_point(paragraph, point: Point) -> None:
+    if point.label:
+        paragraph.add_run(f"{point.label}: ").bold = True
+    _add_text(paragraph, point.text)
+    _add_citations(paragraph, point.citations)
+    if point.as_of:
+        paragraph.add_run(f" ({point.as_of})", style="As Of")
+
+
+def _write_cases(document, cases: tuple[CaseEntry, ...], text_width: Emu) -> None:
+    table = document.add_table(rows=1, cols=len(CASE_COLUMNS))
+    table.style = "Briefing Table"
+    header = table.rows[0]
+    # Repeat the header row at the top of every page the table runs onto.
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, (title, _) in zip(header.cells, CASE_COLUMNS):
+        _cell_paragraph(cell).add_run(title)
+    for case in cases:
+        row = table.add_row()
+        # A case read across a page break is easy to misread; Word still splits a row taller than a page.
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        name, role, detail, status = row.cells
+        _cell_paragraph(name).add_run(case.name)
+        _cell_paragraph(role).add_run(case.role)
+        _add_text(_cell_paragraph(detail), case.detail)
+        paragraph = _cell_paragraph(status)
+        _add_text(paragraph, case.status)
+        paragraph.add_run(f" ({case.as_of})", style="As Of")
+        _add_citations(paragraph, case.citations)
+    _set_widths(table, [Emu(int(text_width * share)) for _, share in CASE_COLUMNS])
+
+
+def _cell_paragraph(cell):
+    paragraph = cell.paragraphs[0]
+    paragraph.style = "Table Text"
+    return paragraph
+
+
+def _set_widths(table, widths) -> None:
+    """Fix column widths: Word reads the cells' widths, LibreOffice the grid's."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _write_sources(document, sources: tuple[SourceEntry, ...]) -> None:
+    if not sources:
+        return
+    document.add_paragraph("Sources", style="Heading 1")
+    for entry in sources:
+        # Numbered in the text, not by Word, so the numbers always match the citations.
+        paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")
+        if entry.url:
+            paragraph.add_run(" ")
+            _add_hyperlink(paragraph, Span(entry.url, href=entry.url))
+
+
+def _add_text(paragraph, text: Text) -> None:
+    for span in text:
+        if span.href is None:
+            run = paragraph.add_run(span.text)
+            run.italic = span.emphasis or None
+        else:
+            _add_hyperlink(paragraph, span)
+
+
+def _add_hyperlink(paragraph, span: Span) -> None:
+    if urlsplit(span.href).scheme not in ("http", "https"):
+        raise ValueError(f"refusing to link to {span.href!r}: only http and https are allowed")
+    rid = paragraph.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink", {qn("r:id"): rid})
+    run = paragraph.add_run(span.text, style="Hyperlink")
+    run.italic = span.emphasis or None
+    link.append(run._r)
+    paragraph._p.append(link)
+
+
+def _add_citations(paragraph, numbers: tuple[int, ...]) -> None:
+    if numbers:
+        paragraph.add_run(",".join(str(number) for number in numbers), style="Citation")
+
+
+def _set_properties(document, brief: Brief) -> None:
+    props = document.core_properties
+    props.title = brief.title
+    props.author = props.last_modified_by = brief.author
+    props.subject = brief.subject
+    props.keywords = ", ".join(brief.keywords)
+    props.language = brief.language
+    props.category = "Briefing"
+    props.comments = ""
+    props.revision = 1
+    midnight = datetime.datetime.combine(brief.date, datetime.time(), datetime.timezone.utc)
+    props.created = props.modified = midnight
