@@ -18,8 +18,8 @@ from .brief import Brief
 from .compose import compose
 from .errors import Diagnostic, InputError, UsageError
 from .load import KnowledgeBase, read_items
-from .publish import output_name, remove_leftovers, write_atomic
-from .select import Length, select
+from .publish import output_name, record_in_manifest, remove_leftovers, sha256, write_atomic
+from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
 
 Format = Literal["pdf", "docx"]
@@ -106,14 +106,23 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     """
     date = date or build_date()
     rendered: list[tuple[Path, bytes]] = []
+    manifest: dict[str, dict[str, object]] = {}
     for request in requests:
         brief = compose_brief(kb, request, date)
+        meeting_id = request.meeting.id if request.meeting else None
         file_date = request.meeting.date if request.meeting else date
         for output_format in formats:
-            name = output_name(file_date, kb.country.id, request.audience,
-                               request.meeting.id if request.meeting else None, output_format)
-            rendered.append((out_dir / name, render(brief, output_format)))
+            path = out_dir / output_name(file_date, kb.country.id, request.audience, meeting_id, output_format,
+                                         request.recipient)
+            content = render(brief, output_format)
+            rendered.append((path, content))
+            manifest[path.name] = {
+                "audience": request.audience, "meeting": meeting_id, "format": output_format,
+                "distribution": distribution_level(request.meeting, request.distribution).value, "recipient": request.recipient,
+                "date": date.isoformat(), "sha256": sha256(content), "knowledge_base": kb.revision,
+            }
     remove_leftovers(out_dir)
     for path, content in rendered:
         write_atomic(path, content)
+    record_in_manifest(out_dir, manifest)
     return [path for path, _ in rendered]

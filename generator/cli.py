@@ -106,6 +106,17 @@ def list_command(briefs: Path, country: str | None) -> None:
 
 
 @main.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("schemas"),
+              show_default=True, help="Folder the schemas are written to.")
+def schema(out: Path) -> None:
+    """Write JSON Schemas of every kind of knowledge-base file, for editors."""
+    from .schema import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(f"wrote {_shown(path)}")
+
+
+@main.command()
 @click.argument("meeting_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--audience", "audiences", multiple=True, metavar="ID",
               help="Audience to brief (us, uk, eu, lender); repeat for several.")

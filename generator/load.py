@@ -55,6 +55,8 @@ class KnowledgeBase:
     meetings: dict[str, model.Meeting] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     """(kind, id) -> where the item is defined; kind is the file stem."""
+    revision: str = ""
+    """A hash of every file read: names the exact state a briefing was built from."""
 
     def origin(self, kind: str, item_id: str) -> Origin:
         return self.origins[(kind, item_id)]

@@ -7,18 +7,36 @@ same folder and renamed over the target, which is atomic on POSIX.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 TEMP_PREFIX = ".briefing-"
 TEMP_SUFFIX = ".part"
+MANIFEST = "manifest.json"
 
 
-def output_name(date: datetime.date, country: str, audience: str, meeting: str | None, extension: str) -> str:
-    """`<date>_<country>_<audience>[_<meeting>].<ext>`: sorts by date, reads at a glance."""
+def output_name(date: datetime.date, country: str, audience: str, meeting: str | None, extension: str,
+                recipient: str | None = None) -> str:
+    """`<date>_<country>_<audience>[_<meeting>][_for-<recipient>].<ext>`: sorts by date, reads at a glance.
+
+    A copy stamped for a recipient gets a name of its own, so stamping one
+    never overwrites another's.
+    """
     parts = [date.isoformat(), country, audience] + ([meeting] if meeting else [])
+    if recipient:
+        parts.append("for-" + _slug(recipient))
     return "_".join(parts) + f".{extension}"
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "recipient"
 
 
 def write_atomic(path: Path, content: bytes) -> None:
@@ -44,3 +62,25 @@ def remove_leftovers(folder: Path) -> None:
     if folder.is_dir():
         for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
             leftover.unlink(missing_ok=True)
+
+
+def record_in_manifest(folder: Path, entries: dict[str, dict[str, Any]]) -> Path:
+    """Add or update the entries of `output/manifest.json`: what went to whom.
+
+    Each entry is keyed by file name and carries the file's sha256, so a copy
+    that comes back can be matched to what was sent.
+    """
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        manifest = {}
+    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    files.update(entries)
+    manifest = {"files": dict(sorted(files.items()))}
+    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

@@ -66,10 +66,15 @@ class Selection:
 Item = TypeVar("Item", model.Fact, model.Case, model.Recommendation, model.Response)
 
 
+def distribution_level(meeting: model.Meeting | None, distribution: model.Sensitivity | None) -> model.Sensitivity:
+    """The level asked for, else the meeting's, else public: the safe default."""
+    return distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC)
+
+
 def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None = None,
            distribution: model.Sensitivity | None = None, length: Length | None = None) -> Selection:
     """Pick and rank the items of one briefing."""
-    level = distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC)
+    level = distribution_level(meeting, distribution)
     size: Length = length or (meeting.length if meeting else "full")
     budget = BUDGETS[size]
     withheld = _withheld_names(kb.cases.values(), level)

@@ -7,6 +7,7 @@ gives one message rather than one per reference into it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -31,8 +32,8 @@ def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | 
     if errors:
         return None, errors, []
     country = next(iter(result.items["country"].values()))
-    kb = KnowledgeBase(root=result.documents["country"][0].path.parent.parent, country=country,
-                       origins=result.origins, **{kind: result.items.get(kind, {}) for kind in (
+    root = result.documents["country"][0].path.parent.parent
+    kb = KnowledgeBase(root=root, country=country, origins=result.origins, revision=_revision(result, root), **{kind: result.items.get(kind, {}) for kind in (
                            "themes", "sources", "facts", "cases", "recommendations", "responses",
                            "audiences", "meetings")})
     return kb, [], sorted(warnings(kb, today))
@@ -53,6 +54,15 @@ def _keys(field: str, mapping: dict[str, object], skip: str | None = None) -> li
 
 def _citations(field: str, citations: list[model.Citation]) -> list[Reference]:
     return [((field, index, "source"), citation.source) for index, citation in enumerate(citations)]
+
+
+def _revision(result: LoadResult, root: Path) -> str:
+    """Names relative to the root, so the same files hash alike wherever they are."""
+    digest = hashlib.sha256()
+    for path in sorted(document.path for documents in result.documents.values() for document in documents):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:

@@ -16,6 +16,8 @@ def test_output_names_are_predictable():
     day = datetime.date(2027, 2, 9)
     assert output_name(day, "kazakhstan", "uk", None, "pdf") == "2027-02-09_kazakhstan_uk.pdf"
     assert output_name(day, "kazakhstan", "uk", "uk-fcdo", "docx") == "2027-02-09_kazakhstan_uk_uk-fcdo.docx"
+    assert output_name(day, "kazakhstan", "uk", None, "pdf", "Dr Zoë O’Brien") == (
+        "2027-02-09_kazakhstan_uk_for-dr-zoe-obrien.pdf")
 
 
 def test_write_atomic_replaces_whole_file_and_leaves_no_temporary(tmp_path: Path):
@@ -59,7 +61,7 @@ def test_a_run_killed_mid_render_leaves_the_previous_file_intact(minimal_kb: Pat
                "--briefs", str(minimal_kb), "--out", str(out)]
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
     subprocess.run(command, check=True, env=environment, capture_output=True)
-    (target,) = out.iterdir()
+    (target,) = out.glob("*.pdf")
     previous = target.read_bytes()
 
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -67,7 +69,7 @@ def test_a_run_killed_mid_render_leaves_the_previous_file_intact(minimal_kb: Pat
     process.send_signal(signal.SIGKILL)
     process.wait()
 
-    assert [p.name for p in out.iterdir()] == [target.name]
+    assert sorted(p.name for p in out.iterdir()) == sorted([target.name, "manifest.json"])
     # Killed before the rename, the old file stands; after it, the new one,
     # which is byte-identical because the build date is fixed.
     assert target.read_bytes() == previous
