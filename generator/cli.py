@@ -106,6 +106,27 @@ def list_command(briefs: Path, country: str | None) -> None:
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new", required=False, default=None)
+@briefs_option
+@country_option
+def diff(old: str, new: str | None, briefs: Path, country: str | None) -> None:
+    """List facts, cases and recommendations added, removed or reworded, per audience.
+
+    OLD and NEW are knowledge-base folders or git revisions (e.g. HEAD~3);
+    NEW defaults to the --briefs folder as it is now.
+    """
+    from .api import load_knowledge_base
+    from .diff import compare, format_report, knowledge_base_folder
+
+    with knowledge_base_folder(old, briefs) as old_folder, \
+            knowledge_base_folder(new or str(briefs), briefs) as new_folder:
+        report = compare(load_knowledge_base(old_folder, country).kb, load_knowledge_base(new_folder, country).kb)
+    for line in format_report(report, old, new or str(briefs)):
+        click.echo(line)
+
+
+@main.command()
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("schemas"),
               show_default=True, help="Folder the schemas are written to.")
 def schema(out: Path) -> None:

@@ -1,0 +1,139 @@
+"""What changed between two states of a knowledge base, overall and per audience.
+
+A team preparing a return visit wants to know what is new since the last
+briefing: which facts, cases and recommendations were added, removed or
+reworded, and which of those change what each audience would be told.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .errors import UsageError
+from .load import KnowledgeBase
+from .select import select
+
+KINDS = ("facts", "cases", "recommendations")
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    item_id: str
+    change: str
+    """"added", "removed" or "reworded"."""
+    old: str | None = None
+    new: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.item_id}"
+
+
+@dataclass
+class Report:
+    changes: list[Change] = field(default_factory=list)
+    per_audience: dict[str, list[Change]] = field(default_factory=dict)
+    """Changes to what each audience's full briefing would say."""
+
+
+def wording(item: model.Fact | model.Case | model.Recommendation, audience: str | None = None) -> str:
+    """The words of an item a reader sees; a change to these is a rewording."""
+    if isinstance(item, model.Fact):
+        return item.wording.get(audience, item.text) if audience else item.text
+    if isinstance(item, model.Case):
+        return " ".join(filter(None, (item.summary, item.status, item.sentence, item.restrictions)))
+    return item.asks.get(audience, item.asks["default"]) if audience else item.text
+
+
+def _compare(old: dict[str, dict], new: dict[str, dict], audience: str | None = None) -> list[Change]:
+    changes = []
+    for kind in KINDS:
+        before, after = old[kind], new[kind]
+        for item_id in sorted(set(before) | set(after)):
+            if item_id not in before:
+                changes.append(Change(kind, item_id, "added", new=wording(after[item_id], audience)))
+            elif item_id not in after:
+                changes.append(Change(kind, item_id, "removed", old=wording(before[item_id], audience)))
+            elif wording(before[item_id], audience) != wording(after[item_id], audience):
+                changes.append(Change(kind, item_id, "reworded", wording(before[item_id], audience),
+                                      wording(after[item_id], audience)))
+    return changes
+
+
+def compare(old: KnowledgeBase, new: KnowledgeBase) -> Report:
+    report = Report(_compare({kind: getattr(old, kind) for kind in KINDS},
+                             {kind: getattr(new, kind) for kind in KINDS}))
+    for audience_id in sorted(set(old.audiences) | set(new.audiences)):
+        shown = [_shown_items(kb, audience_id) for kb in (old, new)]
+        report.per_audience[audience_id] = _compare(*shown, audience=audience_id)
+    return report
+
+
+def _shown_items(kb: KnowledgeBase, audience_id: str) -> dict[str, dict]:
+    """The items a full public briefing for the audience would show."""
+    if audience_id not in kb.audiences:
+        return {kind: {} for kind in KINDS}
+    selection = select(kb, kb.audiences[audience_id], length="full")
+    return {
+        "facts": {fact.id: fact for fact in selection.talking_points + selection.background},
+        "cases": {case.id: case for case in selection.cases},
+        "recommendations": {rec.id: rec for rec in selection.recommendations},
+    }
+
+
+@contextmanager
+def knowledge_base_folder(spec: str, briefs: Path) -> Iterator[Path]:
+    """A folder holding the knowledge base named by `spec`: a folder, or a git revision.
+
+    For a revision, the `briefs` folder as it was then is extracted to a
+    temporary folder that is removed afterwards.
+    """
+    if Path(spec).is_dir():
+        yield Path(spec)
+        return
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=briefs, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd=top,
+                       capture_output=True, check=True)
+        inside = briefs.resolve().relative_to(Path(top).resolve()).as_posix()
+        archive = subprocess.run(["git", "archive", "--format=tar", spec, "--", inside], cwd=top,
+                                 capture_output=True, check=True).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError, ValueError):
+        raise UsageError(f"'{spec}' is neither a knowledge-base folder nor a git revision of {briefs}") from None
+    with tempfile.TemporaryDirectory(prefix="briefing-diff-") as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder) / inside
+
+
+def format_report(report: Report, old_name: str, new_name: str) -> Iterator[str]:
+    symbols = {"added": "+", "removed": "-", "reworded": "~"}
+
+    def lines(changes: list[Change], indent: str) -> Iterator[str]:
+        for change in changes:
+            yield f"{indent}{symbols[change.change]} {change.key} ({change.change})"
+            if change.change == "reworded":
+                yield f"{indent}    was: {change.old}"
+                yield f"{indent}    now: {change.new}"
+            else:
+                yield f"{indent}    {change.new or change.old}"
+
+    counts = {name: sum(c.change == name for c in report.changes) for name in symbols}
+    yield (f"{old_name} -> {new_name}: {counts['added']} added, {counts['removed']} removed, "
+           f"{counts['reworded']} reworded")
+    yield from lines(report.changes, "  ")
+    for audience_id, changes in report.per_audience.items():
+        yield ""
+        yield f"{audience_id}: " + (f"{len(changes)} change(s) to what this briefing says" if changes
+                                    else "its briefing says the same")
+        yield from lines(changes, "  ")
