@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (each problem on its own line as
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -31,9 +32,34 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _report(diagnostics: list[Diagnostic]) -> None:
+def _count(number: int, plural: str) -> str:
+    return f"{number} {plural if number != 1 else plural.removesuffix('s')}"
+
+
+def _quiet() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().params.get("quiet"))
+
+
+def _color() -> bool | None:
+    """None lets click colour only a terminal; NO_COLOR (no-color.org) turns it off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _say(message: str) -> None:
+    """A progress line on stdout; --quiet silences it."""
+    if not _quiet():
+        click.echo(message, color=_color())
+
+
+def _report(diagnostics: list[Diagnostic], fatal: bool = False) -> None:
+    """One line per problem on stderr; --quiet silences warnings unless they are fatal."""
     for diagnostic in diagnostics:
-        click.echo(f"{_shown(diagnostic.path)}:{diagnostic.line}: {diagnostic.message}", err=True)
+        warning = diagnostic.message.startswith("warning:")
+        if warning and _quiet() and not fatal:
+            continue
+        line = f"{_shown(diagnostic.path)}:{diagnostic.line}: {diagnostic.message}"
+        click.secho(line, err=True, fg="yellow" if warning else "red", color=_color())
 
 
 class _Group(click.Group):
@@ -48,16 +74,18 @@ class _Group(click.Group):
             click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except BriefingError as error:
-            click.echo(f"error: {error}", err=True)
+            click.secho(f"error: {error}", err=True, fg="red", color=_color())
             sys.exit(EXIT_BAD_INPUT)
         except OSError as error:
-            click.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+            where = f": {error.filename}" if error.filename else ""
+            click.secho(f"error: {error.strerror or error}{where}", err=True, fg="red", color=_color())
             sys.exit(EXIT_FAILURE)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def main(quiet: bool) -> None:
     """Tailored human-rights advocacy briefings from a YAML knowledge base."""
 
 
@@ -70,14 +98,14 @@ def check(briefs: Path, country: str | None, strict: bool) -> None:
     from .api import load_knowledge_base
 
     checked = load_knowledge_base(briefs, country)
-    _report(checked.warnings)
+    _report(checked.warnings, fatal=strict)
     kb = checked.kb
-    counts = ", ".join(f"{len(getattr(kb, kind))} {kind}" for kind in (
+    counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
         "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings"))
     if strict and checked.warnings:
         click.echo(f"{len(checked.warnings)} warnings, fatal with --strict.", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"{_shown(briefs)}: {kb.country.name} is valid ({counts}; {len(checked.warnings)} warnings).")
+    _say(f"{_shown(briefs)}: {kb.country.name} is valid ({counts}; {len(checked.warnings)} warnings).")
 
 
 @main.command(name="list")
@@ -92,7 +120,7 @@ def list_command(briefs: Path, country: str | None) -> None:
     click.echo("\nAudiences:")
     for audience in kb.audiences.values():
         click.echo(f"  {audience.id:<10} {audience.full_name} ({audience.language}, {audience.paper.upper()}, "
-                   f"{len(audience.levers)} levers)")
+                   f"{_count(len(audience.levers), 'levers')})")
     click.echo("\nMeetings:")
     for meeting in kb.meetings.values():
         click.echo(f"  {meeting.id:<28} {meeting.date}  {meeting.audience:<7} {meeting.title}")
@@ -101,8 +129,8 @@ def list_command(briefs: Path, country: str | None) -> None:
     click.echo("\nThemes (items):")
     for theme in kb.themes.values():
         click.echo(f"  {theme.id:<20} {theme_counts[theme.id]:>3}  {theme.label}")
-    click.echo(f"\n{len(kb.sources)} sources, {len(kb.facts)} facts, {len(kb.cases)} cases, "
-               f"{len(kb.recommendations)} recommendations, {len(kb.responses)} responses")
+    click.echo("\n" + ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
+        "sources", "facts", "cases", "recommendations", "responses")))
 
 
 @main.command()
@@ -134,7 +162,7 @@ def schema(out: Path) -> None:
     from .schema import write_schemas
 
     for path in write_schemas(out):
-        click.echo(f"wrote {_shown(path)}")
+        _say(f"wrote {_shown(path)}")
 
 
 @main.command()
@@ -173,4 +201,4 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         recipient=recipient)
     formats = api.FORMATS if output_format == "all" else (output_format,)
     for path in api.generate(kb, requests, formats, out):
-        click.echo(f"wrote {_shown(path)}")
+        _say(f"wrote {_shown(path)}")
