@@ -1,0 +1,80 @@
+"""Turn a `Brief` into the HTML that WeasyPrint lays out as the PDF.
+
+Every value from the Brief reaches the page through Jinja's autoescaping, so
+text typed by a YAML author is always shown as text, never read as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from .brief import Brief
+from .errors import RenderError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+"""The templates, stylesheet and fonts shipped with the generator."""
+
+ENTRY_TEMPLATE = "briefing.html.j2"
+
+# CSS page-size keywords; kept in Python so an unknown paper fails here with
+# a message rather than falling back silently to WeasyPrint's default.
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def render_html(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> str:
+    """The briefing as a complete HTML document, the same for the same Brief."""
+    if brief.paper not in PAGE_SIZES:
+        raise RenderError(f"unknown paper size {brief.paper!r}; use one of {sorted(PAGE_SIZES)}")
+    environment = _environment(templates_dir)
+    try:
+        template = environment.get_template(ENTRY_TEMPLATE)
+        return template.render(brief=brief, page_size=PAGE_SIZES[brief.paper])
+    except jinja2.TemplateError as error:
+        raise RenderError(f"{_where(error, templates_dir)}: {error}") from error
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        # Every template, whatever its name ends with: a briefing has no
+        # context where raw text from the knowledge base would be right.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["external_href"] = _external_href
+    return environment
+
+
+def _external_href(url: str) -> str:
+    """`url` if it is a web address; anything else is refused, not linked.
+
+    The knowledge base only admits http(s) links, but a PDF link to file: or
+    javascript: would be opened by the reader's viewer, so the renderer does
+    not take that on trust.
+    """
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise RenderError(f"refusing to link to {url!r}: only http and https links are allowed")
+    return url
+
+
+def _where(error: jinja2.TemplateError, templates_dir: Path) -> str:
+    """`file:line` of the template that failed, as precisely as Jinja tells."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return f"{error.filename}:{error.lineno}"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return str(templates_dir)
+    # Jinja rewrites its tracebacks so that template code shows up as frames
+    # of the template file itself; the innermost such frame is the culprit.
+    location = str(templates_dir)
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            location = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return location

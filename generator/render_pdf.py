@@ -1,0 +1,75 @@
+"""Lay out a `Brief` as a tagged, accessible PDF with WeasyPrint.
+
+Nothing outside the templates directory is read and nothing is fetched from
+the network: WeasyPrint sees resources only through `TemplatesFetcher`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from weasyprint import HTML
+
+from .brief import Brief
+from .errors import SandboxViolation
+from .render_html import TEMPLATES_DIR, render_html
+from .sandbox import ResourceRefused, TemplatesFetcher
+
+# PDF/UA-1: a structure tree, the document language and a displayed title, so
+# that screen readers can read the briefing to a minister's office as well.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
+    """The briefing as PDF bytes; the same Brief always gives the same bytes."""
+    html = render_html(brief, templates_dir)
+    fetcher = TemplatesFetcher(templates_dir)
+    try:
+        with _source_date_epoch(calendar.timegm(brief.date.timetuple())):
+            pdf = HTML(
+                string=html,
+                base_url=templates_dir.resolve().as_uri() + "/",
+                url_fetcher=fetcher,
+            ).write_pdf(
+                pdf_variant=PDF_VARIANT,
+                # The first half of the file ID; the same HTML gives the same ID.
+                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+            )
+    except ResourceRefused as refusal:
+        raise _violation(refusal, templates_dir) from refusal
+    # A refusal raised while drawing an SVG is caught inside WeasyPrint, which
+    # then carries on: the fetcher's own record is the one to trust.
+    if fetcher.refused:
+        raise _violation(fetcher.refused[0], templates_dir)
+    return pdf
+
+
+@contextlib.contextmanager
+def _source_date_epoch(seconds: int) -> Iterator[None]:
+    """Let fontTools stamp the fonts it subsets with `seconds`, not with now.
+
+    Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which
+    writes the current time into each font's head table, and so into the PDF.
+    fontTools reads the reproducible-builds variable instead when it is set.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _violation(refusal: ResourceRefused, templates_dir: Path) -> SandboxViolation:
+    return SandboxViolation(
+        f"the templates in {templates_dir} asked for {refusal.url}, which was refused: "
+        f"{refusal.reason}"
+    )

@@ -1,0 +1,117 @@
+"""The only way WeasyPrint may read anything while rendering a briefing.
+
+Templates can be overridden by an organisation, so they are not trusted to
+stay inside their folder: a stylesheet could otherwise embed /etc/passwd as a
+"font", pull a file into the PDF as an attachment, or tell a third party who
+is printing which briefing. `TemplatesFetcher` serves regular files under the
+templates directory and a few inert data: URLs, and refuses everything else.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+# Pixels only. SVG is left out although it is an image: it is a document that
+# makes requests of its own, and WeasyPrint swallows every exception raised
+# while drawing one, so a refusal there no longer stops the render and is only
+# caught afterwards from `refused`. Inline SVG has no use worth that; an SVG
+# file shipped under templates/ still works, and its requests come back here.
+DATA_MEDIA_TYPES = frozenset({"image/png", "image/jpeg"})
+
+# Named here rather than guessed by `mimetypes`, whose answers depend on the
+# machine's /etc/mime.types; WeasyPrint ignores a stylesheet not served as
+# text/css and tells SVG from raster images by this type.
+MEDIA_TYPES = {
+    ".css": "text/css",
+    ".jpeg": "image/jpeg",
+    ".jpg": "image/jpeg",
+    ".otf": "font/otf",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".ttf": "font/ttf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+}
+
+
+class ResourceRefused(FatalURLFetchingError):
+    """A fetch the sandbox will not serve; fatal so that WeasyPrint stops."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class TemplatesFetcher(URLFetcher):
+    """Serve regular files under `root` and PNG/JPEG data: URLs, nothing else.
+
+    No network scheme is ever opened, so redirects cannot happen either. Every
+    refusal is raised and also kept in `refused`, because a few WeasyPrint code
+    paths (SVG drawing) catch even fatal errors: the caller checks the list
+    after rendering so that none goes unnoticed.
+    """
+
+    def __init__(self, root: Path) -> None:
+        # fail_on_errors: any unforeseen error while fetching stops the render
+        # too, instead of WeasyPrint logging it and quietly leaving a gap.
+        super().__init__(fail_on_errors=True)
+        self.root = root.resolve()
+        self.refused: list[ResourceRefused] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "file":
+                return self._file(url)
+            if scheme == "data":
+                return self._data(url)
+            raise ResourceRefused(url, "nothing is fetched from the network, only files under templates/")
+        except ResourceRefused as refusal:
+            self.refused.append(refusal)
+            raise
+
+    def _file(self, url: str) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ResourceRefused(url, "file URL names another host")
+        name = url2pathname(parts.path)
+        # urljoin has already folded literal "..", but not percent-encoded ones;
+        # refusing them outright saves reasoning about what resolve() makes of them.
+        if ".." in name.split("/"):
+            raise ResourceRefused(url, "path climbs out with '..'")
+        try:
+            # resolve() follows every symlink, so a link pointing outside lands outside.
+            path = Path(name).resolve()
+            if not path.is_relative_to(self.root):
+                raise ResourceRefused(url, "outside the templates directory")
+            if not path.is_file():
+                raise ResourceRefused(url, "not a file in the templates directory")
+            body = path.read_bytes()
+        except (OSError, ValueError) as error:
+            raise ResourceRefused(url, f"cannot be read ({error})") from error
+        media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return URLFetcherResponse(url, body, {"Content-Type": media_type})
+
+    def _data(self, url: str) -> URLFetcherResponse:
+        header, comma, payload = url[len("data:"):].partition(",")
+        params = [param.strip().lower() for param in header.split(";")]
+        if not comma or params[0] not in DATA_MEDIA_TYPES:
+            raise ResourceRefused(_shorten(url), "only PNG and JPEG data: URLs are allowed")
+        body = unquote_to_bytes(payload)
+        if "base64" in params[1:]:
+            try:
+                body = base64.b64decode(body, validate=True)
+            except ValueError as error:
+                raise ResourceRefused(_shorten(url), "invalid base64") from error
+        return URLFetcherResponse(url, body, {"Content-Type": params[0]})
+
+
+def _shorten(url: str) -> str:
+    """A data: URL fit for an error message, which it may otherwise flood."""
+    return url if len(url) <= 80 else f"{url[:77]}..."
