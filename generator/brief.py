@@ -112,6 +112,8 @@ class Brief:
     """BCP 47 tag, e.g. en-GB."""
     paper: Literal["a4", "letter"]
     author: str
+    length: Literal["full", "one-page"] = "full"
+    """A one-page leave-behind is set tighter by the renderers."""
     meeting_id: str | None = None
     recipient: str | None = None
     meta: tuple[MetaRow, ...] = ()

@@ -22,6 +22,9 @@ CLASSIFICATION = {
 }
 
 
+MAX_KEYWORD_THEMES = 5
+
+
 def format_date(date: datetime.date, audience: model.Audience) -> str:
     if audience.date_style == "month-day":
         return f"{date:%B} {date.day}, {date.year}"
@@ -61,7 +64,8 @@ def _reference(source: model.Source, audience: model.Audience) -> str:
     date = (f"c. {source.date:%B %Y}" if source.date_approximate
             else format_date(source.date, audience))
     who = f"{source.author}, " if source.author else ""
-    return f"{who}“{source.title}”, {source.publisher}, {date}."
+    title = f"{source.title} (untitled)" if source.title_descriptive else f"“{source.title}”"
+    return f"{who}{title}, {source.publisher}, {date}."
 
 
 def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None) -> Brief:
@@ -72,14 +76,14 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
 
     asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
                  for rec in selection.recommendations)
-    cases = tuple(_case_entry(case, cite) for case in selection.cases)
+    one_page = selection.length == "one-page"
     talking_points = tuple(_fact_point(fact, audience, cite) for fact in selection.talking_points)
     background = tuple(_fact_point(fact, audience, cite) for fact in selection.background)
     responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
                                     cite.cite(response.claim_sources + response.sources))
                       for response in selection.responses)
     levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name)
-                   for lever in selection.levers) if selection.length == "full" else ()
+                   for lever in selection.levers)
 
     purpose = meeting.purpose if meeting else (
         f"To brief {audience.addressee} on the human rights situation in {country} and on what the "
@@ -90,24 +94,25 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
         Section("asks", "Key asks", points=asks, style="numbered"),
         Section("background", "Background", points=background),
-        Section("cases", "Individual cases", cases=cases),
+        # A leave-behind has no room for a table: one line per person.
+        Section("cases", "Individual cases", points=tuple(_case_point(case, cite) for case in selection.cases),
+                style="bullets") if one_page else
+        Section("cases", "Individual cases", cases=tuple(_case_entry(case, cite) for case in selection.cases)),
         Section("talking-points", "Talking points", points=talking_points, style="bullets"),
         Section("if-raised", "If raised", responses=responses),
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
     ) if section.points or section.cases or section.responses]
 
-    date_label = format_date(date, audience)
     meta = [MetaRow("For", audience.addressee)]
     if meeting:
-        meta += [MetaRow("Meeting", meeting.title), MetaRow("Date", format_date(meeting.date, audience)),
-                 MetaRow("Place", meeting.place)]
-        if meeting.participants:
+        meta += [MetaRow("Meeting", f"{format_date(meeting.date, audience)}, {meeting.place}")]
+        if meeting.participants and not one_page:
             meta.append(MetaRow("Participants", "; ".join(meeting.participants)))
-    meta += [MetaRow("Prepared", f"{date_label} by {kb.country.prepared_by}"),
-             MetaRow("Distribution", selection.distribution.value.capitalize())]
+    meta.append(MetaRow("Distribution", selection.distribution.value.capitalize()))
 
-    themes = sorted({theme for item in (*selection.talking_points, *selection.cases,
-                                        *selection.recommendations) for theme in item.themes})
+    # Document properties hold little (Word caps keywords at 255 characters):
+    # the themes of the asks say what the briefing is about.
+    themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
     brief = Brief(
         title=f"{country}: human rights briefing",
         subtitle=meeting.title if meeting else f"For the {audience.full_name}",
@@ -116,10 +121,11 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         audience_name=audience.full_name,
         classification=CLASSIFICATION[selection.distribution],
         date=date,
-        date_label=date_label,
+        date_label=format_date(date, audience),
         language=audience.language,
         paper=audience.paper,
         author=kb.country.prepared_by,
+        length=selection.length,
         meeting_id=meeting.id if meeting else None,
         recipient=recipient,
         meta=tuple(meta),
@@ -136,24 +142,33 @@ def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) ->
                  as_of=f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}")
 
 
+def _shown_name(case: model.Case) -> str:
+    """The person's name, or for someone who may not be named, a description."""
+    return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
+
+
 def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
-    what = [part for part in (
-        f"Charged with {case.charge}" + (f" ({case.article})" if case.article else "") if case.charge else None,
-        case.sentence, case.summary, f"Restrictions: {case.restrictions}" if case.restrictions else None,
-    ) if part]
+    """A table row: what was done to the person, compactly; the story when nothing formal was."""
+    charge = f"Charged with {case.charge}" + (f" ({case.article})" if case.article else "") if case.charge else None
+    what = [part for part in (charge, case.sentence) if part] or [case.summary]
     detail: list[Span] = []
     for part in what:
         if detail:
             detail.append(Span(" "))
         detail.extend(parse(part if part.endswith((".", "”", "\"")) else part + "."))
     return CaseEntry(
-        name=case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:],
+        name=_shown_name(case),
         role=case.role if case.may_name else "",
         detail=tuple(detail),
         status=parse(case.status),
         as_of=format_as_of(case.as_of, case.as_of_approximate),
         citations=cite.cite(case.sources),
     )
+
+
+def _case_point(case: model.Case, cite: _Citations) -> Point:
+    return Point(parse(case.status), cite.cite(case.sources), label=_shown_name(case),
+                 as_of=f"as of {format_as_of(case.as_of, case.as_of_approximate)}")
 
 
 def _guard_withheld_names(brief: Brief, names: frozenset[str]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -26,8 +25,8 @@ _FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\
 
 def _check_text(value: str) -> str:
     if match := _FORBIDDEN_CHARACTER.search(value):
-        name = unicodedata.name(match[0], f"U+{ord(match[0]):04X}")
-        raise ValueError(f"contains the control character {name} at position {match.start() + 1}; delete it")
+        raise ValueError(f"contains the unprintable character U+{ord(match[0]):04X} at position "
+                         f"{match.start() + 1}; delete it")
     if len(value) > MAX_TEXT_LENGTH:
         raise ValueError(f"is {len(value):,} characters long, more than {MAX_TEXT_LENGTH:,}; shorten it")
     if not value.strip():
@@ -83,6 +82,8 @@ class Citation(Model):
 class Source(Model):
     id: Id
     title: Text
+    title_descriptive: bool = False
+    """The document prints no title; `title` describes it and is shown unquoted."""
     publisher: Text
     author: Text | None = None
     date: datetime.date

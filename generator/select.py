@@ -28,11 +28,15 @@ class Budget:
     background: int
     cases: int
     responses: int
+    levers: int
+    characters: int
+    """Text the page count allows; the lowest-ranked items give way to stay within it."""
 
 
+# Sized so a full briefing fills three to five pages and a leave-behind one.
 BUDGETS: dict[str, Budget] = {
-    "full": Budget(asks=5, talking_points=6, background=6, cases=6, responses=5),
-    "one-page": Budget(asks=3, talking_points=3, background=0, cases=3, responses=0),
+    "full": Budget(asks=5, talking_points=5, background=4, cases=4, responses=4, levers=4, characters=9500),
+    "one-page": Budget(asks=3, talking_points=3, background=0, cases=2, responses=0, levers=0, characters=3400),
 }
 
 PRIORITY_SCORE = {"high": 3.0, "medium": 2.0, "low": 1.0}
@@ -81,21 +85,59 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
     ranker = _Ranker(kb, audience, meeting, level, withheld)
 
     facts = ranker.rank(kb.facts.values())
-    talking_points = facts[:budget.talking_points]
-    background = sorted(facts[budget.talking_points:budget.talking_points + budget.background],
-                        key=lambda fact: (fact.as_of, fact.id))
-    cases = ranker.rank(kb.cases.values())
+    picks = {
+        "talking_points": facts[:budget.talking_points],
+        "background": facts[budget.talking_points:budget.talking_points + budget.background],
+        "cases": ranker.rank(kb.cases.values())[:budget.cases],
+        "recommendations": ranker.rank(kb.recommendations.values())[:budget.asks],
+        "responses": ranker.rank(kb.responses.values())[:budget.responses],
+        "levers": [lever for lever in audience.levers
+                   if all(level.allows(kb.sources[c.source].sensitivity) for c in lever.sources)
+                   and not _names_in(f"{lever.name} {lever.text}", withheld)][:budget.levers],
+    }
+    _fit(picks, budget.characters, audience.id, ranker.pinned)
     return Selection(
         kb=kb, audience=audience, meeting=meeting, distribution=level, length=size,
-        talking_points=tuple(talking_points), background=tuple(background),
-        cases=tuple(cases[:budget.cases]),
-        recommendations=tuple(ranker.rank(kb.recommendations.values())[:budget.asks]),
-        responses=tuple(ranker.rank(kb.responses.values())[:budget.responses]),
-        levers=tuple(lever for lever in audience.levers
-                     if all(level.allows(kb.sources[c.source].sensitivity) for c in lever.sources)
-                     and not _names_in(f"{lever.name} {lever.text}", withheld)),
+        talking_points=tuple(picks["talking_points"]),
+        # Background reads as a story, so it runs in date order.
+        background=tuple(sorted(picks["background"], key=lambda fact: (fact.as_of, fact.id))),
+        cases=tuple(picks["cases"]), recommendations=tuple(picks["recommendations"]),
+        responses=tuple(picks["responses"]), levers=tuple(picks["levers"]),
         withheld_names=frozenset(withheld),
     )
+
+
+TRIM_ORDER = (("background", 0), ("responses", 1), ("levers", 2), ("talking_points", 3), ("cases", 2))
+"""What gives way, in turn, when a briefing runs long, and how many of each always stay."""
+
+
+def _fit(picks: dict[str, list], characters: int, audience_id: str, pinned: set[str]) -> None:
+    """Drop the lowest-ranked items until the text fits the length budget; never a pinned one."""
+    total = sum(_size(item, audience_id) for items in picks.values() for item in items)
+    for section, keep in TRIM_ORDER:
+        items = picks[section]
+        for item in reversed(items[keep:]):
+            if total <= characters:
+                return
+            if item.id not in pinned:
+                items.remove(item)
+                total -= _size(item, audience_id)
+
+
+def _size(item: model.Fact | model.Case | model.Recommendation | model.Response | model.Lever,
+          audience_id: str) -> int:
+    """Roughly how much room an item takes on the page, in characters."""
+    if isinstance(item, model.Fact):
+        return len(item.wording.get(audience_id, item.text))
+    if isinstance(item, model.Case):
+        # A table row is narrow and tall: it takes more room than its text.
+        return int(1.3 * (len(item.role) + len(item.status)
+                          + len(" ".join(filter(None, (item.charge, item.sentence))) or item.summary)))
+    if isinstance(item, model.Recommendation):
+        return len(item.asks.get(audience_id, item.asks["default"]))
+    if isinstance(item, model.Response):
+        return len(item.claim) + len(item.reply)
+    return len(item.name) + len(item.text)
 
 
 class _Ranker:
