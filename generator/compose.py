@@ -23,6 +23,7 @@ CLASSIFICATION = {
 
 
 MAX_KEYWORD_THEMES = 5
+QUOTES = "“”\"'‘’"
 
 
 def format_date(date: datetime.date, audience: model.Audience) -> str:
@@ -49,10 +50,8 @@ class _Citations:
             source = self.selection.kb.sources[citation.source]
             if not self.selection.distribution.allows(source.sensitivity):
                 continue
-            number = self.numbers.setdefault(source.id, len(self.numbers) + 1)
-            if number not in numbers:
-                numbers.append(number)
-        return tuple(numbers)
+            numbers.append(self.numbers.setdefault(source.id, len(self.numbers) + 1))
+        return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
         return tuple(SourceEntry(number, _reference(self.selection.kb.sources[source_id], self.selection.audience),
@@ -103,7 +102,8 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
     ) if section.points or section.cases or section.responses]
 
-    meta = [MetaRow("For", audience.addressee)]
+    local = f" ({kb.country.local_name})" if kb.country.local_name else ""
+    meta = [MetaRow("Country", f"{country}{local}"), MetaRow("For", audience.addressee)]
     if meeting:
         meta += [MetaRow("Meeting", f"{format_date(meeting.date, audience)}, {meeting.place}")]
         if meeting.participants and not one_page:
@@ -149,13 +149,16 @@ def _shown_name(case: model.Case) -> str:
 
 def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
     """A table row: what was done to the person, compactly; the story when nothing formal was."""
-    charge = f"Charged with {case.charge}" + (f" ({case.article})" if case.article else "") if case.charge else None
+    charge = None
+    if case.charge:
+        # The offence is quoted as the law names it, whatever quotes the author typed.
+        charge = f"Charged with “{case.charge.strip(QUOTES)}”" + (f" ({case.article})" if case.article else "")
     what = [part for part in (charge, case.sentence) if part] or [case.summary]
     detail: list[Span] = []
     for part in what:
         if detail:
             detail.append(Span(" "))
-        detail.extend(parse(part if part.endswith((".", "”", "\"")) else part + "."))
+        detail.extend(parse(part if part.endswith((".", "!", "?")) else part + "."))
     return CaseEntry(
         name=_shown_name(case),
         role=case.role if case.may_name else "",

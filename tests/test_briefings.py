@@ -1,0 +1,180 @@
+"""The main job on the bundled knowledge base: every audience, both formats.
+
+Opens the real files (pypdf, python-docx) and asserts on their text,
+structure and metadata; compares the HTML handed to WeasyPrint and the DOCX
+text with committed golden copies (regenerate with UPDATE_GOLDEN=1).
+"""
+
+import datetime
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from generator import api
+from generator.render_docx import render_docx
+from generator.render_html import render_html
+
+from .conftest import BUNDLED_BRIEFS
+
+DATE = datetime.date(2026, 11, 25)
+AUDIENCES = ("us", "uk", "eu", "lender")
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
+
+
+@pytest.fixture(scope="module")
+def outputs(kb, tmp_path_factory):
+    out = tmp_path_factory.mktemp("output")
+    requests = api.requests_for(kb, audiences=AUDIENCES)
+    paths = api.generate(kb, requests, api.FORMATS, out, date=DATE)
+    return out, paths
+
+
+def pdf(outputs, audience: str) -> PdfReader:
+    out, _ = outputs
+    return PdfReader(out / f"{DATE}_kazakhstan_{audience}.pdf")
+
+
+def pdf_text(outputs, audience: str) -> str:
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in pdf(outputs, audience).pages))
+
+
+def word(outputs, audience: str) -> docx.Document:
+    out, _ = outputs
+    return docx.Document(out / f"{DATE}_kazakhstan_{audience}.docx")
+
+
+def test_generate_all_writes_eight_files_and_a_manifest(outputs):
+    out, paths = outputs
+
+    assert sorted(p.name for p in paths) == sorted(
+        f"{DATE}_kazakhstan_{audience}.{ext}" for audience in AUDIENCES for ext in ("pdf", "docx"))
+    manifest = json.loads((out / "manifest.json").read_text())["files"]
+    for path in paths:
+        entry = manifest[path.name]
+        assert entry["sha256"] == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
+        assert entry["distribution"] == "public" and entry["recipient"] is None
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pdf_is_a_three_to_five_page_briefing_on_the_right_paper(outputs, kb, audience):
+    reader = pdf(outputs, audience)
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+
+    assert 3 <= len(reader.pages) <= 5
+    expected = (612, 792) if kb.audiences[audience].paper == "letter" else (595.28, 841.89)
+    assert (round(width, 0), round(height, 0)) == tuple(round(v, 0) for v in expected)
+    meta = reader.metadata
+    assert meta.title == "Kazakhstan: human rights briefing"
+    assert meta.author == "Central Asia advocacy team"
+    assert meta.subject == f"Kazakhstan: briefing for {kb.audiences[audience].full_name}"
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == "Kazakhstan: human rights briefing" or "Purpose" in outline
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pdf_says_what_the_audience_can_do_with_its_own_levers(outputs, kb, audience):
+    text = pdf_text(outputs, audience)
+    levers = kb.audiences[audience].levers
+
+    assert f"Levers of the {kb.audiences[audience].full_name}" in text
+    assert sum(lever.name in text for lever in levers) >= 2
+    for other in set(AUDIENCES) - {audience}:
+        assert f"Levers of the {kb.audiences[other].full_name}" not in text
+    assert "PUBLIC" in text and "Page 1 of" in text
+    assert "Қазақстан" in text
+
+
+def asks(document: docx.Document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == "List Number"]
+
+
+def test_the_four_audiences_get_different_briefings(outputs):
+    all_asks = {audience: asks(word(outputs, audience)) for audience in AUDIENCES}
+
+    for audience, items in all_asks.items():
+        assert 3 <= len(items) <= 6
+        for other in set(AUDIENCES) - {audience}:
+            assert items != all_asks[other]
+            assert items[0] != all_asks[other][0], (audience, other)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pdf_and_docx_say_the_same_thing(outputs, audience):
+    text = pdf_text(outputs, audience)
+    document = word(outputs, audience)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+
+    assert headings[:2] == ["Purpose", "Key asks"] and headings[-1] == "Sources"
+    for heading in headings:
+        assert heading in text
+    for ask in asks(document):
+        assert re.sub(r"[\d,]+$", "", ask).strip()[:60] in text
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_docx_properties(outputs, kb, audience):
+    properties = word(outputs, audience).core_properties
+
+    assert properties.title == "Kazakhstan: human rights briefing"
+    assert properties.subject == f"Kazakhstan: briefing for {kb.audiences[audience].full_name}"
+    assert properties.language == kb.audiences[audience].language
+    assert properties.created == datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc)
+
+
+def test_every_claim_is_cited(kb):
+    for audience in AUDIENCES:
+        brief = api.compose_brief(kb, api.Request(audience), DATE)
+        for section in brief.sections:
+            if section.key == "purpose":
+                continue
+            for point in section.points:
+                assert point.citations, (audience, section.key)
+            assert all(case.citations for case in section.cases)
+            assert all(response.citations for response in section.responses)
+
+
+def test_meeting_briefings_lead_with_the_meeting(kb):
+    for meeting in kb.meetings.values():
+        brief = api.compose_brief(kb, api.Request(meeting.audience, meeting), DATE)
+        assert brief.subtitle == meeting.title
+        assert brief.sections[0].key == "purpose"
+        shown = {case.name for s in brief.sections for case in s.cases} | {
+            p.label for s in brief.sections for p in s.points if p.label}
+        for case_id in set(meeting.include) & set(kb.cases):
+            assert kb.cases[case_id].name in shown
+
+
+def golden_check(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"{path} missing; run UPDATE_GOLDEN=1 pytest tests/test_briefings.py"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs; if intended, UPDATE_GOLDEN=1"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_golden_html(kb, audience):
+    brief = api.compose_brief(kb, api.Request(audience), DATE)
+    golden_check(f"{audience}.html", render_html(brief))
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_golden_docx_text(kb, audience):
+    brief = api.compose_brief(kb, api.Request(audience), DATE)
+    document = docx.Document(io.BytesIO(render_docx(brief)))
+    lines = [f"[{p.style.name}] {p.text}" for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    golden_check(f"{audience}.docx.txt", "\n".join(lines) + "\n")
