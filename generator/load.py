@@ -8,6 +8,7 @@ Cross-item checks run afterwards in `validate`.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,12 +102,23 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
     result = LoadResult()
     read_file(result, briefs / "themes.yaml", "themes", model.Theme, many=True)
     read_file(result, country_dir / "country.yaml", "country", model.Country, many=False)
-    for name, item_model in COUNTRY_FILES.items():
-        read_file(result, country_dir / name, name.removesuffix(".yaml"), item_model, many=True)
-    expected = ", ".join(["country.yaml", *COUNTRY_FILES])
+    names = ["country.yaml", *COUNTRY_FILES]
+    misnamed: dict[str, Path] = {}
     for path in sorted(country_dir.glob("*.y*ml")):
-        if path.name != "country.yaml" and path.name not in COUNTRY_FILES:
-            result.errors.append(Diagnostic(path, 1, f"unknown file name; a country folder holds {expected}"))
+        if path.name in names:
+            continue
+        near = difflib.get_close_matches(path.name, names, n=1)
+        if near and near[0] not in misnamed and not (country_dir / near[0]).exists():
+            # Read it as the file it was meant to be, so a misnamed file costs
+            # one message rather than one per reference into it.
+            misnamed[near[0]] = path
+            result.errors.append(Diagnostic(path, 1, f"file name should be {near[0]}; rename it"))
+        else:
+            result.errors.append(Diagnostic(path, 1, f"unknown file name; a country folder holds "
+                                                     f"{', '.join(names)}"))
+    for name, item_model in COUNTRY_FILES.items():
+        read_file(result, misnamed.get(name, country_dir / name), name.removesuffix(".yaml"), item_model,
+                  many=True)
     for kind, item_model in (("audiences", model.Audience), ("meetings", model.Meeting)):
         paths = sorted((briefs / kind).glob("*.y*ml"))
         if kind == "audiences" and not paths:
@@ -144,14 +156,17 @@ def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.
 
     for location, entry in entries:
         line = document.line_of(location)
-        if not isinstance(entry, dict):
-            what = "an entry" if many else "the file"
-            result.errors.append(Diagnostic(path, line, f"expected {what} to be a mapping of fields, "
-                                                        f"found {_describe(entry)}"))
-            continue
-        item_id = entry.get("id")
-        if isinstance(item_id, str):
+        item_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(item_id, str) and re.match(model.ID_PATTERN, item_id):
             result.known_ids[kind].add(item_id)
+        else:
+            # A reference may mean the item whose id is unusable; checking
+            # references into its kind would report this one mistake again.
+            result.unreadable.add(kind)
+        if not isinstance(entry, dict):
+            what = "an entry of fields starting with '- id:'" if many else "the file to hold 'field: value' lines"
+            result.errors.append(Diagnostic(path, line, f"expected {what}, found {_describe(entry)}"))
+            continue
         try:
             item = item_model.model_validate(entry)
         except ValidationError as error:
@@ -172,45 +187,95 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"the {type(value).__name__} {value!r}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a truth value (YAML reads yes, no, on, off, true and false so)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"the {type(value).__name__} {value}"
 
 
 def _diagnostics(error: ValidationError, document: YamlDocument, base: Location,
                  item_model: type[model.Model]) -> list[Diagnostic]:
+    details = error.errors(include_url=False)
+    hints = {detail["loc"]: _close_field(item_model, detail["loc"], document.data, base)
+             for detail in details if detail["type"] == "extra_forbidden"}
+    # A misspelt field is missing too; its unknown-field message already
+    # names it, so a second message would report one mistake twice.
+    misspelt = {loc[:-1] + (hint,) for loc, hint in hints.items() if hint}
     found = []
-    for detail in error.errors(include_url=False):
+    for detail in details:
+        if detail["type"] == "missing" and detail["loc"] in misspelt:
+            continue
         location = base + tuple(detail["loc"])
         found.append(Diagnostic(document.path, document.line_of(location),
-                                _message(detail, item_model)))
+                                _message(detail, item_model, hints.get(detail["loc"]))))
     return found
 
 
-def _message(detail: dict[str, Any], item_model: type[model.Model]) -> str:
+def _message(detail: dict[str, Any], item_model: type[model.Model], hint: str | None) -> str:
     """Say what is wrong in words a YAML author understands, and what to do."""
-    loc = [str(part) for part in detail["loc"] if not str(part).isdigit()]
+    loc = [part for part in detail["loc"] if not isinstance(part, int)]
     field_path = ".".join(loc) or "value"
     value = detail.get("input")
     kind = detail["type"]
     if kind == "missing":
-        return f"missing required field '{loc[-1]}'"
+        return f"missing required field '{loc[-1]}'; add it"
     if kind == "extra_forbidden":
+        if hint:
+            return f"unknown field '{loc[-1]}'; did you mean '{hint}'?"
         owner = _model_at(item_model, loc[:-1])
-        fields = list(owner.model_fields) if owner else []
-        hint = difflib.get_close_matches(loc[-1], fields, n=1)
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(fields)}"
-        return f"unknown field '{loc[-1]}'{suggestion}"
+        return f"unknown field '{loc[-1]}'; allowed: {', '.join(owner.model_fields if owner else [])}"
+    if value is None:
+        return f"{field_path}: has no value; write one after the colon"
     if kind == "string_pattern_mismatch" and loc[-1] in {"id", "source", "themes", "audiences", "cases",
                                                             "include", "focus", "addressee", "audience",
                                                             "country"}:
-        return f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens"
+        example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        return (f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens"
+                + (f", e.g. '{example}'" if example else ""))
     if kind == "string_pattern_mismatch" and loc[-1] == "url":
         return f"{field_path}: '{value}' is not a web address; it must start with http:// or https://"
     if kind.startswith("date"):
-        return f"{field_path}: '{value}' is not a valid date; write it as YYYY-MM-DD"
+        if re.fullmatch(r"\d{4}-\d\d?-\d\d?", str(value)):
+            return f"{field_path}: '{value}' is not a day in the calendar; check the month and the day"
+        owner = _model_at(item_model, loc[:-1])
+        approximate = f"{loc[-1]}_approximate"
+        hint = (f" (with no exact day in the source, the best date it supports and {approximate}: true)"
+                if owner and approximate in owner.model_fields else "")
+        return f"{field_path}: '{value}' is not a date; write it as YYYY-MM-DD{hint}"
+    if kind == "string_type":
+        quote = "" if isinstance(value, list | dict) else "; put it in quotes"
+        return f"{field_path}: expected text, found {_describe(value)}{quote}"
+    if kind == "list_type":
+        return f"{field_path}: expected a list such as [first, second], found {_describe(value)}"
+    if kind == "dict_type":
+        return f"{field_path}: expected 'key: value' lines, found {_describe(value)}"
+    if kind == "model_type" and (owner := _model_at(item_model, loc)):
+        fields = ", ".join(name for name, info in owner.model_fields.items() if info.is_required())
+        return f"{field_path}: expected an entry with fields ({fields}), found {_describe(value)}"
     message = detail["msg"].removeprefix("Value error, ")
     if kind == "value_error":
         return f"{field_path} {message}"
     return f"{field_path}: {message[0].lower()}{message[1:]}"
+
+
+def _close_field(item_model: type[BaseModel], loc: tuple[str | int, ...], data: Any,
+                 base: Location) -> str | None:
+    """The declared field an unknown field name was probably meant to be, if any.
+
+    Fields already written beside it are no candidates: suggesting 'passage'
+    for 'page' next to a 'passage' would mislead.
+    """
+    names = [part for part in loc if not isinstance(part, int)]
+    owner = _model_at(item_model, names[:-1])
+    for part in base + tuple(loc[:-1]):
+        data = data[part]
+    candidates = [name for name in (owner.model_fields if owner else []) if name not in data]
+    return next(iter(difflib.get_close_matches(names[-1], candidates, n=1)), None)
 
 
 def _model_at(item_model: type[BaseModel], path: list[str]) -> type[BaseModel] | None:

@@ -37,6 +37,10 @@ def _check_text(value: str) -> str:
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, AfterValidator(_check_text)]
+# Strict: a bare number is not a date, nor 1 a yes; YAML already gives real
+# dates and booleans for what is written as one.
+Date = Annotated[datetime.date, Field(strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
 
 
@@ -82,12 +86,12 @@ class Citation(Model):
 class Source(Model):
     id: Id
     title: Text
-    title_descriptive: bool = False
+    title_descriptive: Flag = False
     """The document prints no title; `title` describes it and is shown unquoted."""
     publisher: Text
     author: Text | None = None
-    date: datetime.date
-    date_approximate: bool = False
+    date: Date
+    date_approximate: Flag = False
     date_note: Text | None = None
     kind: Literal["ngo-report", "op-ed", "news", "official", "commentary"]
     url: Url | None = None
@@ -108,10 +112,10 @@ class Item(Model):
 
 class Fact(Item):
     text: Text
-    as_of: datetime.date
-    as_of_approximate: bool = False
-    historical: bool = False
-    review_by: datetime.date | None = None
+    as_of: Date
+    as_of_approximate: Flag = False
+    historical: Flag = False
+    review_by: Date | None = None
     wording: dict[Id, Text] = {}
 
 
@@ -119,7 +123,7 @@ class Case(Item):
     name: Text
     aliases: list[Text] = []
     anonymised_as: Text
-    may_name: bool
+    may_name: Flag
     role: Text
     charge: Text | None = None
     article: Text | None = None
@@ -127,8 +131,8 @@ class Case(Item):
     restrictions: Text | None = None
     summary: Text
     status: Text
-    as_of: datetime.date
-    as_of_approximate: bool = False
+    as_of: Date
+    as_of_approximate: Flag = False
 
 
 class Recommendation(Item):
@@ -169,7 +173,7 @@ class Meeting(Model):
     id: Id
     country: Id
     audience: Id
-    date: datetime.date
+    date: Date
     place: Text
     title: Text
     participants: list[Text] = []

@@ -7,6 +7,7 @@ gives one message rather than one per reference into it.
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -89,11 +90,14 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
         if isinstance(item, model.Recommendation):
             if "default" not in item.asks:
-                yield item_at.at(("asks",), "asks needs a 'default' wording for audiences without their own")
+                yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' wording for audiences "
+                                            "without their own")
             yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
             if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
-                choices = ", ".join([*ADDRESSEES, *sorted(audiences)])
-                yield item_at.at(("addressee",), f"addressee '{item.addressee}' is not one of {choices}")
+                choices = [*ADDRESSEES, *sorted(audiences)]
+                hint = difflib.get_close_matches(item.addressee, choices, n=1)
+                yield item_at.at(("addressee",), f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
+                                                 + (f"; did you mean '{hint[0]}'?" if hint else ""))
             yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
         if isinstance(item, model.Audience):
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
@@ -135,7 +139,10 @@ class _Locator:
             return
         for path, value in references:
             if value not in known:
-                yield self.at(path, f"unknown {what} '{value}'; define it in {where} or fix the spelling")
+                hint = difflib.get_close_matches(value, known, n=1)
+                advice = (f"did you mean '{hint[0]}'? If not, define it in {where}" if hint
+                          else f"define it in {where} or fix the spelling")
+                yield self.at(path, f"unknown {what} '{value}'; {advice}")
 
 
 def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:

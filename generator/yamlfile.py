@@ -23,7 +23,67 @@ MAX_FILE_BYTES = 2_000_000
 Location = tuple[str | int, ...]
 """Where a value sits in a document: the keys and list indices leading to it."""
 
-_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+MAX_DEPTH = 40
+"""Far deeper than any knowledge base nests; PyYAML composes recursively, so
+an unbounded `[[[[...` would otherwise exhaust Python's stack."""
+
+_FILL_IT = "add its content (a list file with no entries yet holds just [])"
+
+_ODD_INDENT = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
+"""A tab, or a non-breaking space pasted from an e-mail: both look like indentation but are not."""
+
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp",
+                                                         "value", "seq", "map")}
+"""What YAML infers from plain writing; any other tag asks for something a knowledge base never needs."""
+
+_SYNTAX_MESSAGES = (
+    # (words in PyYAML's context or problem, whether the context line is the
+    # one to edit, what to tell the user); the first that matches wins.
+    ("while parsing a flow sequence", True, "the list opened with '[' on this line is not closed; add the ']'"),
+    ("while parsing a flow mapping", True, "the mapping opened with '{' on this line is not closed; add the '}'"),
+    ("while scanning a quoted scalar", True, "the quoted text that starts on this line is not closed; "
+                                             "add the closing quote"),
+    ("while scanning a simple key", True, "this line is neither 'field: value' nor indented under one; "
+                                          "indent it or put the text in quotes"),
+    ("mapping values are not allowed", False, "unexpected ':'; check this line's indentation, and put text "
+                                              "that contains ': ' in quotes"),
+    ("but found '<scalar>'", False, "text follows a closing quote or bracket; put the whole text in quotes"),
+    ("expected <block end>", False, "this line is not indented like the lines above it; line it up with them"),
+    ("found another document", False, "a second YAML document starts here; a file holds one, so remove the '---'"),
+    ("while scanning an alias", False, "text that starts with '*' must be in quotes"),
+    ("found undefined alias", False, "text that starts with '*' must be in quotes"),
+    ("while scanning an anchor", False, "text that starts with '&' must be in quotes"),
+    ("cannot start any token", False, "{problem}; put the text in quotes"),
+    ("escape character", False, "{problem}; inside double quotes write \\\\ for a backslash, or use single quotes"),
+)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML we will not read; its problem is the whole message."""
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """Refuses aliases and deep nesting while composing, before either can cost memory or stack."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        # An alias of an unknown anchor is left to PyYAML: it is usually text
+        # that starts with '*', and the syntax message says so.
+        if isinstance(event, yaml.AliasEvent) and event.anchor in self.anchors:
+            raise _Refused(problem="YAML anchors and aliases (&name, *name) are not supported; write the value out",
+                           problem_mark=event.start_mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(problem=f"lists or mappings nested more than {MAX_DEPTH} deep; flatten them",
+                               problem_mark=event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -63,7 +123,10 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         raise fail(1, f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed; split it")
-    if raw.startswith(b"\xef\xbb\xbf") or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:2]:
+        raise fail(1, "file is saved as UTF-16; save it as UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
         raise fail(1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
     try:
         text = raw.decode("utf-8")
@@ -71,37 +134,56 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
         line = raw[: error.start].count(b"\n") + 1
         raise fail(line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
     if not text.strip():
-        raise fail(1, "file is empty; remove it or add content")
-    if match := _TAB_INDENT.search(text):
+        raise fail(1, f"file is empty; {_FILL_IT}")
+    if match := _ODD_INDENT.search(text):
         line = text.count("\n", 0, match.start()) + 1
-        raise fail(line, "tab used for indentation; indent with spaces")
+        what = "tab" if match[1] == "\t" else "non-breaking space"
+        raise fail(line, f"{what} used for indentation; indent with spaces")
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_GuardedLoader)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise fail(line, f"contains the unprintable character U+{error.character:04X}; delete it") from None
+    except _Refused as error:
+        raise fail(error.problem_mark.line + 1, error.problem) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        raise fail(line, f"YAML syntax error: {error.problem or error.context}") from None
+        raise fail(*_syntax_error(error)) from None
     except yaml.YAMLError as error:
         raise fail(1, f"YAML error: {error}") from None
     if node is None:
-        raise fail(1, "file holds only comments; remove it or add content")
+        raise fail(1, f"file holds only comments; {_FILL_IT}")
 
     document = YamlDocument(shown, None)
-    document.data = _build(node, (), document, yaml.constructor.SafeConstructor(), set())
+    document.data = _build(node, (), document, yaml.constructor.SafeConstructor())
     return document
 
 
+def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to edit and what to do, for PyYAML's terse parser messages."""
+    problem = error.problem or error.context or "unreadable"
+    mark = error.problem_mark or error.context_mark
+    for words, at_opening, message in _SYNTAX_MESSAGES:
+        if words in f"{error.context or ''} {problem}":
+            if at_opening and error.context_mark:
+                mark = error.context_mark
+            problem = message.format(problem=problem)
+            break
+    return (mark.line + 1 if mark else 1), f"YAML syntax error: {problem}"
+
+
+def _check_tag(node: yaml.Node, document: YamlDocument) -> None:
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlFileError(Diagnostic(document.path, node.start_mark.line + 1,
+                                       f"YAML tag '{tag}' is not supported; remove it"))
+
+
 def _build(node: yaml.Node, location: Location, document: YamlDocument,
-           constructor: yaml.constructor.SafeConstructor, seen: set[int]) -> Any:
+           constructor: yaml.constructor.SafeConstructor) -> Any:
     line = node.start_mark.line + 1
     document.lines[location] = line
-    if id(node) in seen:
-        # The composer hands back the very same node for an alias; refusing
-        # them keeps memory bounded whatever nesting an alias bomb uses.
-        raise YamlFileError(Diagnostic(document.path, line,
-                                       "YAML anchors and aliases (&name, *name) are not supported; write the value out"))
-    seen.add(id(node))
+    _check_tag(node, document)
 
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -109,26 +191,29 @@ def _build(node: yaml.Node, location: Location, document: YamlDocument,
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlFileError(Diagnostic(document.path, key_line, "a mapping key must be a plain word"))
+                raise YamlFileError(Diagnostic(document.path, key_line,
+                                               "a mapping key must be a plain word, not a list or mapping"))
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlFileError(Diagnostic(document.path, key_line,
                                                "merge keys (<<) are not supported; write the fields out"))
+            _check_tag(key_node, document)
             key = key_node.value
             if key in key_lines:
                 raise YamlFileError(Diagnostic(
                     document.path, key_line,
                     f"duplicate key '{key}' (first on line {key_lines[key]}); remove one"))
             key_lines[key] = key_line
-            result[key] = _build(value_node, location + (key,), document, constructor, seen)
+            result[key] = _build(value_node, location + (key,), document, constructor)
             # A wrong value is best shown on its key's line, not where a
             # block value underneath happens to start.
             document.lines[location + (key,)] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, location + (index,), document, constructor, seen)
+        return [_build(item, location + (index,), document, constructor)
                 for index, item in enumerate(node.value)]
     try:
         return constructor.construct_object(node)
-    except (yaml.constructor.ConstructorError, ValueError) as error:
-        problem = getattr(error, "problem", None) or str(error)
-        raise YamlFileError(Diagnostic(document.path, line, f"cannot read '{node.value}': {problem}")) from None
+    except (yaml.constructor.ConstructorError, ValueError):
+        # What only looks like a date or number (2021-02-30) is the text as
+        # typed; the model then says what is wrong with it in its field's terms.
+        return node.value
