@@ -7,37 +7,25 @@ checking a knowledge base never pays for loading WeasyPrint or python-docx.
 from __future__ import annotations
 
 import datetime
-import os
-from collections.abc import Iterable
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import model
+from . import TEMPLATES_DIR, model
 from .brief import Brief
+from .cache import document_key, file_sha256, tree_digest
 from .compose import compose
-from .errors import Diagnostic, InputError, UsageError
+from .errors import BriefingError, Diagnostic, InputError, UsageError
 from .load import KnowledgeBase, read_items
-from .publish import output_name, record_in_manifest, remove_leftovers, sha256, write_atomic
+from .publish import build_date, output_name, read_manifest, record_in_manifest, remove_leftovers, sha256, write_atomic
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
 
 Format = Literal["pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
-
-
-def build_date() -> datetime.date:
-    """The date a build is stamped with: `SOURCE_DATE_EPOCH` if set, else today.
-
-    Fixing it makes output byte-for-byte reproducible.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return datetime.date.today()
-    try:
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
 
 
 @dataclass
@@ -97,16 +85,58 @@ def render(brief: Brief, output_format: Format) -> bytes:
     return render_docx(brief)
 
 
-def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
-             out_dir: Path = Path("output"), date: datetime.date | None = None) -> list[Path]:
-    """Render every requested briefing in every format, then write them all.
+def _render_or_report(brief: Brief, output_format: Format) -> bytes | str:
+    """Runs in a worker: a user-caused failure comes back as its message, so one
+    document's problem never takes the others down."""
+    try:
+        return render(brief, output_format)
+    except BriefingError as error:
+        return str(error)
 
-    Nothing is written unless everything rendered, so a failure never leaves
-    half a set of briefings behind.
+
+def _render_all(jobs: list[tuple[Brief, Format]], workers: int) -> Iterator[tuple[int, bytes | str]]:
+    """(index, result) for every job, in the order they finish."""
+    if workers <= 1 or len(jobs) <= 1:
+        for index, (brief, output_format) in enumerate(jobs):
+            yield index, _render_or_report(brief, output_format)
+        return
+    # Loaded once here, the renderers are inherited by every forked worker
+    # instead of each paying WeasyPrint's import again.
+    from . import render_docx, render_pdf  # noqa: F401
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {pool.submit(_render_or_report, brief, output_format): index
+                   for index, (brief, output_format) in enumerate(jobs)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+@dataclass
+class Outcome:
+    """What a build did with each document."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    """Documents whose inputs had not changed since they were written, left alone."""
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
+             out_dir: Path = Path("output"), date: datetime.date | None = None, *, jobs: int = 1,
+             force: bool = False, progress: Callable[[Path], None] | None = None) -> Outcome:
+    """Render the requested briefings in every format and write them to `out_dir`.
+
+    A document is rendered only when something it depends on changed (see
+    `cache.document_key`), or with `force`. Each is written as soon as it is
+    rendered; one that fails is reported in the outcome and the rest still land.
     """
     date = date or build_date()
-    rendered: list[tuple[Path, bytes]] = []
-    manifest: dict[str, dict[str, object]] = {}
+    templates = tree_digest([TEMPLATES_DIR])
+    previous = read_manifest(out_dir)
+    outcome = Outcome()
+    entries: dict[str, dict[str, object]] = {}
+    pending: list[tuple[Path, Brief, Format, dict[str, object]]] = []
     for request in requests:
         brief = compose_brief(kb, request, date)
         meeting_id = request.meeting.id if request.meeting else None
@@ -114,15 +144,33 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
         for output_format in formats:
             path = out_dir / output_name(file_date, kb.country.id, request.audience, meeting_id, output_format,
                                          request.recipient)
-            content = render(brief, output_format)
-            rendered.append((path, content))
-            manifest[path.name] = {
+            entry: dict[str, object] = {
                 "audience": request.audience, "meeting": meeting_id, "format": output_format,
-                "distribution": distribution_level(request.meeting, request.distribution).value, "recipient": request.recipient,
-                "date": date.isoformat(), "sha256": sha256(content), "knowledge_base": kb.revision,
+                "distribution": distribution_level(request.meeting, request.distribution).value,
+                "recipient": request.recipient, "date": date.isoformat(), "knowledge_base": kb.revision,
+                "key": document_key(repr(brief), output_format, templates),
             }
+            last = previous.get(path.name, {})
+            if not force and last.get("key") == entry["key"] and last.get("sha256") == file_sha256(path):
+                outcome.unchanged.append(path)
+                entries[path.name] = last
+                if progress:
+                    progress(path)
+            else:
+                pending.append((path, brief, output_format, entry))
+
     remove_leftovers(out_dir)
-    for path, content in rendered:
-        write_atomic(path, content)
-    record_in_manifest(out_dir, manifest)
-    return [path for path, _ in rendered]
+    for index, result in _render_all([(brief, output_format) for _, brief, output_format, _ in pending], jobs):
+        path, _, _, entry = pending[index]
+        if isinstance(result, bytes):
+            write_atomic(path, result)
+            entries[path.name] = {**entry, "sha256": sha256(result)}
+            outcome.written.append(path)
+        else:
+            outcome.failed.append((path, result))
+        if progress:
+            progress(path)
+    if entries:
+        record_in_manifest(out_dir, entries)
+    outcome.written.sort()
+    return outcome

@@ -18,6 +18,8 @@ from .errors import BriefingError, Diagnostic, InputError
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
+MAX_WARNINGS_SHOWN = 5
+"""Past this, generate prints one line pointing at `briefing check` instead of every warning."""
 
 briefs_option = click.option("--briefs", type=click.Path(path_type=Path, file_okay=False), default=Path("briefs"),
                              show_default=True, help="Knowledge-base folder.")
@@ -62,6 +64,15 @@ def _report(diagnostics: list[Diagnostic], fatal: bool = False) -> None:
         click.secho(line, err=True, fg="yellow" if warning else "red", color=_color())
 
 
+def _report_briefly(diagnostics: list[Diagnostic]) -> None:
+    """Warnings while generating: each when few, else one line that points at `check`."""
+    if len(diagnostics) <= MAX_WARNINGS_SHOWN:
+        _report(diagnostics)
+    elif not _quiet():
+        click.secho(f"warning: {len(diagnostics)} warnings about the knowledge base, e.g. stale facts; "
+                    "`briefing check` lists them", err=True, fg="yellow", color=_color())
+
+
 class _Group(click.Group):
     """Turns every error the user can cause into lines on stderr and exit 2."""
 
@@ -89,23 +100,38 @@ def main(quiet: bool) -> None:
     """Tailored human-rights advocacy briefings from a YAML knowledge base."""
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 @main.command()
 @briefs_option
 @country_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
 def check(briefs: Path, country: str | None, strict: bool) -> None:
     """Check the knowledge base; report every problem as file:line: message."""
-    from .api import load_knowledge_base
+    from . import cache
+    from .publish import build_date
 
-    checked = load_knowledge_base(briefs, country)
-    _report(checked.warnings, fatal=strict)
-    kb = checked.kb
-    counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
-        "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings"))
-    if strict and checked.warnings:
-        click.echo(f"{len(checked.warnings)} warnings, fatal with --strict.", err=True)
+    # Answered from the last valid run when no file changed: a re-check then
+    # costs no YAML parsing and no model building.
+    key = cache.run_key("check", briefs.resolve(), country, build_date(), cache.tree_digest([briefs], YAML_SUFFIXES))
+    result = cache.recall(key)
+    if result is None:
+        from .api import load_knowledge_base
+
+        checked = load_knowledge_base(briefs, country)
+        kb = checked.kb
+        counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
+            "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings"))
+        result = {"warnings": [[str(d.path), d.line, d.message] for d in checked.warnings],
+                  "summary": f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')})."}
+        cache.remember(key, result)
+    warnings = [Diagnostic(Path(path), line, message) for path, line, message in result["warnings"]]
+    _report(warnings, fatal=strict)
+    if strict and warnings:
+        click.echo(f"{_count(len(warnings), 'warnings')}, fatal with --strict.", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    _say(f"{_shown(briefs)}: {kb.country.name} is valid ({counts}; {len(checked.warnings)} warnings).")
+    _say(f"{_shown(briefs)}: {result['summary']}")
 
 
 @main.command(name="list")
@@ -178,27 +204,62 @@ def schema(out: Path) -> None:
               help="Highest sensitivity the output may show (default: the meeting's, else public).")
 @click.option("--length", type=click.Choice(["full", "one-page"]), help="Full brief or one-page leave-behind.")
 @click.option("--recipient", metavar="NAME", help='Stamp "Prepared for NAME" on this copy.')
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
+              help="Documents rendered at once.")
+@click.option("--force", is_flag=True, help="Render every document even if nothing it depends on changed.")
 @briefs_option
 @country_option
 def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
-             out: Path, distribution: str | None, length: str | None, recipient: str | None, briefs: Path,
-             country: str | None) -> None:
+             out: Path, distribution: str | None, length: str | None, recipient: str | None, jobs: int,
+             force: bool, briefs: Path, country: str | None) -> None:
     """Write briefings to the output folder.
 
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
     audiences with --audience or --all.
     """
-    from . import api, model
+    from . import TEMPLATES_DIR, cache
+    from .publish import build_date
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
+    # When neither the command nor any input changed and the files it wrote
+    # are still as written, there is nothing to do: say so without loading.
+    key = cache.run_key("generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences,
+                        output_format, out.resolve(), distribution, length, recipient, briefs.resolve(), country,
+                        build_date(), cache.tree_digest([briefs], YAML_SUFFIXES), cache.tree_digest([TEMPLATES_DIR]),
+                        meeting_file and cache.file_sha256(meeting_file))
+    last = cache.recall(key)
+    if not force and last and all(cache.file_sha256(Path(path)) == digest for path, digest in last["files"].items()):
+        _report_briefly([Diagnostic(Path(path), line, message) for path, line, message in last["warnings"]])
+        for path in last["files"]:
+            _say(f"unchanged {_shown(Path(path))}")
+        return
+
+    from . import api, model
+
     checked = api.load_knowledge_base(briefs, country)
-    _report(checked.warnings)
+    _report_briefly(checked.warnings)
     kb = checked.kb
     requests = api.requests_for(
         kb, audiences=list(kb.audiences) if all_audiences else audiences, meeting_file=meeting_file,
         distribution=model.Sensitivity(distribution) if distribution else None, length=length,
         recipient=recipient)
     formats = api.FORMATS if output_format == "all" else (output_format,)
-    for path in api.generate(kb, requests, formats, out):
+    if not _quiet() and sys.stderr.isatty():
+        with click.progressbar(length=len(requests) * len(formats), label="Rendering", file=sys.stderr,
+                               color=_color()) as bar:
+            outcome = api.generate(kb, requests, formats, out, jobs=jobs, force=force,
+                                   progress=lambda _: bar.update(1))
+    else:
+        outcome = api.generate(kb, requests, formats, out, jobs=jobs, force=force)
+    for path in outcome.unchanged:
+        _say(f"unchanged {_shown(path)}")
+    for path in outcome.written:
         _say(f"wrote {_shown(path)}")
+    for path, message in outcome.failed:
+        click.secho(f"{_shown(path)}: not written: {message}", err=True, fg="red", color=_color())
+    if outcome.failed:
+        sys.exit(EXIT_BAD_INPUT)
+    cache.remember(key, {"files": {str(path): cache.file_sha256(path) for path in
+                                   sorted(outcome.written + outcome.unchanged)},
+                         "warnings": [[str(d.path), d.line, d.message] for d in checked.warnings]})

@@ -16,6 +16,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
+
 TEMP_PREFIX = ".briefing-"
 TEMP_SUFFIX = ".part"
 MANIFEST = "manifest.json"
@@ -64,6 +66,29 @@ def remove_leftovers(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def build_date() -> datetime.date:
+    """The date a build is stamped with: `SOURCE_DATE_EPOCH` if set, else today.
+
+    Fixing it makes output byte-for-byte reproducible.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.date.today()
+    try:
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """File name -> entry of `folder`'s manifest; empty when there is none or it is unreadable."""
+    try:
+        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
 def record_in_manifest(folder: Path, entries: dict[str, dict[str, Any]]) -> Path:
     """Add or update the entries of `output/manifest.json`: what went to whom.
 
@@ -71,11 +96,7 @@ def record_in_manifest(folder: Path, entries: dict[str, dict[str, Any]]) -> Path
     that comes back can be matched to what was sent.
     """
     path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        manifest = {}
-    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    files = read_manifest(folder)
     files.update(entries)
     manifest = {"files": dict(sorted(files.items()))}
     write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

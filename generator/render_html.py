@@ -11,11 +11,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from . import TEMPLATES_DIR
 from .brief import Brief
 from .errors import RenderError
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-"""The templates, stylesheet and fonts shipped with the generator."""
 
 ENTRY_TEMPLATE = "briefing.html.j2"
 

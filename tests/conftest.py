@@ -44,3 +44,9 @@ def cli():
         return CliRunner().invoke(main, [str(arg) for arg in args])
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own run cache, so no answer is carried over from another."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -36,8 +36,9 @@ def kb():
 def outputs(kb, tmp_path_factory):
     out = tmp_path_factory.mktemp("output")
     requests = api.requests_for(kb, audiences=AUDIENCES)
-    paths = api.generate(kb, requests, api.FORMATS, out, date=DATE)
-    return out, paths
+    outcome = api.generate(kb, requests, api.FORMATS, out, date=DATE, jobs=2)
+    assert outcome.failed == [] and outcome.unchanged == []
+    return out, outcome.written
 
 
 def pdf(outputs, audience: str) -> PdfReader:

@@ -70,8 +70,8 @@ def test_quiet_silences_progress_and_warnings_and_no_color_keeps_text_plain(mini
 
     quiet = run("-q", "generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb,
                 "--out", tmp_path, env=env)
-    loud = run("generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb, "--out", tmp_path,
-               env=env)
+    loud = run("generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb, "--out",
+               tmp_path / "loud", env=env)
 
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     assert "wrote " in loud.stdout and "warning:" in loud.stderr

@@ -1,0 +1,74 @@
+"""Content-hash caches that let an unchanged build finish without rendering.
+
+Two levels. A *run* cache remembers, per command line and inputs, what the
+last run printed or wrote; when no input file changed, the command answers
+from it without parsing YAML or importing the renderers. A *document* key,
+kept in the output manifest, names everything one document depends on (its
+Brief, the templates and fonts, the generator's version), so a build after an
+edit re-renders only the documents the edit reached. Content hashes, never
+timestamps: a touched file that did not change costs nothing.
+
+This module stays light (standard library only) because it runs first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "briefing"
+
+
+def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
+    """A hash of every file's relative name and bytes under `folders`."""
+    digest = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and (suffixes is None or path.suffix in suffixes):
+                digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(brief_repr: str, output_format: str, templates: str) -> str:
+    """Everything one document depends on; equal keys mean equal bytes."""
+    return hashlib.sha256(f"{__version__}\0{output_format}\0{templates}\0{brief_repr}".encode()).hexdigest()
+
+
+def run_key(*parts: object) -> str:
+    return hashlib.sha256("\0".join(map(str, (__version__, *parts))).encode()).hexdigest()
+
+
+def recall(key: str) -> dict[str, Any] | None:
+    try:
+        return json.loads((cache_dir() / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def remember(key: str, value: dict[str, Any]) -> None:
+    """Store a run's result; a cache that cannot be written only costs speed."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(value), encoding="utf-8")
+        os.replace(temporary, folder / f"{key}.json")
+    except OSError:
+        pass
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
