@@ -94,19 +94,51 @@ def _render_or_report(brief: Brief, output_format: Format) -> bytes | str:
         return str(error)
 
 
-def _render_all(jobs: list[tuple[Brief, Format]], workers: int) -> Iterator[tuple[int, bytes | str]]:
-    """(index, result) for every job, in the order they finish."""
-    if workers <= 1 or len(jobs) <= 1:
-        for index, (brief, output_format) in enumerate(jobs):
-            yield index, _render_or_report(brief, output_format)
-        return
-    # Loaded once here, the renderers are inherited by every forked worker
-    # instead of each paying WeasyPrint's import again.
+def _warm_up() -> None:
+    """Load the renderers in a fresh worker, while the parent is still reading YAML."""
     from . import render_docx, render_pdf  # noqa: F401
 
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = {pool.submit(_render_or_report, brief, output_format): index
+
+class RenderPool:
+    """Worker processes for rendering, started early so their start-up overlaps loading.
+
+    Rendering is CPU-bound Python, so documents render in parallel only in
+    separate processes. Workers are forked as soon as the pool exists and
+    import WeasyPrint straight away; by the time the knowledge base is loaded
+    and the briefings composed, they are ready. With one worker, documents
+    render in this process and nothing is forked.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_warm_up)
+            # The first task makes the executor fork every worker now.
+            self._pool.submit(int)
+
+    def __enter__(self) -> RenderPool:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:
+            # Bad input found while the workers still load WeasyPrint: stop
+            # them rather than make the user wait for an import to report it.
+            # (Python 3.14 names this terminate_workers; 3.11 has no public way.)
+            for process in list(self._pool._processes.values()):
+                process.terminate()
+        self._pool.shutdown(cancel_futures=True)
+
+    def render_all(self, jobs: list[tuple[Brief, Format]]) -> Iterator[tuple[int, bytes | str]]:
+        """(index, result) for every job, in the order they finish."""
+        if self._pool is None:
+            for index, (brief, output_format) in enumerate(jobs):
+                yield index, _render_or_report(brief, output_format)
+            return
+        futures = {self._pool.submit(_render_or_report, brief, output_format): index
                    for index, (brief, output_format) in enumerate(jobs)}
         for future in as_completed(futures):
             yield futures[future], future.result()
@@ -123,7 +155,7 @@ class Outcome:
 
 
 def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
-             out_dir: Path = Path("output"), date: datetime.date | None = None, *, jobs: int = 1,
+             out_dir: Path = Path("output"), date: datetime.date | None = None, *, pool: RenderPool | None = None,
              force: bool = False, progress: Callable[[Path], None] | None = None) -> Outcome:
     """Render the requested briefings in every format and write them to `out_dir`.
 
@@ -160,7 +192,8 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
                 pending.append((path, brief, output_format, entry))
 
     remove_leftovers(out_dir)
-    for index, result in _render_all([(brief, output_format) for _, brief, output_format, _ in pending], jobs):
+    pool = pool or RenderPool(1)
+    for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in pending]):
         path, _, _, entry = pending[index]
         if isinstance(result, bytes):
             write_atomic(path, result)

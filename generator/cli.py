@@ -237,21 +237,23 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
 
     from . import api, model
 
-    checked = api.load_knowledge_base(briefs, country)
-    _report_briefly(checked.warnings)
-    kb = checked.kb
-    requests = api.requests_for(
-        kb, audiences=list(kb.audiences) if all_audiences else audiences, meeting_file=meeting_file,
-        distribution=model.Sensitivity(distribution) if distribution else None, length=length,
-        recipient=recipient)
-    formats = api.FORMATS if output_format == "all" else (output_format,)
-    if not _quiet() and sys.stderr.isatty():
-        with click.progressbar(length=len(requests) * len(formats), label="Rendering", file=sys.stderr,
-                               color=_color()) as bar:
-            outcome = api.generate(kb, requests, formats, out, jobs=jobs, force=force,
-                                   progress=lambda _: bar.update(1))
-    else:
-        outcome = api.generate(kb, requests, formats, out, jobs=jobs, force=force)
+    # Workers fork now and load WeasyPrint while this process reads the YAML.
+    with api.RenderPool(jobs) as pool:
+        checked = api.load_knowledge_base(briefs, country)
+        _report_briefly(checked.warnings)
+        kb = checked.kb
+        requests = api.requests_for(
+            kb, audiences=list(kb.audiences) if all_audiences else audiences, meeting_file=meeting_file,
+            distribution=model.Sensitivity(distribution) if distribution else None, length=length,
+            recipient=recipient)
+        formats = api.FORMATS if output_format == "all" else (output_format,)
+        if not _quiet() and sys.stderr.isatty():
+            with click.progressbar(length=len(requests) * len(formats), label="Rendering", file=sys.stderr,
+                                   color=_color()) as bar:
+                outcome = api.generate(kb, requests, formats, out, pool=pool, force=force,
+                                       progress=lambda _: bar.update(1))
+        else:
+            outcome = api.generate(kb, requests, formats, out, pool=pool, force=force)
     for path in outcome.unchanged:
         _say(f"unchanged {_shown(path)}")
     for path in outcome.written:

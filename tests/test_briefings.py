@@ -36,7 +36,8 @@ def kb():
 def outputs(kb, tmp_path_factory):
     out = tmp_path_factory.mktemp("output")
     requests = api.requests_for(kb, audiences=AUDIENCES)
-    outcome = api.generate(kb, requests, api.FORMATS, out, date=DATE, jobs=2)
+    with api.RenderPool(2) as pool:
+        outcome = api.generate(kb, requests, api.FORMATS, out, date=DATE, pool=pool)
     assert outcome.failed == [] and outcome.unchanged == []
     return out, outcome.written
 
