@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,31 @@ def file_sha256(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def _parsed_path(raw: bytes) -> Path:
+    digest = hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
+    return cache_dir() / "parsed" / f"{digest}.pickle"
+
+
+def recall_parsed(raw: bytes) -> Any | None:
+    """What a YAML file with exactly these bytes parsed into last time, if it parsed.
+
+    Pickle is safe here for the reason Python's own bytecode cache is: the
+    cache lives in the user's own cache folder, as trusted as their home.
+    """
+    try:
+        return pickle.loads(_parsed_path(raw).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+
+
+def remember_parsed(raw: bytes, value: Any) -> None:
+    path = _parsed_path(raw)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:
+        pass

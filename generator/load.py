@@ -35,6 +35,8 @@ class Origin:
 
     path: Path
     line: int
+    location: tuple[int, ...] = ()
+    """The item's index in its file, () for a file that is one item."""
 
     def diagnostic(self, message: str) -> Diagnostic:
         return Diagnostic(self.path, self.line, message)
@@ -179,7 +181,7 @@ def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.
                                                         f"(first defined at {first.path}:{first.line}); rename one"))
             continue
         result.items[kind][item_key] = item
-        result.origins[(kind, item_key)] = Origin(path, line)
+        result.origins[(kind, item_key)] = Origin(path, line, location)
 
 
 def _describe(value: Any) -> str:

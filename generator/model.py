@@ -31,7 +31,8 @@ def _check_text(value: str) -> str:
         raise ValueError(f"is {len(value):,} characters long, more than {MAX_TEXT_LENGTH:,}; shorten it")
     if not value.strip():
         raise ValueError("is empty")
-    parse(value)
+    if "](" in value:  # only a link can make markup invalid
+        parse(value)
     return value
 
 
@@ -49,14 +50,12 @@ class Sensitivity(str, enum.Enum):
     RESTRICTED = "restricted"
     CONFIDENTIAL = "confidential"
 
-    @property
-    def rank(self) -> int:
-        return list(Sensitivity).index(self)
-
     def allows(self, item: Sensitivity) -> bool:
         """Whether an output at this distribution level may show `item`."""
-        return item.rank <= self.rank
+        return _RANK[item] <= _RANK[self]
 
+
+_RANK = {level: rank for rank, level in enumerate(Sensitivity)}
 
 Priority = Literal["high", "medium", "low"]
 

@@ -79,7 +79,7 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
 
     for (kind, item_id), origin in result.origins.items():
         item = result.items[kind][item_id]
-        item_at = _Locator(result, kind, item_id, origin)
+        item_at = _Locator(result, kind, origin)
         if isinstance(item, model.Item):
             yield from item_at.missing(_each("themes", item.themes), *theme)
             yield from item_at.missing(_citations("sources", item.sources), *source)
@@ -102,7 +102,7 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
         if isinstance(item, model.Audience):
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
             for index, lever in enumerate(item.levers):
-                lever_at = _Locator(result, kind, item_id, origin, prefix=("levers", index))
+                lever_at = _Locator(result, kind, origin, prefix=("levers", index))
                 yield from lever_at.missing(_each("themes", lever.themes), *theme)
                 yield from lever_at.missing(_citations("sources", lever.sources), *source)
         if isinstance(item, model.Meeting):
@@ -117,18 +117,10 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
 class _Locator:
     """Turns a field of one item into the line it is written on."""
 
-    def __init__(self, result: LoadResult, kind: str, item_id: str, origin: Origin, prefix: FieldPath = ()) -> None:
+    def __init__(self, result: LoadResult, kind: str, origin: Origin, prefix: FieldPath = ()) -> None:
         self.origin = origin
         self.document = next(doc for doc in result.documents[kind] if doc.path == origin.path)
-        self.base = self._item_location(item_id) + prefix
-
-    def _item_location(self, item_id: str) -> FieldPath:
-        data = self.document.data
-        if isinstance(data, list):
-            for index, entry in enumerate(data):
-                if isinstance(entry, dict) and entry.get("id") == item_id:
-                    return (index,)
-        return ()
+        self.base = origin.location + prefix
 
     def at(self, path: FieldPath, message: str) -> Diagnostic:
         return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message)

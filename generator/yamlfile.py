@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
+from . import cache
 from .errors import Diagnostic
 
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 64_000_000
 """A knowledge-base file is prose typed by hand; anything larger is a mistake."""
 
 Location = tuple[str | int, ...]
@@ -89,27 +90,25 @@ class _GuardedLoader(_Guard, yaml.SafeLoader):
 
 
 try:
-    from yaml.cyaml import CParser as _FastParser
+    from yaml import _yaml as _libyaml
 except ImportError:  # PyYAML built without libyaml
-    _FastParser = None
-
-if _FastParser is not None:
-    class _FastLoader(_Guard, _FastParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
-        """libyaml parses, our guard composes: a large file reads an order of magnitude faster."""
-
-        def __init__(self, stream: str) -> None:
-            _FastParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
+    _libyaml = None
+else:
+    # libyaml refuses deeper nesting itself; the slower parser then says so in our words.
+    _libyaml._set_max_nest_level(MAX_DEPTH)
 
 
 def _compose(text: str) -> yaml.Node | None:
-    if _FastParser is not None:
+    """libyaml composes a large file an order of magnitude faster than PyYAML.
+
+    On anything unusual (an error, an alias, deep nesting) the file is read
+    again by PyYAML's own parser under our guard, whose messages we reword.
+    """
+    if _libyaml is not None:
         try:
-            return yaml.compose(text, Loader=_FastLoader)
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
-            pass  # PyYAML's parser finds the same problem and words it in the terms we rephrase
+            pass
     return yaml.compose(text, Loader=_GuardedLoader)
 
 
@@ -148,6 +147,9 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
         return YamlFileError(Diagnostic(shown, line, message))
 
     raw = path.read_bytes()
+    if (cached := cache.recall_parsed(raw)) is not None:
+        data, lines = cached
+        return YamlDocument(shown, data, lines)
     if len(raw) > MAX_FILE_BYTES:
         raise fail(1, f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed; split it")
     # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
@@ -182,8 +184,22 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
         raise fail(1, f"file holds only comments; {_FILL_IT}")
 
     document = YamlDocument(shown, None)
-    document.data = _build(node, (), document, yaml.constructor.SafeConstructor())
+    try:
+        document.data = _build(node, (), document, yaml.constructor.SafeConstructor(), set())
+    except _SharedNode:
+        # libyaml let an alias through as a node met twice; PyYAML's parser,
+        # under our guard, refuses it at the alias's own line.
+        try:
+            yaml.compose(text, Loader=_GuardedLoader)
+        except _Refused as error:
+            raise fail(error.problem_mark.line + 1, error.problem) from None
+        raise
+    cache.remember_parsed(raw, (document.data, document.lines))
     return document
+
+
+class _SharedNode(Exception):
+    """Two places of the document are one node: an alias."""
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
@@ -207,7 +223,10 @@ def _check_tag(node: yaml.Node, document: YamlDocument) -> None:
 
 
 def _build(node: yaml.Node, location: Location, document: YamlDocument,
-           constructor: yaml.constructor.SafeConstructor) -> Any:
+           constructor: yaml.constructor.SafeConstructor, seen: set[int]) -> Any:
+    if id(node) in seen:
+        raise _SharedNode
+    seen.add(id(node))
     line = node.start_mark.line + 1
     document.lines[location] = line
     _check_tag(node, document)
@@ -230,13 +249,13 @@ def _build(node: yaml.Node, location: Location, document: YamlDocument,
                     document.path, key_line,
                     f"duplicate key '{key}' (first on line {key_lines[key]}); remove one"))
             key_lines[key] = key_line
-            result[key] = _build(value_node, location + (key,), document, constructor)
+            result[key] = _build(value_node, location + (key,), document, constructor, seen)
             # A wrong value is best shown on its key's line, not where a
             # block value underneath happens to start.
             document.lines[location + (key,)] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, location + (index,), document, constructor)
+        return [_build(item, location + (index,), document, constructor, seen)
                 for index, item in enumerate(node.value)]
     try:
         return constructor.construct_object(node)
