@@ -20,7 +20,8 @@ from .cache import document_key, file_sha256, tree_digest
 from .compose import compose
 from .errors import BriefingError, Diagnostic, InputError, UsageError
 from .load import KnowledgeBase, read_items
-from .publish import build_date, output_name, read_manifest, record_in_manifest, remove_leftovers, sha256, write_atomic
+from .clock import build_date
+from .publish import output_name, read_manifest, record_in_manifest, remove_leftovers, sha256, write_atomic
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
 
@@ -105,14 +106,13 @@ class RenderPool:
     Rendering is CPU-bound Python, so documents render in parallel only in
     separate processes. Workers are forked as soon as the pool exists and
     import WeasyPrint straight away; by the time the knowledge base is loaded
-    and the briefings composed, they are ready. With one worker, documents
-    render in this process and nothing is forked.
+    and the briefings composed, they are ready. Even one worker pays off that
+    way. With none, documents render in this process and nothing is forked.
     """
 
     def __init__(self, workers: int) -> None:
-        self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        if workers > 1:
+        if workers > 0:
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_warm_up)
             # The first task makes the executor fork every worker now.
@@ -138,8 +138,10 @@ class RenderPool:
             for index, (brief, output_format) in enumerate(jobs):
                 yield index, _render_or_report(brief, output_format)
             return
-        futures = {self._pool.submit(_render_or_report, brief, output_format): index
-                   for index, (brief, output_format) in enumerate(jobs)}
+        # PDFs take several times longer than DOCX files: started first, they
+        # leave the short jobs to fill the workers' gaps at the end.
+        order = sorted(range(len(jobs)), key=lambda index: jobs[index][1] != "pdf")
+        futures = {self._pool.submit(_render_or_report, *jobs[index]): index for index in order}
         for future in as_completed(futures):
             yield futures[future], future.result()
 
@@ -192,7 +194,7 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
                 pending.append((path, brief, output_format, entry))
 
     remove_leftovers(out_dir)
-    pool = pool or RenderPool(1)
+    pool = pool or RenderPool(0)
     for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in pending]):
         path, _, _, entry = pending[index]
         if isinstance(result, bytes):

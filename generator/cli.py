@@ -110,7 +110,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def check(briefs: Path, country: str | None, strict: bool) -> None:
     """Check the knowledge base; report every problem as file:line: message."""
     from . import cache
-    from .publish import build_date
+    from .clock import build_date
 
     # Answered from the last valid run when no file changed: a re-check then
     # costs no YAML parsing and no model building.
@@ -218,7 +218,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     audiences with --audience or --all.
     """
     from . import TEMPLATES_DIR, cache
-    from .publish import build_date
+    from .clock import build_date
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
@@ -237,8 +237,11 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
 
     from . import api, model
 
-    # Workers fork now and load WeasyPrint while this process reads the YAML.
-    with api.RenderPool(jobs) as pool:
+    # Workers fork now and load WeasyPrint while this process reads the YAML;
+    # no more of them than there will be documents, and none for --jobs 1.
+    audience_count = len(list((briefs / "audiences").glob("*.y*ml"))) if all_audiences else len(audiences)
+    documents = (audience_count + bool(meeting_file)) * (1 if output_format != "all" else 2)
+    with api.RenderPool(min(jobs, documents) if jobs > 1 else 0) as pool:
         checked = api.load_knowledge_base(briefs, country)
         _report_briefly(checked.warnings)
         kb = checked.kb

@@ -6,13 +6,16 @@ anything else is a bug and exits 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem found in the user's input, located at a file and line."""
+class Diagnostic(NamedTuple):
+    """One problem found in the user's input, located at a file and line.
+
+    A named tuple rather than a dataclass: the CLI imports this module on
+    every start, and dataclasses costs more to import than all the rest.
+    """
 
     path: Path
     line: int

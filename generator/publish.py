@@ -16,7 +16,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
 
 TEMP_PREFIX = ".briefing-"
 TEMP_SUFFIX = ".part"
@@ -64,20 +63,6 @@ def remove_leftovers(folder: Path) -> None:
     if folder.is_dir():
         for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
             leftover.unlink(missing_ok=True)
-
-
-def build_date() -> datetime.date:
-    """The date a build is stamped with: `SOURCE_DATE_EPOCH` if set, else today.
-
-    Fixing it makes output byte-for-byte reproducible.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return datetime.date.today()
-    try:
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
 
 
 def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
