@@ -107,7 +107,8 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
     )
 
 
-TRIM_ORDER = (("background", 0), ("responses", 1), ("levers", 2), ("talking_points", 3), ("cases", 2))
+TRIM_ORDER = (("responses", 2), ("background", 2), ("levers", 2), ("talking_points", 3), ("cases", 2),
+              ("background", 0), ("responses", 1))
 """What gives way, in turn, when a briefing runs long, and how many of each always stay."""
 
 
