@@ -222,6 +222,31 @@ def test_pdf_is_tagged_pdf_ua_with_document_language(reader):
     assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()
 
 
+def structure_roles(node, roles=None) -> list[str]:
+    """Every structure element's role, depth first, from the PDF's structure tree."""
+    roles = [] if roles is None else roles
+    node = node.get_object()
+    if isinstance(node, list) or hasattr(node, "__iter__") and not hasattr(node, "keys"):
+        for child in node:
+            structure_roles(child, roles)
+        return roles
+    if hasattr(node, "keys"):
+        if "/S" in node:
+            roles.append(str(node["/S"]))
+        if "/K" in node:
+            structure_roles(node["/K"], roles)
+    return roles
+
+
+def test_headings_and_tables_are_tagged_for_screen_readers(reader):
+    roles = structure_roles(reader.trailer["/Root"]["/StructTreeRoot"])
+
+    assert roles.count("/H1") == 1
+    assert roles.count("/H2") == len(sample_brief().sections) + 1  # and Sources
+    assert "/Table" in roles and "/TH" in roles and "/TD" in roles
+    assert "/L" in roles and "/LI" in roles
+
+
 def test_pdf_language_follows_the_brief():
     reader = PdfReader(io.BytesIO(render_pdf(sample_brief(language="kk-KZ"))))
 
