@@ -17,10 +17,10 @@ from typing import Literal
 from . import TEMPLATES_DIR, model
 from .brief import Brief
 from .cache import document_key, file_sha256, tree_digest
+from .clock import build_date
 from .compose import compose
 from .errors import BriefingError, Diagnostic, InputError, UsageError
 from .load import KnowledgeBase, read_items
-from .clock import build_date
 from .publish import output_name, read_manifest, record_in_manifest, remove_leftovers, sha256, write_atomic
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
@@ -61,6 +61,11 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
                  distribution: model.Sensitivity | None = None, length: Length | None = None,
                  recipient: str | None = None) -> list[Request]:
     """Turn what the user asked for into briefings, checking every name."""
+    if recipient is not None:
+        try:
+            model.check_text(recipient)
+        except ValueError as error:
+            raise UsageError(f"--recipient {error}") from None
     requests = []
     for audience in audiences:
         if audience not in kb.audiences:

@@ -23,7 +23,8 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def _check_text(value: str) -> str:
+def check_text(value: str) -> str:
+    """Refuse text no renderer can print safely; the message reads after the field's name."""
     if match := _FORBIDDEN_CHARACTER.search(value):
         raise ValueError(f"contains the unprintable character U+{ord(match[0]):04X} at position "
                          f"{match.start() + 1}; delete it")
@@ -37,7 +38,7 @@ def _check_text(value: str) -> str:
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-Text = Annotated[str, AfterValidator(_check_text)]
+Text = Annotated[str, AfterValidator(check_text)]
 # Strict: a bare number is not a date, nor 1 a yes; YAML already gives real
 # dates and booleans for what is written as one.
 Date = Annotated[datetime.date, Field(strict=True)]

@@ -47,3 +47,13 @@ def test_manifest_records_the_meeting_and_its_distribution(minimal_kb: Path, tmp
     assert entry["meeting"] == "uk-visit" and entry["distribution"] == "restricted"
     text = PdfReader(io.BytesIO((tmp_path / "2027-02-09_testland_uk_uk-visit.pdf").read_bytes())).pages[0]
     assert "RESTRICTED" in text.extract_text()
+
+
+def test_a_recipient_name_with_a_control_character_is_refused(minimal_kb: Path, tmp_path: Path, cli):
+    result = cli("generate", "--audience", "uk", "--recipient", "Jane\x07Smith", "--briefs", minimal_kb,
+                 "--out", tmp_path / "out")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "error: --recipient contains the unprintable character U+0007 at position 5; delete it")
+    assert not (tmp_path / "out").exists()
