@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import TEMPLATES_DIR, model
+from . import model
 from .brief import Brief
-from .cache import document_key, file_sha256, tree_digest
+from .cache import document_key, file_sha256, templates_digest
 from .clock import build_date
 from .compose import compose
 from .errors import BriefingError, Diagnostic, InputError, UsageError
@@ -171,7 +171,7 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     rendered; one that fails is reported in the outcome and the rest still land.
     """
     date = date or build_date()
-    templates = tree_digest([TEMPLATES_DIR])
+    templates = templates_digest()
     previous = read_manifest(out_dir)
     outcome = Outcome()
     entries: dict[str, dict[str, object]] = {}

@@ -13,6 +13,7 @@ This module stays light (standard library only) because it runs first.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import TEMPLATES_DIR, __version__
 
 
 def cache_dir() -> Path:
@@ -38,6 +39,12 @@ def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None
                 digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def templates_digest() -> str:
+    """The shipped templates, fonts and reference document, hashed once per process."""
+    return tree_digest([TEMPLATES_DIR])
 
 
 def document_key(brief_repr: str, output_format: str, templates: str) -> str:

@@ -217,7 +217,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
     audiences with --audience or --all.
     """
-    from . import TEMPLATES_DIR, cache
+    from . import cache
     from .clock import build_date
 
     if not (meeting_file or audiences or all_audiences):
@@ -226,7 +226,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     # are still as written, there is nothing to do: say so without loading.
     key = cache.run_key("generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences,
                         output_format, out.resolve(), distribution, length, recipient, briefs.resolve(), country,
-                        build_date(), cache.tree_digest([briefs], YAML_SUFFIXES), cache.tree_digest([TEMPLATES_DIR]),
+                        build_date(), cache.tree_digest([briefs], YAML_SUFFIXES), cache.templates_digest(),
                         meeting_file and cache.file_sha256(meeting_file))
     last = cache.recall(key)
     if not force and last and all(cache.file_sha256(Path(path)) == digest for path, digest in last["files"].items()):
