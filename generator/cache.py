@@ -64,13 +64,17 @@ def recall(key: str) -> dict[str, Any] | None:
 
 
 def remember(key: str, value: dict[str, Any]) -> None:
-    """Store a run's result; a cache that cannot be written only costs speed."""
-    folder = cache_dir()
+    """Store a run's result."""
+    _write_quietly(cache_dir() / f"{key}.json", json.dumps(value).encode("utf-8"))
+
+
+def _write_quietly(path: Path, content: bytes) -> None:
+    """Write a cache entry whole or not at all; a cache that cannot be written only costs speed."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(value), encoding="utf-8")
-        os.replace(temporary, folder / f"{key}.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
     except OSError:
         pass
 
@@ -82,29 +86,21 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def _parsed_path(raw: bytes) -> Path:
-    digest = hashlib.sha256(__version__.encode() + b"\0" + raw).hexdigest()
-    return cache_dir() / "parsed" / f"{digest}.pickle"
+def _parsed_path(content_sha256: str) -> Path:
+    return cache_dir() / "parsed" / f"{run_key(content_sha256)}.pickle"
 
 
-def recall_parsed(raw: bytes) -> Any | None:
+def recall_parsed(content_sha256: str) -> Any | None:
     """What a YAML file with exactly these bytes parsed into last time, if it parsed.
 
     Pickle is safe here for the reason Python's own bytecode cache is: the
     cache lives in the user's own cache folder, as trusted as their home.
     """
     try:
-        return pickle.loads(_parsed_path(raw).read_bytes())
+        return pickle.loads(_parsed_path(content_sha256).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return None
 
 
-def remember_parsed(raw: bytes, value: Any) -> None:
-    path = _parsed_path(raw)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, path)
-    except OSError:
-        pass
+def remember_parsed(content_sha256: str, value: Any) -> None:
+    _write_quietly(_parsed_path(content_sha256), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

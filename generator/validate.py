@@ -34,9 +34,9 @@ def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | 
         return None, errors, []
     country = next(iter(result.items["country"].values()))
     root = result.documents["country"][0].path.parent.parent
-    kb = KnowledgeBase(root=root, country=country, origins=result.origins, revision=_revision(result, root), **{kind: result.items.get(kind, {}) for kind in (
-                           "themes", "sources", "facts", "cases", "recommendations", "responses",
-                           "audiences", "meetings")})
+    kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
+    kb = KnowledgeBase(root=root, country=country, origins=result.origins, revision=_revision(result, root),
+                       **{kind: result.items.get(kind, {}) for kind in kinds})
     return kb, [], sorted(warnings(kb, today))
 
 
@@ -60,9 +60,8 @@ def _citations(field: str, citations: list[model.Citation]) -> list[Reference]:
 def _revision(result: LoadResult, root: Path) -> str:
     """Names relative to the root, so the same files hash alike wherever they are."""
     digest = hashlib.sha256()
-    for path in sorted(document.path for documents in result.documents.values() for document in documents):
-        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
+    for document in sorted((doc for docs in result.documents.values() for doc in docs), key=lambda d: d.path):
+        digest.update(f"{document.path.relative_to(root).as_posix()}\0{document.sha256}\0".encode())
     return digest.hexdigest()[:16]
 
 

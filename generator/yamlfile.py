@@ -8,6 +8,7 @@ ourselves so every value keeps the line it came from.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,8 @@ class YamlDocument:
     path: Path
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
+    sha256: str = ""
+    """Of the file's bytes: names its content in caches and revisions."""
 
     def line_of(self, location: Location) -> int:
         """The line of the value at `location`, or of its nearest enclosing value.
@@ -147,9 +150,10 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
         return YamlFileError(Diagnostic(shown, line, message))
 
     raw = path.read_bytes()
-    if (cached := cache.recall_parsed(raw)) is not None:
+    digest = hashlib.sha256(raw).hexdigest()
+    if (cached := cache.recall_parsed(digest)) is not None:
         data, lines = cached
-        return YamlDocument(shown, data, lines)
+        return YamlDocument(shown, data, lines, digest)
     if len(raw) > MAX_FILE_BYTES:
         raise fail(1, f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed; split it")
     # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
@@ -183,7 +187,7 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
     if node is None:
         raise fail(1, f"file holds only comments; {_FILL_IT}")
 
-    document = YamlDocument(shown, None)
+    document = YamlDocument(shown, None, sha256=digest)
     try:
         document.data = _build(node, (), document, yaml.constructor.SafeConstructor(), set())
     except _SharedNode:
@@ -194,7 +198,7 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
         except _Refused as error:
             raise fail(error.problem_mark.line + 1, error.problem) from None
         raise
-    cache.remember_parsed(raw, (document.data, document.lines))
+    cache.remember_parsed(digest, (document.data, document.lines))
     return document
 
 
