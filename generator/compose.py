@@ -7,13 +7,12 @@ read, how sources are numbered. The renderers only lay out what this returns.
 from __future__ import annotations
 
 import datetime
-import re
 
 from . import model
 from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
 from .markup import parse
-from .select import Selection
+from .select import Selection, name_in
 
 CLASSIFICATION = {
     model.Sensitivity.PUBLIC: "PUBLIC",
@@ -60,8 +59,7 @@ class _Citations:
 
 
 def _reference(source: model.Source, audience: model.Audience) -> str:
-    date = (f"c. {source.date:%B %Y}" if source.date_approximate
-            else format_date(source.date, audience))
+    date = format_as_of(source.date, True) if source.date_approximate else format_date(source.date, audience)
     who = f"{source.author}, " if source.author else ""
     title = f"{source.title} (untitled)" if source.title_descriptive else f"“{source.title}”"
     return f"{who}{title}, {source.publisher}, {date}."
@@ -189,8 +187,6 @@ def _guard_withheld_names(brief: Brief, names: frozenset[str]) -> None:
         texts += [plain(point.text) + " " + (point.label or "") for point in section.points]
         texts += [f"{case.name} {case.role} {plain(case.detail)} {plain(case.status)}" for case in section.cases]
         texts += [f"{plain(r.claim)} {plain(r.reply)}" for r in section.responses]
-    text = "\n".join(texts)
-    for name in names:
-        if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
-            raise RenderError(f"the briefing would name a person who may not be named here ({name}); "
-                              "refusing to write it")
+    if name := name_in("\n".join(texts), sorted(names)):
+        raise RenderError(f"the briefing would name a person who may not be named here ({name}); "
+                          "refusing to write it")

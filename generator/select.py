@@ -93,7 +93,7 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
         "responses": ranker.rank(kb.responses.values())[:budget.responses],
         "levers": [lever for lever in audience.levers
                    if all(level.allows(kb.sources[c.source].sensitivity) for c in lever.sources)
-                   and not _names_in(f"{lever.name} {lever.text}", withheld)][:budget.levers],
+                   and not name_in(f"{lever.name} {lever.text}", withheld)][:budget.levers],
     }
     _fit(picks, budget.characters, audience.id, ranker.pinned)
     return Selection(
@@ -170,7 +170,7 @@ class _Ranker:
             return False
         if self.meeting and self._date(item) > self.meeting.date:
             return False
-        return not _names_in(_visible_text(item, self.audience), self.withheld)
+        return not name_in(_visible_text(item, self.audience), self.withheld)
 
     def _score(self, item: Item) -> float:
         weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
@@ -203,8 +203,9 @@ def _person_names(case: model.Case) -> list[str]:
     return names + [name.split()[-1] for name in names if len(name.split()) > 1]
 
 
-def _names_in(text: str, names: Iterable[str]) -> bool:
-    return any(re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) for name in names)
+def name_in(text: str, names: Iterable[str]) -> str | None:
+    """The first of `names` that `text` mentions as a whole word, if any."""
+    return next((name for name in names if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)), None)
 
 
 def _case_text(case: model.Case) -> str:
