@@ -108,27 +108,28 @@ def test_unknown_section_style_fails_instead_of_dropping_the_points():
         render_html(with_section(sample_brief(), section))
 
 
-def test_template_naming_a_missing_field_fails_with_its_location(tmp_path):
+def templates_with_entry(tmp_path, entry: str):
+    """A copy of the shipped templates whose entry template is `entry`."""
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES_DIR, templates)
-    (templates / "briefing.html.j2").write_text(
-        '{% extends "base.html.j2" %}\n'
-        "{% block letterhead %}\n"
-        "<p>{{ brief.no_such_field }}</p>\n"
-        "{% endblock %}\n"
-    )
+    (templates / "briefing.html.j2").write_text(entry)
+    return templates
+
+
+def test_template_naming_a_missing_field_fails_with_its_location(tmp_path):
+    templates = templates_with_entry(tmp_path, '{% extends "base.html.j2" %}\n'
+                                               "{% block letterhead %}\n"
+                                               "<p>{{ brief.no_such_field }}</p>\n"
+                                               "{% endblock %}\n")
 
     with pytest.raises(RenderError, match=r"briefing\.html\.j2:3: .*no_such_field"):
         render_html(sample_brief(), templates)
 
 
 def test_organisation_can_override_a_block(tmp_path):
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES_DIR, templates)
-    (templates / "briefing.html.j2").write_text(
-        '{% extends "base.html.j2" %}\n'
-        '{% block letterhead %}<p class="kicker">Example Watch</p>{% endblock %}\n'
-    )
+    templates = templates_with_entry(tmp_path, '{% extends "base.html.j2" %}\n'
+                                               '{% block letterhead %}<p class="kicker">Example Watch</p>'
+                                               "{% endblock %}\n")
 
     html = render_html(sample_brief(), templates)
 
