@@ -159,6 +159,8 @@ class Outcome:
     unchanged: list[Path] = field(default_factory=list)
     """Documents whose inputs had not changed since they were written, left alone."""
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    sha256: dict[Path, str] = field(default_factory=dict)
+    """Of every file written or left unchanged, as recorded in the manifest."""
 
 
 def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
@@ -192,6 +194,7 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
             last = previous.get(path.name, {})
             if not force and last.get("key") == entry["key"] and last.get("sha256") == file_sha256(path):
                 outcome.unchanged.append(path)
+                outcome.sha256[path] = last["sha256"]
                 entries[path.name] = last
                 if progress:
                     progress(path)
@@ -204,7 +207,8 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
         path, _, _, entry = pending[index]
         if isinstance(result, bytes):
             write_atomic(path, result)
-            entries[path.name] = {**entry, "sha256": sha256(result)}
+            outcome.sha256[path] = sha256(result)
+            entries[path.name] = {**entry, "sha256": outcome.sha256[path]}
             outcome.written.append(path)
         else:
             outcome.failed.append((path, result))

@@ -265,6 +265,5 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         click.secho(f"{_shown(path)}: not written: {message}", err=True, fg="red", color=_color())
     if outcome.failed:
         sys.exit(EXIT_BAD_INPUT)
-    cache.remember(key, {"files": {str(path): cache.file_sha256(path) for path in
-                                   sorted(outcome.written + outcome.unchanged)},
+    cache.remember(key, {"files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
                          "warnings": [[str(d.path), d.line, d.message] for d in checked.warnings]})
