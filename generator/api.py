@@ -187,12 +187,11 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
             for output_format in formats:
                 path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
                 refusal = publisher.refusal(path.name, entry)
-                unchanged = None if force or refusal else publisher.unchanged_sha256(path.name, str(entry["key"]))
                 if refusal:
                     outcome.failed.append((path, refusal))
-                elif unchanged:
+                elif not force and (digest := publisher.unchanged_sha256(path.name, str(entry["key"]))):
                     outcome.unchanged.append(path)
-                    outcome.sha256[path] = unchanged
+                    outcome.sha256[path] = digest
                 else:
                     to_render.append((path, brief, output_format, entry))
                     continue

@@ -35,14 +35,15 @@ class Run:
         self.id = ""
         self._lock_fd: int | None = None
 
-    def __enter__(self) -> Run:
+    def start(self) -> None:
+        """Create the folder if need be and take this run's lock."""
         self.folder.mkdir(parents=True, exist_ok=True)
         while self._lock_fd is None:
             self.id = secrets.token_hex(6)
             self._lock_fd = _create_locked(_lock_path(self.folder, self.id))
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def finish(self) -> None:
+        """Remove what is left of this run's temporaries, then its lock file."""
         # Temporaries first, the lock file last: while the lock file exists
         # nobody else may remove them, and once it is gone none are left.
         for path in _temporaries_of(self.folder, self.id):
@@ -51,6 +52,13 @@ class Run:
             _lock_path(self.folder, self.id).unlink(missing_ok=True)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+    def __enter__(self) -> Run:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.finish()
 
     def write_atomic(self, path: Path, content: bytes) -> None:
         """Replace `path` with `content` so that no reader ever sees a partial file."""
@@ -147,12 +155,16 @@ def _create_locked(path: Path) -> int | None:
     is on a file nobody can see, so we start again under another name.
     """
     handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    fcntl.flock(handle, fcntl.LOCK_EX)
     try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         if os.path.samestat(os.fstat(handle), os.stat(path)):
             return handle
     except FileNotFoundError:
         pass
+    except BaseException:
+        path.unlink(missing_ok=True)
+        os.close(handle)
+        raise
     os.close(handle)
     return None
 

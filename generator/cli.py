@@ -304,10 +304,9 @@ def verify(out: Path) -> None:
                          ("unrecorded", report.unrecorded)):
         for name in names:
             click.secho(f"{label:<10}  {_shown(out / name)}", fg="red", color=_color())
-    problems = len(report.missing) + len(report.changed) + len(report.unrecorded)
     summary = (f"{_shown(out)}: {_count(report.recorded, 'recorded files')}; {len(report.missing)} missing, "
                f"{len(report.changed)} changed, {len(report.unrecorded)} unrecorded.")
-    if problems:
+    if not report.ok:
         click.echo(summary)
         sys.exit(EXIT_BAD_INPUT)
     _say(summary)

@@ -97,7 +97,7 @@ class Publisher:
 
     def __enter__(self) -> Publisher:
         try:
-            self._run.__enter__()
+            self._run.start()
         except OSError as error:
             raise _failure(self.folder, error) from None
         try:
@@ -105,12 +105,12 @@ class Publisher:
                 self.recorded = self._read_resolved()
                 remove_stale_temporaries(self.folder, self._run.id)
         except BaseException:
-            self._run.__exit__()
+            self._run.finish()
             raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._run.__exit__()
+        self._run.finish()
 
     def refusal(self, name: str, entry: manifest.Entry) -> str | None:
         """Why `name` must not be written with `entry`, judged by the manifest at the start of the run."""

@@ -205,8 +205,8 @@ def test_a_damaged_manifest_is_reported_and_left_alone(tmp_path: Path):
                              (b"\xff\xfe{}", "not UTF-8 text")]:
         (tmp_path / "manifest.json").write_bytes(content)
 
-        with pytest.raises(ManifestDamaged, match="is damaged") as raised:
-            Publisher(tmp_path).__enter__()
+        with pytest.raises(ManifestDamaged, match="is damaged") as raised, Publisher(tmp_path):
+            pass
 
         assert problem in str(raised.value)
         assert (tmp_path / "manifest.json").read_bytes() == content
