@@ -16,12 +16,12 @@ from typing import Literal
 
 from . import model
 from .brief import Brief
-from .cache import document_key, file_sha256, templates_digest
+from .cache import document_key, templates_digest
 from .clock import build_date
 from .compose import compose
-from .errors import BriefingError, Diagnostic, InputError, UsageError
+from .errors import BriefingError, CopyRefused, Diagnostic, InputError, UsageError, WriteFailure
 from .load import KnowledgeBase, read_items
-from .publish import output_name, read_manifest, record_in_manifest, remove_leftovers, sha256, write_atomic
+from .publish import Publisher, output_name
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
 
@@ -161,6 +161,8 @@ class Outcome:
     failed: list[tuple[Path, str]] = field(default_factory=list)
     sha256: dict[Path, str] = field(default_factory=dict)
     """Of every file written or left unchanged, as recorded in the manifest."""
+    stopped: WriteFailure | None = None
+    """The file the disk refused (full, no permission); the build stopped there, all before it recorded."""
 
 
 def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
@@ -169,52 +171,68 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     """Render the requested briefings in every format and write them to `out_dir`.
 
     A document is rendered only when something it depends on changed (see
-    `cache.document_key`), or with `force`. Each is written as soon as it is
-    rendered; one that fails is reported in the outcome and the rest still land.
+    `cache.document_key`) or the manifest does not record the file as it is,
+    or with `force`. Each is written and recorded as soon as it is rendered;
+    one that fails, or would replace a different copy, is reported in the
+    outcome and the rest still land. Raises ManifestDamaged, before writing
+    anything, when the folder's manifest cannot be read.
     """
     date = date or build_date()
     templates = templates_digest()
-    previous = read_manifest(out_dir)
     outcome = Outcome()
-    entries: dict[str, dict[str, object]] = {}
-    pending: list[tuple[Path, Brief, Format, dict[str, object]]] = []
-    for request in requests:
-        brief = compose_brief(kb, request, date)
-        meeting_id = request.meeting.id if request.meeting else None
-        file_date = request.meeting.date if request.meeting else date
-        for output_format in formats:
-            path = out_dir / output_name(file_date, kb.country.id, request.audience, meeting_id, output_format,
-                                         request.recipient)
-            entry: dict[str, object] = {
-                "audience": request.audience, "meeting": meeting_id, "format": output_format,
-                "distribution": distribution_level(request.meeting, request.distribution).value,
-                "recipient": request.recipient, "date": date.isoformat(), "knowledge_base": kb.revision,
-                "key": document_key(repr(brief), output_format, templates),
-            }
-            last = previous.get(path.name, {})
-            if not force and last.get("key") == entry["key"] and last.get("sha256") == file_sha256(path):
-                outcome.unchanged.append(path)
-                outcome.sha256[path] = last["sha256"]
-                entries[path.name] = last
+    with Publisher(out_dir) as publisher:
+        to_render: list[tuple[Path, Brief, Format, dict[str, object]]] = []
+        for request in requests:
+            brief = compose_brief(kb, request, date)
+            for output_format in formats:
+                path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
+                refusal = publisher.refusal(path.name, entry)
+                if refusal:
+                    outcome.failed.append((path, refusal))
+                elif not force and (digest := publisher.unchanged_sha256(path.name, str(entry["key"]))):
+                    outcome.unchanged.append(path)
+                    outcome.sha256[path] = digest
+                else:
+                    to_render.append((path, brief, output_format, entry))
+                    continue
                 if progress:
                     progress(path)
-            else:
-                pending.append((path, brief, output_format, entry))
-
-    remove_leftovers(out_dir)
-    pool = pool or RenderPool(0)
-    for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in pending]):
-        path, _, _, entry = pending[index]
-        if isinstance(result, bytes):
-            write_atomic(path, result)
-            outcome.sha256[path] = sha256(result)
-            entries[path.name] = {**entry, "sha256": outcome.sha256[path]}
-            outcome.written.append(path)
-        else:
-            outcome.failed.append((path, result))
-        if progress:
-            progress(path)
-    if entries:
-        record_in_manifest(out_dir, entries)
+        pool = pool or RenderPool(0)
+        for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in to_render]):
+            path, _, _, entry = to_render[index]
+            try:
+                _publish(publisher, path, result, entry, outcome)
+            except WriteFailure as failure:
+                outcome.stopped = failure
+                break
+            if progress:
+                progress(path)
     outcome.written.sort()
     return outcome
+
+
+def _describe(kb: KnowledgeBase, request: Request, brief: Brief, output_format: Format, date: datetime.date,
+              templates: str, out_dir: Path) -> tuple[Path, dict[str, object]]:
+    """Where a document goes and the manifest entry that says what it is."""
+    meeting_id = request.meeting.id if request.meeting else None
+    distribution = distribution_level(request.meeting, request.distribution).value
+    name = output_name(request.meeting.date if request.meeting else date, kb.country.id, request.audience,
+                       meeting_id, output_format, request.recipient, distribution)
+    return out_dir / name, {
+        "audience": request.audience, "meeting": meeting_id, "format": output_format,
+        "distribution": distribution, "recipient": request.recipient, "date": date.isoformat(),
+        "knowledge_base": kb.revision, "key": document_key(repr(brief), output_format, templates),
+    }
+
+
+def _publish(publisher: Publisher, path: Path, result: bytes | str, entry: dict[str, object],
+             outcome: Outcome) -> None:
+    if isinstance(result, str):
+        outcome.failed.append((path, result))
+        return
+    try:
+        outcome.sha256[path] = publisher.publish(path.name, result, entry)
+    except CopyRefused as refusal:
+        outcome.failed.append((path, str(refusal)))
+        return
+    outcome.written.append(path)

@@ -10,11 +10,12 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
-from .errors import BriefingError, Diagnostic, InputError
+from .errors import BriefingError, Diagnostic, InputError, WriteFailure
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -87,6 +88,8 @@ class _Group(click.Group):
         except BriefingError as error:
             click.secho(f"error: {error}", err=True, fg="red", color=_color())
             sys.exit(EXIT_BAD_INPUT)
+        except WriteFailure as failure:
+            _cannot_write(failure)
         except OSError as error:
             where = f": {error.filename}" if error.filename else ""
             click.secho(f"error: {error.strerror or error}{where}", err=True, fg="red", color=_color())
@@ -229,7 +232,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
                         build_date(), cache.tree_digest([briefs], YAML_SUFFIXES), cache.templates_digest(),
                         meeting_file and cache.file_sha256(meeting_file))
     last = cache.recall(key)
-    if not force and last and all(cache.file_sha256(Path(path)) == digest for path, digest in last["files"].items()):
+    if not force and last and _still_as_written(out, last["files"]):
         _report_briefly([Diagnostic(Path(path), line, message) for path, line, message in last["warnings"]])
         for path in last["files"]:
             _say(f"unchanged {_shown(Path(path))}")
@@ -263,7 +266,47 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         _say(f"wrote {_shown(path)}")
     for path, message in outcome.failed:
         click.secho(f"{_shown(path)}: not written: {message}", err=True, fg="red", color=_color())
+    if outcome.stopped:
+        _cannot_write(outcome.stopped)
     if outcome.failed:
         sys.exit(EXIT_BAD_INPUT)
     cache.remember(key, {"files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
                          "warnings": [[str(d.path), d.line, d.message] for d in checked.warnings]})
+
+
+def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
+    """The files a past run wrote are unchanged on disk and the manifest still records them so."""
+    from . import cache, manifest
+
+    return (all(cache.file_sha256(Path(path)) == digest for path, digest in digests.items())
+            and manifest.records(out, digests))
+
+
+def _cannot_write(failure: WriteFailure) -> NoReturn:
+    click.secho(f"error: cannot write {_shown(failure.path)}: {failure.reason}", err=True, fg="red",
+                color=_color())
+    sys.exit(EXIT_FAILURE)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="Folder to check.")
+def verify(out: Path) -> None:
+    """Check the output folder against its manifest.
+
+    Re-hashes every recorded file and every file in the folder, and lists the
+    missing, changed and unrecorded ones; exit status 2 if there are any.
+    """
+    from .publish import verify as verify_folder
+
+    report = verify_folder(out)
+    for label, names in (("missing", report.missing), ("changed", report.changed),
+                         ("unrecorded", report.unrecorded)):
+        for name in names:
+            click.secho(f"{label:<10}  {_shown(out / name)}", fg="red", color=_color())
+    summary = (f"{_shown(out)}: {_count(report.recorded, 'recorded files')}; {len(report.missing)} missing, "
+               f"{len(report.changed)} changed, {len(report.unrecorded)} unrecorded.")
+    if not report.ok:
+        click.echo(summary)
+        sys.exit(EXIT_BAD_INPUT)
+    _say(summary)

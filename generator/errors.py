@@ -1,7 +1,8 @@
-"""Every error a user can cause, under one base class.
+"""Every error a user can cause, under one base class, and the output folder's refusals.
 
-The CLI turns a `BriefingError` into one line per problem and exit status 2;
-anything else is a bug and exits 1.
+The CLI turns a `BriefingError` into one line per problem and exit status 2,
+a `WriteFailure` into one line and exit status 1; anything else is a bug and
+exits 1.
 """
 
 from __future__ import annotations
@@ -50,3 +51,35 @@ class SandboxViolation(BriefingError):
 
 class RenderError(BriefingError):
     """Raised when a briefing cannot be rendered from otherwise valid input."""
+
+
+class ManifestDamaged(BriefingError):
+    """Raised when an output folder's manifest.json cannot be read as a manifest.
+
+    Nothing is written then: replacing it would lose the record of what went to whom.
+    """
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path} is damaged ({problem}); it is left as it is: move it aside (it may still show "
+                         "what went to whom) and run again")
+
+
+class ManifestBusy(BriefingError):
+    """Raised when another run has held an output folder's manifest lock for too long."""
+
+
+class CopyRefused(BriefingError):
+    """Raised when writing a document would replace a different copy (another audience,
+    meeting, distribution level, recipient or format) recorded under the same file name."""
+
+
+class WriteFailure(Exception):
+    """Raised when the output folder will not take a file (disk full, no permission).
+
+    Not a mistake in the input, so not a `BriefingError`: the command exits 1.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")

@@ -1,0 +1,162 @@
+"""`manifest.json`: what went to whom, kept true of the files beside it.
+
+Its shape is `{"files": {name: entry}, "pending": {name: entry}}`. An entry
+names one file's audience, meeting, format, distribution level, recipient,
+build date, knowledge-base revision, document key and sha256. `files` says
+what is on disk; `pending` holds what a run is about to rename into place
+(see `publish`). Whoever reads the manifest under its lock resolves pending
+entries first, by hashing the file: a pending entry whose sha256 is the
+file's becomes its record, any other is dropped.
+
+Every read-modify-write happens under `.manifest.lock` in the same folder,
+so concurrent runs never lose each other's records. A manifest that cannot
+be read is never replaced: `ManifestDamaged` stops the run instead.
+
+This module stays light (the command line's unchanged-shortcut reads it);
+the lock is imported only when taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ManifestBusy, ManifestDamaged, UsageError
+
+MANIFEST = "manifest.json"
+LOCK_NAME = ".manifest.lock"
+LOCK_TIMEOUT_SECONDS = 60.0
+IDENTITY = ("audience", "meeting", "distribution", "recipient", "format")
+"""What makes two files the same copy: one may replace the other only when all of these agree."""
+
+_TEXT_FIELDS = ("audience", "format", "distribution", "date", "knowledge_base", "key", "sha256")
+_OPTIONAL_TEXT_FIELDS = ("meeting", "recipient")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+Entry = dict[str, Any]
+
+
+@dataclass
+class Manifest:
+    files: dict[str, Entry] = field(default_factory=dict)
+    pending: dict[str, Entry] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        content: dict[str, Any] = {"files": dict(sorted(self.files.items()))}
+        if self.pending:
+            content["pending"] = dict(sorted(self.pending.items()))
+        return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def read(folder: Path) -> Manifest:
+    """The folder's manifest as it stands (empty when there is none); raise ManifestDamaged if unreadable."""
+    path = folder / MANIFEST
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return Manifest()
+    return parse(content, path)
+
+
+def parse(content: bytes, path: Path) -> Manifest:
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ManifestDamaged(path, "not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ManifestDamaged(path, f"line {error.lineno}: {error.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        raise ManifestDamaged(path, 'no "files" object at the top')
+    return Manifest(_checked_entries(data["files"], path), _checked_entries(data.get("pending", {}), path))
+
+
+def _checked_entries(entries: object, path: Path) -> dict[str, Entry]:
+    if not isinstance(entries, dict):
+        raise ManifestDamaged(path, '"pending" is not an object')
+    for name, entry in entries.items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise ManifestDamaged(path, f"the entry of {name} {problem}")
+    return entries
+
+
+def _entry_problem(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "is not an object"
+    for name in _TEXT_FIELDS:
+        if not isinstance(entry.get(name), str):
+            return f'has no text "{name}"'
+    for name in _OPTIONAL_TEXT_FIELDS:
+        if name not in entry or not isinstance(entry[name], (str, type(None))):
+            return f'has no "{name}" (text or null)'
+    if not _SHA256.fullmatch(entry["sha256"]):
+        return 'has a "sha256" that is not 64 hexadecimal digits'
+    return None
+
+
+def resolve(manifest: Manifest, folder: Path) -> bool:
+    """Settle entries left pending by a run that stopped; True when anything changed.
+
+    Call it holding the lock: a live run has a pending entry only while it
+    holds the lock itself, so any pending entry seen then is a dead run's.
+    """
+    for name, entry in manifest.pending.items():
+        if file_sha256(folder / name) == entry["sha256"]:
+            manifest.files[name] = entry
+    changed = bool(manifest.pending)
+    manifest.pending.clear()
+    return changed
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the folder's manifest lock; other runs wait for it."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ManifestBusy(f"another run has held {folder / LOCK_NAME} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
+                           "if no other run is going, delete it and run again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def records(folder: Path, digests: dict[str, str]) -> bool:
+    """Whether the manifest records each of these files (path -> sha256) with that sha256, nothing pending."""
+    try:
+        manifest = read(folder)
+    except ManifestDamaged:
+        return False
+    return not manifest.pending and all(
+        manifest.files.get(Path(path).name, {}).get("sha256") == digest for path, digest in digests.items())
+
+
+def describe(entry: Entry) -> str:
+    """Whose copy an entry is, in words: 'the restricted PDF for uk at meeting x, stamped for Jane Smith'."""
+    words = f"the {entry['distribution']} {entry['format'].upper()} for {entry['audience']}"
+    if entry.get("meeting"):
+        words += f" at meeting {entry['meeting']}"
+    if entry.get("recipient"):
+        words += f", stamped for {entry['recipient']}"
+    return words
+
+
+def same_copy(recorded: Entry, entry: Entry) -> bool:
+    return all(recorded.get(name) == entry.get(name) for name in IDENTITY)

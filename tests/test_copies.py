@@ -1,0 +1,152 @@
+"""Every copy keeps its own file and record; a different copy never replaces one. And `briefing verify`."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import docx
+import pytest
+
+
+@pytest.fixture
+def generate(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    out = tmp_path / "out"
+
+    def run(*extra: str, expect: int = 0):
+        result = cli("generate", "--audience", "uk", "--format", "docx", "--briefs", minimal_kb, "--out", out,
+                     "--jobs", "1", *extra)
+        assert result.exit_code == expect, result.output
+        return result
+
+    return out, run
+
+
+def manifest_of(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text())["files"]
+
+
+def assert_every_file_recorded_truly(out: Path) -> None:
+    files = manifest_of(out)
+    assert sorted(files) == sorted(path.name for path in out.glob("*.docx"))
+    for name, entry in files.items():
+        assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+
+
+def footer(path: Path) -> str:
+    return "\n".join(paragraph.text for paragraph in docx.Document(path).sections[0].footer.paragraphs)
+
+
+def test_public_then_confidential_copies_both_stay(generate):
+    out, run = generate
+    run("--distribution", "public")
+    run("--distribution", "confidential")
+
+    files = manifest_of(out)
+    assert files["2027-01-15_testland_uk.docx"]["distribution"] == "public"
+    assert files["2027-01-15_testland_uk_confidential.docx"]["distribution"] == "confidential"
+    assert_every_file_recorded_truly(out)
+
+
+@pytest.mark.parametrize("recipients", [
+    ["Иван Петров", "Пётр Иванов", "Łukasiewicz", "Lukasiewicz"],
+    ["Alexandra Konstantinopoulou-Papadimitriou of Athens", "Alexandra Konstantinopoulou-Papadimitriou of Sparta"],
+], ids=["transliterated", "sharing-40-characters"])
+def test_each_recipient_gets_a_file_and_a_record_of_their_own(generate, recipients):
+    out, run = generate
+    for recipient in recipients:
+        run("--recipient", recipient)
+
+    files = manifest_of(out)
+    assert sorted(entry["recipient"] for entry in files.values()) == sorted(recipients)
+    assert_every_file_recorded_truly(out)
+    for name, entry in files.items():
+        assert name.isascii()
+        assert f"Prepared for {entry['recipient']}" in footer(out / name)
+
+
+def test_cyrillic_and_polish_names_read_in_the_file_name(generate):
+    out, run = generate
+    run("--recipient", "Иван Петров")
+    run("--recipient", "Łukasiewicz")
+
+    names = sorted(path.name for path in out.glob("*.docx"))
+    assert [name.rsplit("-", 1)[0] for name in names] == [
+        "2027-01-15_testland_uk_for-ivan-petrov", "2027-01-15_testland_uk_for-lukasiewicz"]
+
+
+def test_a_different_copy_under_the_same_name_is_refused_and_the_rest_still_land(generate, minimal_kb: Path):
+    out, run = generate
+    run("--recipient", "Jane Smith")
+    stamped = out / "2027-01-15_testland_uk_for-jane-smith.docx"
+    before = stamped.read_bytes()
+
+    result = run("--recipient", "jane smith", str(minimal_kb / "meetings" / "uk-visit.yaml"), expect=2)
+
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"{stamped}: not written: it holds the public DOCX for uk, stamped for Jane Smith, and this is the public "
+        "DOCX for uk, stamped for jane smith; move it aside or write to another --out folder")
+    assert stamped.read_bytes() == before
+    assert manifest_of(out)[stamped.name]["recipient"] == "Jane Smith"
+    assert "wrote" in result.stdout and "uk-visit_for-jane-smith.docx" in result.stdout
+    assert_every_file_recorded_truly(out)
+
+
+def test_a_copy_recorded_under_the_old_naming_is_not_replaced(generate):
+    out, run = generate
+    run()
+    files = manifest_of(out)
+    files["2027-01-15_testland_uk.docx"]["distribution"] = "restricted"
+    (out / "manifest.json").write_text(json.dumps({"files": files}))
+
+    result = run("--force", expect=2)
+
+    assert "not written: it holds the restricted DOCX for uk, and this is the public DOCX for uk" in result.stderr
+
+
+def test_verify_passes_a_folder_that_matches_its_manifest(generate, cli):
+    out, run = generate
+    run()
+    run("--recipient", "Jane Smith")
+    (out / ".gitkeep").write_bytes(b"")
+
+    result = cli("verify", "--out", out)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{out}: 2 recorded files; 0 missing, 0 changed, 0 unrecorded."
+
+
+def test_verify_lists_missing_changed_and_unrecorded_files(generate, cli):
+    out, run = generate
+    run()
+    run("--recipient", "Jane Smith")
+    run("--recipient", "Ann Lee")
+    (out / "2027-01-15_testland_uk.docx").unlink()
+    (out / "2027-01-15_testland_uk_for-jane-smith.docx").write_bytes(b"altered")
+    (out / "stray.pdf").write_bytes(b"%PDF")
+    (out / ".briefing-0badc0ffee00-x.part").write_bytes(b"a dead run's leftover")
+
+    result = cli("verify", "--out", out)
+
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        f"missing     {out / '2027-01-15_testland_uk.docx'}",
+        f"changed     {out / '2027-01-15_testland_uk_for-jane-smith.docx'}",
+        f"unrecorded  {out / '.briefing-0badc0ffee00-x.part'}",
+        f"unrecorded  {out / 'stray.pdf'}",
+        f"{out}: 3 recorded files; 1 missing, 1 changed, 2 unrecorded.",
+    ]
+
+
+def test_verify_refuses_a_damaged_manifest_and_a_missing_folder(generate, cli, tmp_path: Path):
+    out, run = generate
+    run()
+    (out / "manifest.json").write_text('{"files": []}')
+
+    damaged = cli("verify", "--out", out)
+    nowhere = cli("verify", "--out", tmp_path / "nowhere")
+
+    assert damaged.exit_code == 2
+    assert damaged.stderr.startswith(f"error: {out / 'manifest.json'} is damaged (no \"files\" object at the top)")
+    assert nowhere.exit_code == 2
+    assert nowhere.stderr.strip() == f"error: no such output folder: {tmp_path / 'nowhere'}"

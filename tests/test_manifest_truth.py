@@ -1,0 +1,187 @@
+"""The manifest stays true of the output folder: concurrent runs, kills, lost or damaged manifests, a full disk."""
+
+import errno
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from generator import atomic, manifest
+from generator.atomic import TEMP_PREFIX
+
+ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "NO_COLOR": "1"}
+
+
+def briefing(*args: object, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
+                          env={**ENVIRONMENT, **(env or {})})
+
+
+def documents(out: Path) -> dict[str, str]:
+    """Every file a manifest should record, with its true sha256."""
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in out.iterdir()
+            if path.suffix in (".pdf", ".docx")}
+
+
+def recorded(out: Path) -> dict[str, str]:
+    """What the manifest says, as whoever reads it next will take it (pending entries settled)."""
+    current = manifest.read(out)
+    manifest.resolve(current, out)
+    return {name: entry["sha256"] for name, entry in current.files.items()}
+
+
+@pytest.mark.slow
+def test_concurrent_runs_lose_no_record(minimal_kb: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    recipients = [f"Recipient {number}" for number in range(8)]
+
+    def generate(recipient: str, *extra: str) -> subprocess.CompletedProcess:
+        return briefing("generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--recipient",
+                        recipient, "--briefs", minimal_kb, "--out", out, *extra, env={"XDG_CACHE_HOME": str(tmp_path)})
+
+    for extra in ((), ("--force",)):
+        with ThreadPoolExecutor(len(recipients)) as runs:
+            results = list(runs.map(lambda recipient: generate(recipient, *extra), recipients))
+
+        assert [result.returncode for result in results] == [0] * len(recipients), [r.stderr for r in results]
+        assert len(documents(out)) == len(recipients)
+        assert manifest.read(out).files.keys() == documents(out).keys()
+        assert recorded(out) == documents(out)
+        assert briefing("verify", "--out", out).returncode == 0
+    assert not list(out.glob(f"{TEMP_PREFIX}*"))
+
+
+def revise(minimal_kb: Path, revision: int) -> None:
+    """Change what every briefing says, so that each run's files differ from the last run's."""
+    facts = minimal_kb / "testland" / "facts.yaml"
+    text = facts.read_text()
+    start = text.index("in the capital")
+    end = text.index(".", start)
+    facts.write_text(text[:start] + f"in the capital (revision {revision})" + text[end:])
+
+
+@pytest.mark.slow
+def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    for audience in ("us", "eu", "lender", "un"):
+        uk = (minimal_kb / "audiences" / "uk.yaml").read_text()
+        (minimal_kb / "audiences" / f"{audience}.yaml").write_text(uk.replace("id: uk", f"id: {audience}"))
+    command = [sys.executable, "-m", "generator", "-q", "generate", str(minimal_kb / "meetings" / "uk-visit.yaml"),
+               "--all", "--format", "docx", "--jobs", "1", "--briefs", str(minimal_kb), "--out", str(out)]
+    environment = {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    subprocess.run(command, check=True, env=environment)
+    started = time.monotonic()
+    subprocess.run([*command, "--force"], check=True, env=environment)
+    duration = time.monotonic() - started
+    moments = random.Random()
+    kills = 15
+
+    for number in range(kills):
+        revise(minimal_kb, number)
+        process = subprocess.Popen(command, env=environment)
+        # Random moments spread over the second half of a run, where its six
+        # documents are written one after another.
+        time.sleep(duration * (0.4 + 0.6 * (number + moments.random()) / kills))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+        assert recorded(out) == documents(out), f"after kill {number}"
+
+    final = subprocess.run(command, env=environment, capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr
+    assert len(documents(out)) == 6 and recorded(out) == documents(out)
+    assert "pending" not in json.loads((out / "manifest.json").read_text())
+    assert not list(out.glob(f"{TEMP_PREFIX}*"))
+    assert briefing("verify", "--out", out).returncode == 0
+
+
+@pytest.fixture
+def generated(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    out = tmp_path / "out"
+
+    def generate(*extra: str):
+        return cli("generate", minimal_kb / "meetings" / "uk-visit.yaml", "--audience", "uk", "--format", "docx",
+                   "--briefs", minimal_kb, "--out", out, "--jobs", "1", *extra)
+
+    first = generate()
+    assert first.exit_code == 0, first.output
+    return out, generate
+
+
+def test_a_deleted_manifest_is_recreated(generated):
+    out, generate = generated
+    (out / "manifest.json").unlink()
+
+    result = generate()
+
+    assert result.exit_code == 0, result.output
+    assert "unchanged" not in result.stdout
+    assert recorded(out) == documents(out) and len(documents(out)) == 2
+
+
+def test_a_manifest_that_lost_a_record_gets_it_back(generated):
+    out, generate = generated
+    saved = json.loads((out / "manifest.json").read_text())
+    (lost, _), *_ = saved["files"].items()
+    del saved["files"][lost]
+    (out / "manifest.json").write_text(json.dumps(saved))
+
+    result = generate()
+
+    assert result.exit_code == 0, result.output
+    assert recorded(out) == documents(out) and lost in recorded(out)
+
+
+def test_a_truncated_manifest_stops_the_run_and_is_kept(generated):
+    out, generate = generated
+    manifest_path = out / "manifest.json"
+    truncated = manifest_path.read_bytes()[:100]
+    manifest_path.write_bytes(truncated)
+    stamps = {path.name: path.stat().st_mtime_ns for path in out.iterdir() if path.suffix == ".docx"}
+
+    result = generate("--force")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].startswith(f"error: {manifest_path} is damaged (line ")
+    assert "move it aside" in result.stderr and "Traceback" not in result.stderr
+    assert manifest_path.read_bytes() == truncated
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir() if path.suffix == ".docx"} == stamps
+    assert not list(out.glob(f"{TEMP_PREFIX}*"))
+
+
+def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(minimal_kb: Path, tmp_path: Path, cli,
+                                                                        monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    out = tmp_path / "out"
+    documents_written = []
+    write_all = atomic.write_all
+
+    def fill_up_after_one_document(stream, content: bytes) -> None:
+        if content.startswith(b"PK"):
+            if documents_written:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            documents_written.append(content)
+        write_all(stream, content)
+
+    monkeypatch.setattr(atomic, "write_all", fill_up_after_one_document)
+
+    result = cli("generate", minimal_kb / "meetings" / "uk-visit.yaml", "--audience", "uk", "--format", "docx",
+                 "--briefs", minimal_kb, "--out", out, "--jobs", "1")
+
+    assert result.exit_code == 1
+    assert result.stdout.strip() == f"wrote {out / '2027-01-15_testland_uk.docx'}"
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: cannot write {out / '2027-02-09_testland_uk_uk-visit.docx'}: No space left on device")
+    assert list(documents(out)) == ["2027-01-15_testland_uk.docx"]
+    assert recorded(out) == documents(out)
+    assert sorted(path.name for path in out.iterdir()) == [".manifest.lock", "2027-01-15_testland_uk.docx",
+                                                           "manifest.json"]
