@@ -253,11 +253,13 @@ def schema(out: Path) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
               help="Documents rendered at once.")
 @click.option("--force", is_flag=True, help="Render every document even if nothing it depends on changed.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              metavar="SECONDS", help="Stop rendering a document that takes longer than this.")
 @briefs_option
 @country_option
 def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
              out: Path, distribution: str | None, length: str | None, recipient: str | None, jobs: int,
-             force: bool, briefs: Path, country: str | None) -> None:
+             force: bool, timeout: float, briefs: Path, country: str | None) -> None:
     """Write briefings to the output folder.
 
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
@@ -292,7 +294,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     # no more of them than there will be documents, and none for --jobs 1.
     audience_count = len(list((briefs / "audiences").glob("*.y*ml"))) if all_audiences else len(audiences)
     documents = (audience_count + bool(meeting_file)) * (1 if output_format != "all" else 2)
-    with api.RenderPool(min(jobs, documents) if jobs > 1 else 0) as pool:
+    with api.RenderPool(min(jobs, documents) if jobs > 1 else 0, timeout=timeout) as pool:
         checked = api.load_knowledge_base(briefs, country)
         _report_briefly(checked.warnings)
         kb = checked.kb
