@@ -157,9 +157,14 @@ class _Crash:
     traceback: str
 
 
+class _Ready:
+    """Sent by a worker once the renderers are loaded: its documents' time starts then."""
+
+
 def _serve(connection: Connection) -> None:
-    """A worker's life: load the renderers, then render each job sent until told to stop."""
+    """A worker's life: load the renderers, then render each job sent until stopped."""
     _warm_up()
+    connection.send(_Ready())
     while True:
         try:
             job = connection.recv()
@@ -179,20 +184,29 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
         self.job: int | None = None
+        self.timeout = math.inf
         self.deadline = math.inf
 
     def start(self, index: int, job: tuple[Brief, Format], timeout: float) -> None:
+        """Send a job; while the worker still loads the renderers it waits in the pipe, and its time with it."""
         self.connection.send(job)
-        self.job, self.deadline = index, time.monotonic() + timeout
+        self.job, self.timeout = index, timeout
+        self.deadline = time.monotonic() + timeout if self.ready else math.inf
 
-    def result(self) -> bytes | str:
-        self.job, self.deadline = None, math.inf
+    def result(self) -> bytes | str | None:
+        """The job's result, or None when the message was only that the worker is ready."""
         try:
             outcome = self.connection.recv()
         except EOFError:
             self.process.join()
-            return f"the render process ended unexpectedly (exit status {self.process.exitcode})"
+            outcome = f"the render process ended unexpectedly (exit status {self.process.exitcode})"
+        if isinstance(outcome, _Ready):
+            self.ready = True
+            self.deadline = time.monotonic() + self.timeout
+            return None
+        self.job, self.deadline = None, math.inf
         if isinstance(outcome, _Crash):
             raise RuntimeError(f"a render worker failed:\n{outcome.traceback}")
         return outcome
@@ -265,13 +279,15 @@ class RenderPool:
         """Wait for the first result or deadline; yield what finished, stop what ran out of time."""
         busy = [worker for worker in self._workers if worker.job is not None]
         soonest = min(worker.deadline for worker in busy)
-        ready = wait([worker.connection for worker in busy], timeout=max(0.0, soonest - time.monotonic()))
+        ready = wait([worker.connection for worker in busy],
+                     timeout=None if soonest == math.inf else max(0.0, soonest - time.monotonic()))
         for position, worker in enumerate(self._workers):
             if worker.job is None:
                 continue
             index = worker.job
             if worker.connection in ready:
-                yield index, worker.result()
+                if (result := worker.result()) is not None:
+                    yield index, result
                 if not worker.alive:
                     self._workers[position] = _Worker(self._context)
             elif time.monotonic() >= worker.deadline:
