@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
 import pickle
@@ -282,16 +283,14 @@ class _PlainUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-_SCALARS = (str, int, float, bool, type(None), date, datetime)
+_SCALARS = frozenset({str, int, float, bool, type(None), date, datetime})
 
 
 def _is_parsed_entry(entry: Any) -> bool:
-    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], str)):
+    if not (type(entry) is tuple and len(entry) == 3 and type(entry[0]) is str):
         return False
     _, data, lines = entry
-    return (_is_plain(data) and isinstance(lines, dict)
-            and all(isinstance(location, tuple) and all(isinstance(part, str | int) for part in location)
-                    and type(line) is int for location, line in lines.items()))
+    return _is_plain(data) and type(lines) is dict and _are_lines(lines)
 
 
 def _is_plain(data: Any) -> bool:
@@ -299,18 +298,30 @@ def _is_plain(data: Any) -> bool:
     pending = [data]
     while pending:
         value = pending.pop()
-        if isinstance(value, dict):
-            if not all(isinstance(key, str) for key in value):
-                return False
+        kind = type(value)
+        if kind is dict:
+            for key in value:
+                if type(key) is not str:
+                    return False
             pending.extend(value.values())
-        elif type(value) is list:
+        elif kind is list:
             pending.extend(value)
-        elif type(value) not in _SCALARS:
+        elif kind not in _SCALARS:
             return False
     return True
 
 
+def _are_lines(lines: dict[Any, Any]) -> bool:
+    """Locations (tuples of keys and indices) mapped to line numbers; checked in bulk, it costs little."""
+    return (set(map(type, lines.values())) <= {int} and set(map(type, lines)) <= {tuple}
+            and set(map(type, itertools.chain.from_iterable(lines))) <= {str, int})
+
+
 # The entry format.
+
+_ENTRY_LIMIT_FACTOR = 16
+"""A parsed file pickles to a few times its YAML; more than this is no entry of ours."""
+
 
 def _read_entry(path: Path, label: str) -> bytes | None:
     """The payload of an intact entry for `label`; a damaged entry is deleted."""
@@ -329,10 +340,6 @@ def _read_entry(path: Path, label: str) -> bytes | None:
             return payload
     _discard(path)
     return None
-
-
-_ENTRY_LIMIT_FACTOR = 16
-"""A parsed file pickles to a few times its YAML; more than this is no entry of ours."""
 
 
 _PEEK_BYTES = 64 * 1024
