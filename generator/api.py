@@ -191,7 +191,10 @@ class _Worker:
 
     def start(self, index: int, job: tuple[Brief, Format], timeout: float) -> None:
         """Send a job; while the worker still loads the renderers it waits in the pipe, and its time with it."""
-        self.connection.send(job)
+        try:
+            self.connection.send(job)
+        except OSError:
+            pass  # the worker has died: its end of the pipe reads as closed, and `result` says so
         self.job, self.timeout = index, timeout
         self.deadline = time.monotonic() + timeout if self.ready else math.inf
 
@@ -245,9 +248,8 @@ class RenderPool:
 
     def __init__(self, workers: int, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.timeout = timeout
-        context = _fork_context()
-        self._context = context
-        self._workers = [_Worker(context) for _ in range(workers)] if context else []
+        self._context = _fork_context()
+        self._workers = [_Worker(self._context) for _ in range(workers)] if self._context else []
 
     def __enter__(self) -> RenderPool:
         return self

@@ -115,3 +115,16 @@ def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
 
     assert sorted(path.name for path in outcome.written) == [
         "2027-01-15_testland_uk.docx", "2027-01-15_testland_uk_for-jane-smith.docx"]
+
+
+def test_a_worker_that_died_while_idle_fails_only_the_document_sent_to_it(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "render", lambda brief, output_format: b"stub")
+
+    with api.RenderPool(1) as pool:
+        (worker,) = multiprocessing.active_children()
+        worker.kill()
+        worker.join()
+        outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), out_dir=tmp_path, pool=pool)
+
+    assert [message for _, message in outcome.failed] == ["the render process ended unexpectedly (exit status -9)"]
+    assert len(outcome.written) == 1, "the next document went to a new worker"
