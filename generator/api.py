@@ -7,10 +7,16 @@ checking a knowledge base never pays for loading WeasyPrint or python-docx.
 from __future__ import annotations
 
 import datetime
+import math
 import multiprocessing
+import signal
+import threading
+import time
+import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Literal
 
@@ -92,17 +98,138 @@ def render(brief: Brief, output_format: Format) -> bytes:
 
 
 def _render_or_report(brief: Brief, output_format: Format) -> bytes | str:
-    """Runs in a worker: a user-caused failure comes back as its message, so one
-    document's problem never takes the others down."""
+    """A user-caused failure comes back as its message, so one document's
+    problem never takes the others down."""
     try:
         return render(brief, output_format)
     except BriefingError as error:
         return str(error)
 
 
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one document may take to render before it is stopped."""
+
+
+def _too_slow(timeout: float) -> str:
+    return f"rendering took longer than {timeout:g} s and was stopped (the limit is set with --timeout)"
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm in a render that ran out of time.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception`
+    inside WeasyPrint swallows it and carries on rendering.
+    """
+
+
+def _render_in_process(brief: Brief, output_format: Format, timeout: float) -> bytes | str:
+    """Render here, stopped by an interval timer after `timeout` seconds where one can be set.
+
+    Signals reach only the main thread, and only at the next Python
+    instruction: enough for WeasyPrint's layout, which is Python.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return _render_or_report(brief, output_format)
+
+    def time_up(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _render_or_report(brief, output_format)
+    except _TimeUp:
+        return _too_slow(timeout)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _warm_up() -> None:
     """Load the renderers in a fresh worker, while the parent is still reading YAML."""
     from . import render_docx, render_pdf  # noqa: F401
+
+
+@dataclass
+class _Crash:
+    """A bug in a worker, carried back to be raised in the parent with its traceback."""
+
+    traceback: str
+
+
+class _Ready:
+    """Sent by a worker once the renderers are loaded: its documents' time starts then."""
+
+
+def _serve(connection: Connection) -> None:
+    """A worker's life: load the renderers, then render each job sent until stopped."""
+    _warm_up()
+    connection.send(_Ready())
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:  # the parent has gone
+            return
+        try:
+            connection.send(_render_or_report(*job))
+        except Exception:
+            connection.send(_Crash(traceback.format_exc()))
+
+
+class _Worker:
+    """One render process, forked at once, spoken to through a pipe."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.job: int | None = None
+        self.timeout = math.inf
+        self.deadline = math.inf
+
+    def start(self, index: int, job: tuple[Brief, Format], timeout: float) -> None:
+        """Send a job; while the worker still loads the renderers it waits in the pipe, and its time with it."""
+        try:
+            self.connection.send(job)
+        except OSError:
+            pass  # the worker has died: its end of the pipe reads as closed, and `result` says so
+        self.job, self.timeout = index, timeout
+        self.deadline = time.monotonic() + timeout if self.ready else math.inf
+
+    def result(self) -> bytes | str | None:
+        """The job's result, or None when the message was only that the worker is ready."""
+        try:
+            outcome = self.connection.recv()
+        except EOFError:
+            self.process.join()
+            outcome = f"the render process ended unexpectedly (exit status {self.process.exitcode})"
+        if isinstance(outcome, _Ready):
+            self.ready = True
+            self.deadline = time.monotonic() + self.timeout
+            return None
+        self.job, self.deadline = None, math.inf
+        if isinstance(outcome, _Crash):
+            raise RuntimeError(f"a render worker failed:\n{outcome.traceback}")
+        return outcome
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        """End the process now: it holds nothing that needs saving."""
+        self.process.terminate()
+        self.process.join()
+        self.connection.close()
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """Fork where the platform has it: a forked worker starts from the parent's imports."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
 
 
 class RenderPool:
@@ -112,43 +239,63 @@ class RenderPool:
     separate processes. Workers are forked as soon as the pool exists and
     import WeasyPrint straight away; by the time the knowledge base is loaded
     and the briefings composed, they are ready. Even one worker pays off that
-    way. With none, documents render in this process and nothing is forked.
+    way. With none, or where the platform cannot fork, documents render in
+    this process.
+
+    A document that takes longer than `timeout` seconds is stopped and
+    reported as failed; its worker is replaced and the others carry on.
     """
 
-    def __init__(self, workers: int) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        if workers > 0:
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_warm_up)
-            # The first task makes the executor fork every worker now.
-            self._pool.submit(int)
+    def __init__(self, workers: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._context = _fork_context()
+        self._workers = [_Worker(self._context) for _ in range(workers)] if self._context else []
 
     def __enter__(self) -> RenderPool:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
-        if self._pool is None:
-            return
-        if exc_type is not None:
-            # Bad input found while the workers still load WeasyPrint: stop
-            # them rather than make the user wait for an import to report it.
-            # (Python 3.14 names this terminate_workers; 3.11 has no public way.)
-            for process in list(self._pool._processes.values()):
-                process.terminate()
-        self._pool.shutdown(cancel_futures=True)
+    def __exit__(self, *exc_info: object) -> None:
+        # Idle workers, or workers still importing WeasyPrint after bad input
+        # was found, are stopped rather than waited for.
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
 
     def render_all(self, jobs: list[tuple[Brief, Format]]) -> Iterator[tuple[int, bytes | str]]:
         """(index, result) for every job, in the order they finish."""
-        if self._pool is None:
+        if not self._workers:
             for index, (brief, output_format) in enumerate(jobs):
-                yield index, _render_or_report(brief, output_format)
+                yield index, _render_in_process(brief, output_format, self.timeout)
             return
         # PDFs take several times longer than DOCX files: started first, they
         # leave the short jobs to fill the workers' gaps at the end.
-        order = sorted(range(len(jobs)), key=lambda index: jobs[index][1] != "pdf")
-        futures = {self._pool.submit(_render_or_report, *jobs[index]): index for index in order}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        waiting = deque(sorted(range(len(jobs)), key=lambda index: jobs[index][1] != "pdf"))
+        while waiting or any(worker.job is not None for worker in self._workers):
+            for worker in self._workers:
+                if worker.job is None and waiting:
+                    index = waiting.popleft()
+                    worker.start(index, jobs[index], self.timeout)
+            yield from self._collect()
+
+    def _collect(self) -> Iterator[tuple[int, bytes | str]]:
+        """Wait for the first result or deadline; yield what finished, stop what ran out of time."""
+        busy = [worker for worker in self._workers if worker.job is not None]
+        soonest = min(worker.deadline for worker in busy)
+        ready = wait([worker.connection for worker in busy],
+                     timeout=None if soonest == math.inf else max(0.0, soonest - time.monotonic()))
+        for position, worker in enumerate(self._workers):
+            if worker.job is None:
+                continue
+            index = worker.job
+            if worker.connection in ready:
+                if (result := worker.result()) is not None:
+                    yield index, result
+                if not worker.alive:
+                    self._workers[position] = _Worker(self._context)
+            elif time.monotonic() >= worker.deadline:
+                worker.stop()
+                self._workers[position] = _Worker(self._context)
+                yield index, _too_slow(self.timeout)
 
 
 @dataclass
@@ -177,6 +324,7 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     outcome and the rest still land. Raises ManifestDamaged, before writing
     anything, when the folder's manifest cannot be read.
     """
+    formats = tuple(formats)  # iterated once per request
     date = date or build_date()
     templates = templates_digest()
     outcome = Outcome()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -28,9 +29,12 @@ country_option = click.option("--country", help="Country folder to use when the 
 
 
 def _shown(path: Path) -> Path:
-    """Paths relative to where the user stands read best in messages."""
+    """Paths relative to where the user stands read best in messages.
+
+    Made absolute without following symbolic links: a message names the link, not where it leads.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd())
+        return Path(os.path.abspath(path)).relative_to(Path.cwd())
     except ValueError:
         return path
 
@@ -117,24 +121,66 @@ def check(briefs: Path, country: str | None, strict: bool) -> None:
 
     # Answered from the last valid run when no file changed: a re-check then
     # costs no YAML parsing and no model building.
-    key = cache.run_key("check", briefs.resolve(), country, build_date(), cache.tree_digest([briefs], YAML_SUFFIXES))
-    result = cache.recall(key)
+    command = ["check", briefs.resolve(), country]
+    date = build_date()
+
+    def inputs() -> str:
+        return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES))
+
+    before = inputs()
+    result = cache.recall(command, before, _is_check_result)
     if result is None:
         from .api import load_knowledge_base
 
-        checked = load_knowledge_base(briefs, country)
+        checked = load_knowledge_base(briefs, country, date)
         kb = checked.kb
         counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
             "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings"))
-        result = {"warnings": [[str(d.path), d.line, d.message] for d in checked.warnings],
+        result = {"warnings": _warning_rows(checked.warnings),
                   "summary": f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')})."}
-        cache.remember(key, result)
+        _record(command, before, inputs, result)
     warnings = [Diagnostic(Path(path), line, message) for path, line, message in result["warnings"]]
     _report(warnings, fatal=strict)
     if strict and warnings:
         click.echo(f"{_count(len(warnings), 'warnings')}, fatal with --strict.", err=True)
         sys.exit(EXIT_BAD_INPUT)
     _say(f"{_shown(briefs)}: {result['summary']}")
+
+
+def _warning_rows(warnings: list[Diagnostic]) -> list[list[object]]:
+    return [[str(d.path), d.line, d.message] for d in warnings]
+
+
+def _is_warning_rows(rows: object) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and type(row[1]) is int
+        and isinstance(row[2], str) for row in rows)
+
+
+def _is_check_result(result: dict[str, object]) -> bool:
+    return _is_warning_rows(result.get("warnings")) and isinstance(result.get("summary"), str)
+
+
+def _is_generate_result(result: dict[str, object]) -> bool:
+    files = result.get("files")
+    return (_is_warning_rows(result.get("warnings")) and isinstance(files, dict) and bool(files)
+            and all(isinstance(path, str) and isinstance(digest, str) for path, digest in files.items()))
+
+
+def _record(command: list[object], inputs: str, inputs_now: Callable[[], str], result: dict[str, object]) -> None:
+    """Keep a run's result for the next run, unless an input changed while it ran.
+
+    A file edited mid-run may have been read before or after the edit; a result
+    recorded under either state could then answer for the other.
+    """
+    from . import cache
+
+    if inputs_now() != inputs:
+        if not _quiet():
+            click.echo("note: an input changed during the run; the next run will read everything again",
+                       err=True)
+        return
+    cache.remember(command, inputs, result)
 
 
 @main.command(name="list")
@@ -210,11 +256,13 @@ def schema(out: Path) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
               help="Documents rendered at once.")
 @click.option("--force", is_flag=True, help="Render every document even if nothing it depends on changed.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              metavar="SECONDS", help="Stop rendering a document that takes longer than this.")
 @briefs_option
 @country_option
 def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
              out: Path, distribution: str | None, length: str | None, recipient: str | None, jobs: int,
-             force: bool, briefs: Path, country: str | None) -> None:
+             force: bool, timeout: float, briefs: Path, country: str | None) -> None:
     """Write briefings to the output folder.
 
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
@@ -227,11 +275,16 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
     # When neither the command nor any input changed and the files it wrote
     # are still as written, there is nothing to do: say so without loading.
-    key = cache.run_key("generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences,
-                        output_format, out.resolve(), distribution, length, recipient, briefs.resolve(), country,
-                        build_date(), cache.tree_digest([briefs], YAML_SUFFIXES), cache.templates_digest(),
-                        meeting_file and cache.file_sha256(meeting_file))
-    last = cache.recall(key)
+    command = ["generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences, output_format,
+               out.resolve(), distribution, length, recipient, briefs.resolve(), country]
+    date = build_date()
+
+    def inputs(templates: str) -> str:
+        return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES), templates,
+                                meeting_file and cache.file_digest(meeting_file))
+
+    before = inputs(cache.templates_digest())
+    last = cache.recall(command, before, _is_generate_result)
     if not force and last and _still_as_written(out, last["files"]):
         _report_briefly([Diagnostic(Path(path), line, message) for path, line, message in last["warnings"]])
         for path in last["files"]:
@@ -244,7 +297,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     # no more of them than there will be documents, and none for --jobs 1.
     audience_count = len(list((briefs / "audiences").glob("*.y*ml"))) if all_audiences else len(audiences)
     documents = (audience_count + bool(meeting_file)) * (1 if output_format != "all" else 2)
-    with api.RenderPool(min(jobs, documents) if jobs > 1 else 0) as pool:
+    with api.RenderPool(min(jobs, documents) if jobs > 1 else 0, timeout=timeout) as pool:
         checked = api.load_knowledge_base(briefs, country)
         _report_briefly(checked.warnings)
         kb = checked.kb
@@ -270,8 +323,10 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         _cannot_write(outcome.stopped)
     if outcome.failed:
         sys.exit(EXIT_BAD_INPUT)
-    cache.remember(key, {"files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
-                         "warnings": [[str(d.path), d.line, d.message] for d in checked.warnings]})
+    # Re-read, not the digest cached for this process: a template edited mid-run counts too.
+    _record(command, before, lambda: inputs(cache.read_templates_digest()),
+            {"files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
+             "warnings": _warning_rows(checked.warnings)})
 
 
 def _still_as_written(out: Path, digests: dict[str, str]) -> bool:

@@ -111,9 +111,19 @@ def knowledge_base_folder(spec: str, briefs: Path) -> Iterator[Path]:
     except (subprocess.CalledProcessError, FileNotFoundError, ValueError):
         raise UsageError(f"'{spec}' is neither a knowledge-base folder nor a git revision of {briefs}") from None
     with tempfile.TemporaryDirectory(prefix="briefing-diff-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
+        _extract(archive, Path(folder), spec)
         yield Path(folder) / inside
+
+
+def _extract(archive: bytes, folder: Path, spec: str) -> None:
+    """Unpack a git archive with the data filter, which refuses links leading out of `folder`."""
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        try:
+            tar.extractall(folder, filter="data")
+        except tarfile.FilterError as error:
+            member = error.tarinfo
+            raise UsageError(f"cannot compare with {spec}: {member.name} is a symbolic link to "
+                             f"{member.linkname!r}, which leads outside the knowledge base") from None
 
 
 def format_report(report: Report, old_name: str, new_name: str) -> Iterator[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import model
+from . import cache, model
 from .errors import Diagnostic, InputError, UsageError
 from .yamlfile import Location, YamlDocument, YamlFileError, read_yaml
 
@@ -102,8 +102,8 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
     """Read and validate every file of the knowledge base, item by item."""
     country_dir = find_country_dir(briefs, country)
     result = LoadResult()
-    read_file(result, briefs / "themes.yaml", "themes", model.Theme, many=True)
-    read_file(result, country_dir / "country.yaml", "country", model.Country, many=False)
+    read_file(result, briefs / "themes.yaml", "themes", model.Theme, many=True, within=briefs)
+    read_file(result, country_dir / "country.yaml", "country", model.Country, many=False, within=briefs)
     names = ["country.yaml", *COUNTRY_FILES]
     misnamed: dict[str, Path] = {}
     for path in sorted(country_dir.glob("*.y*ml")):
@@ -120,26 +120,29 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
                                                      f"{', '.join(names)}"))
     for name, item_model in COUNTRY_FILES.items():
         read_file(result, misnamed.get(name, country_dir / name), name.removesuffix(".yaml"), item_model,
-                  many=True)
+                  many=True, within=briefs)
     for kind, item_model in (("audiences", model.Audience), ("meetings", model.Meeting)):
         paths = sorted((briefs / kind).glob("*.y*ml"))
         if kind == "audiences" and not paths:
             result.errors.append(Diagnostic(briefs / kind, 1, "no audience files; add at least one"))
             result.unreadable.add(kind)
         for path in paths:
-            read_file(result, path, kind, item_model, many=False)
+            read_file(result, path, kind, item_model, many=False, within=briefs)
+    cache.prune_parsed()
     return result
 
 
-def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool) -> None:
+def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool,
+              within: Path | None = None) -> None:
+    """Read one file into `result`; with `within`, only a file whose real location is inside that folder."""
     result.known_ids.setdefault(kind, set())
     result.items.setdefault(kind, {})
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         result.errors.append(Diagnostic(path, 1, f"missing file; every knowledge base needs {path.name}"))
         result.unreadable.add(kind)
         return
     try:
-        document = read_yaml(path)
+        document = read_yaml(path, within=within)
     except YamlFileError as error:
         result.errors.append(error.diagnostic)
         result.unreadable.add(kind)

@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Mm
 
 from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Text
+from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
 from generator.render_html import TEMPLATES_DIR
 
@@ -53,12 +54,18 @@ META_LABEL_SHARE = 0.22
 # Characters XML 1.0 cannot hold; python-docx would raise on them mid-render.
 _XML_INCOMPATIBLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-# The earliest time a zip entry can carry.
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
 
 def render_docx(brief: Brief, reference: Path = REFERENCE_DOCX) -> bytes:
-    """The briefing as DOCX bytes, identical for identical input."""
+    """The briefing as DOCX bytes, identical for identical input; RenderError for what cannot be written."""
+    try:
+        return _render(brief, reference)
+    except ValueError as error:
+        # python-docx and zipfile refuse values with ValueError; the cause is
+        # in the briefing's content, so it is reported like any render failure.
+        raise RenderError(f"cannot be written as a Word document: {error}") from error
+
+
+def _render(brief: Brief, reference: Path) -> bytes:
     _check_text(brief, "brief")
     document = _open_reference(reference)
     _set_language(document, brief.language)
@@ -81,7 +88,10 @@ def reproducible_zip(data: bytes, day: datetime.date) -> bytes:
     python-docx stamps entries with the current time; the order of entries and
     their compression are kept as they were.
     """
-    stamp = max((day.year, day.month, day.day, 0, 0, 0), _ZIP_EPOCH)
+    if not EARLIEST <= day <= LATEST:
+        raise RenderError(f"the date {day} cannot be written into a Word document, whose dates run from "
+                          f"{EARLIEST} to {LATEST}")
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
     buffer = BytesIO()
     with ZipFile(BytesIO(data)) as source, ZipFile(buffer, "w") as target:
         for info in source.infolist():
@@ -311,7 +321,7 @@ def _add_text(paragraph, text: Text) -> None:
 
 def _add_hyperlink(paragraph, span: Span) -> None:
     if urlsplit(span.href).scheme not in ("http", "https"):
-        raise ValueError(f"refusing to link to {span.href!r}: only http and https are allowed")
+        raise RenderError(f"refusing to link to {span.href!r}: only http and https are allowed")
     rid = paragraph.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink", {qn("r:id"): rid})
     run = paragraph.add_run(span.text, style="Hyperlink")

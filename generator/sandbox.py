@@ -23,6 +23,10 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 # file shipped under templates/ still works, and its requests come back here.
 DATA_MEDIA_TYPES = frozenset({"image/png", "image/jpeg"})
 
+# WeasyPrint sniffs an image's bytes and would draw an SVG sent as
+# data:image/png; the first bytes must prove the declared type.
+MAGIC_NUMBERS = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
 # Named here rather than guessed by `mimetypes`, whose answers depend on the
 # machine's /etc/mime.types; WeasyPrint ignores a stylesheet not served as
 # text/css and tells SVG from raster images by this type.
@@ -109,6 +113,8 @@ class TemplatesFetcher(URLFetcher):
                 body = base64.b64decode(body, validate=True)
             except ValueError as error:
                 raise ResourceRefused(_shorten(url), "invalid base64") from error
+        if not body.startswith(MAGIC_NUMBERS[params[0]]):
+            raise ResourceRefused(_shorten(url), f"declared {params[0]} but its bytes are not such an image")
         return URLFetcherResponse(url, body, {"Content-Type": params[0]})
 
 

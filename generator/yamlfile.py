@@ -9,7 +9,9 @@ ourselves so every value keeps the line it came from.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,7 @@ import yaml
 
 from . import cache
 from .errors import Diagnostic
-
-MAX_FILE_BYTES = 64_000_000
-"""A knowledge-base file is prose typed by hand; anything larger is a mistake."""
+from .inputs import Refused, read_input
 
 Location = tuple[str | int, ...]
 """Where a value sits in a document: the keys and list indices leading to it."""
@@ -142,20 +142,22 @@ class YamlFileError(Exception):
         super().__init__(str(diagnostic))
 
 
-def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
-    """Parse `path`; raise YamlFileError with a file:line diagnostic on failure."""
+def read_yaml(path: Path, display_path: Path | None = None, within: Path | None = None) -> YamlDocument:
+    """Parse `path`; raise YamlFileError with a file:line diagnostic on failure.
+
+    With `within`, a file whose real location is outside that folder is refused.
+    """
     shown = display_path or path
 
     def fail(line: int, message: str) -> YamlFileError:
         return YamlFileError(Diagnostic(shown, line, message))
 
-    raw = path.read_bytes()
+    raw = _read_bytes(path, within, fail)
     digest = hashlib.sha256(raw).hexdigest()
-    if (cached := cache.recall_parsed(digest)) is not None:
+    real_path = os.path.realpath(path)
+    if (cached := cache.recall_parsed(real_path, digest)) is not None:
         data, lines = cached
         return YamlDocument(shown, data, lines, digest)
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(1, f"file is {len(raw):,} bytes, more than the {MAX_FILE_BYTES:,} allowed; split it")
     # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:2]:
         raise fail(1, "file is saved as UTF-16; save it as UTF-8")
@@ -198,8 +200,19 @@ def read_yaml(path: Path, display_path: Path | None = None) -> YamlDocument:
         except _Refused as error:
             raise fail(error.problem_mark.line + 1, error.problem) from None
         raise
-    cache.remember_parsed(digest, (document.data, document.lines))
+    cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document
+
+
+def _read_bytes(path: Path, within: Path | None, fail: Callable[[int, str], YamlFileError]) -> bytes:
+    try:
+        return read_input(path, within)
+    except Refused as refusal:
+        raise fail(1, str(refusal)) from None
+    except FileNotFoundError:
+        raise fail(1, "symbolic link to a file that does not exist" if path.is_symlink() else "no such file") from None
+    except OSError as error:
+        raise fail(1, f"cannot be read ({error.strerror or error})") from None
 
 
 class _SharedNode(Exception):

@@ -124,7 +124,7 @@ def test_source_urls_are_linked():
 @pytest.mark.parametrize("href", ["javascript:alert(1)", "file:///etc/passwd", "ftp://example.org/x"])
 def test_non_web_links_are_refused(href):
     brief = with_section(sample_brief(), Section("x", "X", points=(Point((Span("bad", href=href),)),)))
-    with pytest.raises(ValueError, match="only http and https"):
+    with pytest.raises(RenderError, match="only http and https"):
         render_docx(brief)
 
 

@@ -173,3 +173,21 @@ def test_normal_render_reads_only_files_under_templates(templates, monkeypatch, 
     assert all(url.startswith(templates.as_uri() + "/") for url in files), files
     assert fetched.count(PNG_1X1) == 1
     assert no_network == []
+
+
+def test_an_svg_sent_as_a_png_data_url_is_refused(templates):
+    svg = "data:image/png;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="  # <svg xmlns=.../>
+    override_block(templates, "letterhead", f'<img alt="" src="{svg}">')
+
+    with pytest.raises(SandboxViolation) as caught:
+        render_pdf(sample_brief(), templates)
+    assert svg in str(caught.value)
+    assert "declared image/png but its bytes are not such an image" in str(caught.value)
+
+
+def test_a_jpeg_data_url_must_start_like_a_jpeg():
+    fetcher = TemplatesFetcher(TEMPLATES_DIR)
+
+    with pytest.raises(ResourceRefused, match="not such an image"):
+        fetcher.fetch("data:image/jpeg;base64,iVBORw0KGgo=")
+    assert fetcher.fetch(PNG_1X1).read().startswith(b"\x89PNG")

@@ -1,0 +1,343 @@
+"""The caches can be wrong only by being absent: stale, damaged or forged entries are rebuilt, never used."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cache
+
+from .conftest import PROJECT, build_knowledge_base
+
+EPOCH = "1800000000"
+
+
+def cache_root() -> Path:
+    return Path(os.environ["XDG_CACHE_HOME"]) / "briefing"
+
+
+def cache_bytes() -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(cache_root().rglob("*")) if path.is_file())
+
+
+def parse_entry(name: str) -> Path:
+    """The parse-cache entry of the YAML file called `name`."""
+    (path,) = [path for path in cache_root().glob("parsed/*.entry")
+               if json.loads(path.read_bytes().split(b"\n")[2]).endswith(f"/{name}")]
+    return path
+
+
+def run_entry() -> Path:
+    (path,) = cache_root().glob("runs/*.entry")
+    return path
+
+
+def parts(entry: Path) -> list[bytes]:
+    """Magic, checksum, label and payload."""
+    return entry.read_bytes().split(b"\n", 3)
+
+
+def intact(entry: Path) -> bool:
+    _, checksum, label, payload = parts(entry)
+    return hashlib.sha256(label + b"\n" + payload).hexdigest().encode() == checksum
+
+
+def forge(path: Path, payload: bytes) -> None:
+    """Replace an entry's payload, with a correct checksum: only its shape can give it away."""
+    label = path.read_bytes().split(b"\n")[2]
+    body = label + b"\n" + payload
+    path.write_bytes(cache.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+def protect(cases: Path) -> None:
+    """Make the fixture's case one that may not be named (its alias 'Jan Do' would make 'Do' a name)."""
+    cases.write_text(cases.read_text().replace("may_name: true", "may_name: false").replace("[Jan Do]", "[]"))
+
+
+@pytest.fixture
+def fixed_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def test_cache_folders_are_created_0700_and_files_0600_whatever_the_umask(minimal_kb, cli, fixed_date):
+    previous = os.umask(0)
+    try:
+        assert cli("check", "--briefs", minimal_kb).exit_code == 0
+    finally:
+        os.umask(previous)
+
+    folders = [cache_root(), *(path for path in cache_root().rglob("*") if path.is_dir())]
+    files = [path for path in cache_root().rglob("*") if path.is_file()]
+    assert {path.name for path in folders} >= {"briefing", "runs", "parsed"}
+    assert {oct(path.stat().st_mode & 0o777) for path in folders} == {"0o700"}
+    assert files and {oct(path.stat().st_mode & 0o777) for path in files} == {"0o600"}
+
+
+def test_an_older_cache_folder_open_to_others_is_closed(minimal_kb, cli, fixed_date):
+    cache_root().mkdir(parents=True, mode=0o755)
+    (cache_root() / ("0" * 64 + ".json")).write_text("{}")
+
+    assert cli("check", "--briefs", minimal_kb).exit_code == 0
+
+    assert cache_root().stat().st_mode & 0o777 == 0o700
+    assert not list(cache_root().glob("*.json")), "files of the old layout are removed"
+
+
+def run_python(code: str, *args: object, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
+                            check=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
+    return result.stdout
+
+
+CHECK_AND_SAY_WHETHER_IT_LOADED = """
+import sys
+from generator.cli import main
+try:
+    main(["-q", "check", "--briefs", sys.argv[1]])
+except SystemExit:
+    pass
+print("loaded" if "generator.load" in sys.modules else "answered from the cache")
+"""
+
+
+def test_an_edit_of_the_generator_code_is_not_answered_from_the_cache(tmp_path, minimal_kb):
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT / "generator", project / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PROJECT / "templates", project / "templates")
+    # The editable install's finder would import the project's own copy; set it aside.
+    check = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
+             "sys.path.insert(0, sys.argv[1]); from generator.cli import main; "
+             "main(['check', '--briefs', sys.argv[2]], prog_name='briefing')")
+    assert "is valid" in run_python(check, project, minimal_kb)
+    assert "is valid" in run_python(check, project, minimal_kb)
+
+    edit = project / "generator" / "cli.py"
+    edit.write_text(edit.read_text().replace("is valid (", "passes every check ("))
+
+    assert "passes every check" in run_python(check, project, minimal_kb)
+
+
+def test_an_upgraded_library_is_not_answered_from_the_cache(tmp_path, minimal_kb):
+    assert run_python(CHECK_AND_SAY_WHETHER_IT_LOADED, minimal_kb) == "loaded\n"
+    assert run_python(CHECK_AND_SAY_WHETHER_IT_LOADED, minimal_kb) == "answered from the cache\n"
+
+    # Metadata of a newer pydantic ahead of the installed one on the path, as after an upgrade.
+    upgraded = tmp_path / "upgraded"
+    (upgraded / "pydantic-99.0.dist-info").mkdir(parents=True)
+    env = {"PYTHONPATH": str(upgraded)}
+
+    assert run_python(CHECK_AND_SAY_WHETHER_IT_LOADED, minimal_kb, env=env) == "loaded\n"
+    assert run_python(CHECK_AND_SAY_WHETHER_IT_LOADED, minimal_kb, env=env) == "answered from the cache\n"
+
+
+def test_installed_versions_are_those_importlib_metadata_reports():
+    import importlib.metadata
+
+    names = cache.OUTPUT_DISTRIBUTIONS
+    assert cache.installed_versions(names) == {
+        cache._normalised(name): importlib.metadata.version(name) for name in names}
+
+
+def test_an_edit_inside_a_symlinked_country_folder_is_seen(tmp_path, cli, fixed_date):
+    from pypdf import PdfReader
+
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    (briefs / "editions").mkdir()
+    (briefs / "testland").rename(briefs / "editions" / "testland-2027")
+    (briefs / "testland").symlink_to(Path("editions") / "testland-2027", target_is_directory=True)
+    out = tmp_path / "out"
+    generate = ("generate", "--audience", "uk", "--format", "pdf", "--jobs", "1", "--briefs", briefs, "--out", out)
+    assert cli(*generate).stdout.startswith("wrote")
+    protect(briefs / "testland" / "cases.yaml")
+
+    result = cli(*generate)
+
+    assert result.stdout.startswith("wrote"), result.output
+    (pdf,) = out.glob("*.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "a protest organiser" in text.lower() and "Jan Doe" not in text
+
+
+def test_a_file_edited_during_a_run_leaves_no_answer_for_the_next(minimal_kb, cli, fixed_date, monkeypatch):
+    from generator import api
+
+    facts = minimal_kb / "testland" / "facts.yaml"
+    original = facts.read_text()
+    load = api.load_knowledge_base
+
+    def load_after_an_edit(*args, **kwargs):
+        # The edit lands after the inputs were hashed and before they are read.
+        facts.write_text(original + original.replace("id: ", "id: more-"))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(api, "load_knowledge_base", load_after_an_edit)
+    during = cli("check", "--briefs", minimal_kb)
+    monkeypatch.setattr(api, "load_knowledge_base", load)
+    facts.write_text(original)
+
+    after = cli("check", "--briefs", minimal_kb)
+
+    assert "4 facts" in during.stdout
+    assert "note: an input changed during the run" in during.stderr
+    assert "2 facts" in after.stdout
+
+
+def test_deleted_items_leave_nothing_in_the_cache(minimal_kb, cli, fixed_date, tmp_path):
+    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting.write_text(meeting.read_text().replace("[Desk officer]", "[Aigerim Zhaksylykovna]"))
+    cases = minimal_kb / "testland" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("peaceful protest.", "peaceful protest in Zhanaozen."))
+    assert cli("check", "--briefs", minimal_kb).exit_code == 0
+    assert cli("generate", meeting, "--briefs", minimal_kb, "--out", tmp_path / "out", "--format", "docx",
+               "--jobs", "1").exit_code == 0
+    assert b"Zhaksylykovna" in cache_bytes() and b"Zhanaozen" in cache_bytes()
+
+    meeting.unlink()
+    cases.write_text(cases.read_text().replace(" in Zhanaozen.", "."))
+    assert cli("check", "--briefs", minimal_kb).exit_code == 0
+
+    assert b"Zhaksylykovna" not in cache_bytes()
+    assert b"Zhanaozen" not in cache_bytes()
+
+
+def test_a_stale_parse_entry_goes_even_when_the_new_content_fails(minimal_kb, cli, fixed_date):
+    cases = minimal_kb / "testland" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("peaceful protest.", "peaceful protest in Zhanaozen."))
+    assert cli("check", "--briefs", minimal_kb).exit_code == 0
+
+    cases.write_text(cases.read_text().replace("  status:", "\tstatus:"))
+
+    assert cli("check", "--briefs", minimal_kb).exit_code == 2
+    assert b"Zhanaozen" not in cache_bytes()
+
+
+def test_one_flipped_bit_cannot_name_a_protected_person(minimal_kb, cli, fixed_date, tmp_path):
+    cases = minimal_kb / "testland" / "cases.yaml"
+    protect(cases)
+    out = tmp_path / "out"
+    generate = ("generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--force", "--briefs",
+                minimal_kb, "--out", out)
+    assert cli(*generate).exit_code == 0
+    entry = parse_entry("cases.yaml")
+    magic, checksum, label, payload = parts(entry)
+    # In a pickle, False and True differ by one bit: 0x89 and 0x88.
+    entry.write_bytes(b"\n".join([magic, checksum, label, payload.replace(b"\x89", b"\x88")]))
+    assert not intact(entry)
+
+    result = cli(*generate)
+
+    assert result.exit_code == 0, result.output
+    (docx_file,) = out.glob("*.docx")
+    assert b"Jan Doe" not in _docx_text(docx_file)
+    assert intact(entry), "the damaged entry was rebuilt"
+
+
+def _docx_text(path: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
+class _RunsCode:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_forged_pickle_cannot_run_code(minimal_kb, cli, fixed_date, tmp_path):
+    assert cli("check", "--briefs", minimal_kb).exit_code == 0
+    marker = tmp_path / "code-ran"
+    forge(parse_entry("facts.yaml"), pickle.dumps(_RunsCode(marker)))
+    run_entry().unlink()
+
+    result = cli("check", "--briefs", minimal_kb)
+
+    assert result.exit_code == 0 and "2 facts" in result.stdout
+    assert not marker.exists()
+
+
+WRONG_SHAPES = {
+    "empty mapping": lambda key, data, lines: {},
+    "nothing": lambda key, data, lines: None,
+    "key only": lambda key, data, lines: (key,),
+    "a list": lambda key, data, lines: [key, data, lines],
+    "a set in the data": lambda key, data, lines: (key, {"id": {1, 2}}, lines),
+    "a number as a key": lambda key, data, lines: (key, {1: "x"}, lines),
+    "text as a line": lambda key, data, lines: (key, data, {("id",): "1"}),
+    "lines as a list": lambda key, data, lines: (key, data, []),
+    "bytes in the data": lambda key, data, lines: (key, [b"x"], lines),
+}
+
+
+@pytest.mark.parametrize("shape", WRONG_SHAPES)
+def test_a_wrong_shaped_parse_entry_is_rebuilt(minimal_kb, fixed_date, shape):
+    from generator import api
+
+    cold = repr(api.load_knowledge_base(minimal_kb).kb)
+    entry = parse_entry("facts.yaml")
+    forge(entry, pickle.dumps(WRONG_SHAPES[shape](*pickle.loads(parts(entry)[3]))))
+
+    assert repr(api.load_knowledge_base(minimal_kb).kb) == cold
+    assert intact(entry) and repr(api.load_knowledge_base(minimal_kb).kb) == cold
+
+
+@pytest.mark.parametrize("payload", [b"", b"not a pickle", pickle.dumps(("key",))[:-3]])
+def test_an_unreadable_parse_entry_is_rebuilt(minimal_kb, fixed_date, payload):
+    from generator import api
+
+    cold = repr(api.load_knowledge_base(minimal_kb).kb)
+    forge(parse_entry("facts.yaml"), payload)
+
+    assert repr(api.load_knowledge_base(minimal_kb).kb) == cold
+
+
+RUN_SHAPES = [b"{}", b"[]", b"null", b'{"inputs": 1, "result": {}}', b'{"result": {}}', b"{",
+              b'{"inputs": "x", "result": {"warnings": "none", "summary": 1}}']
+
+
+@pytest.mark.parametrize("payload", RUN_SHAPES, ids=range(len(RUN_SHAPES)))
+def test_a_wrong_shaped_run_entry_is_rebuilt(minimal_kb, cli, fixed_date, payload, tmp_path):
+    cold = cli("check", "--briefs", minimal_kb)
+    entry = run_entry()
+    forge(entry, payload)
+
+    assert cli("check", "--briefs", minimal_kb).output == cold.output
+    assert intact(entry) and json.loads(parts(entry)[3])["result"]["summary"]
+
+
+def test_a_run_entry_of_the_right_shape_for_other_inputs_is_not_used(minimal_kb, cli, fixed_date):
+    cli("check", "--briefs", minimal_kb)
+    forge(run_entry(), json.dumps({"inputs": "0" * 64, "result": {"warnings": [], "summary": "forged"}}).encode())
+
+    assert "forged" not in cli("check", "--briefs", minimal_kb).stdout
+
+
+@pytest.mark.parametrize("damage", ["empty", "plain json", "folder", "named pipe"])
+def test_any_file_in_place_of_an_entry_is_replaced(minimal_kb, cli, fixed_date, damage):
+    cold = cli("check", "--briefs", minimal_kb)
+    for entry in list(cache_root().rglob("*.entry")):
+        entry.unlink()
+        if damage == "empty":
+            entry.write_bytes(b"")
+        elif damage == "plain json":
+            entry.write_text("{}")
+        elif damage == "folder":
+            entry.mkdir()
+        else:
+            os.mkfifo(entry)
+
+    assert cli("check", "--briefs", minimal_kb).output == cold.output
+    if damage != "folder":  # a folder is left alone; its entry cannot be written
+        assert cli("check", "--briefs", minimal_kb).output == cold.output
+        assert all(entry.is_file() for entry in cache_root().rglob("*.entry"))

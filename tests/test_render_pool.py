@@ -1,0 +1,130 @@
+"""Rendering in worker processes: a time limit per document, crashes contained, a serial fallback."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from generator import api
+
+from .conftest import build_knowledge_base
+
+
+@pytest.fixture
+def kb(minimal_kb, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    return api.load_knowledge_base(minimal_kb).kb
+
+
+def hanging_docx(brief, output_format):
+    """A renderer whose DOCX never finishes: each worker forked afterwards inherits it."""
+    if output_format == "docx":
+        while True:
+            time.sleep(0.05)
+    return b"%PDF-stub"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [2, 0], ids=["in workers", "in process"])
+def test_a_render_past_the_time_limit_is_stopped_and_the_others_land(kb, tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(api, "render", hanging_docx)
+    started = time.monotonic()
+
+    with api.RenderPool(workers, timeout=1) as pool:
+        outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), out_dir=tmp_path, pool=pool)
+
+    assert time.monotonic() - started < 20
+    assert [path.suffix for path in outcome.written] == [".pdf"]
+    assert [(path.suffix, message) for path, message in outcome.failed] == [
+        (".docx", "rendering took longer than 1 s and was stopped (the limit is set with --timeout)")]
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.slow
+def test_the_cli_names_the_document_that_ran_out_of_time(tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    monkeypatch.setattr(api, "render", hanging_docx)
+    briefs = build_knowledge_base(tmp_path / "briefs")
+
+    result = cli("generate", "--audience", "uk", "--briefs", briefs, "--out", tmp_path / "out", "--jobs", "2",
+                 "--timeout", "1")
+
+    assert result.exit_code == 2
+    (pdf,) = (tmp_path / "out").glob("*.pdf")
+    assert result.stdout == f"wrote {pdf}\n"
+    assert result.stderr.endswith(f"{pdf.with_suffix('.docx')}: not written: rendering took longer than 1 s "
+                                  "and was stopped (the limit is set with --timeout)\n")
+
+
+def crashing_docx(brief, output_format):
+    if output_format == "docx":
+        os._exit(9)
+    return b"%PDF-stub"
+
+
+def test_a_worker_that_dies_fails_its_document_only(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "render", crashing_docx)
+    requests = api.requests_for(kb, audiences=["uk"]) * 2
+
+    with api.RenderPool(1) as pool:
+        outcome = api.generate(kb, requests[:1], out_dir=tmp_path, pool=pool)
+
+    assert [path.suffix for path in outcome.written] == [".pdf"]
+    assert [(path.suffix, message) for path, message in outcome.failed] == [
+        (".docx", "the render process ended unexpectedly (exit status 9)")]
+
+
+def test_without_fork_documents_render_in_this_process(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    rendered_in = []
+
+    def render(brief, output_format):
+        rendered_in.append(os.getpid())
+        return b"stub"
+
+    monkeypatch.setattr(api, "render", render)
+
+    with api.RenderPool(2) as pool:
+        assert multiprocessing.active_children() == []
+        outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), out_dir=tmp_path, pool=pool)
+
+    assert len(outcome.written) == 2
+    assert rendered_in == [os.getpid(), os.getpid()]
+
+
+def test_workers_are_forked_at_once_and_render_pdfs_first(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "render", lambda brief, output_format: output_format.encode())
+
+    with api.RenderPool(1) as pool:
+        assert len(multiprocessing.active_children()) == 1
+        jobs = [(None, "docx"), (None, "pdf"), (None, "docx"), (None, "pdf")]
+        finished = [index for index, _ in pool.render_all(jobs)]
+
+    assert finished == [1, 3, 0, 2]
+    assert multiprocessing.active_children() == []
+
+
+def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "render", lambda brief, output_format: b"stub")
+    requests = [api.Request("uk"), api.Request("uk", recipient="Jane Smith")]
+
+    outcome = api.generate(kb, requests, iter(["docx"]), out_dir=tmp_path)
+
+    assert sorted(path.name for path in outcome.written) == [
+        "2027-01-15_testland_uk.docx", "2027-01-15_testland_uk_for-jane-smith.docx"]
+
+
+def test_a_worker_that_died_while_idle_fails_only_the_document_sent_to_it(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "render", lambda brief, output_format: b"stub")
+
+    with api.RenderPool(1) as pool:
+        (worker,) = multiprocessing.active_children()
+        worker.kill()
+        worker.join()
+        outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), out_dir=tmp_path, pool=pool)
+
+    assert [message for _, message in outcome.failed] == ["the render process ended unexpectedly (exit status -9)"]
+    assert len(outcome.written) == 1, "the next document went to a new worker"
