@@ -180,13 +180,6 @@ def inputs_key(*parts: object) -> str:
     return hashlib.sha256("\0".join(map(str, (code_digest(), *parts))).encode()).hexdigest()
 
 
-def file_sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 # Run entries.
 
 def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> dict[str, Any] | None:

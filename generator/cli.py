@@ -331,9 +331,9 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
 
 def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
     """The files a past run wrote are unchanged on disk and the manifest still records them so."""
-    from . import cache, manifest
+    from . import manifest
 
-    return (all(cache.file_sha256(Path(path)) == digest for path, digest in digests.items())
+    return (all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items())
             and manifest.records(out, digests))
 
 

@@ -174,3 +174,22 @@ def test_a_file_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
     with pytest.raises(inputs.Refused, match="larger than 100 bytes"):
         inputs.read_input(path)
     assert reads == [101]
+
+
+@pytest.mark.slow
+def test_a_named_pipe_in_the_output_folder_is_never_waited_on(minimal_kb, tmp_path):
+    out = tmp_path / "out"
+    first = briefing("generate", "--audience", "uk", "--format", "docx", "--briefs", minimal_kb, "--out", out)
+    assert first.returncode == 0, first.stderr
+    (document,) = out.glob("*.docx")
+    document.unlink()
+    os.mkfifo(document)
+    os.mkfifo(out / "stray.pdf")
+
+    again = briefing("generate", "--audience", "uk", "--format", "docx", "--briefs", minimal_kb, "--out", out)
+    verified = briefing("verify", "--out", out)
+
+    assert again.returncode == 0, again.stderr
+    assert document.is_file()
+    # Only regular files are documents: the stray pipe is neither hashed nor waited on.
+    assert verified.returncode == 0, verified.stdout
