@@ -63,7 +63,7 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
     """Turn what the user asked for into briefings, checking every name."""
     if recipient is not None:
         try:
-            model.check_text(recipient)
+            model.check_line(recipient)
         except ValueError as error:
             raise UsageError(f"--recipient {error}") from None
     requests = []
