@@ -20,10 +20,13 @@ from .cache import document_key, file_sha256, templates_digest
 from .clock import build_date
 from .compose import compose
 from .errors import BriefingError, Diagnostic, InputError, UsageError
+from .inspect_output import leak_in
 from .load import KnowledgeBase, read_items
+from .names import NameGuard
 from .publish import output_name, read_manifest, record_in_manifest, remove_leftovers, sha256, write_atomic
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
+from .withholding import name_guard
 
 Format = Literal["pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
@@ -178,8 +181,10 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     outcome = Outcome()
     entries: dict[str, dict[str, object]] = {}
     pending: list[tuple[Path, Brief, Format, dict[str, object]]] = []
+    guards: dict[Path, NameGuard] = {}
     for request in requests:
         brief = compose_brief(kb, request, date)
+        guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
         meeting_id = request.meeting.id if request.meeting else None
         file_date = request.meeting.date if request.meeting else date
         for output_format in formats:
@@ -200,11 +205,14 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
                     progress(path)
             else:
                 pending.append((path, brief, output_format, entry))
+                guards[path] = guard
 
     remove_leftovers(out_dir)
     pool = pool or RenderPool(0)
     for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in pending]):
-        path, _, _, entry = pending[index]
+        path, _, output_format, entry = pending[index]
+        if isinstance(result, bytes) and (leak := leak_in(result, output_format, guards[path], path.name, entry)):
+            result = leak
         if isinstance(result, bytes):
             write_atomic(path, result)
             outcome.sha256[path] = sha256(result)
