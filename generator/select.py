@@ -15,7 +15,7 @@ from typing import Literal, TypeVar
 from . import model
 from .load import KnowledgeBase
 from .names import NameGuard
-from .withholding import citable, name_guard, naming_field
+from .withholding import citable, field_name, name_guard, naming_field
 
 Length = Literal["full", "one-page"]
 
@@ -169,16 +169,7 @@ class _Ranker:
         return [item for _, item in scored]
 
     def _admissible(self, item: Item) -> bool:
-        if not self.level.allows(item.sensitivity):
-            return False
-        if not any(c.source in self.sources for c in item.sources):
-            return False
-        # The government's claim is only as shareable as what it is quoted from.
-        if isinstance(item, model.Response) and not all(c.source in self.sources for c in item.claim_sources):
-            return False
-        if self.meeting and self._date(item) > self.meeting.date:
-            return False
-        return naming_field(item, self.guard) is None
+        return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 
     def _score(self, item: Item) -> float:
         weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
@@ -193,7 +184,33 @@ class _Ranker:
         return relevance + PRIORITY_SCORE[item.priority] + recency
 
     def _date(self, item: Item) -> datetime.date:
-        """When an item speaks of: its as-of date, else its newest source's date."""
-        if isinstance(item, (model.Fact, model.Case)):
-            return item.as_of
-        return max(self.kb.sources[citation.source].date for citation in item.sources)
+        return item_date(self.kb, item)
+
+
+def item_date(kb: KnowledgeBase, item: Item) -> datetime.date:
+    """When an item speaks of: its as-of date, else its newest source's date."""
+    if isinstance(item, (model.Fact, model.Case)):
+        return item.as_of
+    return max(kb.sources[citation.source].date for citation in item.sources)
+
+
+def reason_left_out(kb: KnowledgeBase, item: Item, level: model.Sensitivity, guard: NameGuard,
+                    citable_sources: frozenset[str], meeting: model.Meeting | None = None) -> str | None:
+    """Why a copy at `level` may never show `item`, whatever its rank; None when it may.
+
+    `briefing check` words its warnings from the same reasons, so what it
+    reports and what a briefing leaves out are the same.
+    """
+    if not level.allows(item.sensitivity):
+        return f"it is {item.sensitivity.value}, above the {level.value} distribution"
+    if not any(c.source in citable_sources for c in item.sources):
+        return f"a {level.value} copy may cite none of its sources"
+    # The government's claim is only as shareable as what it is quoted from.
+    if isinstance(item, model.Response) and not all(c.source in citable_sources for c in item.claim_sources):
+        return f"a {level.value} copy may not cite every source of its claim"
+    if meeting and item_date(kb, item) > meeting.date:
+        return f"it is dated after the meeting ({item_date(kb, item)})"
+    if found := naming_field(item, guard):
+        path, label = found
+        return f"its {field_name(path)} names a person who may not be named ({label})"
+    return None

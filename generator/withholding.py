@@ -41,6 +41,11 @@ A case's name is printed only when the person may be named; its aliases never ar
 """
 
 
+def field_name(path: FieldPath) -> str:
+    """How messages name a field: wording.uk, participants[1]."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+
+
 def withheld_at(case: model.Case, level: model.Sensitivity) -> bool:
     """Whether a copy at `level` may not name the person of `case`."""
     return not case.may_name or not level.allows(case.sensitivity)
