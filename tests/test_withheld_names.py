@@ -4,6 +4,7 @@ item vanished without a word."""
 
 import datetime
 import json
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -53,6 +54,24 @@ def everything_written(out: Path) -> str:
     if (out / "manifest.json").exists():
         parts.append((out / "manifest.json").read_text())
     return "\n".join(parts).lower()
+
+
+@pytest.mark.parametrize("written", [
+    unicodedata.normalize("NFD", "Jan Doé"),  # a combining accent
+    "Jan Döe",  # an added accent
+    "Ｊａｎ Ｄｏｅ",  # fullwidth letters
+    "Jan Dое",  # Cyrillic о and е
+    "Ян Дое",  # transliterated into Cyrillic
+    "Doe's",
+])
+def test_a_disguised_name_in_an_item_leaves_the_item_out(kb_dir: Path, written: str):
+    edit(kb_dir / "testland" / "facts.yaml", "text: Police detained 40 protesters in the capital.",
+         f"text: Police detained {written} and 40 protesters in the capital.")
+    kb = load_knowledge_base(kb_dir, today=TODAY).kb
+
+    selection = select(kb, kb.audiences["uk"])
+
+    assert [fact.id for fact in selection.talking_points + selection.background] == ["offshore-wealth"]
 
 
 def test_a_name_ending_in_jr_is_withheld(kb_dir: Path, cli):
