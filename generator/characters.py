@@ -24,6 +24,8 @@ INVISIBLE = re.compile(f"[{''.join(_INVISIBLE_RANGES)}]")
 """Default_Ignorable_Code_Point (Unicode 15); the bidi controls U+061C, U+200E-200F,
 U+202A-202E and U+2066-2069 all fall inside it."""
 
+_REFUSED = re.compile(f"{UNPRINTABLE.pattern}|{INVISIBLE.pattern}")
+
 LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
 
 
@@ -53,3 +55,13 @@ def unprintable_problem(value: str) -> str | None:
 def remove_invisible(text: str) -> str:
     """`text` as a reader sees it; what the name checks compare."""
     return INVISIBLE.sub("", text)
+
+
+def refused_problem(value: str) -> str | None:
+    """What is wrong with the first unprintable, else invisible, character of `value`, if any.
+
+    One search answers for the text that holds neither, which is nearly all of it.
+    """
+    if _REFUSED.search(value) is None:
+        return None
+    return unprintable_problem(value) or invisible_problem(value)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from .characters import LINE_BREAK, invisible_problem, unprintable_problem
+from .characters import LINE_BREAK, refused_problem
 from .markup import parse
 
 MAX_TEXT_LENGTH = 4000
@@ -26,7 +26,7 @@ def check_text(value: str) -> str:
 
     The message reads after the field's name.
     """
-    if problem := unprintable_problem(value) or invisible_problem(value):
+    if problem := refused_problem(value):
         raise ValueError(problem)
     if len(value) > MAX_TEXT_LENGTH:
         raise ValueError(f"is {len(value):,} characters long, more than {MAX_TEXT_LENGTH:,}; shorten it")

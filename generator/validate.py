@@ -202,6 +202,7 @@ class _WhatCopiesShow:
         self.kb = kb
         self.result = result
         self.guards: dict[model.Sensitivity, NameGuard] = {level: name_guard(kb, level) for level in LEVELS}
+        self.anyone_withheld = any(self.guards.values())
         self.citable = {level: frozenset(source.id for source in kb.sources.values()
                                          if citable(source, level, self.guards[level])) for level in LEVELS}
 
@@ -214,6 +215,9 @@ class _WhatCopiesShow:
 
     def _fields(self, kind: str, item_id: str, item: model.Model, prefix: FieldPath = ()
                 ) -> Iterator[tuple[_Locator, FieldPath, str]]:
+        """The fields of `item` a copy shows, where there is anyone they could name."""
+        if not self.anyone_withheld:
+            return
         at = _Locator(self.result, kind, self.kb.origin(kind, item_id), prefix)
         for path, value in shown_fields(item):
             yield at, path, value

@@ -226,6 +226,8 @@ class _Scalars:
 
     def text(self, node: yaml.ScalarNode, location: Location, *, is_key: bool = False) -> str:
         value = node.value
+        if value.isascii():  # nearly every scalar: nothing to normalise, nothing invisible
+            return value
         if problem := invisible_problem(value):
             field = (f"field name '{INVISIBLE.sub('', value)}'" if is_key
                      else ".".join(str(part) for part in location if not isinstance(part, int)) or "value")

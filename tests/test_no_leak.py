@@ -322,7 +322,7 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
             messages += [diagnostic.message for diagnostic in error.diagnostics]
             assert all(diagnostic.path.is_relative_to(briefs) and diagnostic.line >= 1
                        for diagnostic in error.diagnostics)
-            if disguise in INVISIBLE and field != "recipient":
+            if any(mark in value for mark in INVISIBLE.values()) and field != "recipient":
                 assert any("contains the invisible character" in message for message in messages), messages
             else:
                 assert any("names a person who may not be named" in message for message in messages), messages
@@ -331,7 +331,7 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
             assert field == "recipient", (field, str(error))
             assert not out.exists() or not any(out.glob("*.pdf")), "a refused copy was written"
         else:
-            assert disguise not in INVISIBLE or field == "recipient", "an invisible character was accepted"
+            assert not any(mark in value for mark in INVISIBLE.values()), "an invisible character was accepted"
             written = everything_in_folder(out)
             if not outcome.failed:
                 assert "testland" in readings(written)[0], "nothing was written: the test would pass vacuously"
