@@ -156,7 +156,7 @@ class _Ranker:
         self.sources = sources
         self.pinned = set(meeting.include) if meeting else set()
         self.focus = set(meeting.focus) if meeting else set()
-        dates = [self._date(item) for kind in ("facts", "cases", "recommendations", "responses")
+        dates = [item_date(self.kb, item) for kind in ("facts", "cases", "recommendations", "responses")
                  for item in getattr(kb, kind).values()]
         self.oldest = min(dates, default=datetime.date.min)
         self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
@@ -180,11 +180,8 @@ class _Ranker:
             relevance += FOCUS_BONUS
         if relevance == 0:
             return 0.0
-        recency = RECENCY_SCORE * (self._date(item) - self.oldest).days / self.span
+        recency = RECENCY_SCORE * (item_date(self.kb, item) - self.oldest).days / self.span
         return relevance + PRIORITY_SCORE[item.priority] + recency
-
-    def _date(self, item: Item) -> datetime.date:
-        return item_date(self.kb, item)
 
 
 def item_date(kb: KnowledgeBase, item: Item) -> datetime.date:

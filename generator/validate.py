@@ -206,8 +206,7 @@ class _WhatCopiesShow:
         self.citable = {level: frozenset(source.id for source in kb.sources.values()
                                          if citable(source, level, self.guards[level])) for level in LEVELS}
 
-    def _named_at(self, value: str, levels: tuple[model.Sensitivity, ...] | list[model.Sensitivity]
-                  ) -> tuple[list[model.Sensitivity], str | None]:
+    def _named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
         """The levels whose copies may not print `value`, and who it names."""
         found = [(level, label) for level in levels
                  if self.guards[level] and (label := names_someone(value, self.guards[level]))]
@@ -283,8 +282,7 @@ class _WhatCopiesShow:
                                         f", so the response is left out of {_copies(unquotable, shown_at)}")
 
     def _lever_warnings(self, audience: model.Audience, index: int, lever: model.Lever) -> Iterator[Diagnostic]:
-        fields = list(self._fields("audiences", audience.id, lever, prefix=("levers", index)))
-        for at, path, value in fields:
+        for at, path, value in self._fields("audiences", audience.id, lever, prefix=("levers", index)):
             levels, label = self._named_at(value, LEVELS)
             if levels:
                 yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), so "
@@ -311,7 +309,7 @@ class _WhatCopiesShow:
         later = sum(item_date(self.kb, item) > meeting.date for item in items.values())
         if later:
             yield at.at(("date",), f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
-                                   "so its briefing leaves them out")
+                                   f"so its briefing leaves {'them' if later != 1 else 'it'} out")
         lower = [other for other in LEVELS if other != level and level.allows(other)]
         for path, value in shown_fields(meeting):
             levels, label = self._named_at(value, lower)

@@ -235,3 +235,14 @@ def test_manifest_and_files_hold_no_withheld_name_after_a_full_build(kb_dir: Pat
     assert "doe" not in everything_written(out)
     assert "a protest organiser" in everything_written(out)
 
+
+
+def test_items_dated_after_a_meeting_are_counted_at_its_date(minimal_kb: Path, cli):
+    edit(minimal_kb / "meetings" / "uk-visit.yaml", "date: 2027-02-09", "date: 2018-01-01")
+
+    result, lines = check(cli, minimal_kb)
+
+    assert ("meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them "
+            "out") in lines
+    assert ("meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
+            "dated after the meeting (2021-07-22)") in lines
