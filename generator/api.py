@@ -26,10 +26,13 @@ from .cache import document_key, templates_digest
 from .clock import build_date
 from .compose import compose
 from .errors import BriefingError, CopyRefused, Diagnostic, InputError, UsageError, WriteFailure
+from .inspect_output import leak_in
 from .load import KnowledgeBase, read_items
+from .names import NameGuard
 from .publish import Publisher, output_name
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
+from .withholding import name_guard
 
 Format = Literal["pdf", "docx"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
@@ -69,7 +72,7 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
     """Turn what the user asked for into briefings, checking every name."""
     if recipient is not None:
         try:
-            model.check_text(recipient)
+            model.check_line(recipient)
         except ValueError as error:
             raise UsageError(f"--recipient {error}") from None
     requests = []
@@ -330,8 +333,10 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     outcome = Outcome()
     with Publisher(out_dir) as publisher:
         to_render: list[tuple[Path, Brief, Format, dict[str, object]]] = []
+        guards: dict[Path, NameGuard] = {}
         for request in requests:
             brief = compose_brief(kb, request, date)
+            guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
             for output_format in formats:
                 path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
                 refusal = publisher.refusal(path.name, entry)
@@ -342,12 +347,15 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
                     outcome.sha256[path] = digest
                 else:
                     to_render.append((path, brief, output_format, entry))
+                    guards[path] = guard
                     continue
                 if progress:
                     progress(path)
         pool = pool or RenderPool(0)
         for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in to_render]):
-            path, _, _, entry = to_render[index]
+            path, _, output_format, entry = to_render[index]
+            if isinstance(result, bytes) and (leak := leak_in(result, output_format, guards[path], path.name, entry)):
+                result = leak
             try:
                 _publish(publisher, path, result, entry, outcome)
             except WriteFailure as failure:

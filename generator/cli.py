@@ -211,20 +211,24 @@ def list_command(briefs: Path, country: str | None) -> None:
 @main.command()
 @click.argument("old")
 @click.argument("new", required=False, default=None)
+@click.option("--distribution", type=click.Choice(["public", "restricted", "confidential"]), default="public",
+              show_default=True, help="Highest sensitivity the report may show; changes above it are only counted.")
 @briefs_option
 @country_option
-def diff(old: str, new: str | None, briefs: Path, country: str | None) -> None:
+def diff(old: str, new: str | None, distribution: str, briefs: Path, country: str | None) -> None:
     """List facts, cases and recommendations added, removed or reworded, per audience.
 
     OLD and NEW are knowledge-base folders or git revisions (e.g. HEAD~3);
     NEW defaults to the --briefs folder as it is now.
     """
+    from . import model
     from .api import load_knowledge_base
     from .diff import compare, format_report, knowledge_base_folder
 
     with knowledge_base_folder(old, briefs) as old_folder, \
             knowledge_base_folder(new or str(briefs), briefs) as new_folder:
-        report = compare(load_knowledge_base(old_folder, country).kb, load_knowledge_base(new_folder, country).kb)
+        report = compare(load_knowledge_base(old_folder, country).kb, load_knowledge_base(new_folder, country).kb,
+                         model.Sensitivity(distribution))
     for line in format_report(report, old, new or str(briefs)):
         click.echo(line)
 

@@ -7,12 +7,15 @@ read, how sources are numbered. The renderers only lay out what this returns.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
 
 from . import model
 from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
 from .markup import parse
-from .select import Selection, name_in
+from .names import NameGuard
+from .select import Selection
 
 CLASSIFICATION = {
     model.Sensitivity.PUBLIC: "PUBLIC",
@@ -46,10 +49,8 @@ class _Citations:
     def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
         numbers = []
         for citation in citations:
-            source = self.selection.kb.sources[citation.source]
-            if not self.selection.distribution.allows(source.sensitivity):
-                continue
-            numbers.append(self.numbers.setdefault(source.id, len(self.numbers) + 1))
+            if citation.source in self.selection.citable:
+                numbers.append(self.numbers.setdefault(citation.source, len(self.numbers) + 1))
         return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
@@ -131,7 +132,7 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         sources=cite.entries(),
         keywords=(country, "human rights", audience.name, *(kb.themes[t].label for t in themes)),
     )
-    _guard_withheld_names(brief, selection.withheld_names)
+    refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
 
 
@@ -172,21 +173,31 @@ def _case_point(case: model.Case, cite: _Citations) -> Point:
                  as_of=f"as of {format_as_of(case.as_of, case.as_of_approximate)}")
 
 
-def _guard_withheld_names(brief: Brief, names: frozenset[str]) -> None:
+def refuse_withheld_names(brief: Brief, guard: NameGuard, file_name_parts: dict[str, str]) -> None:
     """Refuse to produce a briefing that names someone it may not name.
 
-    Selection already leaves such items out; this is the last line of
-    defence should a later change let a name through another field.
+    Selection already leaves such items out; this last line of defence reads
+    every string of the Brief, found by walking it rather than from a list
+    that a new field could be missing from.
     """
-    if not names:
+    if not guard:
         return
-    texts: list[str] = [brief.title, brief.subtitle, *brief.keywords, *(row.value for row in brief.meta),
-                        *(entry.reference for entry in brief.sources)]
-    for section in brief.sections:
-        texts.append(section.title)
-        texts += [plain(point.text) + " " + (point.label or "") for point in section.points]
-        texts += [f"{case.name} {case.role} {plain(case.detail)} {plain(case.status)}" for case in section.cases]
-        texts += [f"{plain(r.claim)} {plain(r.reply)}" for r in section.responses]
-    if name := name_in("\n".join(texts), sorted(names)):
-        raise RenderError(f"the briefing would name a person who may not be named here ({name}); "
-                          "refusing to write it")
+    for where, text in [*_strings(brief, ""), ("subject", brief.subject), *file_name_parts.items()]:
+        if label := guard.find(text):
+            raise RenderError(f"the briefing would name a person who may not be named here ({label}) in {where}; "
+                              "refusing to write it")
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every string inside `value`, with where it is (e.g. sources[2].url)."""
+    if isinstance(value, str):
+        yield path, value
+    elif is_dataclass(value):
+        for field in fields(value):
+            yield from _strings(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
+    elif isinstance(value, tuple):
+        if value and all(isinstance(span, Span) for span in value):
+            # A name can be split across spans ("*Qua*stik"): read the text whole, too.
+            yield path, plain(value)
+        for index, entry in enumerate(value):
+            yield from _strings(entry, f"{path}[{index}]")

@@ -19,7 +19,9 @@ from pathlib import Path
 from . import model
 from .errors import UsageError
 from .load import KnowledgeBase
+from .names import NameGuard
 from .select import select
+from .withholding import name_guard, naming_field, withheld_at
 
 KINDS = ("facts", "cases", "recommendations")
 
@@ -40,9 +42,44 @@ class Change:
 
 @dataclass
 class Report:
+    level: model.Sensitivity = model.Sensitivity.PUBLIC
+    """The distribution level the report may show; what lies above it is only counted."""
     changes: list[Change] = field(default_factory=list)
+    hidden: int = 0
+    """Changes not shown at this level: their text, and even their ids, stay out of the report."""
     per_audience: dict[str, list[Change]] = field(default_factory=dict)
     """Changes to what each audience's full briefing would say."""
+    hidden_per_audience: dict[str, int] = field(default_factory=dict)
+
+
+class _Shareable:
+    """Which changes a report at one level may show, judged against both states of the knowledge base.
+
+    A change is shown only when, in each state it has, the item is within the
+    level, is not the case of a person withheld there, and neither its words
+    nor its id (ids can be names) name a person withheld in either state.
+    """
+
+    def __init__(self, old: KnowledgeBase, new: KnowledgeBase, level: model.Sensitivity) -> None:
+        self.states = (old, new)
+        self.level = level
+        self.guards: tuple[NameGuard, ...] = (name_guard(old, level), name_guard(new, level))
+
+    def __call__(self, change: Change) -> bool:
+        versions = [getattr(kb, change.kind).get(change.item_id) for kb in self.states]
+        return all(self._may_show(item) for item in versions if item is not None)
+
+    def _may_show(self, item: model.Fact | model.Case | model.Recommendation) -> bool:
+        if not self.level.allows(item.sensitivity):
+            return False
+        if isinstance(item, model.Case) and withheld_at(item, self.level):
+            return False
+        return not any(guard.find(item.id) or naming_field(item, guard) for guard in self.guards)
+
+
+def _split(changes: list[Change], shareable: _Shareable) -> tuple[list[Change], int]:
+    shown = [change for change in changes if shareable(change)]
+    return shown, len(changes) - len(shown)
 
 
 def wording(item: model.Fact | model.Case | model.Recommendation, audience: str | None = None) -> str:
@@ -69,20 +106,24 @@ def _compare(old: dict[str, dict], new: dict[str, dict], audience: str | None = 
     return changes
 
 
-def compare(old: KnowledgeBase, new: KnowledgeBase) -> Report:
-    report = Report(_compare({kind: getattr(old, kind) for kind in KINDS},
-                             {kind: getattr(new, kind) for kind in KINDS}))
+def compare(old: KnowledgeBase, new: KnowledgeBase, level: model.Sensitivity = model.Sensitivity.PUBLIC) -> Report:
+    shareable = _Shareable(old, new, level)
+    report = Report(level)
+    report.changes, report.hidden = _split(_compare({kind: getattr(old, kind) for kind in KINDS},
+                                                    {kind: getattr(new, kind) for kind in KINDS}), shareable)
     for audience_id in sorted(set(old.audiences) | set(new.audiences)):
-        shown = [_shown_items(kb, audience_id) for kb in (old, new)]
-        report.per_audience[audience_id] = _compare(*shown, audience=audience_id)
+        shown = [_shown_items(kb, audience_id, level) for kb in (old, new)]
+        changes, hidden = _split(_compare(*shown, audience=audience_id), shareable)
+        report.per_audience[audience_id] = changes
+        report.hidden_per_audience[audience_id] = hidden
     return report
 
 
-def _shown_items(kb: KnowledgeBase, audience_id: str) -> dict[str, dict]:
-    """The items a full public briefing for the audience would show."""
+def _shown_items(kb: KnowledgeBase, audience_id: str, level: model.Sensitivity) -> dict[str, dict]:
+    """The items a full briefing for the audience at `level` would show."""
     if audience_id not in kb.audiences:
         return {kind: {} for kind in KINDS}
-    selection = select(kb, kb.audiences[audience_id], length="full")
+    selection = select(kb, kb.audiences[audience_id], distribution=level, length="full")
     return {
         "facts": {fact.id: fact for fact in selection.talking_points + selection.background},
         "cases": {case.id: case for case in selection.cases},
@@ -138,12 +179,20 @@ def format_report(report: Report, old_name: str, new_name: str) -> Iterator[str]
             else:
                 yield f"{indent}    {change.new or change.old}"
 
+    def not_shown(count: int) -> Iterator[str]:
+        if count:
+            yield (f"  {count} change{'s' if count != 1 else ''} not shown at the {report.level.value} "
+                   "distribution level")
+
     counts = {name: sum(c.change == name for c in report.changes) for name in symbols}
     yield (f"{old_name} -> {new_name}: {counts['added']} added, {counts['removed']} removed, "
            f"{counts['reworded']} reworded")
     yield from lines(report.changes, "  ")
+    yield from not_shown(report.hidden)
     for audience_id, changes in report.per_audience.items():
+        hidden = report.hidden_per_audience[audience_id]
         yield ""
-        yield f"{audience_id}: " + (f"{len(changes)} change(s) to what this briefing says" if changes
-                                    else "its briefing says the same")
+        yield f"{audience_id}: " + (f"{len(changes) + hidden} change(s) to what this briefing says"
+                                    if changes or hidden else "its briefing says the same")
         yield from lines(changes, "  ")
+        yield from not_shown(hidden)

@@ -144,7 +144,7 @@ def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.
     try:
         document = read_yaml(path, within=within)
     except YamlFileError as error:
-        result.errors.append(error.diagnostic)
+        result.errors.extend(error.diagnostics)
         result.unreadable.add(kind)
         return
     result.documents.setdefault(kind, []).append(document)

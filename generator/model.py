@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 import enum
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from .characters import LINE_BREAK, refused_problem
 from .markup import parse
 
 MAX_TEXT_LENGTH = 4000
@@ -20,20 +20,28 @@ MAX_TEXT_LENGTH = 4000
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-_FORBIDDEN_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
 
 def check_text(value: str) -> str:
-    """Refuse text no renderer can print safely; the message reads after the field's name."""
-    if match := _FORBIDDEN_CHARACTER.search(value):
-        raise ValueError(f"contains the unprintable character U+{ord(match[0]):04X} at position "
-                         f"{match.start() + 1}; delete it")
+    """Refuse text no renderer can print safely, or that reads otherwise than it searches.
+
+    The message reads after the field's name.
+    """
+    if problem := refused_problem(value):
+        raise ValueError(problem)
     if len(value) > MAX_TEXT_LENGTH:
         raise ValueError(f"is {len(value):,} characters long, more than {MAX_TEXT_LENGTH:,}; shorten it")
     if not value.strip():
         raise ValueError("is empty")
     if "](" in value:  # only a link can make markup invalid
         parse(value)
+    return value
+
+
+def check_line(value: str) -> str:
+    """Text that must stay on one line, such as a name stamped in a footer."""
+    check_text(value)
+    if match := LINE_BREAK.search(value):
+        raise ValueError(f"contains a line break at position {match.start() + 1}; write it on one line")
     return value
 
 

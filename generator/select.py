@@ -8,13 +8,14 @@ the output may not show is dropped before anything is ranked.
 from __future__ import annotations
 
 import datetime
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from . import model
 from .load import KnowledgeBase
+from .names import NameGuard
+from .withholding import citable, field_name, name_guard, naming_field
 
 Length = Literal["full", "one-page"]
 
@@ -63,8 +64,10 @@ class Selection:
     recommendations: tuple[model.Recommendation, ...]
     responses: tuple[model.Response, ...]
     levers: tuple[model.Lever, ...]
-    withheld_names: frozenset[str]
-    """Names of people this output must not name; compose checks its text against them."""
+    guard: NameGuard
+    """Finds the people this output must not name; compose checks every string against it."""
+    citable: frozenset[str]
+    """Ids of the sources this output may cite: within its level, naming no one it may not name."""
 
 
 Item = TypeVar("Item", model.Fact, model.Case, model.Recommendation, model.Response)
@@ -81,8 +84,9 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
     level = distribution_level(meeting, distribution)
     size: Length = length or (meeting.length if meeting else "full")
     budget = BUDGETS[size]
-    withheld = _withheld_names(kb.cases.values(), level)
-    ranker = _Ranker(kb, audience, meeting, level, withheld)
+    guard = name_guard(kb, level)
+    sources = frozenset(source.id for source in kb.sources.values() if citable(source, level, guard))
+    ranker = _Ranker(kb, audience, meeting, level, guard, sources)
 
     facts = ranker.rank(kb.facts.values())
     picks = {
@@ -92,8 +96,8 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
         "recommendations": ranker.rank(kb.recommendations.values())[:budget.asks],
         "responses": ranker.rank(kb.responses.values())[:budget.responses],
         "levers": [lever for lever in audience.levers
-                   if all(level.allows(kb.sources[c.source].sensitivity) for c in lever.sources)
-                   and not name_in(f"{lever.name} {lever.text}", withheld)][:budget.levers],
+                   if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
+                   ][:budget.levers],
     }
     _fit(picks, budget.characters, audience.id, ranker.pinned)
     return Selection(
@@ -103,7 +107,7 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
         background=tuple(sorted(picks["background"], key=lambda fact: (fact.as_of, fact.id))),
         cases=tuple(picks["cases"]), recommendations=tuple(picks["recommendations"]),
         responses=tuple(picks["responses"]), levers=tuple(picks["levers"]),
-        withheld_names=frozenset(withheld),
+        guard=guard, citable=sources,
     )
 
 
@@ -143,15 +147,16 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
 
 class _Ranker:
     def __init__(self, kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None,
-                 level: model.Sensitivity, withheld: set[str]) -> None:
+                 level: model.Sensitivity, guard: NameGuard, sources: frozenset[str]) -> None:
         self.kb = kb
         self.audience = audience
         self.meeting = meeting
         self.level = level
-        self.withheld = withheld
+        self.guard = guard
+        self.sources = sources
         self.pinned = set(meeting.include) if meeting else set()
         self.focus = set(meeting.focus) if meeting else set()
-        dates = [self._date(item) for kind in ("facts", "cases", "recommendations", "responses")
+        dates = [item_date(self.kb, item) for kind in ("facts", "cases", "recommendations", "responses")
                  for item in getattr(kb, kind).values()]
         self.oldest = min(dates, default=datetime.date.min)
         self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
@@ -164,13 +169,7 @@ class _Ranker:
         return [item for _, item in scored]
 
     def _admissible(self, item: Item) -> bool:
-        if not self.level.allows(item.sensitivity):
-            return False
-        if not any(self.level.allows(self.kb.sources[c.source].sensitivity) for c in item.sources):
-            return False
-        if self.meeting and self._date(item) > self.meeting.date:
-            return False
-        return not name_in(_visible_text(item, self.audience), self.withheld)
+        return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 
     def _score(self, item: Item) -> float:
         weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
@@ -181,50 +180,34 @@ class _Ranker:
             relevance += FOCUS_BONUS
         if relevance == 0:
             return 0.0
-        recency = RECENCY_SCORE * (self._date(item) - self.oldest).days / self.span
+        recency = RECENCY_SCORE * (item_date(self.kb, item) - self.oldest).days / self.span
         return relevance + PRIORITY_SCORE[item.priority] + recency
 
-    def _date(self, item: Item) -> datetime.date:
-        """When an item speaks of: its as-of date, else its newest source's date."""
-        if isinstance(item, (model.Fact, model.Case)):
-            return item.as_of
-        return max(self.kb.sources[citation.source].date for citation in item.sources)
+
+def item_date(kb: KnowledgeBase, item: Item) -> datetime.date:
+    """When an item speaks of: its as-of date, else its newest source's date."""
+    if isinstance(item, (model.Fact, model.Case)):
+        return item.as_of
+    return max(kb.sources[citation.source].date for citation in item.sources)
 
 
-def _withheld_names(cases: Iterable[model.Case], level: model.Sensitivity) -> set[str]:
-    """Every name of a person this output may not name."""
-    return {name for case in cases if not case.may_name or not level.allows(case.sensitivity)
-            for name in _person_names(case)}
+def reason_left_out(kb: KnowledgeBase, item: Item, level: model.Sensitivity, guard: NameGuard,
+                    citable_sources: frozenset[str], meeting: model.Meeting | None = None) -> str | None:
+    """Why a copy at `level` may never show `item`, whatever its rank; None when it may.
 
-
-def _person_names(case: model.Case) -> list[str]:
-    """Full names, aliases and surnames: any of them identifies the person."""
-    names = [case.name, *case.aliases]
-    return names + [name.split()[-1] for name in names if len(name.split()) > 1]
-
-
-def name_in(text: str, names: Iterable[str]) -> str | None:
-    """The first of `names` that `text` mentions as a whole word, if any."""
-    return next((name for name in names if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)), None)
-
-
-def _case_text(case: model.Case) -> str:
-    return " ".join(filter(None, (case.role, case.charge, case.article, case.sentence, case.restrictions,
-                                  case.summary, case.status, case.anonymised_as)))
-
-
-def _visible_text(item: model.Fact | model.Case | model.Recommendation | model.Response,
-                  audience: model.Audience) -> str:
-    """Everything of an item that a briefing could print."""
-    parts: Sequence[str | None]
-    if isinstance(item, model.Fact):
-        parts = (item.text, item.wording.get(audience.id))
-    elif isinstance(item, model.Case):
-        # A person who may be named is shown by name; everyone else in the
-        # text must still be checked.
-        return _case_text(item)
-    elif isinstance(item, model.Recommendation):
-        parts = (item.text, item.asks.get(audience.id), item.asks.get("default"))
-    else:
-        parts = (item.claim, item.reply)
-    return " ".join(filter(None, parts))
+    `briefing check` words its warnings from the same reasons, so what it
+    reports and what a briefing leaves out are the same.
+    """
+    if not level.allows(item.sensitivity):
+        return f"it is {item.sensitivity.value}, above the {level.value} distribution"
+    if not any(c.source in citable_sources for c in item.sources):
+        return f"a {level.value} copy may cite none of its sources"
+    # The government's claim is only as shareable as what it is quoted from.
+    if isinstance(item, model.Response) and not all(c.source in citable_sources for c in item.claim_sources):
+        return f"a {level.value} copy may not cite every source of its claim"
+    if meeting and item_date(kb, item) > meeting.date:
+        return f"it is dated after the meeting ({item_date(kb, item)})"
+    if found := naming_field(item, guard):
+        path, label = found
+        return f"its {field_name(path)} names a person who may not be named ({label})"
+    return None

@@ -15,6 +15,9 @@ from pathlib import Path
 from . import model
 from .errors import Diagnostic, InputError
 from .load import KnowledgeBase, LoadResult, Origin, read_file
+from .names import NameGuard
+from .select import item_date, reason_left_out
+from .withholding import LEVELS, FieldPath, citable, field_name, name_guard, names_someone, shown_fields
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
@@ -37,10 +40,13 @@ def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | 
     kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
     kb = KnowledgeBase(root=root, country=country, origins=result.origins, revision=_revision(result, root),
                        **{kind: result.items.get(kind, {}) for kind in kinds})
-    return kb, [], sorted(warnings(kb, today))
+    copies = _WhatCopiesShow(kb, result)
+    errors = list(copies.errors())
+    if errors:
+        return None, errors, []
+    return kb, [], sorted([*warnings(kb, today), *copies.warnings()])
 
 
-FieldPath = tuple[str | int, ...]
 Reference = tuple[FieldPath, str]
 """A field's position inside an item, and the id written there."""
 
@@ -160,6 +166,157 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
             if not item.audiences and not weighted.intersection(item.themes):
                 yield kb.origin(kind, item.id).diagnostic(
                     f"warning: no audience weights any theme of '{item.id}', so no briefing will select it")
+
+
+NOUNS = {"facts": "fact", "cases": "case", "recommendations": "recommendation", "responses": "response"}
+
+
+Levels = tuple[model.Sensitivity, ...] | list[model.Sensitivity]
+
+
+def _copies(levels: Levels, of: Levels) -> str:
+    """'every copy', or 'public and restricted copies': those of `of`, the levels an item could
+    otherwise appear at, that `levels` are."""
+    if list(levels) == list(of):
+        return "every copy"
+    return " and ".join(level.value for level in levels) + " copies"
+
+
+def _cannot(levels: Levels, of: Levels, what: str) -> str:
+    """'no copy can <what>', or 'public copies cannot <what>'."""
+    return f"no copy can {what}" if list(levels) == list(of) else f"{_copies(levels, of)} cannot {what}"
+
+
+class _WhatCopiesShow:
+    """What `check` says about what copies can never show: every field that names a person
+    who may not be named, and every item a briefing leaves out whatever its rank, in the
+    words `select` gives for leaving it out.
+
+    A field printed in every copy it reaches (a meeting's title, the country's
+    prepared_by) is an error, since generate would refuse the copy; an item
+    or lever is a warning, since the copies that may not name the person
+    leave it out.
+    """
+
+    def __init__(self, kb: KnowledgeBase, result: LoadResult) -> None:
+        self.kb = kb
+        self.result = result
+        self.guards: dict[model.Sensitivity, NameGuard] = {level: name_guard(kb, level) for level in LEVELS}
+        self.anyone_withheld = any(self.guards.values())
+        self.citable = {level: frozenset(source.id for source in kb.sources.values()
+                                         if citable(source, level, self.guards[level])) for level in LEVELS}
+
+    def _named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
+        """The levels whose copies may not print `value`, and who it names."""
+        found = [(level, label) for level in levels
+                 if self.guards[level] and (label := names_someone(value, self.guards[level]))]
+        return [level for level, _ in found], (found[0][1] if found else None)
+
+    def _fields(self, kind: str, item_id: str, item: model.Model, prefix: FieldPath = ()
+                ) -> Iterator[tuple[_Locator, FieldPath, str]]:
+        """The fields of `item` a copy shows, where there is anyone they could name."""
+        if not self.anyone_withheld:
+            return
+        at = _Locator(self.result, kind, self.kb.origin(kind, item_id), prefix)
+        for path, value in shown_fields(item):
+            yield at, path, value
+
+    def errors(self) -> Iterator[Diagnostic]:
+        everywhere = (("country", self.kb.country.id, self.kb.country, "every briefing"),
+                      *(("themes", theme.id, theme, "the properties of briefings on this theme")
+                        for theme in self.kb.themes.values()),
+                      *(("audiences", audience.id, audience, "every briefing for this audience")
+                        for audience in self.kb.audiences.values()))
+        for kind, item_id, item, printed_on in everywhere:
+            for at, path, value in self._fields(kind, item_id, item):
+                levels, label = self._named_at(value, LEVELS)
+                if levels:
+                    yield at.at(path, f"{field_name(path)} names a person who may not be named ({label}) and "
+                                      f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
+                                      "reword it")
+        for meeting in self.kb.meetings.values():
+            for at, path, value in self._fields("meetings", meeting.id, meeting):
+                _, label = self._named_at(value, [meeting.distribution])
+                if label:
+                    yield at.at(path, f"{field_name(path)} names a person who may not be named ({label}) at the "
+                                      f"meeting's {meeting.distribution.value} distribution and appears in its "
+                                      "briefing, so generate refuses it; reword it")
+
+    def warnings(self) -> Iterator[Diagnostic]:
+        for kind, noun in NOUNS.items():
+            for item in getattr(self.kb, kind).values():
+                yield from self._item_warnings(kind, item, noun)
+        for source in self.kb.sources.values():
+            shown_at = [level for level in LEVELS if level.allows(source.sensitivity)]
+            for at, path, value in self._fields("sources", source.id, source):
+                levels, label = self._named_at(value, shown_at)
+                if levels:
+                    yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), "
+                                      f"so {_cannot(levels, shown_at, 'cite this source')}")
+        for audience in self.kb.audiences.values():
+            for index, lever in enumerate(audience.levers):
+                yield from self._lever_warnings(audience, index, lever)
+        for meeting in self.kb.meetings.values():
+            yield from self._meeting_warnings(meeting)
+
+    def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
+        shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
+        for at, path, value in self._fields(kind, item.id, item):
+            levels, label = self._named_at(value, shown_at)
+            if levels:
+                yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), so "
+                                  f"this {noun} is left out of {_copies(levels, shown_at)}")
+        uncitable = [level for level in shown_at
+                     if not any(c.source in self.citable[level] for c in item.sources)]
+        if uncitable:
+            yield self.kb.origin(kind, item.id).diagnostic(
+                f"warning: {_cannot(uncitable, shown_at, f'cite any source of this {noun}')} (each is above the "
+                f"copy's level or names a person it may not name), so the {noun} is left out of "
+                f"{_copies(uncitable, shown_at)}")
+        if isinstance(item, model.Response):
+            unquotable = [level for level in shown_at if level not in uncitable
+                          and not all(c.source in self.citable[level] for c in item.claim_sources)]
+            if unquotable:
+                yield _Locator(self.result, kind, self.kb.origin(kind, item.id)).at(
+                    ("claim_sources",), f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
+                                        f", so the response is left out of {_copies(unquotable, shown_at)}")
+
+    def _lever_warnings(self, audience: model.Audience, index: int, lever: model.Lever) -> Iterator[Diagnostic]:
+        for at, path, value in self._fields("audiences", audience.id, lever, prefix=("levers", index)):
+            levels, label = self._named_at(value, LEVELS)
+            if levels:
+                yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), so "
+                                  f"this lever is left out of {_copies(levels, LEVELS)}")
+        uncitable = [level for level in LEVELS
+                     if not all(c.source in self.citable[level] for c in lever.sources)]
+        if uncitable:
+            at = _Locator(self.result, "audiences", self.kb.origin("audiences", audience.id), ("levers", index))
+            yield at.at(("sources",), f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
+                                      f"so the lever is left out of {_copies(uncitable, LEVELS)}")
+
+    def _meeting_warnings(self, meeting: model.Meeting) -> Iterator[Diagnostic]:
+        level = meeting.distribution
+        at = _Locator(self.result, "meetings", self.kb.origin("meetings", meeting.id))
+        items = {item_id: item for kind in NOUNS for item_id, item in getattr(self.kb, kind).items()}
+        for index, item_id in enumerate(meeting.include):
+            reason = reason_left_out(self.kb, items[item_id], level, self.guards[level], self.citable[level],
+                                     meeting)
+            if reason:
+                # An id may spell a name; only one that names no one is repeated here.
+                which = f"'{item_id}'" if not self.guards[model.Sensitivity.PUBLIC].find(item_id) else "this item"
+                yield at.at(("include", index), f"warning: include[{index}]: the meeting's briefing leaves {which} "
+                                                f"out because {reason}")
+        later = sum(item_date(self.kb, item) > meeting.date for item in items.values())
+        if later:
+            yield at.at(("date",), f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
+                                   f"so its briefing leaves {'them' if later != 1 else 'it'} out")
+        lower = [other for other in LEVELS if other != level and level.allows(other)]
+        for path, value in shown_fields(meeting):
+            levels, label = self._named_at(value, lower)
+            if levels:
+                yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}) in "
+                                  f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
+                                  f"--distribution {levels[0].value}")
 
 
 def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from . import cache
+from .characters import INVISIBLE, invisible_problem
 from .errors import Diagnostic
 from .inputs import Refused, read_input
 
@@ -135,11 +137,15 @@ class YamlDocument:
 
 
 class YamlFileError(Exception):
-    """A file that cannot be read as YAML at all; carries its diagnostic."""
+    """A file that cannot be read as YAML at all; carries its diagnostics (one unless several fields are bad)."""
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        self.diagnostic = diagnostic
-        super().__init__(str(diagnostic))
+    def __init__(self, diagnostic: Diagnostic, *more: Diagnostic) -> None:
+        self.diagnostics = [diagnostic, *more]
+        super().__init__("\n".join(map(str, self.diagnostics)))
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return self.diagnostics[0]
 
 
 def read_yaml(path: Path, display_path: Path | None = None, within: Path | None = None) -> YamlDocument:
@@ -190,8 +196,9 @@ def read_yaml(path: Path, display_path: Path | None = None, within: Path | None 
         raise fail(1, f"file holds only comments; {_FILL_IT}")
 
     document = YamlDocument(shown, None, sha256=digest)
+    scalars = _Scalars(text)
     try:
-        document.data = _build(node, (), document, yaml.constructor.SafeConstructor(), set())
+        document.data = _build(node, (), document, yaml.constructor.SafeConstructor(), set(), scalars)
     except _SharedNode:
         # libyaml let an alias through as a node met twice; PyYAML's parser,
         # under our guard, refuses it at the alias's own line.
@@ -200,6 +207,9 @@ def read_yaml(path: Path, display_path: Path | None = None, within: Path | None 
         except _Refused as error:
             raise fail(error.problem_mark.line + 1, error.problem) from None
         raise
+    if scalars.invisible:
+        raise YamlFileError(*(Diagnostic(shown, line or document.line_of(location), message)
+                              for location, line, message in scalars.invisible))
     cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document
 
@@ -213,6 +223,36 @@ def _read_bytes(path: Path, within: Path | None, fail: Callable[[int, str], Yaml
         raise fail(1, "symbolic link to a file that does not exist" if path.is_symlink() else "no such file") from None
     except OSError as error:
         raise fail(1, f"cannot be read ({error.strerror or error})") from None
+
+
+class _Scalars:
+    """Turns scalar nodes into text as it reads, and notes the invisible characters they hold.
+
+    Every string is NFC-normalised, so an accent typed as a separate
+    combining mark and the same accented letter typed whole are one text.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.invisible: list[tuple[Location, int | None, str]] = []
+        """(location, line or None for the line of the location, message): one per field."""
+
+    def text(self, node: yaml.ScalarNode, location: Location, *, is_key: bool = False) -> str:
+        value = node.value
+        if value.isascii():  # nearly every scalar: nothing to normalise, nothing invisible
+            return value
+        if problem := invisible_problem(value):
+            field = (f"field name '{INVISIBLE.sub('', value)}'" if is_key
+                     else ".".join(str(part) for part in location if not isinstance(part, int)) or "value")
+            self.invisible.append((location, self._line_of_invisible(node), f"{field}: {problem}"))
+        return unicodedata.normalize("NFC", value)
+
+    def _line_of_invisible(self, node: yaml.ScalarNode) -> int | None:
+        """The line the character is typed on, which in a block of text may be below its field's."""
+        raw = self.source[node.start_mark.index:node.end_mark.index]
+        match = INVISIBLE.search(raw)
+        # An escape such as "\u200b" is not the character itself: the field's line will do.
+        return node.start_mark.line + 1 + raw.count("\n", 0, match.start()) if match else None
 
 
 class _SharedNode(Exception):
@@ -240,7 +280,7 @@ def _check_tag(node: yaml.Node, document: YamlDocument) -> None:
 
 
 def _build(node: yaml.Node, location: Location, document: YamlDocument,
-           constructor: yaml.constructor.SafeConstructor, seen: set[int]) -> Any:
+           constructor: yaml.constructor.SafeConstructor, seen: set[int], scalars: _Scalars) -> Any:
     if id(node) in seen:
         raise _SharedNode
     seen.add(id(node))
@@ -260,23 +300,25 @@ def _build(node: yaml.Node, location: Location, document: YamlDocument,
                 raise YamlFileError(Diagnostic(document.path, key_line,
                                                "merge keys (<<) are not supported; write the fields out"))
             _check_tag(key_node, document)
-            key = key_node.value
+            key = scalars.text(key_node, location + (key_node.value,), is_key=True)
             if key in key_lines:
                 raise YamlFileError(Diagnostic(
                     document.path, key_line,
                     f"duplicate key '{key}' (first on line {key_lines[key]}); remove one"))
             key_lines[key] = key_line
-            result[key] = _build(value_node, location + (key,), document, constructor, seen)
+            result[key] = _build(value_node, location + (key,), document, constructor, seen, scalars)
             # A wrong value is best shown on its key's line, not where a
             # block value underneath happens to start.
             document.lines[location + (key,)] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, location + (index,), document, constructor, seen)
+        return [_build(item, location + (index,), document, constructor, seen, scalars)
                 for index, item in enumerate(node.value)]
+    text = scalars.text(node, location)
     try:
-        return constructor.construct_object(node)
+        value = constructor.construct_object(node)
     except (yaml.constructor.ConstructorError, ValueError):
         # What only looks like a date or number (2021-02-30) is the text as
         # typed; the model then says what is wrong with it in its field's terms.
-        return node.value
+        return text
+    return text if isinstance(value, str) else value

@@ -8,6 +8,7 @@ from generator.api import load_knowledge_base
 from generator.brief import plain
 from generator.compose import compose
 from generator.errors import RenderError
+from generator.names import NameGuard
 from generator.select import select
 
 DATE = datetime.date(2027, 2, 1)
@@ -76,10 +77,13 @@ def test_a_case_that_may_not_be_named_is_anonymised(minimal_kb):
 def test_compose_refuses_a_name_that_slipped_through(minimal_kb):
     kb = load(minimal_kb)
     selection = select(kb, kb.audiences["uk"], kb.meetings["uk-visit"])
-    leaky = type(selection)(**{**selection.__dict__, "withheld_names": frozenset({"Doe"})})
+    leaky = type(selection)(**{**selection.__dict__, "guard": NameGuard({"the case at cases.yaml:1": ["Doe"]})})
 
-    with pytest.raises(RenderError, match="may not be named"):
+    with pytest.raises(RenderError) as refused:
         compose(leaky, date=DATE)
+
+    assert str(refused.value) == ("the briefing would name a person who may not be named here "
+                                  "(the case at cases.yaml:1) in sections[2].cases[0].name; refusing to write it")
 
 
 def test_restricted_distribution_is_on_the_classification_line(minimal_kb):

@@ -68,3 +68,78 @@ def test_diff_of_something_that_is_neither_folder_nor_revision(tmp_path: Path, c
 
     assert result.exit_code == 2
     assert "'no-such-thing' is neither a knowledge-base folder nor a git revision" in result.stderr
+
+
+SECRET_FACT = """- id: quastik-detained
+  text: Police detained Vorlen Quastik at the border.
+  themes: [assembly]
+  as_of: 2021-07-22
+  priority: high
+  sources:
+    - source: report-2021
+      passage: detained at the border
+- id: informant-report
+  text: An informant reported 12 more arrests.
+  themes: [assembly]
+  as_of: 2021-07-22
+  priority: high
+  sensitivity: confidential
+  sources:
+    - source: report-2021
+      passage: detained 12 more
+"""
+
+WITHHELD_CASE = """- id: quastik
+  name: Vorlen Quastik
+  anonymised_as: a border guard
+  may_name: false
+  role: Whistle-blower
+  summary: Detained after speaking to the press.
+  status: In detention
+  as_of: 2021-07-22
+  themes: [assembly]
+  priority: high
+  sources:
+    - source: report-2021
+      passage: five years
+"""
+
+
+def make_confidential_pair(tmp_path: Path) -> tuple[Path, Path]:
+    old = build_knowledge_base(tmp_path / "old")
+    new = build_knowledge_base(tmp_path / "new")
+    for kb in (old, new):
+        cases = kb / "testland" / "cases.yaml"
+        cases.write_text(cases.read_text() + WITHHELD_CASE)
+    facts = new / "testland" / "facts.yaml"
+    facts.write_text(facts.read_text() + SECRET_FACT + NEW_FACT)
+    edit(new / "testland" / "cases.yaml", "status: In detention", "status: Released on bail")
+    return old, new
+
+
+def test_diff_never_prints_what_the_level_may_not_show_only_counts_it(tmp_path: Path, cli):
+    old, new = make_confidential_pair(tmp_path)
+
+    result = cli("diff", old, new, "--briefs", new)
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{old} -> {new}: 1 added, 0 removed, 0 reworded"
+    assert "  + facts/new-arrests (added)" in lines
+    assert "  3 changes not shown at the public distribution level" in lines
+    assert "quastik" not in result.output.lower()
+    assert "informant" not in result.output.lower()
+    assert "released on bail" not in result.output.lower()
+
+
+def test_diff_at_a_higher_level_shows_what_that_level_may_show(tmp_path: Path, cli):
+    old, new = make_confidential_pair(tmp_path)
+
+    result = cli("diff", old, new, "--briefs", new, "--distribution", "confidential")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "  + facts/informant-report (added)" in lines
+    # A person who may not be named is withheld at every level, id and all.
+    assert "  2 changes not shown at the confidential distribution level" in lines
+    assert "quastik" not in result.output.lower()

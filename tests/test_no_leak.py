@@ -9,17 +9,25 @@ unique to it, so a leak is found wherever in the file it lands.
 import datetime
 import io
 import re
+import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 
+import pytest
+import yaml
+from anyascii import anyascii
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from generator import model
-from generator.api import Request, compose_brief, render
+from generator.api import Request, compose_brief, generate, load_knowledge_base, render, requests_for
+from generator.errors import InputError, RenderError, UsageError
 from generator.load import KnowledgeBase, Origin
 from generator.publish import output_name
+
+from .conftest import build_knowledge_base
 
 LEVELS = list(model.Sensitivity)
 THEMES = ("assembly", "corruption")
@@ -146,3 +154,189 @@ def test_nothing_above_the_distribution_level_appears_in_either_format(generated
         for person in withheld:
             assert squeeze(person) not in text, (person, output_format)
             assert squeeze(person) not in squeeze(name)
+
+
+# A person who may not be named, written into any field of a knowledge base on
+# disk in any disguise: check refuses it with file:line, or the briefing leaves
+# the item out, or generate refuses the copy. Never does the name reach a file.
+
+PROTECTED = ("Vorlen Dastrik", "Tomas Veltrin Jr.", "Milena Bokaeva")
+LOOKALIKES = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "k": "к", "m": "м",
+              "t": "т", "A": "А", "B": "В", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О", "P": "Р", "C": "С",
+              "T": "Т", "X": "Х"}
+"""Cyrillic letters drawn like Latin ones."""
+CYRILLIC = dict(zip("abvgdezijklmnoprstuf", "абвгдезийклмнопрстуф"))
+"""Latin to Cyrillic, letter for letter, for the names above (none has a q, w, x, y, h, c)."""
+INVISIBLE = {"soft hyphen": "\u00ad", "zero-width space": "\u200b", "zero-width joiner": "\u200d"}
+
+
+def longest_token(name: str) -> str:
+    return max(re.findall(r"[A-Za-z]+", name), key=len)
+
+
+def surname_first(name: str) -> str:
+    tokens = [token for token in name.split() if token != "Jr."]
+    return " ".join([tokens[-1].upper(), *tokens[:-1]])
+
+
+def cut_in(word: str, insert: str) -> str:
+    return word[:3] + insert + word[3:]
+
+
+DISGUISES = {
+    "plain": lambda name: name,
+    "decomposed accent": lambda name: unicodedata.normalize("NFD", name.replace("a", "á", 1)),
+    "added accents": lambda name: name.replace("e", "é").replace("o", "ö"),
+    "fullwidth": lambda name: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name),
+    "look-alikes": lambda name: "".join(LOOKALIKES.get(c, c) for c in name),
+    "cyrillic": lambda name: " ".join("".join(CYRILLIC.get(c, c) for c in token.lower()).title()
+                                      for token in name.replace(" Jr.", "").split()),
+    "casing": lambda name: "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(name)),
+    "surname first": surname_first,
+    "suffix": lambda name: name.replace(" Jr.", "") + " III",
+    "spaced letters": lambda name: " ".join(longest_token(name)),
+    "dotted letters": lambda name: ".".join(longest_token(name)),
+    "possessive": lambda name: longest_token(name) + "'s",
+    "inflection": lambda name: longest_token(name) + "om",
+    **{label: (lambda name, mark=mark: cut_in(longest_token(name), mark)) for label, mark in INVISIBLE.items()},
+}
+
+# (file, keys to the field) of every field a name could be written in; "recipient" is the command's option.
+FIELDS = {
+    "fact text": ("testland/facts.yaml", (0, "text")),
+    "fact wording": ("testland/facts.yaml", (0, "wording", "uk")),
+    "case role": ("testland/cases.yaml", (0, "role")),
+    "case charge": ("testland/cases.yaml", (0, "charge")),
+    "case sentence": ("testland/cases.yaml", (0, "sentence")),
+    "case summary": ("testland/cases.yaml", (0, "summary")),
+    "case status": ("testland/cases.yaml", (0, "status")),
+    "case anonymised_as": ("testland/cases.yaml", (1, "anonymised_as")),
+    "recommendation text": ("testland/recommendations.yaml", (0, "text")),
+    "recommendation ask": ("testland/recommendations.yaml", (0, "asks", "uk")),
+    "response claim": ("testland/responses.yaml", (0, "claim")),
+    "response reply": ("testland/responses.yaml", (0, "reply")),
+    "lever name": ("audiences/uk.yaml", ("levers", 0, "name")),
+    "lever text": ("audiences/uk.yaml", ("levers", 0, "text")),
+    "source title": ("testland/sources.yaml", (0, "title")),
+    "source author": ("testland/sources.yaml", (0, "author")),
+    "source url": ("testland/sources.yaml", (0, "url")),
+    "meeting purpose link": ("meetings/uk-visit.yaml", ("purpose",)),
+    "meeting place": ("meetings/uk-visit.yaml", ("place",)),
+    "meeting title": ("meetings/uk-visit.yaml", ("title",)),
+    "meeting participants": ("meetings/uk-visit.yaml", ("participants", 0)),
+    "meeting id": ("meetings/uk-visit.yaml", ("id",)),
+    "prepared_by": ("testland/country.yaml", ("prepared_by",)),
+    "recipient": (None, ()),
+}
+
+WITHHELD_CASE = {
+    "id": "case-two", "name": None, "aliases": [], "anonymised_as": "a detained activist", "may_name": False,
+    "role": "Activist", "summary": "Detained after a protest.", "status": "In detention",
+    "as_of": datetime.date(2021, 7, 22), "themes": ["assembly"], "priority": "high",
+    "sources": [{"source": "report-2021", "passage": "detained"}],
+}
+
+
+def as_field_value(field: str, text: str) -> str:
+    """The disguised name as it can be written in the field: a path of a URL, an id, a link target."""
+    if field == "meeting id":
+        slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+        return f"{slug}-visit" if slug else "visit"
+    path = text.replace(" ", "-")
+    if field == "source url":
+        return f"https://example.org/{path}"
+    if field == "meeting purpose link":
+        return f"Press for [their release](https://example.org/{path})."
+    return f"Said {text} today"
+
+
+def write_knowledge_base(root: Path, person: str, field: str, value: str) -> None:
+    build_knowledge_base(root)
+    cases = root / "testland" / "cases.yaml"
+    data = yaml.safe_load(cases.read_text(encoding="utf-8"))
+    cases.write_text(yaml.safe_dump(data + [{**WITHHELD_CASE, "name": person}], allow_unicode=True,
+                                    sort_keys=False), encoding="utf-8")
+    file, keys = FIELDS[field]
+    if file is None:
+        return
+    path = root / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    target = data
+    for key in keys[:-1]:
+        target = target[key] if isinstance(key, int) else target.setdefault(key, {})
+    target[keys[-1]] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def readings(text: str) -> list[str]:
+    """Letters only, written here without the generator's matcher: NFKC, casefold, accents
+    stripped, anyascii; once as typed and once with Cyrillic look-alikes read as Latin."""
+    back = {cyrillic: latin for latin, cyrillic in LOOKALIKES.items()}
+    found = []
+    for variant in (text, "".join(back.get(c, c) for c in unicodedata.normalize("NFKC", text))):
+        folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", variant).casefold())
+        stripped = "".join(c for c in folded if not unicodedata.combining(c))
+        found.append(re.sub(r"[^a-z]", "", anyascii(stripped).lower()))
+    return found
+
+
+def everything_in_folder(out: Path) -> str:
+    parts = [path.name for path in out.iterdir()] if out.exists() else []
+    for path in sorted(out.glob("*")) if out.exists() else []:
+        if path.suffix == ".pdf":
+            content = path.read_bytes()
+            reader = PdfReader(io.BytesIO(content))
+            parts.append(everything_in_pdf(content))
+            parts += [str(annotation.get_object().get("/A", {}).get("/URI")) for page in reader.pages
+                      for annotation in page.get("/Annots") or ()]
+            metadata = reader.trailer["/Root"].get("/Metadata")
+            if metadata is not None:
+                parts.append(metadata.get_object().get_data().decode("utf-8", "replace"))
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                parts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+        else:
+            parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(person=st.sampled_from(PROTECTED), disguise=st.sampled_from(sorted(DISGUISES)),
+       field=st.sampled_from(sorted(FIELDS)))
+def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, disguise, field):
+    text = DISGUISES[disguise](person)
+    value = as_field_value(field, text)
+    messages: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        briefs, out = Path(folder) / "briefs", Path(folder) / "out"
+        write_knowledge_base(briefs, person, field, value)
+        try:
+            checked = load_knowledge_base(briefs, today=DATE)
+            messages += [warning.message for warning in checked.warnings]
+            requests = requests_for(checked.kb, meeting_file=briefs / "meetings" / "uk-visit.yaml",
+                                    recipient=value if field == "recipient" else None)
+            outcome = generate(checked.kb, requests, out_dir=out, date=DATE)
+            messages += [message for _, message in outcome.failed]
+        except InputError as error:
+            messages += [diagnostic.message for diagnostic in error.diagnostics]
+            assert all(diagnostic.path.is_relative_to(briefs) and diagnostic.line >= 1
+                       for diagnostic in error.diagnostics)
+            if any(mark in value for mark in INVISIBLE.values()) and field != "recipient":
+                assert any("contains the invisible character" in message for message in messages), messages
+            else:
+                assert any("names a person who may not be named" in message for message in messages), messages
+        except (UsageError, RenderError) as error:
+            messages.append(str(error))
+            assert field == "recipient", (field, str(error))
+            assert not out.exists() or not any(out.glob("*.pdf")), "a refused copy was written"
+        else:
+            assert not any(mark in value for mark in INVISIBLE.values()), "an invisible character was accepted"
+            written = everything_in_folder(out)
+            if not outcome.failed:
+                assert "testland" in readings(written)[0], "nothing was written: the test would pass vacuously"
+        written = everything_in_folder(out)
+
+    for token in re.findall(r"[A-Za-z]{5,}", person):
+        for reading in readings(written) + readings("\n".join(messages)):
+            assert token.lower() not in reading, (token, disguise, field)
