@@ -331,26 +331,31 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     date = date or build_date()
     templates = templates_digest()
     outcome = Outcome()
+    # Everything is composed before the output folder is touched: a briefing
+    # that cannot be written leaves no folder, lock or file behind.
+    documents: list[tuple[Path, Brief, Format, dict[str, object], NameGuard]] = []
+    for request in requests:
+        brief = compose_brief(kb, request, date)
+        guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
+        for output_format in formats:
+            path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
+            documents.append((path, brief, output_format, entry, guard))
     with Publisher(out_dir) as publisher:
         to_render: list[tuple[Path, Brief, Format, dict[str, object]]] = []
         guards: dict[Path, NameGuard] = {}
-        for request in requests:
-            brief = compose_brief(kb, request, date)
-            guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
-            for output_format in formats:
-                path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
-                refusal = publisher.refusal(path.name, entry)
-                if refusal:
-                    outcome.failed.append((path, refusal))
-                elif not force and (digest := publisher.unchanged_sha256(path.name, str(entry["key"]))):
-                    outcome.unchanged.append(path)
-                    outcome.sha256[path] = digest
-                else:
-                    to_render.append((path, brief, output_format, entry))
-                    guards[path] = guard
-                    continue
-                if progress:
-                    progress(path)
+        for path, brief, output_format, entry, guard in documents:
+            refusal = publisher.refusal(path.name, entry)
+            if refusal:
+                outcome.failed.append((path, refusal))
+            elif not force and (digest := publisher.unchanged_sha256(path.name, str(entry["key"]))):
+                outcome.unchanged.append(path)
+                outcome.sha256[path] = digest
+            else:
+                to_render.append((path, brief, output_format, entry))
+                guards[path] = guard
+                continue
+            if progress:
+                progress(path)
         pool = pool or RenderPool(0)
         for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in to_render]):
             path, _, output_format, entry = to_render[index]
