@@ -36,6 +36,7 @@ STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/preview.js": ("preview.js", "text/javascript; charset=utf-8"),
     "/preview.css": ("preview.css", "text/css; charset=utf-8"),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 PAGE_PICTURE = re.compile(r"/page/(?P<key>[0-9a-f]{32})\.png")
 DOWNLOADS = {

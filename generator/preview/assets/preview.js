@@ -242,6 +242,7 @@ async function refresh() {
     (picture) => picture.decode().catch(() => undefined)));
   const container = document.getElementById("columns");
   container.replaceChildren(...columns);
+  container.classList.toggle("comparing", columns.length > 1);
   fitText(columns);
   for (const row of container.querySelectorAll(".notes")) placeNotes(row, [...row.children]);
   showProblems(problems, descriptions.every((d) => d.current));
