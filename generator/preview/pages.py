@@ -10,15 +10,18 @@ PDFium is not thread-safe: every call into it holds `PDFIUM_LOCK`.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import io
+import itertools
 import re
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pypdfium2
-from PIL import Image
 
 PDFIUM_LOCK = threading.Lock()
 
@@ -52,54 +55,54 @@ class Page:
     def locate(self, needle: str) -> float | None:
         """How far down the page (0 to 1) a text starts, ignoring line breaks, spacing and hyphens."""
         wanted = _LAYOUT.sub("", needle)
-        if not wanted:
-            return None
-        joined = ""
-        starts: list[int] = []
-        for run in self.runs:
-            starts.append(len(joined))
-            joined += _LAYOUT.sub("", run.text)
-        found = joined.find(wanted)
+        joined, starts = self._searchable
+        found = joined.find(wanted) if wanted else -1
         if found < 0:
             return None
-        line = max(index for index, start in enumerate(starts) if start <= found)
-        return self.runs[line].top
+        return self.runs[bisect.bisect_right(starts, found) - 1].top
+
+    @functools.cached_property
+    def _searchable(self) -> tuple[str, list[int]]:
+        """The page's text without layout, and where each run starts in it."""
+        pieces = [_LAYOUT.sub("", run.text) for run in self.runs]
+        starts = list(itertools.accumulate((len(piece) for piece in pieces[:-1]), initial=0))
+        return "".join(pieces), starts
 
 
 class Pictures:
-    """PNG pictures of pages by hash, encoded on first request, the most recent kept.
+    """PNG pictures of pages by hash, the most recent kept.
 
-    Pages are rasterised as soon as a PDF is rendered (to name each picture by
-    its content) but encoded only when the browser asks: after an edit, the
-    pages that look the same keep their name, and the browser its copy.
+    A page is encoded in the background as soon as it is rasterised, while
+    its description goes out and the browser reads it; after an edit, a page
+    that looks the same keeps its name, and the browser its copy.
     """
 
-    def __init__(self, capacity: int = 60) -> None:
-        self._entries: OrderedDict[str, Image.Image | bytes] = OrderedDict()
+    def __init__(self, capacity: int = 200) -> None:
+        self._entries: OrderedDict[str, Future[bytes]] = OrderedDict()
         self._capacity = capacity
         self._lock = threading.Lock()
+        self._encoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode")
 
-    def add(self, key: str, picture: Image.Image) -> None:
+    def add(self, key: str, picture: pypdfium2.PdfBitmap) -> None:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return
-            self._entries[key] = picture
+            self._entries[key] = self._encoders.submit(_png, picture)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
 
     def png(self, key: str) -> bytes | None:
         with self._lock:
-            entry = self._entries.get(key)
-        if entry is None or isinstance(entry, bytes):
-            return entry
-        buffer = io.BytesIO()
-        # The fastest compression: a page is encoded on its way to the screen.
-        entry.save(buffer, "PNG", compress_level=1)
-        with self._lock:
-            if key in self._entries:
-                self._entries[key] = buffer.getvalue()
-        return buffer.getvalue()
+            encoding = self._entries.get(key)
+        return encoding.result() if encoding else None
+
+
+def _png(picture: pypdfium2.PdfBitmap) -> bytes:
+    buffer = io.BytesIO()
+    # The fastest compression: a page is encoded on its way to the screen.
+    picture.to_pil().save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def read_pages(pdf: bytes, pictures: Pictures) -> tuple[Page, ...]:
@@ -114,8 +117,8 @@ def read_pages(pdf: bytes, pictures: Pictures) -> tuple[Page, ...]:
 
 def _read_page(page: pypdfium2.PdfPage, pictures: Pictures) -> Page:
     width, height = page.get_size()
-    picture = page.render(scale=SCALE).to_pil()
-    key = hashlib.sha256(picture.tobytes()).hexdigest()[:32]
+    picture = page.render(scale=SCALE)
+    key = hashlib.sha256(picture.buffer).hexdigest()[:32]
     pictures.add(key, picture)
     text = page.get_textpage()
     runs = []

@@ -114,14 +114,17 @@ class Problem:
 
 @dataclass
 class Document:
-    """One briefing as rendered: its PDF, its pages as shown, and its DOCX once asked for."""
+    """One briefing as rendered: its PDF, and its pages as shown and its DOCX once asked for.
+
+    A download of a briefing nobody looked at costs no more than the PDF.
+    """
 
     key: str
     brief: Brief
     names: dict[str, str]
     """The file name of each format, as `generate` would write it."""
     pdf: bytes
-    pages: tuple[Page, ...]
+    pages: tuple[Page, ...] | None = None
     docx: bytes | None = None
 
 
@@ -185,15 +188,16 @@ class Preview:
         """Everything the page shows for `view`, as JSON-ready data."""
         state = self._state
         document, problems = self._document(view, state)
+        pages = self._read_pages(document) if document else ()
         kb = state.checked.kb if state.checked else None
         return {
             "version": state.version,
             "options": _options(kb) if kb else None,
             "view": _effective(view, kb) if kb and not problems else None,
-            "document": _document_json(document) if document else None,
+            "document": _document_json(document, pages) if document else None,
             "current": not (state.problems or problems),
             "problems": [problem.as_json() for problem in state.problems + problems],
-            "warnings": self._warnings(state, document),
+            "warnings": self._warnings(state, document.brief if document else None, pages),
         }
 
     def shown(self, view: View) -> Document:
@@ -210,6 +214,12 @@ class Preview:
             if document.docx is None:
                 document.docx = render(document.brief, "docx")
             return document.docx
+
+    def _read_pages(self, document: Document) -> tuple[Page, ...]:
+        with self._render_lock:
+            if document.pages is None:
+                document.pages = read_pages(document.pdf, self.pictures)
+            return document.pages
 
     def _day(self) -> datetime.date:
         return self._today or build_date()
@@ -235,15 +245,14 @@ class Preview:
         with self._render_lock:
             document = self._documents.get(key)
             if document is None:
-                pdf = render_pdf(brief, self.templates_dir)
-                document = Document(key, brief, names, pdf, read_pages(pdf, self.pictures))
+                document = Document(key, brief, names, render_pdf(brief, self.templates_dir))
                 self._documents[key] = document
                 while len(self._documents) > DOCUMENTS_KEPT:
                     self._documents.popitem(last=False)
             self._documents.move_to_end(key)
             return document
 
-    def _warnings(self, state: _State, document: Document | None) -> list[dict[str, Any]]:
+    def _warnings(self, state: _State, brief: Brief | None, pages: tuple[Page, ...]) -> list[dict[str, Any]]:
         """Every warning, placed beside its item when the item is on a page shown."""
         if state.checked is None:
             return []
@@ -254,8 +263,8 @@ class Preview:
             entry = Problem.of(warning).as_json()
             entry.update(page=None, top=None)
             item = items.get((warning.path.resolve(), warning.line))
-            if document is not None and item is not None:
-                entry.update(_place(document, _needles(kb, *item, document.brief.audience_id)))
+            if brief is not None and item is not None:
+                entry.update(_place(pages, _needles(kb, *item, brief.audience_id)))
             shown.append(entry)
         return shown
 
@@ -299,7 +308,7 @@ def _options(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def _document_json(document: Document) -> dict[str, Any]:
+def _document_json(document: Document, pages: tuple[Page, ...]) -> dict[str, Any]:
     brief = document.brief
     return {
         "key": document.key,
@@ -308,7 +317,7 @@ def _document_json(document: Document) -> dict[str, Any]:
         "classification": brief.classification,
         "pages": [{"image": f"/page/{page.image}.png", "width": page.width, "height": page.height,
                    "runs": [[run.text, run.left, run.top, run.width, run.height] for run in page.runs]}
-                  for page in document.pages],
+                  for page in pages],
     }
 
 
@@ -331,9 +340,9 @@ def _needles(kb: KnowledgeBase, kind: str, item_id: str, audience: str) -> list[
     return [plain(parse(text))[:NEEDLE_LENGTH] for text in texts]
 
 
-def _place(document: Document, needles: list[str]) -> dict[str, Any]:
+def _place(pages: tuple[Page, ...], needles: list[str]) -> dict[str, Any]:
     for needle in needles:
-        for number, page in enumerate(document.pages, start=1):
+        for number, page in enumerate(pages, start=1):
             top = page.locate(needle)
             if top is not None:
                 return {"page": number, "top": top}

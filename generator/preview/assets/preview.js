@@ -159,14 +159,16 @@ function placeNotes(row, notes) {
   }
 }
 
-function pageRows(document_, warnings) {
+function pageRows(document_, warnings, pictures) {
   const total = document_.pages.length;
   return document_.pages.map((page, index) => {
     const number = index + 1;
     const row = element("div", "page-row");
     const sheet = element("div", "sheet");
     sheet.style.aspectRatio = `${page.width} / ${page.height}`;
-    const picture = element("img");
+    // A page that looks as before keeps its picture, already decoded.
+    const picture = pictures.get(page.image) || element("img");
+    pictures.delete(page.image);
     picture.src = page.image;
     picture.alt = `Page ${number} of ${total}`;
     sheet.append(picture, textLayer(page));
@@ -195,7 +197,7 @@ function downloadButton(forView, format, label, primary) {
   return link;
 }
 
-function column(forView, description, problemShown) {
+function column(forView, description, problemShown, pictures) {
   const root = element("section", "column");
   const document_ = description.document;
   if (!document_) {
@@ -212,7 +214,7 @@ function column(forView, description, problemShown) {
                    downloadButton(forView, "docx", "Download DOCX", false));
   head.append(downloads);
   root.dataset.document = document_.key;
-  root.append(head, ...pageRows(document_, description.warnings));
+  root.append(head, ...pageRows(document_, description.warnings, pictures));
   return root;
 }
 
@@ -236,7 +238,8 @@ async function refresh() {
       if (!seen.has(key)) { seen.add(key); problems.push(problem); }
     }
   }
-  const columns = views.map((forView, index) => column(forView, descriptions[index], problems.length > 0));
+  const pictures = new Map([...document.querySelectorAll(".sheet img")].map((p) => [p.getAttribute("src"), p]));
+  const columns = views.map((forView, index) => column(forView, descriptions[index], problems.length > 0, pictures));
   // Swap only once every new picture is ready, so the page never blinks.
   await Promise.all(columns.flatMap((c) => [...c.querySelectorAll("img")]).map(
     (picture) => picture.decode().catch(() => undefined)));
@@ -249,6 +252,9 @@ async function refresh() {
   showWarnings(first.warnings);
   shownVersion = Math.min(...descriptions.map((d) => d.version));
   document.body.dataset.version = String(shownVersion);
+  const now = new Date();
+  document.body.dataset.updatedAt = String(now.getTime());
+  document.getElementById("status").title = `Last updated at ${now.toLocaleTimeString()}`;
 }
 
 function scheduleRefresh() {
