@@ -78,11 +78,10 @@ class PreviewServer(ThreadingHTTPServer):
         self._watcher = threading.Thread(target=self._watch, name="watch", daemon=True)
         self._watcher.start()
 
-    def stop(self) -> None:
-        """Stop answering, end every event stream and the watcher."""
+    def close(self) -> None:
+        """End every event stream and the watcher, and close the socket; call once serving has stopped."""
         self.stopping.set()
         self.preview.wake_everyone()
-        self.shutdown()
         self.server_close()
         self._watcher.join(timeout=5)
 
@@ -104,12 +103,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "briefing-preview"
     sys_version = ""
+    send_body = True
 
     def do_GET(self) -> None:
         self._answer()
 
     def do_HEAD(self) -> None:
-        self._answer(body=False)
+        self.send_body = False
+        self._answer()
 
     def do_POST(self) -> None:
         self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "the preview only reads", {"Allow": "GET, HEAD"})
@@ -119,9 +120,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal is for the address and for problems, not for every request."""
 
-    def _answer(self, body: bool = True) -> None:
-        self._body = body
-        if self.headers.get("Host") != self.server.host:
+    def _answer(self) -> None:
+        if self.headers.get_all("Host") != [self.server.host]:
             # Also what a DNS-rebinding page gets: its requests carry its own name.
             self._send_text(HTTPStatus.MISDIRECTED_REQUEST, f"this preview answers only at {self.server.url}")
             return
@@ -190,7 +190,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._headers({"Content-Type": content_type, "Content-Length": str(len(data)),
                        "Cache-Control": "no-store", **(headers or {})})
         self.end_headers()
-        if getattr(self, "_body", True):
+        if self.send_body:
             self.wfile.write(data)
 
     def _headers(self, headers: dict[str, str]) -> None:
@@ -208,6 +208,4 @@ def serve(briefs: Path, country: str | None = None, port: int = 8000,
     try:
         server.serve_forever()
     finally:
-        server.stopping.set()
-        server.preview.wake_everyone()
-        server.server_close()
+        server.close()

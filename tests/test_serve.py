@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ import pypdf
 import pytest
 
 from generator import TEMPLATES_DIR
+from generator.model import Sensitivity
 from generator.preview import Preview, View
 
 from .conftest import BUNDLED_BRIEFS, build_knowledge_base
@@ -138,6 +140,14 @@ def test_refuses_requests_not_addressed_to_the_printed_host(server, host):
     status, _, body = server.get("/preview.json?audience=uk", host=host and host.format(port=server.port))
     assert status == 421
     assert b"answers only at http://127.0.0.1:" in body
+
+
+def test_a_second_host_header_is_refused(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nHost: evil.example\r\n"
+                           "Connection: close\r\n\r\n".encode())
+        answer = connection.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.0 421 ")
 
 
 @pytest.mark.parametrize("path", [
@@ -316,3 +326,15 @@ def test_a_template_edit_renders_again_and_an_unrelated_reload_does_not(tmp_path
     again = preview.describe(View())["document"]
     assert again["key"] != first["key"]
     assert len(again["pages"]) >= len(first["pages"])
+
+
+def test_items_a_meeting_names_but_its_briefing_leaves_out_are_reported(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    cases = briefs / "testland" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("  may_name: true\n", "  may_name: true\n  sensitivity: restricted\n", 1))
+    preview = Preview(briefs)
+    [left_out] = preview.describe(View(meeting="uk-visit"))["left_out"]
+    assert left_out["message"] == ("warning: the meeting includes 'doe', but this briefing leaves it out: "
+                                   "it is restricted, above this public copy")
+    assert left_out["where"] == f"{(briefs / 'meetings' / 'uk-visit.yaml').resolve()}:1"
+    assert preview.describe(View(meeting="uk-visit", distribution=Sensitivity.RESTRICTED))["left_out"] == []

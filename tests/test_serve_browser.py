@@ -181,3 +181,20 @@ def test_compare_shows_two_audiences_side_by_side(page):
     assert left.bounding_box()["x"] < right.bounding_box()["x"]
     assert abs(left.bounding_box()["y"] - right.bounding_box()["y"]) < 5
     assert "compare=audience%3Aeu" in page.url or "compare=audience:eu" in page.url
+
+
+def test_an_item_the_meeting_names_but_the_briefing_leaves_out_is_flagged(page, server):
+    page.select_option("#meeting", "uk-fcdo-london-2027-02")
+    page.locator(".column-head h2", has_text="UK Government").wait_for()
+    assert page.locator(".left-out").count() == 0
+    kharkova = "  sensitivity: public\n  sources:\n    - source: hrw-2016-independence-day\n      passage: >-\n" \
+               "        Kharkova is chair"
+    with server.edited("kazakhstan/cases.yaml", kharkova, kharkova.replace("public", "restricted")):
+        notice = page.locator(".left-out", has_text="'kharkova'")
+        notice.wait_for()
+        assert "the meeting includes 'kharkova', but this briefing leaves it out: it is restricted, above this " \
+               "public copy" in notice.inner_text()
+        assert notice.locator("a").get_attribute("href").endswith("uk-fcdo-london-2027-02.yaml:2")
+        # Items that name her go too, since a restricted case's name may not appear in a public copy.
+        assert page.locator(".left-out", has_text="withheld from a public copy").count() >= 1
+    page.locator(".left-out").first.wait_for(state="detached")

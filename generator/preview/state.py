@@ -29,7 +29,7 @@ from ..load import KnowledgeBase
 from ..markup import parse
 from ..publish import output_name
 from ..render_pdf import render_pdf
-from ..select import Length, distribution_level
+from ..select import Length, distribution_level, select
 from .pages import Page, Pictures, read_pages
 
 LENGTHS: tuple[Length, ...] = ("full", "one-page")
@@ -198,6 +198,7 @@ class Preview:
             "current": not (state.problems or problems),
             "problems": [problem.as_json() for problem in state.problems + problems],
             "warnings": self._warnings(state, document.brief if document else None, pages),
+            "left_out": [Problem.of(d).as_json() for d in _left_out(kb, view)] if kb and not problems else [],
         }
 
     def shown(self, view: View) -> Document:
@@ -267,6 +268,30 @@ class Preview:
                 entry.update(_place(pages, _needles(kb, *item, brief.audience_id)))
             shown.append(entry)
         return shown
+
+
+def _left_out(kb: KnowledgeBase, view: View) -> list[Diagnostic]:
+    """Items the meeting names that its briefing does not show, which would otherwise go without a word."""
+    request = _request(view, kb)
+    meeting = request.meeting
+    if meeting is None or not meeting.include:
+        return []
+    selection = select(kb, kb.audiences[request.audience], meeting, request.distribution, request.length)
+    shown = {item.id for kind in ("talking_points", "background", "cases", "recommendations", "responses")
+             for item in getattr(selection, kind)}
+    level = selection.distribution
+    items = {item.id: item for kind in ("facts", "cases", "recommendations", "responses")
+             for item in getattr(kb, kind).values()}
+    left_out = []
+    for item_id in meeting.include:
+        if item_id in shown or item_id not in items:
+            continue
+        sensitivity = items[item_id].sensitivity
+        reason = (f"it is {sensitivity.value}, above this {level.value} copy" if not level.allows(sensitivity)
+                  else f"it is withheld from a {level.value} copy or does not fit its length")
+        left_out.append(kb.origin("meetings", meeting.id).diagnostic(
+            f"warning: the meeting includes '{item_id}', but this briefing leaves it out: {reason}"))
+    return left_out
 
 
 def _shown(path: Path) -> Path:

@@ -209,6 +209,11 @@ function column(forView, description, problemShown, pictures) {
   head.append(element("h2", "", document_.audience),
               element("span", "meta", `${document_.classification} · ${document_.pages.length} pages`));
   if (!description.current) head.append(element("span", "stale-note", "last good version"));
+  for (const warning of description.left_out) {
+    const notice = element("p", "left-out");
+    notice.append(warningLink(warning), ` ${warning.message.replace(/^warning: /, "")}`);
+    head.append(notice);
+  }
   const downloads = element("span", "downloads");
   downloads.append(downloadButton(forView, "pdf", "Download PDF", true),
                    downloadButton(forView, "docx", "Download DOCX", false));
