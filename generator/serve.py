@@ -54,8 +54,8 @@ SECURITY_HEADERS = {
 }
 KEEPALIVE_SECONDS = 15.0
 """How often an idle event stream sends a comment, which finds closed connections."""
-WATCH_STEP_MS = 20
-"""Quiet time after a save before reloading: long enough to gather an editor's burst of writes."""
+WATCH_STEP_MS = 10
+"""Quiet time after a save before reloading: enough to gather an editor's burst of writes."""
 YAML_SUFFIXES = (".yaml", ".yml")
 
 

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ import pytest
 from generator import TEMPLATES_DIR
 from generator.model import Sensitivity
 from generator.preview import Preview, View
+from generator.serve import PreviewServer
 
 from .conftest import BUNDLED_BRIEFS, build_knowledge_base
 
@@ -301,9 +303,8 @@ def test_missing_folder_and_busy_port_are_usage_errors(tmp_path, cli):
     assert f"port {server.port} is in use; choose another with --port" in result.output
 
 
-def test_templates_that_reach_outside_are_refused_as_in_generate(tmp_path):
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES_DIR, templates)
+def test_templates_that_reach_outside_are_refused_as_in_generate(tmp_path, templates_copy):
+    templates = templates_copy
     css = templates / "briefing.css"
     css.write_text('@import url("file:///etc/passwd");\n' + css.read_text())
     preview = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates)
@@ -313,9 +314,8 @@ def test_templates_that_reach_outside_are_refused_as_in_generate(tmp_path):
     assert "file:///etc/passwd" in problem["message"] and "refused" in problem["message"]
 
 
-def test_a_template_edit_renders_again_and_an_unrelated_reload_does_not(tmp_path):
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES_DIR, templates)
+def test_a_template_edit_renders_again_and_an_unrelated_reload_does_not(tmp_path, templates_copy):
+    templates = templates_copy
     preview = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates)
     first = preview.describe(View())["document"]
     preview.reload()
@@ -338,3 +338,39 @@ def test_items_a_meeting_names_but_its_briefing_leaves_out_are_reported(tmp_path
                                    "it is restricted, above this public copy")
     assert left_out["where"] == f"{(briefs / 'meetings' / 'uk-visit.yaml').resolve()}:1"
     assert preview.describe(View(meeting="uk-visit", distribution=Sensitivity.RESTRICTED))["left_out"] == []
+
+
+@pytest.fixture
+def templates_copy(tmp_path) -> Path:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    return templates
+
+
+def test_saving_a_template_reaches_the_preview_through_the_watcher(tmp_path, templates_copy):
+    server = PreviewServer(Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates_copy), 0)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        first = server.preview.describe(View())
+        entry = templates_copy / "briefing.html.j2"
+        entry.write_text(entry.read_text().replace("{% block", "{#- edited -#}{% block", 1))
+        deadline = time.monotonic() + 15
+        while server.preview.version == first["version"]:
+            assert time.monotonic() < deadline, "the watcher never reported the template edit"
+            time.sleep(0.05)
+        assert server.preview.describe(View())["document"]["key"] != first["document"]["key"]
+    finally:
+        server.shutdown()
+        serving.join()
+        server.close()
+
+
+def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
+    entry = templates_copy / "briefing.html.j2"
+    lines = entry.read_text().splitlines() + ["{% if %}"]
+    entry.write_text("\n".join(lines) + "\n")
+    description = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates_copy).describe(View())
+    [problem] = description["problems"]
+    assert problem["where"] == f"{entry}:{len(lines)}"
+    assert problem["href"] == f"vscode://file{entry}:{len(lines)}"

@@ -251,8 +251,9 @@ async function refresh() {
   const container = document.getElementById("columns");
   container.replaceChildren(...columns);
   container.classList.toggle("comparing", columns.length > 1);
-  fitText(columns);
   for (const row of container.querySelectorAll(".notes")) placeNotes(row, [...row.children]);
+  // The text layer is invisible: fitting it to the pictures can wait a frame.
+  requestAnimationFrame(() => fitText(columns));
   showProblems(problems, descriptions.every((d) => d.current));
   showWarnings(first.warnings);
   shownVersion = Math.min(...descriptions.map((d) => d.version));
