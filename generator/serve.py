@@ -57,6 +57,8 @@ KEEPALIVE_SECONDS = 15.0
 WATCH_STEP_MS = 10
 """Quiet time after a save before reloading: enough to gather an editor's burst of writes."""
 YAML_SUFFIXES = (".yaml", ".yml")
+NOT_EDITOR_DROPPINGS = watchfiles.DefaultFilter()
+"""Leaves out swap and backup files, .git and the like."""
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -94,7 +96,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     def _matters(self, change: watchfiles.Change, path: str) -> bool:
         """Knowledge-base YAML and anything under templates; never editor droppings."""
-        if not watchfiles.DefaultFilter()(change, path):
+        if not NOT_EDITOR_DROPPINGS(change, path):
             return False
         return Path(path).is_relative_to(self.preview.templates_dir) or path.endswith(YAML_SUFFIXES)
 

@@ -269,6 +269,7 @@ def test_server_never_writes_into_the_knowledge_base(server):
     assert tree_digest(server.briefs) == before
 
 
+@pytest.mark.slow
 def test_starts_on_a_broken_knowledge_base_and_recovers(tmp_path):
     briefs = build_knowledge_base(tmp_path / "briefs")
     themes = briefs / "themes.yaml"
@@ -284,6 +285,7 @@ def test_starts_on_a_broken_knowledge_base_and_recovers(tmp_path):
         assert server.wait_until(lambda d: d["current"], query="")["document"]["pages"]
 
 
+@pytest.mark.slow
 def test_stops_cleanly_on_ctrl_c(tmp_path):
     briefs = build_knowledge_base(tmp_path / "briefs")
     with running_server(briefs, tmp_path / "cache") as server:
@@ -292,6 +294,7 @@ def test_stops_cleanly_on_ctrl_c(tmp_path):
     assert "Traceback" not in server.process.stderr.read()
 
 
+@pytest.mark.slow
 def test_missing_folder_and_busy_port_are_usage_errors(tmp_path, cli):
     result = cli("serve", "--briefs", tmp_path / "nowhere")
     assert result.exit_code == 2
@@ -347,6 +350,7 @@ def templates_copy(tmp_path) -> Path:
     return templates
 
 
+@pytest.mark.slow
 def test_saving_a_template_reaches_the_preview_through_the_watcher(tmp_path, templates_copy):
     server = PreviewServer(Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates_copy), 0)
     serving = threading.Thread(target=server.serve_forever)
@@ -374,3 +378,14 @@ def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
     [problem] = description["problems"]
     assert problem["where"] == f"{entry}:{len(lines)}"
     assert problem["href"] == f"vscode://file{entry}:{len(lines)}"
+
+
+def test_a_knowledge_base_folder_removed_while_serving_is_a_problem_not_a_crash(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    preview = Preview(briefs)
+    shown = preview.describe(View())["document"]["key"]
+    shutil.rmtree(briefs)
+    preview.reload()
+    description = preview.describe(View())
+    assert not description["current"] and description["problems"]
+    assert description["document"]["key"] == shown

@@ -167,6 +167,10 @@ class Preview:
             problems: list[Problem] = []
         except BriefingError as error:
             checked, problems = None, Problem.from_error(error)
+        except OSError as error:
+            # A folder renamed or removed while the server runs: say so, and keep watching.
+            checked, problems = None, [Problem(f"cannot read {error.filename or self.briefs}: "
+                                               f"{error.strerror or error}")]
         with self._changed:
             state = self._state
             self._state = _State(state.version + 1, checked or state.checked, problems,

@@ -277,6 +277,8 @@ function listen() {
   events.onmessage = (event) => {
     if (Number(event.data) !== shownVersion) scheduleRefresh();
   };
+  // After a reconnection the server may have restarted, with versions counted anew.
+  events.onopen = () => scheduleRefresh();
   events.onerror = () => setStatus("Server stopped? Reconnecting…", "failing");
 }
 
@@ -292,7 +294,6 @@ function start() {
   controls.length.addEventListener("change", () => { view.length = controls.length.value; update(); });
   controls.compare.addEventListener("change", () => { compare = controls.compare.value; update(); });
   listen();
-  scheduleRefresh();
 }
 
 function update() {
