@@ -278,7 +278,7 @@ function listen() {
     if (Number(event.data) !== shownVersion) scheduleRefresh();
   };
   // After a reconnection the server may have restarted, with versions counted anew.
-  events.onopen = () => scheduleRefresh();
+  events.onopen = () => { if (shownVersion !== null) scheduleRefresh(); };
   events.onerror = () => setStatus("Server stopped? Reconnecting…", "failing");
 }
 
