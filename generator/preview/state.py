@@ -342,6 +342,7 @@ def _document_json(document: Document, pages: tuple[Page, ...]) -> dict[str, Any
     return {
         "key": document.key,
         "title": brief.title,
+        "subtitle": brief.subtitle,
         "audience": brief.audience_name,
         "classification": brief.classification,
         "pages": [{"image": f"/page/{page.image}.png", "width": page.width, "height": page.height,

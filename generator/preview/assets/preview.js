@@ -207,7 +207,8 @@ function column(forView, description, problemShown, pictures) {
   }
   const head = element("div", "column-head");
   head.append(element("h2", "", document_.audience),
-              element("span", "meta", `${document_.classification} · ${document_.pages.length} pages`));
+              element("span", "meta", `${document_.classification} · ${document_.pages.length} pages`),
+              element("span", "subtitle", document_.subtitle));
   if (!description.current) head.append(element("span", "stale-note", "last good version"));
   for (const warning of description.left_out) {
     const notice = element("p", "left-out");
