@@ -215,6 +215,7 @@ class Preview:
         return document
 
     def docx(self, document: Document) -> bytes:
+        """The document as DOCX, rendered the first time it is asked for."""
         with self._render_lock:
             if document.docx is None:
                 document.docx = render(document.brief, "docx")
@@ -235,11 +236,8 @@ class Preview:
         try:
             request = _request(view, state.checked.kb)
             brief = compose_brief(state.checked.kb, request, self._day())
-            names = {output_format: output_name(request.meeting.date if request.meeting else brief.date,
-                                                state.checked.kb.country.id, request.audience,
-                                                request.meeting.id if request.meeting else None, output_format)
-                     for output_format in ("pdf", "docx")}
-            document = self._render(brief, names, state.templates_generation)
+            document = self._render(brief, _file_names(state.checked.kb, request, brief),
+                                    state.templates_generation)
         except BriefingError as error:
             return self._last_shown.get(view), Problem.from_error(error)
         self._last_shown[view] = document
@@ -316,6 +314,14 @@ def _request(view: View, kb: KnowledgeBase) -> Request:
     if audience not in kb.audiences:
         raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
     return Request(audience, None, view.distribution, view.length)
+
+
+def _file_names(kb: KnowledgeBase, request: Request, brief: Brief) -> dict[str, str]:
+    """Each format's file name, as `generate` would write it: a meeting's briefing carries the meeting's date."""
+    meeting = request.meeting
+    return {output_format: output_name(meeting.date if meeting else brief.date, kb.country.id, request.audience,
+                                       meeting.id if meeting else None, output_format)
+            for output_format in ("pdf", "docx")}
 
 
 def _effective(view: View, kb: KnowledgeBase) -> dict[str, Any]:
