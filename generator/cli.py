@@ -245,6 +245,22 @@ def schema(out: Path) -> None:
 
 
 @main.command()
+@briefs_option
+@country_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve(briefs: Path, country: str | None, port: int) -> None:
+    """Preview the briefings in a browser, updated each time a file is saved."""
+    from .serve import serve as run_server
+
+    try:
+        run_server(briefs, country, port, announce=lambda url: click.echo(
+            f"Previewing {_shown(briefs)} at {url} (Ctrl-C to stop)"))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
 @click.argument("meeting_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--audience", "audiences", multiple=True, metavar="ID",
               help="Audience to brief (us, uk, eu, lender); repeat for several.")

@@ -1,0 +1,5 @@
+"""The live preview behind `briefing serve`: what the page shows, and the page itself (assets/)."""
+
+from .state import Preview, View
+
+__all__ = ["Preview", "View"]

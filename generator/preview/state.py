@@ -1,0 +1,385 @@
+"""What `briefing serve` shows: the knowledge base as last saved, and each briefing rendered once.
+
+A reload (after a save) reads the knowledge base again, where the parse
+cache makes unchanged files free, and keeps the last good knowledge base when
+the new one has problems, so the page shows them beside the last good
+preview. Briefings are composed and rendered when a page asks for one, and a
+rendered document is kept by the hash of what it depends on: a briefing that
+an edit did not reach is not rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .. import TEMPLATES_DIR, model
+from ..api import Checked, Request, compose_brief, load_knowledge_base, render
+from ..brief import Brief, plain
+from ..clock import build_date
+from ..errors import BriefingError, Diagnostic, InputError, UsageError
+from ..load import KnowledgeBase
+from ..markup import parse
+from ..publish import output_name
+from ..render_pdf import render_pdf
+from ..select import Length, distribution_level, select
+from .pages import Page, Pictures, read_pages
+
+LENGTHS: tuple[Length, ...] = ("full", "one-page")
+LEVELS = tuple(level.value for level in model.Sensitivity)
+VIEW_KEYS = ("audience", "meeting", "distribution", "length")
+
+DOCUMENTS_KEPT = 16
+"""Rendered briefings kept in memory: enough for every audience at two levels and lengths."""
+
+NEEDLE_LENGTH = 60
+"""Characters of an item's text searched for on the pages to place a warning beside it."""
+
+# A template error reads "/path/briefing.html.j2:12: message".
+_LOCATED = re.compile(r"^(?P<path>/[^:\n]+):(?P<line>\d+): (?P<message>.*)$", re.DOTALL)
+
+
+class NothingToShow(BriefingError):
+    """Raised when a download is asked for before the knowledge base has ever loaded."""
+
+
+@dataclass(frozen=True)
+class View:
+    """Which briefing a page shows: an audience or a meeting, at a level and a length."""
+
+    audience: str | None = None
+    meeting: str | None = None
+    distribution: model.Sensitivity | None = None
+    length: Length | None = None
+
+    @classmethod
+    def from_query(cls, query: dict[str, list[str]]) -> View:
+        """A view from URL parameters, each known, given once and well formed; blank means default."""
+        unknown = sorted(set(query) - set(VIEW_KEYS))
+        if unknown:
+            raise UsageError(f"unknown parameter '{unknown[0]}'; use {', '.join(VIEW_KEYS)}")
+        values: dict[str, str | None] = {}
+        for key in VIEW_KEYS:
+            given = query.get(key, [""])
+            if len(given) > 1:
+                raise UsageError(f"parameter '{key}' given more than once")
+            values[key] = given[0] or None
+        if values["audience"] and values["meeting"]:
+            raise UsageError("choose an audience or a meeting, not both")
+        if values["distribution"] not in (None, *LEVELS):
+            raise UsageError(f"distribution must be one of {', '.join(LEVELS)}")
+        if values["length"] not in (None, *LENGTHS):
+            raise UsageError(f"length must be one of {', '.join(LENGTHS)}")
+        distribution = values["distribution"]
+        return cls(values["audience"], values["meeting"],
+                   model.Sensitivity(distribution) if distribution else None,
+                   values["length"])  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error to show in the page, linked to the editor when it has a place."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    @classmethod
+    def of(cls, diagnostic: Diagnostic) -> Problem:
+        return cls(diagnostic.message, diagnostic.path.resolve(), diagnostic.line)
+
+    @classmethod
+    def from_error(cls, error: BriefingError) -> list[Problem]:
+        if isinstance(error, InputError):
+            return [cls.of(diagnostic) for diagnostic in error.diagnostics]
+        located = _LOCATED.match(str(error))
+        if located:
+            return [cls(located["message"], Path(located["path"]), int(located["line"]))]
+        return [cls(str(error))]
+
+    def as_json(self) -> dict[str, Any]:
+        if self.path is None:
+            return {"where": "", "message": self.message, "href": None}
+        return {"where": f"{_shown(self.path)}:{self.line}", "message": self.message,
+                # VS Code's handler opens the file at the line: vscode://file/<absolute path>:<line>
+                "href": f"vscode://file{quote(self.path.as_posix())}:{self.line}"}
+
+
+@dataclass
+class Document:
+    """One briefing as rendered: its PDF, and its pages as shown and its DOCX once asked for.
+
+    A download of a briefing nobody looked at costs no more than the PDF.
+    """
+
+    key: str
+    brief: Brief
+    names: dict[str, str]
+    """The file name of each format, as `generate` would write it."""
+    pdf: bytes
+    pages: tuple[Page, ...] | None = None
+    docx: bytes | None = None
+
+
+@dataclass
+class _State:
+    version: int = 0
+    checked: Checked | None = None
+    """The last knowledge base that loaded without problems."""
+    problems: list[Problem] = field(default_factory=list)
+    """What stops the knowledge base as saved now from loading; empty when it loads."""
+    templates_generation: int = 0
+
+
+class Preview:
+    """The knowledge base as last saved and the briefings rendered from it, shared by every request."""
+
+    def __init__(self, briefs: Path, country: str | None = None, templates_dir: Path = TEMPLATES_DIR,
+                 today: datetime.date | None = None) -> None:
+        self.briefs = briefs.resolve()
+        self.templates_dir = templates_dir.resolve()
+        self.pictures = Pictures()
+        self._country = country
+        self._today = today
+        self._state = _State()
+        self._changed = threading.Condition()
+        self._documents: OrderedDict[str, Document] = OrderedDict()
+        self._last_shown: dict[View, Document] = {}
+        # WeasyPrint and python-docx are not made for threads: one render at a time.
+        self._render_lock = threading.Lock()
+        self.reload()
+
+    @property
+    def version(self) -> int:
+        return self._state.version
+
+    def reload(self, templates_changed: bool = False) -> None:
+        """Read the knowledge base again after a save, and tell every page."""
+        try:
+            checked: Checked | None = load_knowledge_base(self.briefs, self._country, self._day())
+            problems: list[Problem] = []
+        except BriefingError as error:
+            checked, problems = None, Problem.from_error(error)
+        except OSError as error:
+            # A folder renamed or removed while the server runs: say so, and keep watching.
+            checked, problems = None, [Problem(f"cannot read {error.filename or self.briefs}: "
+                                               f"{error.strerror or error}")]
+        with self._changed:
+            state = self._state
+            self._state = _State(state.version + 1, checked or state.checked, problems,
+                                 state.templates_generation + templates_changed)
+            self._changed.notify_all()
+
+    def wait_for_change(self, seen: int | None, timeout: float) -> int:
+        """The version after `seen`, or the same one when nothing changed within `timeout` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._state.version != seen, timeout)
+            return self._state.version
+
+    def wake_everyone(self) -> None:
+        """Let every waiting page stream look up, e.g. to notice the server is stopping."""
+        with self._changed:
+            self._changed.notify_all()
+
+    def describe(self, view: View) -> dict[str, Any]:
+        """Everything the page shows for `view`, as JSON-ready data."""
+        state = self._state
+        document, problems = self._document(view, state)
+        pages = self._read_pages(document) if document else ()
+        kb = state.checked.kb if state.checked else None
+        return {
+            "version": state.version,
+            "options": _options(kb) if kb else None,
+            "view": _effective(view, kb) if kb and not problems else None,
+            "document": _document_json(document, pages) if document else None,
+            "current": not (state.problems or problems),
+            "problems": [problem.as_json() for problem in state.problems + problems],
+            "warnings": self._warnings(state, document.brief if document else None, pages),
+            "left_out": [Problem.of(d).as_json() for d in _left_out(kb, view)] if kb and not problems else [],
+        }
+
+    def shown(self, view: View) -> Document:
+        """The document the page shows for `view`: the current one, else the last good one."""
+        document, problems = self._document(view, self._state)
+        if document is None:
+            if problems:
+                raise UsageError(problems[0].message)
+            raise NothingToShow("no briefing to show yet: fix the problems listed in the preview first")
+        return document
+
+    def docx(self, document: Document) -> bytes:
+        """The document as DOCX, rendered the first time it is asked for."""
+        with self._render_lock:
+            if document.docx is None:
+                document.docx = render(document.brief, "docx")
+            return document.docx
+
+    def _read_pages(self, document: Document) -> tuple[Page, ...]:
+        with self._render_lock:
+            if document.pages is None:
+                document.pages = read_pages(document.pdf, self.pictures)
+            return document.pages
+
+    def _day(self) -> datetime.date:
+        return self._today or build_date()
+
+    def _document(self, view: View, state: _State) -> tuple[Document | None, list[Problem]]:
+        if state.checked is None:
+            return self._last_shown.get(view), []
+        try:
+            request = _request(view, state.checked.kb)
+            brief = compose_brief(state.checked.kb, request, self._day())
+            document = self._render(brief, _file_names(state.checked.kb, request, brief),
+                                    state.templates_generation)
+        except BriefingError as error:
+            return self._last_shown.get(view), Problem.from_error(error)
+        self._last_shown[view] = document
+        return document, []
+
+    def _render(self, brief: Brief, names: dict[str, str], templates_generation: int) -> Document:
+        key = hashlib.sha256(f"{templates_generation}\0{brief!r}".encode()).hexdigest()[:32]
+        with self._render_lock:
+            document = self._documents.get(key)
+            if document is None:
+                document = Document(key, brief, names, render_pdf(brief, self.templates_dir))
+                self._documents[key] = document
+                while len(self._documents) > DOCUMENTS_KEPT:
+                    self._documents.popitem(last=False)
+            self._documents.move_to_end(key)
+            return document
+
+    def _warnings(self, state: _State, brief: Brief | None, pages: tuple[Page, ...]) -> list[dict[str, Any]]:
+        """Every warning, placed beside its item when the item is on a page shown."""
+        if state.checked is None:
+            return []
+        kb = state.checked.kb
+        items = {(origin.path.resolve(), origin.line): key for key, origin in kb.origins.items()}
+        shown = []
+        for warning in state.checked.warnings:
+            entry = Problem.of(warning).as_json()
+            entry.update(page=None, top=None)
+            item = items.get((warning.path.resolve(), warning.line))
+            if brief is not None and item is not None:
+                entry.update(_place(pages, _needles(kb, *item, brief.audience_id)))
+            shown.append(entry)
+        return shown
+
+
+def _left_out(kb: KnowledgeBase, view: View) -> list[Diagnostic]:
+    """Items the meeting names that its briefing does not show, which would otherwise go without a word."""
+    request = _request(view, kb)
+    meeting = request.meeting
+    if meeting is None or not meeting.include:
+        return []
+    selection = select(kb, kb.audiences[request.audience], meeting, request.distribution, request.length)
+    shown = {item.id for kind in ("talking_points", "background", "cases", "recommendations", "responses")
+             for item in getattr(selection, kind)}
+    level = selection.distribution
+    items = {item.id: item for kind in ("facts", "cases", "recommendations", "responses")
+             for item in getattr(kb, kind).values()}
+    left_out = []
+    for item_id in meeting.include:
+        if item_id in shown or item_id not in items:
+            continue
+        sensitivity = items[item_id].sensitivity
+        reason = (f"it is {sensitivity.value}, above this {level.value} copy" if not level.allows(sensitivity)
+                  else f"it is withheld from a {level.value} copy or does not fit its length")
+        left_out.append(kb.origin("meetings", meeting.id).diagnostic(
+            f"warning: the meeting includes '{item_id}', but this briefing leaves it out: {reason}"))
+    return left_out
+
+
+def _shown(path: Path) -> Path:
+    """Paths relative to where the server was started read best, as on the command line."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _request(view: View, kb: KnowledgeBase) -> Request:
+    if view.meeting is not None:
+        if view.meeting not in kb.meetings:
+            raise UsageError(f"no meeting '{view.meeting}'; choose one of {', '.join(sorted(kb.meetings))}")
+        meeting = kb.meetings[view.meeting]
+        return Request(meeting.audience, meeting, view.distribution, view.length)
+    audience = view.audience or next(iter(kb.audiences))
+    if audience not in kb.audiences:
+        raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
+    return Request(audience, None, view.distribution, view.length)
+
+
+def _file_names(kb: KnowledgeBase, request: Request, brief: Brief) -> dict[str, str]:
+    """Each format's file name, as `generate` would write it: a meeting's briefing carries the meeting's date."""
+    meeting = request.meeting
+    return {output_format: output_name(meeting.date if meeting else brief.date, kb.country.id, request.audience,
+                                       meeting.id if meeting else None, output_format)
+            for output_format in ("pdf", "docx")}
+
+
+def _effective(view: View, kb: KnowledgeBase) -> dict[str, Any]:
+    """The view with every default filled in, as `generate` would choose it."""
+    request = _request(view, kb)
+    meeting = request.meeting
+    return {"audience": request.audience, "meeting": meeting.id if meeting else None,
+            "distribution": distribution_level(meeting, view.distribution).value,
+            "length": view.length or (meeting.length if meeting else "full")}
+
+
+def _options(kb: KnowledgeBase) -> dict[str, Any]:
+    return {
+        "audiences": [{"id": audience.id, "name": audience.name} for audience in kb.audiences.values()],
+        "meetings": [{"id": meeting.id, "title": meeting.title, "audience": meeting.audience,
+                      "date": meeting.date.isoformat()} for meeting in kb.meetings.values()],
+        "distributions": list(LEVELS),
+        "lengths": list(LENGTHS),
+    }
+
+
+def _document_json(document: Document, pages: tuple[Page, ...]) -> dict[str, Any]:
+    brief = document.brief
+    return {
+        "key": document.key,
+        "title": brief.title,
+        "subtitle": brief.subtitle,
+        "audience": brief.audience_name,
+        "classification": brief.classification,
+        "pages": [{"image": f"/page/{page.image}.png", "width": page.width, "height": page.height,
+                   "runs": [[run.text, run.left, run.top, run.width, run.height] for run in page.runs]}
+                  for page in pages],
+    }
+
+
+def _needles(kb: KnowledgeBase, kind: str, item_id: str, audience: str) -> list[str]:
+    """Texts by which an item can be found on the page, the most telling first."""
+    collection = getattr(kb, kind, None)
+    item = collection.get(item_id) if isinstance(collection, dict) else None
+    if isinstance(item, model.Fact):
+        texts = [item.wording.get(audience, item.text)]
+    elif isinstance(item, model.Case):
+        texts = [item.summary, item.name if item.may_name else item.anonymised_as]
+    elif isinstance(item, model.Recommendation):
+        texts = [item.asks.get(audience, item.text)]
+    elif isinstance(item, model.Response):
+        texts = [item.claim, item.reply]
+    elif isinstance(item, model.Source):
+        texts = [item.title]
+    else:
+        return []
+    return [plain(parse(text))[:NEEDLE_LENGTH] for text in texts]
+
+
+def _place(pages: tuple[Page, ...], needles: list[str]) -> dict[str, Any]:
+    for needle in needles:
+        for number, page in enumerate(pages, start=1):
+            top = page.locate(needle)
+            if top is not None:
+                return {"page": number, "top": top}
+    return {}
