@@ -40,6 +40,8 @@ MIN_IDENTIFYING = 3
 MIN_INFLECTED = 4
 """Letters a name token needs before an inflection may follow it."""
 MAX_INFLECTION = 2
+MIN_ROMANISED = 5
+"""Letters a token's romanisation key needs to count: shorter keys of ordinary words would meet names."""
 MIN_SQUEEZED = 6
 """Letters a name token needs to be looked for with its letters spaced apart:
 shorter ones would be found across word boundaries of ordinary prose."""
@@ -103,14 +105,37 @@ def _lookalikes() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def skeletons(token: str) -> tuple[str, str]:
-    """The token as it looks (look-alikes as the Latin letter they imitate) and as it reads (transliterated)."""
+def skeletons(token: str) -> tuple[str, ...]:
+    """The token as it looks (look-alikes as the Latin letter they imitate), as it reads (transliterated),
+    and, for longer tokens, as it sounds (see `_romanisation_key`)."""
     if token.isascii():
-        lower = token.lower()
-        return lower, lower
-    lookalikes = _lookalikes()
-    looks = "".join(lookalikes.get(character) or anyascii(character) for character in token)
-    return _SKELETON_JUNK.sub("", looks.casefold()), _SKELETON_JUNK.sub("", anyascii(token).casefold())
+        looks = reads = _SKELETON_JUNK.sub("", token.lower())
+    else:
+        lookalikes = _lookalikes()
+        looks = _SKELETON_JUNK.sub("", "".join(lookalikes.get(character) or anyascii(character)
+                                               for character in token).casefold())
+        reads = _SKELETON_JUNK.sub("", anyascii(token).casefold())
+    sounds = {key for key in (_romanisation_key(looks), _romanisation_key(reads)) if len(key) >= MIN_ROMANISED}
+    return (looks, reads, *sorted(sounds - {looks, reads}))
+
+
+_ROMANISATION_FOLDS = (
+    # The spellings one name takes across the usual romanisations of Russian,
+    # Kazakh and other Cyrillic scripts: Quastik and Квастик (Kvastik),
+    # Nazarbayev and Назарбаев (Nazarbaev), Yevgeny and Евгений (Evgenii).
+    (re.compile(r"qu"), "kv"), (re.compile(r"q"), "k"), (re.compile(r"w"), "v"), (re.compile(r"x"), "ks"),
+    (re.compile(r"ph"), "f"), (re.compile(r"ck"), "k"), (re.compile(r"kh"), "h"), (re.compile(r"gh"), "g"),
+    (re.compile(r"c(?!h)"), "k"), (re.compile(r"[yj]"), "i"),
+    (re.compile(r"(?<=[aeiou])i(?=[aeiou])|^i(?=[aeiou])"), ""),  # the glide of ya, ye, yu: -ayev, Yevgeny
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def _romanisation_key(skeleton: str) -> str:
+    """What stays of a romanised name whichever romanisation wrote it."""
+    for pattern, replacement in _ROMANISATION_FOLDS:
+        skeleton = pattern.sub(replacement, skeleton)
+    return skeleton
 
 
 def _with_inflections_removed(skeleton: str) -> list[str]:
@@ -193,7 +218,7 @@ class NameGuard:
                 return label
         return self._find_squeezed(words)
 
-    def _find_squeezed(self, words: list[tuple[str, str]]) -> str | None:
+    def _find_squeezed(self, words: list[tuple[str, ...]]) -> str | None:
         if not self._squeezable:
             return None
         looks = "".join(forms[0] for forms in words)

@@ -28,6 +28,10 @@ GUARD = NameGuard(
     "Qua\u200dstik",  # zero-width joiner
     "Ворлен",  # transliterated into Cyrillic
     "Бокаев",
+    "Квастик",  # Quastik as Russian spells it: Kvastik
+    "Kvastik",  # ... and romanised back
+    "Bokayev",  # another romanisation of Бокаев
+    "Бокаевой",  # declined, in Cyrillic
     "Bokaeva",  # inflected
     "Quastik's",  # possessive
     "Q u a s t i k",  # spaced letters
@@ -50,6 +54,8 @@ def test_a_disguised_name_is_found(text):
     "the police van was parked",  # a particle never identifies
     "he does not know",  # Doe has 3 letters: no inflection
     "Li said",
+    "the quest for justice",  # shares letters with Quastik, but not its romanisation
+    "a consultant's report",
     "Nothing of the kind",
     "",
 ])
