@@ -261,11 +261,7 @@ class _WhatCopiesShow:
 
     def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
         shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
-        for at, path, value in self._fields(kind, item.id, item):
-            levels, label = self._named_at(value, shown_at)
-            if levels:
-                yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), so "
-                                  f"this {noun} is left out of {_copies(levels, shown_at)}")
+        yield from self._naming_warnings(self._fields(kind, item.id, item), shown_at, noun)
         uncitable = [level for level in shown_at
                      if not any(c.source in self.citable[level] for c in item.sources)]
         if uncitable:
@@ -281,12 +277,18 @@ class _WhatCopiesShow:
                     ("claim_sources",), f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
                                         f", so the response is left out of {_copies(unquotable, shown_at)}")
 
-    def _lever_warnings(self, audience: model.Audience, index: int, lever: model.Lever) -> Iterator[Diagnostic]:
-        for at, path, value in self._fields("audiences", audience.id, lever, prefix=("levers", index)):
-            levels, label = self._named_at(value, LEVELS)
+    def _naming_warnings(self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: list[model.Sensitivity],
+                         noun: str) -> Iterator[Diagnostic]:
+        """One warning per field that names a person some of the copies showing the item may not name."""
+        for at, path, value in fields:
+            levels, label = self._named_at(value, shown_at)
             if levels:
                 yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), so "
-                                  f"this lever is left out of {_copies(levels, LEVELS)}")
+                                  f"this {noun} is left out of {_copies(levels, shown_at)}")
+
+    def _lever_warnings(self, audience: model.Audience, index: int, lever: model.Lever) -> Iterator[Diagnostic]:
+        yield from self._naming_warnings(self._fields("audiences", audience.id, lever, prefix=("levers", index)),
+                                         LEVELS, "lever")
         uncitable = [level for level in LEVELS
                      if not all(c.source in self.citable[level] for c in lever.sources)]
         if uncitable:
