@@ -1,3 +1,6 @@
 from .cli import main
 
-main()
+# Guarded: a render worker started by the forkserver imports the parent's
+# main module, and must not run the command a second time.
+if __name__ == "__main__":
+    main()
