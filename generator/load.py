@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import cache, model
-from .errors import Diagnostic, InputError, UsageError
+from .errors import Diagnostic, UsageError
 from .yamlfile import Location, YamlDocument, YamlFileError, read_yaml
 
 COUNTRY_FILES: dict[str, type[model.Model]] = {
@@ -46,7 +46,6 @@ class Origin:
 class KnowledgeBase:
     """Everything the generator knows, validated, in file order."""
 
-    root: Path
     country: model.Country
     themes: dict[str, model.Theme] = field(default_factory=dict)
     sources: dict[str, model.Source] = field(default_factory=dict)
@@ -304,8 +303,3 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
         if nested := _nested_model(argument):
             return nested
     return None
-
-
-def raise_if_errors(errors: list[Diagnostic]) -> None:
-    if errors:
-        raise InputError(errors)

@@ -38,7 +38,7 @@ def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | 
     country = next(iter(result.items["country"].values()))
     root = result.documents["country"][0].path.parent.parent
     kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
-    kb = KnowledgeBase(root=root, country=country, origins=result.origins, revision=_revision(result, root),
+    kb = KnowledgeBase(country=country, origins=result.origins, revision=_revision(result, root),
                        **{kind: result.items.get(kind, {}) for kind in kinds})
     copies = _WhatCopiesShow(kb, result)
     errors = list(copies.errors())

@@ -148,22 +148,21 @@ class YamlFileError(Exception):
         return self.diagnostics[0]
 
 
-def read_yaml(path: Path, display_path: Path | None = None, within: Path | None = None) -> YamlDocument:
+def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
     """Parse `path`; raise YamlFileError with a file:line diagnostic on failure.
 
     With `within`, a file whose real location is outside that folder is refused.
     """
-    shown = display_path or path
 
     def fail(line: int, message: str) -> YamlFileError:
-        return YamlFileError(Diagnostic(shown, line, message))
+        return YamlFileError(Diagnostic(path, line, message))
 
     raw = _read_bytes(path, within, fail)
     digest = hashlib.sha256(raw).hexdigest()
     real_path = os.path.realpath(path)
     if (cached := cache.recall_parsed(real_path, digest)) is not None:
         data, lines = cached
-        return YamlDocument(shown, data, lines, digest)
+        return YamlDocument(path, data, lines, digest)
     # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:2]:
         raise fail(1, "file is saved as UTF-16; save it as UTF-8")
@@ -195,7 +194,7 @@ def read_yaml(path: Path, display_path: Path | None = None, within: Path | None 
     if node is None:
         raise fail(1, f"file holds only comments; {_FILL_IT}")
 
-    document = YamlDocument(shown, None, sha256=digest)
+    document = YamlDocument(path, None, sha256=digest)
     scalars = _Scalars(text)
     try:
         document.data = _build(node, (), document, yaml.constructor.SafeConstructor(), set(), scalars)
@@ -208,7 +207,7 @@ def read_yaml(path: Path, display_path: Path | None = None, within: Path | None 
             raise fail(error.problem_mark.line + 1, error.problem) from None
         raise
     if scalars.invisible:
-        raise YamlFileError(*(Diagnostic(shown, line or document.line_of(location), message)
+        raise YamlFileError(*(Diagnostic(path, line or document.line_of(location), message)
                               for location, line, message in scalars.invisible))
     cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document

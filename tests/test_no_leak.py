@@ -101,7 +101,7 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
                             distribution=draw(st.sampled_from(LEVELS)),
                             include=sorted(facts)[:1])
     kb = KnowledgeBase(
-        root=Path("."), country=model.Country(id="testland", name="Testland", prepared_by="Team"),
+        country=model.Country(id="testland", name="Testland", prepared_by="Team"),
         themes={theme: model.Theme(id=theme, label=theme.title()) for theme in THEMES},
         sources=sources, facts=facts, cases=cases, recommendations=recommendations, responses=responses,
         audiences={"uk": audience}, meetings={"zqmeetingx": meeting},
