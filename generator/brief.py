@@ -39,6 +39,11 @@ class Point:
     """Display label such as "as of July 2021" for a dated claim."""
     label: str | None = None
     """A short bold lead-in, e.g. the name of a lever."""
+    evidence: Text | None = None
+    """For a line to take: the fact it rests on. `text` is then the line, shown first;
+    the citations and as-of date belong to the evidence."""
+    evidence_label: str | None = None
+    """The lead-in of the evidence, e.g. "Evidence"."""
 
 
 @dataclass(frozen=True)

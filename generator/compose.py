@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 
 from . import model
 from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
+from .labels import label
 from .markup import parse
 from .names import NameGuard
 from .select import Selection
@@ -75,7 +76,7 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
                  for rec in selection.recommendations)
     one_page = selection.length == "one-page"
-    talking_points = tuple(_fact_point(fact, audience, cite) for fact in selection.talking_points)
+    talking_points = tuple(_talking_point(fact, audience, cite, one_page) for fact in selection.talking_points)
     background = tuple(_fact_point(fact, audience, cite) for fact in selection.background)
     responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
                                     cite.cite(response.claim_sources + response.sources))
@@ -91,12 +92,14 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     sections = [section for section in (
         Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
         Section("asks", "Key asks", points=asks, style="numbered"),
-        Section("background", "Background", points=background),
+        # What the official can say comes before what they may read.
+        Section("talking-points", label("content.lines-to-take", audience.language), points=talking_points,
+                style="bullets"),
         # A leave-behind has no room for a table: one line per person.
         Section("cases", "Individual cases", points=tuple(_case_point(case, cite) for case in selection.cases),
                 style="bullets") if one_page else
         Section("cases", "Individual cases", cases=tuple(_case_entry(case, cite) for case in selection.cases)),
-        Section("talking-points", "Talking points", points=talking_points, style="bullets"),
+        Section("background", "Background", points=background),
         Section("if-raised", "If raised", responses=responses),
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
     ) if section.points or section.cases or section.responses]
@@ -139,6 +142,20 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
 def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) -> Point:
     return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources),
                  as_of=f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}")
+
+
+def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool) -> Point:
+    """The line this audience can take, first; the fact it rests on follows as one cited line.
+
+    A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
+    """
+    evidence = _fact_point(fact, audience, cite)
+    if audience.id not in fact.lines:
+        return evidence
+    if one_page:
+        return replace(evidence, text=parse(fact.lines[audience.id]))
+    return replace(evidence, text=parse(fact.lines[audience.id]), evidence=evidence.text,
+                   evidence_label=label("content.evidence", audience.language))
 
 
 def _shown_name(case: model.Case) -> str:

@@ -125,6 +125,12 @@ class Fact(Item):
     historical: Flag = False
     review_by: Date | None = None
     wording: dict[Id, Text] = {}
+    """Per-audience phrasing of the fact itself: the evidence as that audience reads it."""
+    lines: dict[Id, Text] = {}
+    """Per-audience line to take: what that official can say or ask, in their own spelling.
+
+    A talking point leads with it, and the fact follows as its evidence.
+    """
 
 
 class Case(Item):

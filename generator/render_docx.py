@@ -252,9 +252,26 @@ def _restarted_list(document) -> int | None:
 
 
 def _write_point(paragraph, point: Point) -> None:
+    if point.evidence is not None:
+        _write_line(paragraph, point)
+        return
     if point.label:
         paragraph.add_run(f"{point.label}: ").bold = True
     _add_text(paragraph, point.text)
+    _add_citations(paragraph, point.citations)
+    if point.as_of:
+        paragraph.add_run(f" ({point.as_of})", style="As Of")
+
+
+def _write_line(paragraph, point: Point) -> None:
+    """A line to take in bold, then on its own line the evidence it rests on."""
+    before = len(paragraph.runs)
+    _add_text(paragraph, point.text)
+    for run in paragraph.runs[before:]:
+        run.bold = True
+    paragraph.add_run().add_break()
+    paragraph.add_run(f"{point.evidence_label}: ").italic = True
+    _add_text(paragraph, point.evidence)
     _add_citations(paragraph, point.citations)
     if point.as_of:
         paragraph.add_run(f" ({point.as_of})", style="As Of")

@@ -133,7 +133,8 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
           audience_id: str) -> int:
     """Roughly how much room an item takes on the page, in characters."""
     if isinstance(item, model.Fact):
-        return len(item.wording.get(audience_id, item.text))
+        # Counted as a full briefing's talking point: the line, then its evidence.
+        return len(item.lines.get(audience_id, "")) + len(item.wording.get(audience_id, item.text))
     if isinstance(item, model.Case):
         # A table row is narrow and tall: it takes more room than its text.
         return int(1.3 * (len(item.role) + len(item.status)

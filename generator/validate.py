@@ -91,6 +91,7 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_each("audiences", item.audiences), *audience)
         if isinstance(item, model.Fact):
             yield from item_at.missing(_keys("wording", item.wording), *audience)
+            yield from item_at.missing(_keys("lines", item.lines), *audience)
         if isinstance(item, model.Response):
             yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
         if isinstance(item, model.Recommendation):

@@ -24,7 +24,7 @@ FieldPath = tuple[str | int, ...]
 """A field's position inside an item, e.g. ("wording", "uk") or ("participants", 0)."""
 
 SHOWN_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
-    model.Fact: ("text", "wording"),
+    model.Fact: ("text", "wording", "lines"),
     model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as"),
     model.Recommendation: ("text", "asks"),
     model.Response: ("claim", "reply"),

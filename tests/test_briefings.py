@@ -117,7 +117,8 @@ def test_pdf_and_docx_say_the_same_thing(outputs, audience):
     document = word(outputs, audience)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
 
-    assert headings[:2] == ["Purpose", "Key asks"] and headings[-1] == "Sources"
+    assert headings[:3] == ["Purpose", "Key asks", "Talking points" if audience == "us" else "Lines to take"]
+    assert headings[-1] == "Sources"
     for heading in headings:
         assert heading in text
     for ask in asks(document):
@@ -180,3 +181,38 @@ def test_golden_docx_text(kb, audience):
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
     golden_check(f"{audience}.docx.txt", "\n".join(lines) + "\n")
+
+
+def talking_points(document: docx.Document) -> list:
+    """The bulleted paragraphs under the heading of the lines to take."""
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs)
+                 if p.style.name == "Heading 1" and p.text in ("Lines to take", "Talking points"))
+    end = next(i for i, p in enumerate(paragraphs[start + 1:], start + 1) if p.style.name == "Heading 1")
+    return paragraphs[start + 1:end]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_talking_points_lead_with_the_line_to_take_then_one_cited_evidence_line(outputs, kb, audience):
+    text = pdf_text(outputs, audience)
+    points = talking_points(word(outputs, audience))
+
+    assert points
+    for paragraph in points:
+        line, _, evidence = paragraph.text.partition("\nEvidence: ")
+        fact = next(fact for fact in kb.facts.values() if fact.lines.get(audience, "").startswith(line[:40]))
+        assert line == re.sub(r"\s+", " ", fact.lines[audience])
+        assert paragraph.runs[0].bold and paragraph.runs[0].text == line
+        assert evidence.startswith(re.sub(r"\s+", " ", fact.text)[:60])
+        assert re.search(r"\(as of [^)]*\d{4}\)$", evidence)
+        assert evidence.count("Evidence:") == 0
+        # In the PDF, too, the line comes first and its evidence right after it.
+        at = text.index(line[:50])
+        assert text.index("Evidence: " + evidence[:40], at) - at < len(line) + 100  # a page break may fall between
+
+
+def test_us_lines_use_american_spelling(kb, outputs):
+    lines = " ".join(p.text.partition("\nEvidence: ")[0] for p in talking_points(word(outputs, "us")))
+
+    assert "labor" in lines and "labour" not in lines
+    assert "criticized" in lines and "criticised" not in lines
