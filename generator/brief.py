@@ -47,8 +47,17 @@ class Point:
 
 
 @dataclass(frozen=True)
+class CaseLabels:
+    """The lead-ins of a case card's fields, in the audience's language."""
+
+    detail: str = "What happened"
+    status: str = "Status"
+    ask: str = "Our ask"
+
+
+@dataclass(frozen=True)
 class CaseEntry:
-    """One row of the individual-cases table."""
+    """One case card: who, what happened, where things stand, and what to ask for them."""
 
     name: str
     """The person's canonical name, or an anonymised description."""
@@ -57,6 +66,9 @@ class CaseEntry:
     status: Text
     as_of: str
     citations: tuple[int, ...] = ()
+    ask: Text = ()
+    """What this audience can ask for the person; empty when the knowledge base gives no ask."""
+    labels: CaseLabels = CaseLabels()
 
 
 @dataclass(frozen=True)

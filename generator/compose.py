@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 
 from . import model
-from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
+from .brief import Brief, CaseEntry, CaseLabels, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
 from .labels import label
 from .markup import parse
@@ -98,7 +98,8 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         # A leave-behind has no room for a table: one line per person.
         Section("cases", "Individual cases", points=tuple(_case_point(case, cite) for case in selection.cases),
                 style="bullets") if one_page else
-        Section("cases", "Individual cases", cases=tuple(_case_entry(case, cite) for case in selection.cases)),
+        Section("cases", "Individual cases",
+                cases=tuple(_case_entry(case, audience, cite) for case in selection.cases)),
         Section("background", "Background", points=background),
         Section("if-raised", "If raised", responses=responses),
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
@@ -163,8 +164,9 @@ def _shown_name(case: model.Case) -> str:
     return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
 
 
-def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
-    """A table row: what was done to the person, compactly; the story when nothing formal was."""
+def _case_entry(case: model.Case, audience: model.Audience, cite: _Citations) -> CaseEntry:
+    """A case card: what was done to the person, compactly (the story when nothing formal was),
+    where things stand, and what this audience can ask for them."""
     charge = None
     if case.charge:
         # The offence is quoted as the law names it, whatever quotes the author typed.
@@ -182,6 +184,8 @@ def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
         status=parse(case.status),
         as_of=format_as_of(case.as_of, case.as_of_approximate),
         citations=cite.cite(case.sources),
+        ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
+        labels=CaseLabels(*(label(f"content.case-{key}", audience.language) for key in ("detail", "status", "ask"))),
     )
 
 

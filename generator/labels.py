@@ -15,6 +15,9 @@ LABELS: dict[str, dict[str, str]] = {
     "content.evidence": {"en-GB": "Evidence", "en-US": "Evidence"},
     # Each service's own name for them: the UK's "lines to take", the US's "talking points".
     "content.lines-to-take": {"en-GB": "Lines to take", "en-US": "Talking points"},
+    "content.case-detail": {"en-GB": "What happened", "en-US": "What happened"},
+    "content.case-status": {"en-GB": "Status", "en-US": "Status"},
+    "content.case-ask": {"en-GB": "Our ask", "en-US": "Our ask"},
 }
 
 

@@ -147,6 +147,8 @@ class Case(Item):
     status: Text
     as_of: Date
     as_of_approximate: Flag = False
+    asks: dict[Id, Text] = {}
+    """What each audience can ask for this person, with a `default` for the others."""
 
 
 class Recommendation(Item):

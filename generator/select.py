@@ -136,8 +136,9 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
         # Counted as a full briefing's talking point: the line, then its evidence.
         return len(item.lines.get(audience_id, "")) + len(item.wording.get(audience_id, item.text))
     if isinstance(item, model.Case):
-        # A table row is narrow and tall: it takes more room than its text.
-        return int(1.3 * (len(item.role) + len(item.status)
+        # A card's labelled fields take more room than their text.
+        ask = item.asks.get(audience_id, item.asks.get("default", ""))
+        return int(1.3 * (len(item.role) + len(item.status) + len(ask)
                           + len(" ".join(filter(None, (item.charge, item.sentence))) or item.summary)))
     if isinstance(item, model.Recommendation):
         return len(item.asks.get(audience_id, item.asks["default"]))

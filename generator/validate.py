@@ -94,6 +94,11 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_keys("lines", item.lines), *audience)
         if isinstance(item, model.Response):
             yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
+        if isinstance(item, model.Case) and item.asks:
+            if "default" not in item.asks:
+                yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' ask for audiences "
+                                            "without their own")
+            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
         if isinstance(item, model.Recommendation):
             if "default" not in item.asks:
                 yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' wording for audiences "

@@ -25,7 +25,8 @@ FieldPath = tuple[str | int, ...]
 
 SHOWN_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     model.Fact: ("text", "wording", "lines"),
-    model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as"),
+    model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as",
+                 "asks"),
     model.Recommendation: ("text", "asks"),
     model.Response: ("claim", "reply"),
     model.Lever: ("name", "text"),

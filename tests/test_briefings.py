@@ -216,3 +216,40 @@ def test_us_lines_use_american_spelling(kb, outputs):
 
     assert "labor" in lines and "labour" not in lines
     assert "criticized" in lines and "criticised" not in lines
+
+
+def case_cards(document: docx.Document) -> dict[str, dict[str, str]]:
+    """Each case card of a DOCX by the person's name: its fields by their labels."""
+    cards = {}
+    for table in document.tables[1:]:
+        head, *rows = table.rows
+        cards[head.cells[0].text.split(" – ")[0]] = {row.cells[0].text: row.cells[1].text for row in rows}
+    return cards
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_cases_are_cards_with_the_same_fields_in_pdf_and_docx(outputs, kb, audience):
+    text = pdf_text(outputs, audience)
+    cards = case_cards(word(outputs, audience))
+
+    assert len(cards) >= 3
+    for name, fields in cards.items():
+        case = next(case for case in kb.cases.values() if case.name == name)
+        ask = re.sub(r"\s+", " ", case.asks.get(audience, case.asks["default"]))
+        assert list(fields) == ["What happened", "Status", "Our ask"]
+        assert fields["Our ask"] == ask
+        assert fields["Status"].startswith("Last reported") and fields["Status"].endswith(")")
+        # The PDF's card: the name, then each field in the same order and words as the DOCX.
+        at = text.index(f"{name} {case.role[:30]}")
+        for label, value in fields.items():
+            found = text.index(f"{label}: {value[:30]}", at)
+            assert found - at < 800
+            at = found
+        assert not any(phrase in field for field in fields.values()
+                       for phrase in ("These sources", "say nothing more"))
+
+
+def test_the_lender_asks_for_each_person_in_its_own_terms(outputs):
+    cards = case_cards(word(outputs, "lender"))
+
+    assert cards["Larisa Kharkova"]["Our ask"].startswith("Ask the government to remove the restrictions on her")
