@@ -104,6 +104,8 @@ class SourceEntry:
     reference: str
     """Author, title, publisher and date, formatted for the audience."""
     url: str | None = None
+    stance: str | None = None
+    """Whose side the source is on, in reader language, e.g. "Commentary supportive of the government"."""
 
 
 @dataclass(frozen=True)

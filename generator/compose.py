@@ -55,9 +55,11 @@ class _Citations:
         return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
-        return tuple(SourceEntry(number, _reference(self.selection.kb.sources[source_id], self.selection.audience),
-                                 self.selection.kb.sources[source_id].url)
-                     for source_id, number in self.numbers.items())
+        audience = self.selection.audience
+        return tuple(SourceEntry(number, _reference(source, audience), source.url,
+                                 stance=label(f"content.stance-{source.stance}", audience.language))
+                     for source, number in ((self.selection.kb.sources[source_id], number)
+                                            for source_id, number in self.numbers.items()))
 
 
 def _reference(source: model.Source, audience: model.Audience) -> str:

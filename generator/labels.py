@@ -18,6 +18,12 @@ LABELS: dict[str, dict[str, str]] = {
     "content.case-detail": {"en-GB": "What happened", "en-US": "What happened"},
     "content.case-status": {"en-GB": "Status", "en-US": "Status"},
     "content.case-ask": {"en-GB": "Our ask", "en-US": "Our ask"},
+    # Each follows a source's reference in the sources list, as a sentence of its own.
+    "content.stance-independent": {"en-GB": "Independent", "en-US": "Independent"},
+    "content.stance-intergovernmental": {"en-GB": "Intergovernmental body", "en-US": "Intergovernmental body"},
+    "content.stance-government": {"en-GB": "Government source", "en-US": "Government source"},
+    "content.stance-pro-government": {"en-GB": "Commentary supportive of the government",
+                                      "en-US": "Commentary supportive of the government"},
 }
 
 

@@ -68,6 +68,10 @@ _RANK = {level: rank for rank, level in enumerate(Sensitivity)}
 
 Priority = Literal["high", "medium", "low"]
 
+Stance = Literal["independent", "intergovernmental", "government", "pro-government"]
+PARTISAN_STANCES = frozenset({"government", "pro-government"})
+"""What a source on one of these says is the government's case, not evidence."""
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -105,6 +109,8 @@ class Source(Model):
     url: Url | None = None
     document: str | None = None
     sensitivity: Sensitivity = Sensitivity.PUBLIC
+    stance: Stance = "independent"
+    """Whose side the publication is on; a claim resting only on a partisan stance needs its rebuttal."""
 
 
 class Item(Model):
@@ -124,6 +130,9 @@ class Fact(Item):
     as_of_approximate: Flag = False
     historical: Flag = False
     review_by: Date | None = None
+    claim: Flag | None = None
+    """Whether the fact states a claim that needs its rebuttal; unset, it does when every
+    source it cites is government or pro-government."""
     wording: dict[Id, Text] = {}
     """Per-audience phrasing of the fact itself: the evidence as that audience reads it."""
     lines: dict[Id, Text] = {}
@@ -162,6 +171,8 @@ class Response(Item):
     claim: Text
     reply: Text
     claim_sources: list[Citation] = []
+    rebuts: list[Id] = []
+    """Facts whose claim this reply answers; a briefing showing one of them shows this reply too."""
 
 
 class Lever(Model):

@@ -338,6 +338,8 @@ def _write_sources(document, sources: tuple[SourceEntry, ...]) -> None:
     for entry in sources:
         # Numbered in the text, not by Word, so the numbers always match the citations.
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")
+        if entry.stance:
+            paragraph.add_run(f" {entry.stance}.").italic = True
         if entry.url:
             paragraph.add_run(" ")
             _add_hyperlink(paragraph, Span(entry.url, href=entry.url))

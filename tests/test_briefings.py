@@ -253,3 +253,21 @@ def test_the_lender_asks_for_each_person_in_its_own_terms(outputs):
     cards = case_cards(word(outputs, "lender"))
 
     assert cards["Larisa Kharkova"]["Our ask"].startswith("Ask the government to remove the restrictions on her")
+
+
+def test_the_sources_list_marks_pro_government_commentary(outputs):
+    text = pdf_text(outputs, "eu")
+    sources = [p.text for p in word(outputs, "eu").paragraphs if p.style.name == "Source"]
+
+    (eu_reporter,) = [source for source in sources if "EU Reporter" in source]
+    assert "EU Reporter, c. February 2021. Commentary supportive of the government." in eu_reporter
+    assert "EU Reporter, c. February 2021. Commentary supportive of the government." in text
+    assert all(". Independent." in source or ". Commentary supportive" in source for source in sources)
+
+
+def test_a_pro_government_claim_comes_with_its_rebuttal(outputs, kb):
+    text = pdf_text(outputs, "eu")
+    claim = re.sub(r"\s+", " ", kb.facts["ngo-financing-law-eureporter-claim"].text)
+    rebuttal = re.sub(r"\s+", " ", kb.responses["ngo-financing-claim"].reply)
+
+    assert claim[:60] in text and rebuttal[:60] in text
