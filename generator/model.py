@@ -120,6 +120,9 @@ class Item(Model):
     themes: list[Id] = Field(min_length=1)
     priority: Priority
     audiences: list[Id] = []
+    only_for: list[Id] = []
+    """The audiences whose own levers the item rests on (a Magnitsky sanction, a point about
+    U.S. companies); no other audience's briefing shows it. Empty: any audience's may."""
     sensitivity: Sensitivity = Sensitivity.PUBLIC
     sources: list[Citation] = Field(min_length=1)
 

@@ -228,6 +228,8 @@ class _Ranker:
         return [item for _, item in scored]
 
     def admissible(self, item: Item) -> bool:
+        if item.only_for and self.audience.id not in item.only_for:
+            return False
         return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 
     def _score(self, item: Item) -> float:

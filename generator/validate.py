@@ -90,6 +90,7 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_each("themes", item.themes), *theme)
             yield from item_at.missing(_citations("sources", item.sources), *source)
             yield from item_at.missing(_each("audiences", item.audiences), *audience)
+            yield from item_at.missing(_each("only_for", item.only_for), *audience)
         if isinstance(item, model.Fact):
             yield from item_at.missing(_keys("wording", item.wording), *audience)
             yield from item_at.missing(_keys("lines", item.lines), *audience)

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from generator import api
 from generator.render_docx import render_docx
 from generator.render_html import render_html
+from generator.select import select
 
 from .conftest import BUNDLED_BRIEFS
 
@@ -271,3 +272,25 @@ def test_a_pro_government_claim_comes_with_its_rebuttal(outputs, kb):
     rebuttal = re.sub(r"\s+", " ", kb.responses["ngo-financing-claim"].reply)
 
     assert claim[:60] in text and rebuttal[:60] in text
+
+
+OTHER_AUDIENCES_LEVERS = ("Magnitsky", "U.S. companies", "US companies", "Unexplained Wealth", "golden visa",
+                          "State Department", "National Crime Agency")
+
+
+def test_the_lender_briefing_carries_nothing_that_rests_on_another_audiences_lever(outputs):
+    text = pdf_text(outputs, "lender")
+    document_text = "\n".join(p.text for p in word(outputs, "lender").paragraphs)
+
+    for words in OTHER_AUDIENCES_LEVERS:
+        assert words.lower() not in text.lower() and words.lower() not in document_text.lower(), words
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_briefing_shows_an_item_meant_only_for_other_audiences(kb, audience):
+    selection = select(kb, kb.audiences[audience])
+    shown = [*selection.talking_points, *selection.background, *selection.cases, *selection.recommendations,
+             *selection.responses]
+
+    assert all(not item.only_for or audience in item.only_for for item in shown)
+    assert any(item.only_for for item in shown) == (audience != "lender")

@@ -107,3 +107,14 @@ def test_the_sources_list_says_where_each_source_stands(minimal_kb):
 
     assert {entry.reference.split(",")[0]: entry.stance for entry in brief.sources} == {
         "A. Writer": "Independent", "“Testland op-ed”": "Commentary supportive of the government"}
+
+
+def test_an_item_only_for_other_audiences_is_never_selected(minimal_kb):
+    uk = minimal_kb / "audiences" / "uk.yaml"
+    (minimal_kb / "audiences" / "us.yaml").write_text(uk.read_text().replace("id: uk", "id: us"))
+    facts = minimal_kb / "testland" / "facts.yaml"
+    facts.write_text(facts.read_text().replace("  audiences: [uk]\n", "  audiences: [uk]\n  only_for: [us]\n"))
+    kb = load(minimal_kb)
+
+    assert "offshore-wealth" not in selected_facts(select(kb, kb.audiences["uk"]))
+    assert "offshore-wealth" in selected_facts(select(kb, kb.audiences["us"]))
