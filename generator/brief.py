@@ -39,11 +39,25 @@ class Point:
     """Display label such as "as of July 2021" for a dated claim."""
     label: str | None = None
     """A short bold lead-in, e.g. the name of a lever."""
+    evidence: Text | None = None
+    """For a line to take: the fact it rests on. `text` is then the line, shown first;
+    the citations and as-of date belong to the evidence."""
+    evidence_label: str | None = None
+    """The lead-in of the evidence, e.g. "Evidence"."""
+
+
+@dataclass(frozen=True)
+class CaseLabels:
+    """The lead-ins of a case card's fields, in the audience's language."""
+
+    detail: str = "What happened"
+    status: str = "Status"
+    ask: str = "Our ask"
 
 
 @dataclass(frozen=True)
 class CaseEntry:
-    """One row of the individual-cases table."""
+    """One case card: who, what happened, where things stand, and what to ask for them."""
 
     name: str
     """The person's canonical name, or an anonymised description."""
@@ -52,6 +66,9 @@ class CaseEntry:
     status: Text
     as_of: str
     citations: tuple[int, ...] = ()
+    ask: Text = ()
+    """What this audience can ask for the person; empty when the knowledge base gives no ask."""
+    labels: CaseLabels = CaseLabels()
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,8 @@ class SourceEntry:
     reference: str
     """Author, title, publisher and date, formatted for the audience."""
     url: str | None = None
+    stance: str | None = None
+    """Whose side the source is on, in reader language, e.g. "Commentary supportive of the government"."""
 
 
 @dataclass(frozen=True)

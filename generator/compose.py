@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 
 from . import model
-from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
+from .brief import Brief, CaseEntry, CaseLabels, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
+from .labels import label
 from .markup import parse
 from .names import NameGuard
 from .select import Selection
@@ -54,9 +55,11 @@ class _Citations:
         return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
-        return tuple(SourceEntry(number, _reference(self.selection.kb.sources[source_id], self.selection.audience),
-                                 self.selection.kb.sources[source_id].url)
-                     for source_id, number in self.numbers.items())
+        audience = self.selection.audience
+        return tuple(SourceEntry(number, _reference(source, audience), source.url,
+                                 stance=label(f"content.stance-{source.stance}", audience.language))
+                     for source, number in ((self.selection.kb.sources[source_id], number)
+                                            for source_id, number in self.numbers.items()))
 
 
 def _reference(source: model.Source, audience: model.Audience) -> str:
@@ -75,7 +78,7 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
                  for rec in selection.recommendations)
     one_page = selection.length == "one-page"
-    talking_points = tuple(_fact_point(fact, audience, cite) for fact in selection.talking_points)
+    talking_points = tuple(_talking_point(fact, audience, cite, one_page) for fact in selection.talking_points)
     background = tuple(_fact_point(fact, audience, cite) for fact in selection.background)
     responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
                                     cite.cite(response.claim_sources + response.sources))
@@ -91,12 +94,15 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     sections = [section for section in (
         Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
         Section("asks", "Key asks", points=asks, style="numbered"),
-        Section("background", "Background", points=background),
+        # What the official can say comes before what they may read.
+        Section("talking-points", label("content.lines-to-take", audience.language), points=talking_points,
+                style="bullets"),
         # A leave-behind has no room for a table: one line per person.
         Section("cases", "Individual cases", points=tuple(_case_point(case, cite) for case in selection.cases),
                 style="bullets") if one_page else
-        Section("cases", "Individual cases", cases=tuple(_case_entry(case, cite) for case in selection.cases)),
-        Section("talking-points", "Talking points", points=talking_points, style="bullets"),
+        Section("cases", "Individual cases",
+                cases=tuple(_case_entry(case, audience, cite) for case in selection.cases)),
+        Section("background", "Background", points=background),
         Section("if-raised", "If raised", responses=responses),
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
     ) if section.points or section.cases or section.responses]
@@ -141,13 +147,28 @@ def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) ->
                  as_of=f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}")
 
 
+def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool) -> Point:
+    """The line this audience can take, first; the fact it rests on follows as one cited line.
+
+    A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
+    """
+    evidence = _fact_point(fact, audience, cite)
+    if audience.id not in fact.lines:
+        return evidence
+    if one_page:
+        return replace(evidence, text=parse(fact.lines[audience.id]))
+    return replace(evidence, text=parse(fact.lines[audience.id]), evidence=evidence.text,
+                   evidence_label=label("content.evidence", audience.language))
+
+
 def _shown_name(case: model.Case) -> str:
     """The person's name, or for someone who may not be named, a description."""
     return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
 
 
-def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
-    """A table row: what was done to the person, compactly; the story when nothing formal was."""
+def _case_entry(case: model.Case, audience: model.Audience, cite: _Citations) -> CaseEntry:
+    """A case card: what was done to the person, compactly (the story when nothing formal was),
+    where things stand, and what this audience can ask for them."""
     charge = None
     if case.charge:
         # The offence is quoted as the law names it, whatever quotes the author typed.
@@ -165,6 +186,8 @@ def _case_entry(case: model.Case, cite: _Citations) -> CaseEntry:
         status=parse(case.status),
         as_of=format_as_of(case.as_of, case.as_of_approximate),
         citations=cite.cite(case.sources),
+        ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
+        labels=CaseLabels(*(label(f"content.case-{key}", audience.language) for key in ("detail", "status", "ask"))),
     )
 
 

@@ -68,6 +68,10 @@ _RANK = {level: rank for rank, level in enumerate(Sensitivity)}
 
 Priority = Literal["high", "medium", "low"]
 
+Stance = Literal["independent", "intergovernmental", "government", "pro-government"]
+PARTISAN_STANCES = frozenset({"government", "pro-government"})
+"""What a source on one of these says is the government's case, not evidence."""
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -105,6 +109,8 @@ class Source(Model):
     url: Url | None = None
     document: str | None = None
     sensitivity: Sensitivity = Sensitivity.PUBLIC
+    stance: Stance = "independent"
+    """Whose side the publication is on; a claim resting only on a partisan stance needs its rebuttal."""
 
 
 class Item(Model):
@@ -114,6 +120,9 @@ class Item(Model):
     themes: list[Id] = Field(min_length=1)
     priority: Priority
     audiences: list[Id] = []
+    only_for: list[Id] = []
+    """The audiences whose own levers the item rests on (a Magnitsky sanction, a point about
+    U.S. companies); no other audience's briefing shows it. Empty: any audience's may."""
     sensitivity: Sensitivity = Sensitivity.PUBLIC
     sources: list[Citation] = Field(min_length=1)
 
@@ -124,7 +133,16 @@ class Fact(Item):
     as_of_approximate: Flag = False
     historical: Flag = False
     review_by: Date | None = None
+    claim: Flag | None = None
+    """Whether the fact states a claim that needs its rebuttal; unset, it does when every
+    source it cites is government or pro-government."""
     wording: dict[Id, Text] = {}
+    """Per-audience phrasing of the fact itself: the evidence as that audience reads it."""
+    lines: dict[Id, Text] = {}
+    """Per-audience line to take: what that official can say or ask, in their own spelling.
+
+    A talking point leads with it, and the fact follows as its evidence.
+    """
 
 
 class Case(Item):
@@ -141,6 +159,8 @@ class Case(Item):
     status: Text
     as_of: Date
     as_of_approximate: Flag = False
+    asks: dict[Id, Text] = {}
+    """What each audience can ask for this person, with a `default` for the others."""
 
 
 class Recommendation(Item):
@@ -154,6 +174,8 @@ class Response(Item):
     claim: Text
     reply: Text
     claim_sources: list[Citation] = []
+    rebuts: list[Id] = []
+    """Facts whose claim this reply answers; a briefing showing one of them shows this reply too."""
 
 
 class Lever(Model):

@@ -48,7 +48,8 @@ REQUIRED_STYLES = (
 )
 
 POINT_STYLES = {"paragraphs": "Normal", "bullets": "List Bullet", "numbered": "List Number"}
-CASE_COLUMNS = (("Name", 0.18), ("Role", 0.2), ("What happened", 0.37), ("Status (as of)", 0.25))
+CASE_CARD_COLUMNS = (0.2, 0.8)
+"""Shares of the text width: a case card's labels, then its values."""
 META_LABEL_SHARE = 0.22
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them mid-render.
@@ -252,6 +253,9 @@ def _restarted_list(document) -> int | None:
 
 
 def _write_point(paragraph, point: Point) -> None:
+    if point.evidence is not None:
+        _write_line(paragraph, point)
+        return
     if point.label:
         paragraph.add_run(f"{point.label}: ").bold = True
     _add_text(paragraph, point.text)
@@ -260,27 +264,56 @@ def _write_point(paragraph, point: Point) -> None:
         paragraph.add_run(f" ({point.as_of})", style="As Of")
 
 
+def _write_line(paragraph, point: Point) -> None:
+    """A line to take in bold, then on its own line the evidence it rests on."""
+    before = len(paragraph.runs)
+    _add_text(paragraph, point.text)
+    for run in paragraph.runs[before:]:
+        run.bold = True
+    paragraph.add_run().add_break()
+    paragraph.add_run(f"{point.evidence_label}: ").italic = True
+    _add_text(paragraph, point.evidence)
+    _add_citations(paragraph, point.citations)
+    if point.as_of:
+        paragraph.add_run(f" ({point.as_of})", style="As Of")
+
+
 def _write_cases(document, cases: tuple[CaseEntry, ...], text_width: Emu) -> None:
-    table = document.add_table(rows=1, cols=len(CASE_COLUMNS))
-    table.style = "Briefing Table"
-    header = table.rows[0]
-    # Repeat the header row at the top of every page the table runs onto.
-    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, (title, _) in zip(header.cells, CASE_COLUMNS):
-        _cell_paragraph(cell).add_run(title)
     for case in cases:
-        row = table.add_row()
-        # A case read across a page break is easy to misread; Word still splits a row taller than a page.
+        _write_case_card(document, case, text_width)
+        # Word joins two tables that touch into one: a paragraph keeps the cards apart.
+        document.add_paragraph(style="Normal")
+
+
+def _write_case_card(document, case: CaseEntry, text_width: Emu) -> None:
+    """A two-column card: the person across the top, then each field by its label."""
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Briefing Table"
+    paragraph = _cell_paragraph(table.rows[0].cells[0].merge(table.rows[0].cells[1]))
+    paragraph.add_run(case.name).bold = True
+    if case.role:
+        paragraph.add_run(f" – {case.role}")
+    paragraph = _case_field(table, case.labels.detail, case.detail)
+    _add_citations(paragraph, case.citations)
+    paragraph = _case_field(table, case.labels.status, case.status)
+    paragraph.add_run(f" (as of {case.as_of})", style="As Of")
+    if case.ask:
+        _case_field(table, case.labels.ask, case.ask)
+    for row in table.rows:
+        # A card read across a page break is easy to misread: keep its rows together.
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        name, role, detail, status = row.cells
-        _cell_paragraph(name).add_run(case.name)
-        _cell_paragraph(role).add_run(case.role)
-        _add_text(_cell_paragraph(detail), case.detail)
-        paragraph = _cell_paragraph(status)
-        _add_text(paragraph, case.status)
-        paragraph.add_run(f" ({case.as_of})", style="As Of")
-        _add_citations(paragraph, case.citations)
-    _set_widths(table, [Emu(int(text_width * share)) for _, share in CASE_COLUMNS])
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = row._tr is not table.rows[-1]._tr
+    _set_widths(table, [Emu(int(text_width * share)) for share in CASE_CARD_COLUMNS])
+
+
+def _case_field(table, label: str, text: Text):
+    """A row of a case card; returns the value's paragraph for what follows the text."""
+    label_cell, value_cell = table.add_row().cells
+    _cell_paragraph(label_cell).add_run(label).bold = True
+    paragraph = _cell_paragraph(value_cell)
+    _add_text(paragraph, text)
+    return paragraph
 
 
 def _cell_paragraph(cell):
@@ -305,6 +338,8 @@ def _write_sources(document, sources: tuple[SourceEntry, ...]) -> None:
     for entry in sources:
         # Numbered in the text, not by Word, so the numbers always match the citations.
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")
+        if entry.stance:
+            paragraph.add_run(f" {entry.stance}.").italic = True
         if entry.url:
             paragraph.add_run(" ")
             _add_hyperlink(paragraph, Span(entry.url, href=entry.url))

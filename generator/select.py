@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from . import model
+from .claims import rebuttals, states_claim
 from .load import KnowledgeBase
 from .names import NameGuard
 from .withholding import citable, field_name, name_guard, naming_field
@@ -99,7 +100,12 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
                    if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
                    ][:budget.levers],
     }
-    _fit(picks, budget.characters, audience.id, ranker.pinned)
+    answers = rebuttals(kb.responses)
+    _answer_claims(picks, kb, answers, ranker, budget.responses)
+    # A rebuttal stays as long as its claim does: trimming takes the claim first.
+    _fit(picks, budget.characters, audience.id, ranker.pinned | _needed_rebuttals(picks, kb, answers))
+    # What trimming left of each claim still needs its rebuttal (pinned claims included).
+    _drop_unanswered_claims(picks, kb, answers)
     return Selection(
         kb=kb, audience=audience, meeting=meeting, distribution=level, length=size,
         talking_points=tuple(picks["talking_points"]),
@@ -109,6 +115,57 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
         responses=tuple(picks["responses"]), levers=tuple(picks["levers"]),
         guard=guard, citable=sources,
     )
+
+
+CLAIM_SECTIONS = ("talking_points", "background", "cases", "recommendations")
+
+
+def _answer_claims(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]],
+                   ranker: _Ranker, room: int) -> None:
+    """Bring each selected claim's rebuttal into "if raised", or drop the claim.
+
+    A rebuttal takes the place of the lowest-ranked response that answers no
+    selected claim and is not pinned, when "if raised" is full.
+    """
+    responses = picks["responses"]
+    for section in CLAIM_SECTIONS:
+        for item in list(picks[section]):
+            if not states_claim(item, kb.sources) or _answered(item, responses, answers):
+                continue
+            rebuttal = next((r for r in answers.get(item.id, []) if ranker.admissible(r)), None)
+            if rebuttal is not None and len(responses) >= room:
+                if (spare := _spare_response(picks, kb, answers, ranker.pinned)) is not None:
+                    responses.remove(spare)
+            if rebuttal is not None and len(responses) < room:
+                responses.append(rebuttal)
+            else:
+                picks[section].remove(item)
+
+
+def _answered(item: model.Item, responses: list[model.Response], answers: dict[str, list[model.Response]]) -> bool:
+    return any(response in responses for response in answers.get(item.id, []))
+
+
+def _spare_response(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]],
+                    pinned: set[str]) -> model.Response | None:
+    """The lowest-ranked response that no selected claim needs and no meeting pins."""
+    needed = _needed_rebuttals(picks, kb, answers)
+    return next((response for response in reversed(picks["responses"])
+                 if response.id not in needed and response.id not in pinned), None)
+
+
+def _needed_rebuttals(picks: dict[str, list], kb: KnowledgeBase,
+                      answers: dict[str, list[model.Response]]) -> set[str]:
+    """Ids of the responses that answer a selected claim."""
+    return {response.id for section in CLAIM_SECTIONS for item in picks[section]
+            if states_claim(item, kb.sources) for response in answers.get(item.id, [])}
+
+
+def _drop_unanswered_claims(picks: dict[str, list], kb: KnowledgeBase,
+                            answers: dict[str, list[model.Response]]) -> None:
+    for section in CLAIM_SECTIONS:
+        picks[section][:] = [item for item in picks[section] if not states_claim(item, kb.sources)
+                             or _answered(item, picks["responses"], answers)]
 
 
 TRIM_ORDER = (("responses", 2), ("background", 2), ("levers", 2), ("talking_points", 3), ("cases", 2),
@@ -133,10 +190,12 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
           audience_id: str) -> int:
     """Roughly how much room an item takes on the page, in characters."""
     if isinstance(item, model.Fact):
-        return len(item.wording.get(audience_id, item.text))
+        # Counted as a full briefing's talking point: the line, then its evidence.
+        return len(item.lines.get(audience_id, "")) + len(item.wording.get(audience_id, item.text))
     if isinstance(item, model.Case):
-        # A table row is narrow and tall: it takes more room than its text.
-        return int(1.3 * (len(item.role) + len(item.status)
+        # A card's labelled fields take more room than their text.
+        ask = item.asks.get(audience_id, item.asks.get("default", ""))
+        return int(1.3 * (len(item.role) + len(item.status) + len(ask)
                           + len(" ".join(filter(None, (item.charge, item.sentence))) or item.summary)))
     if isinstance(item, model.Recommendation):
         return len(item.asks.get(audience_id, item.asks["default"]))
@@ -163,12 +222,14 @@ class _Ranker:
 
     def rank(self, items: Iterable[Item]) -> list[Item]:
         """Items this output may show, pinned ones first, best first, ties by id."""
-        scored = [(self._score(item), item) for item in items if self._admissible(item)]
+        scored = [(self._score(item), item) for item in items if self.admissible(item)]
         scored = [(score, item) for score, item in scored if score > 0 or item.id in self.pinned]
         scored.sort(key=lambda pair: (pair[1].id not in self.pinned, -pair[0], pair[1].id))
         return [item for _, item in scored]
 
-    def _admissible(self, item: Item) -> bool:
+    def admissible(self, item: Item) -> bool:
+        if item.only_for and self.audience.id not in item.only_for:
+            return False
         return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 
     def _score(self, item: Item) -> float:

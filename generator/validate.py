@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import model
+from .claims import rebuttals, states_claim
 from .errors import Diagnostic, InputError
 from .load import KnowledgeBase, LoadResult, Origin, read_file
 from .names import NameGuard
@@ -89,10 +90,18 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_each("themes", item.themes), *theme)
             yield from item_at.missing(_citations("sources", item.sources), *source)
             yield from item_at.missing(_each("audiences", item.audiences), *audience)
+            yield from item_at.missing(_each("only_for", item.only_for), *audience)
         if isinstance(item, model.Fact):
             yield from item_at.missing(_keys("wording", item.wording), *audience)
+            yield from item_at.missing(_keys("lines", item.lines), *audience)
         if isinstance(item, model.Response):
             yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
+            yield from item_at.missing(_each("rebuts", item.rebuts), known("facts"), "fact", "facts.yaml")
+        if isinstance(item, model.Case) and item.asks:
+            if "default" not in item.asks:
+                yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' ask for audiences "
+                                            "without their own")
+            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
         if isinstance(item, model.Recommendation):
             if "default" not in item.asks:
                 yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' wording for audiences "
@@ -158,6 +167,15 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
         if source.id not in cited:
             yield kb.origin("sources", source.id).diagnostic(f"warning: source '{source.id}' is not cited by "
                                                               "any item")
+
+    answered = rebuttals(kb.responses)
+    for kind in ITEM_KINDS:
+        for item in getattr(kb, kind).values():
+            if states_claim(item, kb.sources) and item.id not in answered:
+                yield kb.origin(kind, item.id).diagnostic(
+                    f"warning: {NOUNS[kind]} '{item.id}' rests only on government or pro-government sources "
+                    "and no response rebuts it, so no briefing shows it; list it in the rebuts of the "
+                    "response that answers it")
 
     weighted = {theme for audience in kb.audiences.values()
                 for theme, weight in audience.theme_weights.items() if weight > 0}

@@ -24,8 +24,9 @@ FieldPath = tuple[str | int, ...]
 """A field's position inside an item, e.g. ("wording", "uk") or ("participants", 0)."""
 
 SHOWN_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
-    model.Fact: ("text", "wording"),
-    model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as"),
+    model.Fact: ("text", "wording", "lines"),
+    model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as",
+                 "asks"),
     model.Recommendation: ("text", "asks"),
     model.Response: ("claim", "reply"),
     model.Lever: ("name", "text"),

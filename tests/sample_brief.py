@@ -71,6 +71,7 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                         status=(Span("Freedom restrictions remain."),),
                         as_of="July 2021",
                         citations=(1, 2),
+                        ask=(Span("Ask that the restrictions on him be removed."),),
                     ),
                 ),
             ),

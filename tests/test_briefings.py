@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from generator import api
 from generator.render_docx import render_docx
 from generator.render_html import render_html
+from generator.select import select
 
 from .conftest import BUNDLED_BRIEFS
 
@@ -117,7 +118,8 @@ def test_pdf_and_docx_say_the_same_thing(outputs, audience):
     document = word(outputs, audience)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
 
-    assert headings[:2] == ["Purpose", "Key asks"] and headings[-1] == "Sources"
+    assert headings[:3] == ["Purpose", "Key asks", "Talking points" if audience == "us" else "Lines to take"]
+    assert headings[-1] == "Sources"
     for heading in headings:
         assert heading in text
     for ask in asks(document):
@@ -180,3 +182,115 @@ def test_golden_docx_text(kb, audience):
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
     golden_check(f"{audience}.docx.txt", "\n".join(lines) + "\n")
+
+
+def talking_points(document: docx.Document) -> list:
+    """The bulleted paragraphs under the heading of the lines to take."""
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs)
+                 if p.style.name == "Heading 1" and p.text in ("Lines to take", "Talking points"))
+    end = next(i for i, p in enumerate(paragraphs[start + 1:], start + 1) if p.style.name == "Heading 1")
+    return paragraphs[start + 1:end]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_talking_points_lead_with_the_line_to_take_then_one_cited_evidence_line(outputs, kb, audience):
+    text = pdf_text(outputs, audience)
+    points = talking_points(word(outputs, audience))
+
+    assert points
+    for paragraph in points:
+        line, _, evidence = paragraph.text.partition("\nEvidence: ")
+        fact = next(fact for fact in kb.facts.values() if fact.lines.get(audience, "").startswith(line[:40]))
+        assert line == re.sub(r"\s+", " ", fact.lines[audience])
+        assert paragraph.runs[0].bold and paragraph.runs[0].text == line
+        assert evidence.startswith(re.sub(r"\s+", " ", fact.text)[:60])
+        assert re.search(r"\(as of [^)]*\d{4}\)$", evidence)
+        assert evidence.count("Evidence:") == 0
+        # In the PDF, too, the line comes first and its evidence right after it.
+        at = text.index(line[:50])
+        assert text.index("Evidence: " + evidence[:40], at) - at < len(line) + 100  # a page break may fall between
+
+
+def test_us_lines_use_american_spelling(kb, outputs):
+    lines = " ".join(p.text.partition("\nEvidence: ")[0] for p in talking_points(word(outputs, "us")))
+
+    assert "labor" in lines and "labour" not in lines
+    assert "criticized" in lines and "criticised" not in lines
+
+
+def case_cards(document: docx.Document) -> dict[str, dict[str, str]]:
+    """Each case card of a DOCX by the person's name: its fields by their labels."""
+    cards = {}
+    for table in document.tables[1:]:
+        head, *rows = table.rows
+        cards[head.cells[0].text.split(" – ")[0]] = {row.cells[0].text: row.cells[1].text for row in rows}
+    return cards
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_cases_are_cards_with_the_same_fields_in_pdf_and_docx(outputs, kb, audience):
+    text = pdf_text(outputs, audience)
+    cards = case_cards(word(outputs, audience))
+
+    assert len(cards) >= 3
+    for name, fields in cards.items():
+        case = next(case for case in kb.cases.values() if case.name == name)
+        ask = re.sub(r"\s+", " ", case.asks.get(audience, case.asks["default"]))
+        assert list(fields) == ["What happened", "Status", "Our ask"]
+        assert fields["Our ask"] == ask
+        assert fields["Status"].startswith("Last reported") and fields["Status"].endswith(")")
+        # The PDF's card: the name, then each field in the same order and words as the DOCX.
+        at = text.index(f"{name} {case.role[:30]}")
+        for label, value in fields.items():
+            found = text.index(f"{label}: {value[:30]}", at)
+            assert found - at < 800
+            at = found
+        assert not any(phrase in field for field in fields.values()
+                       for phrase in ("These sources", "say nothing more"))
+
+
+def test_the_lender_asks_for_each_person_in_its_own_terms(outputs):
+    cards = case_cards(word(outputs, "lender"))
+
+    assert cards["Larisa Kharkova"]["Our ask"].startswith("Ask the government to remove the restrictions on her")
+
+
+def test_the_sources_list_marks_pro_government_commentary(outputs):
+    text = pdf_text(outputs, "eu")
+    sources = [p.text for p in word(outputs, "eu").paragraphs if p.style.name == "Source"]
+
+    (eu_reporter,) = [source for source in sources if "EU Reporter" in source]
+    assert "EU Reporter, c. February 2021. Commentary supportive of the government." in eu_reporter
+    assert "EU Reporter, c. February 2021. Commentary supportive of the government." in text
+    assert all(". Independent." in source or ". Commentary supportive" in source for source in sources)
+
+
+def test_a_pro_government_claim_comes_with_its_rebuttal(outputs, kb):
+    text = pdf_text(outputs, "eu")
+    claim = re.sub(r"\s+", " ", kb.facts["ngo-financing-law-eureporter-claim"].text)
+    rebuttal = re.sub(r"\s+", " ", kb.responses["ngo-financing-claim"].reply)
+
+    assert claim[:60] in text and rebuttal[:60] in text
+
+
+OTHER_AUDIENCES_LEVERS = ("Magnitsky", "U.S. companies", "US companies", "Unexplained Wealth", "golden visa",
+                          "State Department", "National Crime Agency")
+
+
+def test_the_lender_briefing_carries_nothing_that_rests_on_another_audiences_lever(outputs):
+    text = pdf_text(outputs, "lender")
+    document_text = "\n".join(p.text for p in word(outputs, "lender").paragraphs)
+
+    for words in OTHER_AUDIENCES_LEVERS:
+        assert words.lower() not in text.lower() and words.lower() not in document_text.lower(), words
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_briefing_shows_an_item_meant_only_for_other_audiences(kb, audience):
+    selection = select(kb, kb.audiences[audience])
+    shown = [*selection.talking_points, *selection.background, *selection.cases, *selection.recommendations,
+             *selection.responses]
+
+    assert all(not item.only_for or audience in item.only_for for item in shown)
+    assert any(item.only_for for item in shown) == (audience != "lender")

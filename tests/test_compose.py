@@ -27,7 +27,7 @@ def test_full_briefing_has_every_section_in_order(minimal_kb):
     brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"]), date=DATE)
 
     # Both facts become talking points, which leaves no background.
-    assert [s.key for s in brief.sections] == ["purpose", "asks", "cases", "talking-points", "if-raised",
+    assert [s.key for s in brief.sections] == ["purpose", "asks", "talking-points", "cases", "if-raised",
                                                 "levers"]
     assert brief.paper == "a4" and brief.language == "en-GB"
     assert brief.date_label == "1 February 2027"
@@ -83,7 +83,7 @@ def test_compose_refuses_a_name_that_slipped_through(minimal_kb):
         compose(leaky, date=DATE)
 
     assert str(refused.value) == ("the briefing would name a person who may not be named here "
-                                  "(the case at cases.yaml:1) in sections[2].cases[0].name; refusing to write it")
+                                  "(the case at cases.yaml:1) in sections[3].cases[0].name; refusing to write it")
 
 
 def test_restricted_distribution_is_on_the_classification_line(minimal_kb):
@@ -97,4 +97,4 @@ def test_one_page_keeps_purpose_asks_cases_and_talking_points(minimal_kb):
     kb = load(minimal_kb)
     brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"], length="one-page"), date=DATE)
 
-    assert [s.key for s in brief.sections] == ["purpose", "asks", "cases", "talking-points"]
+    assert [s.key for s in brief.sections] == ["purpose", "asks", "talking-points", "cases"]

@@ -128,11 +128,11 @@ def test_non_web_links_are_refused(href):
         render_docx(brief)
 
 
-def test_links_work_inside_the_cases_table():
+def test_links_work_inside_a_case_card():
     brief = sample_brief()
     case = dataclasses.replace(brief.sections[3].cases[0], detail=(Span("court record", href="https://example.org/c"),))
     document = read(with_section(brief, Section("more", "More cases", cases=(case,))))
-    (link,) = document.tables[2].rows[1].cells[2].paragraphs[0].hyperlinks
+    (link,) = document.tables[2].rows[1].cells[1].paragraphs[0].hyperlinks
     assert link.address == "https://example.org/c"
 
 
@@ -144,22 +144,22 @@ def test_markup_in_text_stays_text():
     assert paragraph.runs[0].bold is None
 
 
-def test_cases_table(document):
-    cases = document.tables[1]
-    assert cases.style.name == "Briefing Table"
-    assert cases.style.type == WD_STYLE_TYPE.TABLE
-    header, row = cases.rows
-    assert [cell.text for cell in header.cells] == ["Name", "Role", "What happened", "Status (as of)"]
-    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert row._tr.trPr.find(qn("w:cantSplit")) is not None
-    assert [cell.text for cell in row.cells] == [
-        "Max Bokayev",
-        "Civic activist, Atyrau",
-        "Sentenced to five years for “inciting social discord”.",
-        "Freedom restrictions remain. (July 2021)1,2",
+def test_each_case_is_a_card_of_labelled_fields(document):
+    card = document.tables[1]
+    assert card.style.name == "Briefing Table"
+    assert card.style.type == WD_STYLE_TYPE.TABLE
+    head, *fields = card.rows
+    assert head.cells[0].text == "Max Bokayev – Civic activist, Atyrau" and head.cells[0].paragraphs[0].runs[0].bold
+    assert [[cell.text for cell in row.cells] for row in fields] == [
+        ["What happened", "Sentenced to five years for “inciting social discord”.1,2"],
+        ["Status", "Freedom restrictions remain. (as of July 2021)"],
+        ["Our ask", "Ask that the restrictions on him be removed."],
     ]
-    status_runs = row.cells[3].paragraphs[0].runs
-    assert [r.style.name for r in status_runs[-2:]] == ["As Of", "Citation"]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in card.rows)
+    # The card is kept on one page: every row but the last keeps with the next.
+    assert [row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in card.rows] == [
+        True, True, True, False]
+    assert [r.style.name for r in fields[1].cells[1].paragraphs[0].runs[-1:]] == ["As Of"]
 
 
 def test_if_raised_pairs(document):

@@ -363,6 +363,8 @@ def _needles(kb: KnowledgeBase, kind: str, item_id: str, audience: str) -> list[
     item = collection.get(item_id) if isinstance(collection, dict) else None
     if isinstance(item, model.Fact):
         texts = [item.wording.get(audience, item.text)]
+        if audience in item.lines:
+            texts.insert(0, item.lines[audience])
     elif isinstance(item, model.Case):
         texts = [item.summary, item.name if item.may_name else item.anonymised_as]
     elif isinstance(item, model.Recommendation):
