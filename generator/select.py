@@ -89,16 +89,21 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
     sources = frozenset(source.id for source in kb.sources.values() if citable(source, level, guard))
     ranker = _Ranker(kb, audience, meeting, level, guard, sources)
 
-    facts = ranker.rank(kb.facts.values())
+    levers = [lever for lever in audience.levers
+              if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
+              ][:budget.levers]
+    # A fact that only restates a lever the briefing shows would say the same thing twice.
+    facts = [fact for fact in ranker.rank(kb.facts.values())
+             if fact.id in ranker.pinned or not _restates(fact, levers)]
+    # The government's claims are background to answer, never lines to take.
+    talking_points = [fact for fact in facts if not states_claim(fact, kb.sources)][:budget.talking_points]
     picks = {
-        "talking_points": facts[:budget.talking_points],
-        "background": facts[budget.talking_points:budget.talking_points + budget.background],
+        "talking_points": talking_points,
+        "background": [fact for fact in facts if fact not in talking_points][:budget.background],
         "cases": ranker.rank(kb.cases.values())[:budget.cases],
         "recommendations": ranker.rank(kb.recommendations.values())[:budget.asks],
         "responses": ranker.rank(kb.responses.values())[:budget.responses],
-        "levers": [lever for lever in audience.levers
-                   if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
-                   ][:budget.levers],
+        "levers": levers,
     }
     answers = rebuttals(kb.responses)
     _answer_claims(picks, kb, answers, ranker, budget.responses)
@@ -115,6 +120,14 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
         responses=tuple(picks["responses"]), levers=tuple(picks["levers"]),
         guard=guard, citable=sources,
     )
+
+
+def _restates(fact: model.Fact, levers: list[model.Lever]) -> bool:
+    """Whether every passage the fact cites is also cited, in part or whole, by one of the levers."""
+    cited = [(c.source, " ".join(c.passage.split())) for lever in levers for c in lever.sources]
+    return bool(levers) and all(
+        any(source == c.source and (passage in text or text in passage) for source, passage in cited)
+        for c in fact.sources for text in [" ".join(c.passage.split())])
 
 
 CLAIM_SECTIONS = ("talking_points", "background", "cases", "recommendations")

@@ -118,3 +118,29 @@ def test_an_item_only_for_other_audiences_is_never_selected(minimal_kb):
 
     assert "offshore-wealth" not in selected_facts(select(kb, kb.audiences["uk"]))
     assert "offshore-wealth" in selected_facts(select(kb, kb.audiences["us"]))
+
+
+def test_a_claim_is_background_never_a_line_to_take(minimal_kb):
+    pro_government_op_ed(minimal_kb)
+    rebut_offshore_wealth(minimal_kb)
+    kb = load(minimal_kb)
+
+    selection = select(kb, kb.audiences["uk"])
+
+    assert [fact.id for fact in selection.talking_points] == ["protest-arrests"]
+    assert [fact.id for fact in selection.background] == ["offshore-wealth"]
+
+
+def test_a_fact_that_restates_a_lever_is_not_repeated(minimal_kb):
+    before = select(load(minimal_kb), load(minimal_kb).audiences["uk"])
+    uk = minimal_kb / "audiences" / "uk.yaml"
+    uk.write_text(uk.read_text().replace("        passage: targeted sanctions",
+                                         "        passage: targeted sanctions\n"
+                                         "      - source: report-2021\n"
+                                         "        passage: 40 protesters"))
+    kb = load(minimal_kb)
+
+    after = select(kb, kb.audiences["uk"])
+
+    assert "protest-arrests" in selected_facts(before)
+    assert "protest-arrests" not in selected_facts(after)

@@ -38,8 +38,8 @@ def marker(kind: str, index: int) -> str:
     return f"Zq{kind}{index}x"
 
 
-def cite(source: str) -> list[model.Citation]:
-    return [model.Citation(source=source, passage="passage")]
+def cite(source: str, passage: str = "passage") -> list[model.Citation]:
+    return [model.Citation(source=source, passage=passage)]
 
 
 @st.composite
@@ -93,7 +93,8 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
         id="uk", name="United Kingdom", full_name="UK Government", addressee="officials", salutation="Be brief.",
         language="en-GB", paper="a4", date_style="day-month", theme_weights={"assembly": 2, "corruption": 1},
         levers=[model.Lever(id="sanctions", name="Sanctions", text="Sanctions exist.", themes=["corruption"],
-                            sources=cite(source_ids[0]))])
+                            # A passage no fact cites: a fact restating a lever is left out.
+                            sources=cite(source_ids[0], "sanctions exist"))])
     # A meeting's distribution is the default level of its briefing, which
     # --distribution may lower: its own words are the user's, not an item's.
     meeting = model.Meeting(id="zqmeetingx", country="testland", audience="uk", date=DATE, place="London",

@@ -146,8 +146,8 @@ def test_warnings_sit_beside_the_items_they_concern(page):
     note = shown_on.locator(".note", has_text="'few-reforms-2015' is stale")
     assert note.is_visible()
     assert note.locator("a").get_attribute("href").startswith("vscode://file/")
-    # Beside the fact: level with the line where its text starts on the page.
-    fact_line = shown_on.locator(".text-layer span", has_text="Mihra Rittmann of Human Rights Watch wrote")
+    # Beside the fact: level with where it starts on the page, its line to take.
+    fact_line = shown_on.locator(".text-layer span", has_text="Greater UK engagement means holding")
     assert abs(note.bounding_box()["y"] - fact_line.bounding_box()["y"]) < 20
     summary = page.locator("#warnings-title").inner_text()
     assert re.fullmatch(r"\d+ warnings \(\d+ beside the pages shown\)", summary)
