@@ -25,6 +25,7 @@ from .brief import Brief
 from .cache import document_key, templates_digest
 from .clock import build_date
 from .compose import compose
+from .fit import fit_to_pages
 from .errors import BriefingError, CopyRefused, Diagnostic, InputError, UsageError, WriteFailure
 from .inspect_output import leak_in
 from .load import KnowledgeBase, read_items
@@ -87,9 +88,13 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
 
 
 def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> Brief:
+    """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
+    from .render_pdf import count_pages
+
     audience = kb.audiences[request.audience]
     selection = select(kb, audience, request.meeting, request.distribution, request.length)
-    return compose(selection, date=date, recipient=request.recipient)
+    return fit_to_pages(selection, lambda chosen: compose(chosen, date=date, recipient=request.recipient),
+                        count_pages)
 
 
 def render(brief: Brief, output_format: Format) -> bytes:

@@ -120,6 +120,11 @@ class Brief:
     sections: tuple[Section, ...] = ()
     sources: tuple[SourceEntry, ...] = ()
     keywords: tuple[str, ...] = field(default=())
+    section_headings: bool = True
+    """False in a leave-behind, which carries no headings but its title."""
+    contact: tuple[str, ...] = ()
+    """Who to contact (name, organisation, email, phone), as the country file gives it."""
+    contact_label: str = ""
 
     @property
     def subject(self) -> str:

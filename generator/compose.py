@@ -13,6 +13,7 @@ from dataclasses import fields, is_dataclass
 from . import model
 from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
+from .labels import label
 from .markup import parse
 from .names import NameGuard
 from .select import Selection
@@ -100,6 +101,8 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         Section("if-raised", "If raised", responses=responses),
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
     ) if section.points or section.cases or section.responses]
+    if one_page:
+        sections = _leave_behind(sections)
 
     local = f" ({kb.country.local_name})" if kb.country.local_name else ""
     meta = [MetaRow("Country", f"{country}{local}"), MetaRow("For", audience.addressee)]
@@ -131,9 +134,27 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         sections=tuple(sections),
         sources=cite.entries(),
         keywords=(country, "human rights", audience.name, *(kb.themes[t].label for t in themes)),
+        section_headings=not one_page,
+        contact=_contact_lines(kb.country.contact),
+        contact_label=label("frame.contact", audience.language),
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
+
+
+LEAVE_BEHIND_ORDER = ("asks", "cases", "talking-points")
+"""A leave-behind says what we ask first, then for whom, then why."""
+
+
+def _leave_behind(sections: list[Section]) -> list[Section]:
+    by_key = {section.key: section for section in sections}
+    return [by_key[key] for key in LEAVE_BEHIND_ORDER if key in by_key]
+
+
+def _contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
+    if contact is None:
+        return ()
+    return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)
 
 
 def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) -> Point:

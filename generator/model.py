@@ -78,12 +78,22 @@ class Theme(Model):
     label: Text
 
 
+class Contact(Model):
+    """Who a reader of a leave-behind can get back to; every part but the name is optional."""
+
+    name: Text
+    organisation: Text | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()./-]{4,30}$")] | None = None
+
+
 class Country(Model):
     id: Id
     name: Text
     local_name: Text | None = None
     prepared_by: Text
     stale_after_days: int = Field(default=1095, gt=0)
+    contact: Contact | None = None
 
 
 class Citation(Model):

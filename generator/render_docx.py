@@ -74,8 +74,9 @@ def _render(brief: Brief, reference: Path) -> bytes:
     _write_footer(document, brief, text_width)
     _write_title_block(document, brief, text_width)
     for section in brief.sections:
-        _write_section(document, section, text_width)
-    _write_sources(document, brief.sources)
+        _write_section(document, section, text_width, brief.section_headings)
+    _write_contact(document, brief)
+    _write_sources(document, brief.sources, brief.section_headings)
     _set_properties(document, brief)
     buffer = BytesIO()
     document.save(buffer)
@@ -210,8 +211,9 @@ def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
-def _write_section(document, section: Section, text_width: Emu) -> None:
-    document.add_paragraph(section.title, style="Heading 1")
+def _write_section(document, section: Section, text_width: Emu, heading: bool) -> None:
+    if heading:
+        document.add_paragraph(section.title, style="Heading 1")
     style = POINT_STYLES[section.style]
     num_id = _restarted_list(document) if section.style == "numbered" and section.points else None
     for point in section.points:
@@ -298,10 +300,19 @@ def _set_widths(table, widths) -> None:
             cell.width = width
 
 
-def _write_sources(document, sources: tuple[SourceEntry, ...]) -> None:
+def _write_contact(document, brief: Brief) -> None:
+    if not brief.contact:
+        return
+    paragraph = document.add_paragraph(style="Normal")
+    paragraph.add_run(f"{brief.contact_label}: ").bold = True
+    paragraph.add_run(" · ".join(brief.contact))
+
+
+def _write_sources(document, sources: tuple[SourceEntry, ...], heading: bool) -> None:
     if not sources:
         return
-    document.add_paragraph("Sources", style="Heading 1")
+    if heading:
+        document.add_paragraph("Sources", style="Heading 1")
     for entry in sources:
         # Numbered in the text, not by Word, so the numbers always match the citations.
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")

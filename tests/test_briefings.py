@@ -150,7 +150,8 @@ def test_meeting_briefings_lead_with_the_meeting(kb):
     for meeting in kb.meetings.values():
         brief = api.compose_brief(kb, api.Request(meeting.audience, meeting), DATE)
         assert brief.subtitle == meeting.title
-        assert brief.sections[0].key == "purpose"
+        # A leave-behind leads with the asks; the meeting is in its title.
+        assert brief.sections[0].key == ("asks" if meeting.length == "one-page" else "purpose")
         shown = {case.name for s in brief.sections for case in s.cases} | {
             p.label for s in brief.sections for p in s.points if p.label}
         for case_id in set(meeting.include) & set(kb.cases):

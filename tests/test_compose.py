@@ -93,8 +93,8 @@ def test_restricted_distribution_is_on_the_classification_line(minimal_kb):
     assert brief.classification.startswith("RESTRICTED")
 
 
-def test_one_page_keeps_purpose_asks_cases_and_talking_points(minimal_kb):
+def test_one_page_puts_asks_then_cases_then_talking_points(minimal_kb):
     kb = load(minimal_kb)
     brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"], length="one-page"), date=DATE)
 
-    assert [s.key for s in brief.sections] == ["purpose", "asks", "cases", "talking-points"]
+    assert [s.key for s in brief.sections] == ["asks", "cases", "talking-points"]
