@@ -15,12 +15,12 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Literal
 
-from . import model
+from . import __version__, manifest, model
 from .brief import Brief
 from .cache import document_key, templates_digest
 from .clock import build_date
@@ -30,7 +30,7 @@ from .errors import BriefingError, CopyRefused, Diagnostic, InputError, UsageErr
 from .inspect_output import leak_in
 from .load import KnowledgeBase, read_items
 from .names import NameGuard
-from .publish import Publisher, output_name
+from .publish import Publisher, assign_copies, copy_series, output_name
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
 from .withholding import name_guard
@@ -65,6 +65,8 @@ class Request:
     distribution: model.Sensitivity | None = None
     length: Length | None = None
     recipient: str | None = None
+    copy_number: int | None = None
+    """Which numbered copy a recipient's is; `generate` assigns it from the output folder's manifest."""
 
 
 def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_file: Path | None = None,
@@ -93,8 +95,8 @@ def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> B
 
     audience = kb.audiences[request.audience]
     selection = select(kb, audience, request.meeting, request.distribution, request.length)
-    return fit_to_pages(selection, lambda chosen: compose(chosen, date=date, recipient=request.recipient),
-                        count_pages)
+    return fit_to_pages(selection, lambda chosen: compose(chosen, date=date, recipient=request.recipient,
+                                                          copy_number=request.copy_number), count_pages)
 
 
 def render(brief: Brief, output_format: Format) -> bytes:
@@ -338,14 +340,15 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     outcome = Outcome()
     # Everything is composed before the output folder is touched: a briefing
     # that cannot be written leaves no folder, lock or file behind.
-    documents: list[tuple[Path, Brief, Format, dict[str, object], NameGuard]] = []
-    for request in requests:
-        brief = compose_brief(kb, request, date)
-        guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
-        for output_format in formats:
-            path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
-            documents.append((path, brief, output_format, entry, guard))
+    requests = list(requests)
+    wanted = sorted({_series(request) for request in requests if request.recipient})
+    # The number is printed, so it is settled before rendering: guessed from
+    # the manifest as it stands, then given under its lock.
+    guessed = assign_copies(manifest.read(out_dir).copies, wanted) if wanted else {}
+    documents = _compose_all(kb, requests, guessed, formats, date, templates, out_dir)
     with Publisher(out_dir) as publisher:
+        if wanted and (numbers := publisher.number_copies(wanted)) != guessed:
+            documents = _compose_all(kb, requests, numbers, formats, date, templates, out_dir)
         to_render: list[tuple[Path, Brief, Format, dict[str, object]]] = []
         guards: dict[Path, NameGuard] = {}
         for path, brief, output_format, entry, guard in documents:
@@ -377,6 +380,30 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     return outcome
 
 
+_Document = tuple[Path, Brief, Format, dict[str, object], NameGuard]
+
+
+def _compose_all(kb: KnowledgeBase, requests: list[Request], copies: dict[tuple[str, str], int],
+                 formats: tuple[Format, ...], date: datetime.date, templates: str, out_dir: Path) -> list[_Document]:
+    documents = []
+    for request in requests:
+        if request.recipient:
+            request = replace(request, copy_number=copies[_series(request)])
+        brief = compose_brief(kb, request, date)
+        guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
+        for output_format in formats:
+            path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
+            documents.append((path, brief, output_format, entry, guard))
+    return documents
+
+
+def _series(request: Request) -> tuple[str, str]:
+    """The numbered series a recipient's copy belongs to, and the recipient."""
+    level = distribution_level(request.meeting, request.distribution).value
+    return copy_series(request.audience, request.meeting.id if request.meeting else None, level), \
+        request.recipient or ""
+
+
 def _describe(kb: KnowledgeBase, request: Request, brief: Brief, output_format: Format, date: datetime.date,
               templates: str, out_dir: Path) -> tuple[Path, dict[str, object]]:
     """Where a document goes and the manifest entry that says what it is."""
@@ -388,6 +415,7 @@ def _describe(kb: KnowledgeBase, request: Request, brief: Brief, output_format: 
         "audience": request.audience, "meeting": meeting_id, "format": output_format,
         "distribution": distribution, "recipient": request.recipient, "date": date.isoformat(),
         "knowledge_base": kb.revision, "key": document_key(repr(brief), output_format, templates),
+        "generator": __version__, "copy": request.copy_number,
     }
 
 

@@ -10,20 +10,13 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 
-from . import model
+from . import __version__, model
 from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
 from .errors import RenderError
 from .labels import label
 from .markup import parse
 from .names import NameGuard
 from .select import Selection
-
-CLASSIFICATION = {
-    model.Sensitivity.PUBLIC: "PUBLIC",
-    model.Sensitivity.RESTRICTED: "RESTRICTED – NOT FOR ONWARD DISTRIBUTION",
-    model.Sensitivity.CONFIDENTIAL: "CONFIDENTIAL – NAMED RECIPIENTS ONLY",
-}
-
 
 MAX_KEYWORD_THEMES = 5
 QUOTES = "“”\"'‘’"
@@ -67,7 +60,8 @@ def _reference(source: model.Source, audience: model.Audience) -> str:
     return f"{who}{title}, {source.publisher}, {date}."
 
 
-def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None) -> Brief:
+def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None,
+            copy_number: int | None = None) -> Brief:
     """The whole briefing as a document model; both renderers read only this."""
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
     cite = _Citations(selection)
@@ -121,7 +115,11 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         country=country,
         audience_id=audience.id,
         audience_name=audience.full_name,
-        classification=CLASSIFICATION[selection.distribution],
+        classification=label(f"frame.banner.{selection.distribution.value}", audience.language),
+        handling=_handling(selection.distribution, audience.language),
+        copy_number=copy_number if recipient else None,
+        knowledge_base=kb.revision,
+        generator_version=__version__,
         date=date,
         date_label=format_date(date, audience),
         language=audience.language,
@@ -140,6 +138,12 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
+
+
+def _handling(level: model.Sensitivity, language: str) -> str | None:
+    if level is model.Sensitivity.PUBLIC:
+        return None
+    return label(f"frame.handling.{level.value}", language)
 
 
 LEAVE_BEHIND_ORDER = ("asks", "cases", "talking-points")

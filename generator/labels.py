@@ -9,6 +9,17 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "frame.contact": {"en-GB": "Contact", "en-US": "Contact"},
+    # Protective markings: one short word in the banner, the handling rule on its own line.
+    "frame.banner.public": {"en-GB": "PUBLIC", "en-US": "PUBLIC"},
+    "frame.banner.restricted": {"en-GB": "RESTRICTED", "en-US": "RESTRICTED"},
+    "frame.banner.confidential": {"en-GB": "CONFIDENTIAL", "en-US": "CONFIDENTIAL"},
+    "frame.handling.restricted": {"en-GB": "Not for onward distribution.", "en-US": "Not for onward distribution."},
+    "frame.handling.confidential": {"en-GB": "Named recipients only. Do not copy or forward.",
+                                    "en-US": "Named recipients only. Do not copy or forward."},
+    "frame.prepared-for": {"en-GB": "Prepared for {recipient}", "en-US": "Prepared for {recipient}"},
+    "frame.copy": {"en-GB": "Copy {number}", "en-US": "Copy {number}"},
+    "frame.provenance": {"en-GB": "KB {revision} · generator {version}",
+                         "en-US": "KB {revision} · generator {version}"},
 }
 
 

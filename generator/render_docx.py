@@ -177,12 +177,14 @@ def _write_footer(document, brief: Brief, text_width: Emu) -> None:
     footer = _emptied(document.sections[0].footer)
     paragraph = footer.add_paragraph(style="Footer")
     paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-    if brief.recipient:
-        paragraph.add_run(f"Prepared for {brief.recipient}")
+    if brief.recipient_line:
+        paragraph.add_run(brief.recipient_line)
     paragraph.add_run("\tPage ")
     _add_field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _add_field(paragraph, "NUMPAGES")
+    if brief.provenance:
+        footer.add_paragraph(brief.provenance, style="Footer")
 
 
 def _add_field(paragraph, code: str) -> None:
@@ -194,6 +196,9 @@ def _add_field(paragraph, code: str) -> None:
 
 def _write_title_block(document, brief: Brief, text_width: Emu) -> None:
     document.add_paragraph(brief.title, style="Title")
+    if brief.handling:
+        handling = document.add_paragraph(style="Subtitle")
+        handling.add_run(f"{brief.classification} · {brief.handling}").bold = True
     document.add_paragraph(brief.subtitle, style="Subtitle")
     document.add_paragraph(f"{brief.date_label} · {brief.author}", style="Byline")
     if brief.meta:
