@@ -100,6 +100,22 @@ class MetaRow:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    """One line of the meeting summary box: a label and its entries."""
+
+    label: str
+    entries: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The box a meeting briefing opens with: objective first, then who, what and where."""
+
+    title: str
+    rows: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True)
 class Brief:
     title: str
     subtitle: str
@@ -134,6 +150,7 @@ class Brief:
     knowledge_base: str = ""
     """The knowledge-base revision this was built from, as the manifest records it."""
     generator_version: str = ""
+    summary: Summary | None = None
 
     @property
     def recipient_line(self) -> str | None:

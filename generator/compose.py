@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 
 from . import __version__, model
-from .brief import Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
+from .brief import (Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, Summary,
+                    SummaryRow, plain)
 from .errors import RenderError
 from .labels import label
 from .markup import parse
@@ -120,6 +121,8 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         copy_number=copy_number if recipient else None,
         knowledge_base=kb.revision,
         generator_version=__version__,
+        # A leave-behind is handed to the other side: our frame of the meeting stays off it.
+        summary=_summary(selection, cite) if meeting and not one_page else None,
         date=date,
         date_label=format_date(date, audience),
         language=audience.language,
@@ -138,6 +141,45 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
+
+
+def _summary(selection: Selection, cite: _Citations) -> Summary | None:
+    """The meeting at a glance, holding only what this copy may show."""
+    meeting, language = selection.meeting, selection.audience.language
+    assert meeting is not None
+
+    def shown(item: model.Attendee | model.Position | model.Commitment) -> bool:
+        text = " ".join(str(value) for value in item.model_dump(exclude={"sensitivity", "sources"}).values() if value)
+        return selection.distribution.allows(item.sensitivity) and not selection.guard.find(text)
+
+    rows = []
+    if meeting.objective:
+        rows.append(SummaryRow(label("frame.objective", language), (Point(parse(meeting.objective)),)))
+    if meeting.agenda:
+        rows.append(SummaryRow(label("frame.agenda", language), tuple(Point(parse(item)) for item in meeting.agenda)))
+    for side in ("ours", "theirs", "host", "other"):
+        people = tuple(_attendee(person) for person in meeting.attendees if person.side == side and shown(person))
+        if people:
+            rows.append(SummaryRow(label(f"frame.attendees.{side}", language), people))
+    if meeting.logistics:
+        for part in ("time", "place", "interpretation"):
+            if value := getattr(meeting.logistics, part):
+                rows.append(SummaryRow(label(f"frame.logistics.{part}", language), (Point(parse(value)),)))
+    positions = tuple(Point(parse(position.text), cite.cite(position.sources)) for position in meeting.positions
+                      if shown(position) and all(c.source in selection.citable for c in position.sources))
+    if positions:
+        rows.append(SummaryRow(label("frame.positions", language), positions))
+    commitments = tuple(Point(parse(commitment.text), as_of=format_date(commitment.date, selection.audience)
+                              if commitment.date else None)
+                        for commitment in meeting.previous_commitments if shown(commitment))
+    if commitments:
+        rows.append(SummaryRow(label("frame.commitments", language), commitments))
+    return Summary(label("frame.summary", language), tuple(rows)) if rows else None
+
+
+def _attendee(person: model.Attendee) -> Point:
+    who = f"{person.name}, {person.role}" if person.name else person.role
+    return Point(parse(f"{who}. {person.bio}" if person.bio else who))
 
 
 def _handling(level: model.Sensitivity, language: str) -> str | None:

@@ -9,6 +9,18 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "frame.contact": {"en-GB": "Contact", "en-US": "Contact"},
+    "frame.summary": {"en-GB": "The meeting at a glance", "en-US": "The meeting at a glance"},
+    "frame.objective": {"en-GB": "Objective", "en-US": "Objective"},
+    "frame.agenda": {"en-GB": "Agenda", "en-US": "Agenda"},
+    "frame.attendees.ours": {"en-GB": "Our side", "en-US": "Our side"},
+    "frame.attendees.theirs": {"en-GB": "Their side", "en-US": "Their side"},
+    "frame.attendees.host": {"en-GB": "Host", "en-US": "Host"},
+    "frame.attendees.other": {"en-GB": "Also present", "en-US": "Also present"},
+    "frame.logistics.time": {"en-GB": "Time", "en-US": "Time"},
+    "frame.logistics.place": {"en-GB": "Place", "en-US": "Place"},
+    "frame.logistics.interpretation": {"en-GB": "Interpretation", "en-US": "Interpretation"},
+    "frame.positions": {"en-GB": "Their known positions", "en-US": "Their known positions"},
+    "frame.commitments": {"en-GB": "Previous commitments", "en-US": "Previous commitments"},
     # Protective markings: one short word in the banner, the handling rule on its own line.
     "frame.banner.public": {"en-GB": "PUBLIC", "en-US": "PUBLIC"},
     "frame.banner.restricted": {"en-GB": "RESTRICTED", "en-US": "RESTRICTED"},

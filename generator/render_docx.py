@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Mm
 
-from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Text
+from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Summary, Text
 from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
 from generator.render_html import TEMPLATES_DIR
@@ -203,6 +203,22 @@ def _write_title_block(document, brief: Brief, text_width: Emu) -> None:
     document.add_paragraph(f"{brief.date_label} · {brief.author}", style="Byline")
     if brief.meta:
         _write_meta(document, brief.meta, text_width)
+    if brief.summary:
+        _write_summary(document, brief.summary, text_width)
+
+
+def _write_summary(document, summary: Summary, text_width: Emu) -> None:
+    document.add_paragraph(summary.title, style="Heading 1")
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Meta Table"
+    for row in summary.rows:
+        label, value = table.add_row().cells
+        _cell_paragraph(label).add_run(row.label).bold = True
+        for index, entry in enumerate(row.entries):
+            paragraph = _cell_paragraph(value) if index == 0 else value.add_paragraph()
+            _write_point(paragraph, entry)
+    label_width = Emu(int(text_width * META_LABEL_SHARE))
+    _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
 def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
