@@ -324,7 +324,7 @@ class Outcome:
 
 def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
              out_dir: Path = Path("output"), date: datetime.date | None = None, *, pool: RenderPool | None = None,
-             force: bool = False, progress: Callable[[Path], None] | None = None) -> Outcome:
+             force: bool = False, progress: Callable[[Path], None] | None = None, strict: bool = False) -> Outcome:
     """Render the requested briefings in every format and write them to `out_dir`.
 
     A document is rendered only when something it depends on changed (see
@@ -346,6 +346,8 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     # the manifest as it stands, then given under its lock.
     guessed = assign_copies(manifest.read(out_dir).copies, wanted) if wanted else {}
     documents = _compose_all(kb, requests, guessed, formats, date, templates, out_dir)
+    if strict:
+        _refuse_out_of_date(kb, [brief for _, brief, _, _, _ in documents])
     with Publisher(out_dir) as publisher:
         if wanted and (numbers := publisher.number_copies(wanted)) != guessed:
             documents = _compose_all(kb, requests, numbers, formats, date, templates, out_dir)
@@ -378,6 +380,15 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
                 progress(path)
     outcome.written.sort()
     return outcome
+
+
+def _refuse_out_of_date(kb: KnowledgeBase, briefs: list[Brief]) -> None:
+    """--strict: a briefing may print no fact that is stale or past its review date."""
+    stale = sorted({fact_id for brief in briefs for fact_id in brief.out_of_date})
+    if stale:
+        raise InputError([kb.origin("facts", fact_id).diagnostic(
+            f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
+            "--strict refuses it: update the fact, mark it historical, or leave out --strict") for fact_id in stale])
 
 
 _Document = tuple[Path, Brief, Format, dict[str, object], NameGuard]

@@ -151,6 +151,8 @@ class Brief:
     """The knowledge-base revision this was built from, as the manifest records it."""
     generator_version: str = ""
     summary: Summary | None = None
+    out_of_date: tuple[str, ...] = ()
+    """Ids of the facts shown that are stale or past their review date at the briefing's date."""
 
     @property
     def recipient_line(self) -> str | None:

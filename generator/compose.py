@@ -14,6 +14,7 @@ from . import __version__, model
 from .brief import (Brief, CaseEntry, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, Summary,
                     SummaryRow, plain)
 from .errors import RenderError
+from .currency import month_span, out_of_date
 from .labels import label
 from .markup import parse
 from .names import NameGuard
@@ -71,8 +72,10 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
                  for rec in selection.recommendations)
     one_page = selection.length == "one-page"
-    talking_points = tuple(_fact_point(fact, audience, cite) for fact in selection.talking_points)
-    background = tuple(_fact_point(fact, audience, cite) for fact in selection.background)
+    stale = {fact.id for fact in (*selection.talking_points, *selection.background)
+             if out_of_date(fact, kb.country, date)}
+    talking_points = tuple(_fact_point(fact, audience, cite, fact.id in stale) for fact in selection.talking_points)
+    background = tuple(_fact_point(fact, audience, cite, fact.id in stale) for fact in selection.background)
     responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
                                     cite.cite(response.claim_sources + response.sources))
                       for response in selection.responses)
@@ -106,6 +109,7 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         if meeting.participants and not one_page:
             meta.append(MetaRow("Participants", "; ".join(meeting.participants)))
     meta.append(MetaRow("Distribution", selection.distribution.value.capitalize()))
+    meta += _currency_rows(selection, stale)
 
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
@@ -122,6 +126,7 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         knowledge_base=kb.revision,
         generator_version=__version__,
         # A leave-behind is handed to the other side: our frame of the meeting stays off it.
+        out_of_date=tuple(sorted(stale)),
         summary=_summary(selection, cite) if meeting and not one_page else None,
         date=date,
         date_label=format_date(date, audience),
@@ -203,9 +208,24 @@ def _contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
     return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)
 
 
-def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) -> Point:
-    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources),
-                 as_of=f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}")
+def _currency_rows(selection: Selection, stale: set[str]) -> list[MetaRow]:
+    """The span of the facts' dates, and how many are out of date, for the title block."""
+    language = selection.audience.language
+    dates = [item.as_of for item in (*selection.talking_points, *selection.background, *selection.cases)]
+    rows = []
+    if span := month_span(dates):
+        rows.append(MetaRow(label("frame.facts-dated", language), span))
+    if stale:
+        rows.append(MetaRow(label("frame.currency", language),
+                            label("frame.out-of-date-note", language).format(count=len(stale))))
+    return rows
+
+
+def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations, stale: bool = False) -> Point:
+    as_of = f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}"
+    if stale:
+        as_of = f"{label('frame.out-of-date', audience.language)}: {as_of}"
+    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources), as_of=as_of)
 
 
 def _shown_name(case: model.Case) -> str:

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 LABELS: dict[str, dict[str, str]] = {
     "frame.contact": {"en-GB": "Contact", "en-US": "Contact"},
+    "frame.facts-dated": {"en-GB": "Facts dated", "en-US": "Facts dated"},
+    "frame.currency": {"en-GB": "Currency", "en-US": "Currency"},
+    "frame.out-of-date-note": {
+        "en-GB": "{count} of the facts below are out of date or past their review date; each is marked “out of date”.",
+        "en-US": "{count} of the facts below are out of date or past their review date; each is marked “out of date.”"},
+    "frame.out-of-date": {"en-GB": "out of date", "en-US": "out of date"},
     "frame.summary": {"en-GB": "The meeting at a glance", "en-US": "The meeting at a glance"},
     "frame.objective": {"en-GB": "Objective", "en-US": "Objective"},
     "frame.agenda": {"en-GB": "Agenda", "en-US": "Agenda"},
