@@ -15,21 +15,22 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Literal
 
-from . import model
+from . import __version__, manifest, model
 from .brief import Brief
 from .cache import document_key, templates_digest
 from .clock import build_date
 from .compose import compose
+from .fit import fit_to_pages
 from .errors import BriefingError, CopyRefused, Diagnostic, InputError, UsageError, WriteFailure
 from .inspect_output import leak_in
 from .load import KnowledgeBase, read_items
 from .names import NameGuard
-from .publish import Publisher, output_name
+from .publish import Publisher, assign_copies, copy_series, output_name
 from .select import Length, distribution_level, select
 from .validate import read_meeting_file, validate
 from .withholding import name_guard
@@ -64,6 +65,8 @@ class Request:
     distribution: model.Sensitivity | None = None
     length: Length | None = None
     recipient: str | None = None
+    copy_number: int | None = None
+    """Which numbered copy a recipient's is; `generate` assigns it from the output folder's manifest."""
 
 
 def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_file: Path | None = None,
@@ -87,9 +90,13 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
 
 
 def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> Brief:
+    """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
+    from .render_pdf import count_pages
+
     audience = kb.audiences[request.audience]
     selection = select(kb, audience, request.meeting, request.distribution, request.length)
-    return compose(selection, date=date, recipient=request.recipient)
+    return fit_to_pages(selection, lambda chosen: compose(chosen, date=date, recipient=request.recipient,
+                                                          copy_number=request.copy_number), count_pages)
 
 
 def render(brief: Brief, output_format: Format) -> bytes:
@@ -317,7 +324,7 @@ class Outcome:
 
 def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
              out_dir: Path = Path("output"), date: datetime.date | None = None, *, pool: RenderPool | None = None,
-             force: bool = False, progress: Callable[[Path], None] | None = None) -> Outcome:
+             force: bool = False, progress: Callable[[Path], None] | None = None, strict: bool = False) -> Outcome:
     """Render the requested briefings in every format and write them to `out_dir`.
 
     A document is rendered only when something it depends on changed (see
@@ -333,14 +340,17 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     outcome = Outcome()
     # Everything is composed before the output folder is touched: a briefing
     # that cannot be written leaves no folder, lock or file behind.
-    documents: list[tuple[Path, Brief, Format, dict[str, object], NameGuard]] = []
-    for request in requests:
-        brief = compose_brief(kb, request, date)
-        guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
-        for output_format in formats:
-            path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
-            documents.append((path, brief, output_format, entry, guard))
+    requests = list(requests)
+    wanted = sorted({_series(request) for request in requests if request.recipient})
+    # The number is printed, so it is settled before rendering: guessed from
+    # the manifest as it stands, then given under its lock.
+    guessed = assign_copies(manifest.read(out_dir).copies, wanted) if wanted else {}
+    documents = _compose_all(kb, requests, guessed, formats, date, templates, out_dir)
+    if strict:
+        _refuse_out_of_date(kb, [brief for _, brief, _, _, _ in documents])
     with Publisher(out_dir) as publisher:
+        if wanted and (numbers := publisher.number_copies(wanted)) != guessed:
+            documents = _compose_all(kb, requests, numbers, formats, date, templates, out_dir)
         to_render: list[tuple[Path, Brief, Format, dict[str, object]]] = []
         guards: dict[Path, NameGuard] = {}
         for path, brief, output_format, entry, guard in documents:
@@ -372,6 +382,39 @@ def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[F
     return outcome
 
 
+def _refuse_out_of_date(kb: KnowledgeBase, briefs: list[Brief]) -> None:
+    """--strict: a briefing may print no fact that is stale or past its review date."""
+    stale = sorted({fact_id for brief in briefs for fact_id in brief.out_of_date})
+    if stale:
+        raise InputError([kb.origin("facts", fact_id).diagnostic(
+            f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
+            "--strict refuses it: update the fact, mark it historical, or leave out --strict") for fact_id in stale])
+
+
+_Document = tuple[Path, Brief, Format, dict[str, object], NameGuard]
+
+
+def _compose_all(kb: KnowledgeBase, requests: list[Request], copies: dict[tuple[str, str], int],
+                 formats: tuple[Format, ...], date: datetime.date, templates: str, out_dir: Path) -> list[_Document]:
+    documents = []
+    for request in requests:
+        if request.recipient:
+            request = replace(request, copy_number=copies[_series(request)])
+        brief = compose_brief(kb, request, date)
+        guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
+        for output_format in formats:
+            path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
+            documents.append((path, brief, output_format, entry, guard))
+    return documents
+
+
+def _series(request: Request) -> tuple[str, str]:
+    """The numbered series a recipient's copy belongs to, and the recipient."""
+    level = distribution_level(request.meeting, request.distribution).value
+    return copy_series(request.audience, request.meeting.id if request.meeting else None, level), \
+        request.recipient or ""
+
+
 def _describe(kb: KnowledgeBase, request: Request, brief: Brief, output_format: Format, date: datetime.date,
               templates: str, out_dir: Path) -> tuple[Path, dict[str, object]]:
     """Where a document goes and the manifest entry that says what it is."""
@@ -383,6 +426,7 @@ def _describe(kb: KnowledgeBase, request: Request, brief: Brief, output_format: 
         "audience": request.audience, "meeting": meeting_id, "format": output_format,
         "distribution": distribution, "recipient": request.recipient, "date": date.isoformat(),
         "knowledge_base": kb.revision, "key": document_key(repr(brief), output_format, templates),
+        "generator": __version__, "copy": request.copy_number,
     }
 
 

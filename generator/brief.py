@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .labels import label
+
 
 @dataclass(frozen=True)
 class Span:
@@ -117,6 +119,22 @@ class MetaRow:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    """One line of the meeting summary box: a label and its entries."""
+
+    label: str
+    entries: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The box a meeting briefing opens with: objective first, then who, what and where."""
+
+    title: str
+    rows: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True)
 class Brief:
     title: str
     subtitle: str
@@ -139,6 +157,39 @@ class Brief:
     sections: tuple[Section, ...] = ()
     sources: tuple[SourceEntry, ...] = ()
     keywords: tuple[str, ...] = field(default=())
+    section_headings: bool = True
+    """False in a leave-behind, which carries no headings but its title."""
+    contact: tuple[str, ...] = ()
+    """Who to contact (name, organisation, email, phone), as the country file gives it."""
+    contact_label: str = ""
+    handling: str | None = None
+    """How a restricted or confidential copy may be passed on, e.g. "Not for onward distribution."."""
+    copy_number: int | None = None
+    """With a recipient: which numbered copy this is, as the manifest records it."""
+    knowledge_base: str = ""
+    """The knowledge-base revision this was built from, as the manifest records it."""
+    generator_version: str = ""
+    summary: Summary | None = None
+    out_of_date: tuple[str, ...] = ()
+    """Ids of the facts shown that are stale or past their review date at the briefing's date."""
+
+    @property
+    def recipient_line(self) -> str | None:
+        """"Prepared for NAME · Copy N", for the page footer."""
+        if not self.recipient:
+            return None
+        line = label("frame.prepared-for", self.language).format(recipient=self.recipient)
+        if self.copy_number is not None:
+            line += " · " + label("frame.copy", self.language).format(number=self.copy_number)
+        return line
+
+    @property
+    def provenance(self) -> str | None:
+        """What matches a printed copy to its manifest entry."""
+        if not self.knowledge_base:
+            return None
+        return label("frame.provenance", self.language).format(revision=self.knowledge_base,
+                                                               version=self.generator_version)
 
     @property
     def subject(self) -> str:

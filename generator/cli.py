@@ -276,13 +276,15 @@ def serve(briefs: Path, country: str | None, port: int) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
               help="Documents rendered at once.")
 @click.option("--force", is_flag=True, help="Render every document even if nothing it depends on changed.")
+@click.option("--strict", is_flag=True,
+              help="Refuse to write a briefing that prints a stale fact or one past its review date.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
               metavar="SECONDS", help="Stop rendering a document that takes longer than this.")
 @briefs_option
 @country_option
 def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
              out: Path, distribution: str | None, length: str | None, recipient: str | None, jobs: int,
-             force: bool, timeout: float, briefs: Path, country: str | None) -> None:
+             force: bool, strict: bool, timeout: float, briefs: Path, country: str | None) -> None:
     """Write briefings to the output folder.
 
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
@@ -296,7 +298,7 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     # When neither the command nor any input changed and the files it wrote
     # are still as written, there is nothing to do: say so without loading.
     command = ["generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences, output_format,
-               out.resolve(), distribution, length, recipient, briefs.resolve(), country]
+               out.resolve(), distribution, length, recipient, briefs.resolve(), country, strict]
     date = build_date()
 
     def inputs(templates: str) -> str:
@@ -330,9 +332,9 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
             with click.progressbar(length=len(requests) * len(formats), label="Rendering", file=sys.stderr,
                                    color=_color()) as bar:
                 outcome = api.generate(kb, requests, formats, out, pool=pool, force=force,
-                                       progress=lambda _: bar.update(1))
+                                       progress=lambda _: bar.update(1), strict=strict)
         else:
-            outcome = api.generate(kb, requests, formats, out, pool=pool, force=force)
+            outcome = api.generate(kb, requests, formats, out, pool=pool, force=force, strict=strict)
     for path in outcome.unchanged:
         _say(f"unchanged {_shown(path)}")
     for path in outcome.written:

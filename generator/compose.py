@@ -10,20 +10,15 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 
-from . import model
-from .brief import Brief, CaseEntry, CaseLabels, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, plain
+from . import __version__, model
+from .brief import (Brief, CaseEntry, CaseLabels, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, Summary,
+                    SummaryRow, plain)
+from .currency import month_span, out_of_date
 from .errors import RenderError
 from .labels import label
 from .markup import parse
 from .names import NameGuard
 from .select import Selection
-
-CLASSIFICATION = {
-    model.Sensitivity.PUBLIC: "PUBLIC",
-    model.Sensitivity.RESTRICTED: "RESTRICTED – NOT FOR ONWARD DISTRIBUTION",
-    model.Sensitivity.CONFIDENTIAL: "CONFIDENTIAL – NAMED RECIPIENTS ONLY",
-}
-
 
 MAX_KEYWORD_THEMES = 5
 QUOTES = "“”\"'‘’"
@@ -69,7 +64,8 @@ def _reference(source: model.Source, audience: model.Audience) -> str:
     return f"{who}{title}, {source.publisher}, {date}."
 
 
-def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None) -> Brief:
+def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None,
+            copy_number: int | None = None) -> Brief:
     """The whole briefing as a document model; both renderers read only this."""
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
     cite = _Citations(selection)
@@ -78,8 +74,11 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
     asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
                  for rec in selection.recommendations)
     one_page = selection.length == "one-page"
-    talking_points = tuple(_talking_point(fact, audience, cite, one_page) for fact in selection.talking_points)
-    background = tuple(_fact_point(fact, audience, cite) for fact in selection.background)
+    stale = {fact.id for fact in (*selection.talking_points, *selection.background)
+             if out_of_date(fact, kb.country, date)}
+    talking_points = tuple(_talking_point(fact, audience, cite, one_page, fact.id in stale)
+                           for fact in selection.talking_points)
+    background = tuple(_fact_point(fact, audience, cite, fact.id in stale) for fact in selection.background)
     responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
                                     cite.cite(response.claim_sources + response.sources))
                       for response in selection.responses)
@@ -106,6 +105,8 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         Section("if-raised", "If raised", responses=responses),
         Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
     ) if section.points or section.cases or section.responses]
+    if one_page:
+        sections = _leave_behind(sections)
 
     local = f" ({kb.country.local_name})" if kb.country.local_name else ""
     meta = [MetaRow("Country", f"{country}{local}"), MetaRow("For", audience.addressee)]
@@ -114,6 +115,7 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         if meeting.participants and not one_page:
             meta.append(MetaRow("Participants", "; ".join(meeting.participants)))
     meta.append(MetaRow("Distribution", selection.distribution.value.capitalize()))
+    meta += _currency_rows(selection, stale)
 
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
@@ -124,7 +126,14 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         country=country,
         audience_id=audience.id,
         audience_name=audience.full_name,
-        classification=CLASSIFICATION[selection.distribution],
+        classification=label(f"frame.banner.{selection.distribution.value}", audience.language),
+        handling=_handling(selection.distribution, audience.language),
+        copy_number=copy_number if recipient else None,
+        knowledge_base=kb.revision,
+        generator_version=__version__,
+        # A leave-behind is handed to the other side: our frame of the meeting stays off it.
+        out_of_date=tuple(sorted(stale)),
+        summary=_summary(selection, cite) if meeting and not one_page else None,
         date=date,
         date_label=format_date(date, audience),
         language=audience.language,
@@ -137,22 +146,101 @@ def compose(selection: Selection, *, date: datetime.date, recipient: str | None 
         sections=tuple(sections),
         sources=cite.entries(),
         keywords=(country, "human rights", audience.name, *(kb.themes[t].label for t in themes)),
+        section_headings=not one_page,
+        contact=_contact_lines(kb.country.contact),
+        contact_label=label("frame.contact", audience.language),
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
 
 
-def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations) -> Point:
-    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources),
-                 as_of=f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}")
+def _summary(selection: Selection, cite: _Citations) -> Summary | None:
+    """The meeting at a glance, holding only what this copy may show."""
+    meeting, language = selection.meeting, selection.audience.language
+    assert meeting is not None
+
+    def shown(item: model.Attendee | model.Position | model.Commitment) -> bool:
+        text = " ".join(str(value) for value in item.model_dump(exclude={"sensitivity", "sources"}).values() if value)
+        return selection.distribution.allows(item.sensitivity) and not selection.guard.find(text)
+
+    rows = []
+    if meeting.objective:
+        rows.append(SummaryRow(label("frame.objective", language), (Point(parse(meeting.objective)),)))
+    if meeting.agenda:
+        rows.append(SummaryRow(label("frame.agenda", language), tuple(Point(parse(item)) for item in meeting.agenda)))
+    for side in ("ours", "theirs", "host", "other"):
+        people = tuple(_attendee(person) for person in meeting.attendees if person.side == side and shown(person))
+        if people:
+            rows.append(SummaryRow(label(f"frame.attendees.{side}", language), people))
+    if meeting.logistics:
+        for part in ("time", "place", "interpretation"):
+            if value := getattr(meeting.logistics, part):
+                rows.append(SummaryRow(label(f"frame.logistics.{part}", language), (Point(parse(value)),)))
+    positions = tuple(Point(parse(position.text), cite.cite(position.sources)) for position in meeting.positions
+                      if shown(position) and all(c.source in selection.citable for c in position.sources))
+    if positions:
+        rows.append(SummaryRow(label("frame.positions", language), positions))
+    commitments = tuple(Point(parse(commitment.text), as_of=format_date(commitment.date, selection.audience)
+                              if commitment.date else None)
+                        for commitment in meeting.previous_commitments if shown(commitment))
+    if commitments:
+        rows.append(SummaryRow(label("frame.commitments", language), commitments))
+    return Summary(label("frame.summary", language), tuple(rows)) if rows else None
 
 
-def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool) -> Point:
+def _attendee(person: model.Attendee) -> Point:
+    who = f"{person.name}, {person.role}" if person.name else person.role
+    return Point(parse(f"{who}. {person.bio}" if person.bio else who))
+
+
+def _handling(level: model.Sensitivity, language: str) -> str | None:
+    if level is model.Sensitivity.PUBLIC:
+        return None
+    return label(f"frame.handling.{level.value}", language)
+
+
+LEAVE_BEHIND_ORDER = ("asks", "cases", "talking-points")
+"""A leave-behind says what we ask first, then for whom, then why."""
+
+
+def _leave_behind(sections: list[Section]) -> list[Section]:
+    by_key = {section.key: section for section in sections}
+    return [by_key[key] for key in LEAVE_BEHIND_ORDER if key in by_key]
+
+
+def _contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
+    if contact is None:
+        return ()
+    return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)
+
+
+def _currency_rows(selection: Selection, stale: set[str]) -> list[MetaRow]:
+    """The span of the facts' dates, and how many are out of date, for the title block."""
+    language = selection.audience.language
+    dates = [item.as_of for item in (*selection.talking_points, *selection.background, *selection.cases)]
+    rows = []
+    if span := month_span(dates):
+        rows.append(MetaRow(label("frame.facts-dated", language), span))
+    if stale:
+        rows.append(MetaRow(label("frame.currency", language),
+                            label("frame.out-of-date-note", language).format(count=len(stale))))
+    return rows
+
+
+def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations, stale: bool = False) -> Point:
+    as_of = f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}"
+    if stale:
+        as_of = f"{label('frame.out-of-date', audience.language)}: {as_of}"
+    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources), as_of=as_of)
+
+
+def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool,
+                   stale: bool) -> Point:
     """The line this audience can take, first; the fact it rests on follows as one cited line.
 
     A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
     """
-    evidence = _fact_point(fact, audience, cite)
+    evidence = _fact_point(fact, audience, cite, stale)
     if audience.id not in fact.lines:
         return evidence
     if one_page:

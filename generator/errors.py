@@ -53,6 +53,10 @@ class RenderError(BriefingError):
     """Raised when a briefing cannot be rendered from otherwise valid input."""
 
 
+class TooLong(BriefingError):
+    """Even with every item that may give way left out, a briefing runs over its page limit."""
+
+
 class ManifestDamaged(BriefingError):
     """Raised when an output folder's manifest.json cannot be read as a manifest.
 

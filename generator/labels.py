@@ -7,10 +7,6 @@ words: compose looks them up here and puts them into the Brief.
 
 from __future__ import annotations
 
-from typing import Literal
-
-Language = Literal["en-GB", "en-US"]
-
 LABELS: dict[str, dict[str, str]] = {
     "content.evidence": {"en-GB": "Evidence", "en-US": "Evidence"},
     # Each service's own name for them: the UK's "lines to take", the US's "talking points".
@@ -24,9 +20,39 @@ LABELS: dict[str, dict[str, str]] = {
     "content.stance-government": {"en-GB": "Government source", "en-US": "Government source"},
     "content.stance-pro-government": {"en-GB": "Commentary supportive of the government",
                                       "en-US": "Commentary supportive of the government"},
+    "frame.contact": {"en-GB": "Contact", "en-US": "Contact"},
+    "frame.facts-dated": {"en-GB": "Facts dated", "en-US": "Facts dated"},
+    "frame.currency": {"en-GB": "Currency", "en-US": "Currency"},
+    "frame.out-of-date-note": {
+        "en-GB": "{count} of the facts below are out of date or past their review date; each is marked “out of date”.",
+        "en-US": "{count} of the facts below are out of date or past their review date; each is marked “out of date.”"},
+    "frame.out-of-date": {"en-GB": "out of date", "en-US": "out of date"},
+    "frame.summary": {"en-GB": "The meeting at a glance", "en-US": "The meeting at a glance"},
+    "frame.objective": {"en-GB": "Objective", "en-US": "Objective"},
+    "frame.agenda": {"en-GB": "Agenda", "en-US": "Agenda"},
+    "frame.attendees.ours": {"en-GB": "Our side", "en-US": "Our side"},
+    "frame.attendees.theirs": {"en-GB": "Their side", "en-US": "Their side"},
+    "frame.attendees.host": {"en-GB": "Host", "en-US": "Host"},
+    "frame.attendees.other": {"en-GB": "Also present", "en-US": "Also present"},
+    "frame.logistics.time": {"en-GB": "Time", "en-US": "Time"},
+    "frame.logistics.place": {"en-GB": "Place", "en-US": "Place"},
+    "frame.logistics.interpretation": {"en-GB": "Interpretation", "en-US": "Interpretation"},
+    "frame.positions": {"en-GB": "Their known positions", "en-US": "Their known positions"},
+    "frame.commitments": {"en-GB": "Previous commitments", "en-US": "Previous commitments"},
+    # Protective markings: one short word in the banner, the handling rule on its own line.
+    "frame.banner.public": {"en-GB": "PUBLIC", "en-US": "PUBLIC"},
+    "frame.banner.restricted": {"en-GB": "RESTRICTED", "en-US": "RESTRICTED"},
+    "frame.banner.confidential": {"en-GB": "CONFIDENTIAL", "en-US": "CONFIDENTIAL"},
+    "frame.handling.restricted": {"en-GB": "Not for onward distribution.", "en-US": "Not for onward distribution."},
+    "frame.handling.confidential": {"en-GB": "Named recipients only. Do not copy or forward.",
+                                    "en-US": "Named recipients only. Do not copy or forward."},
+    "frame.prepared-for": {"en-GB": "Prepared for {recipient}", "en-US": "Prepared for {recipient}"},
+    "frame.copy": {"en-GB": "Copy {number}", "en-US": "Copy {number}"},
+    "frame.provenance": {"en-GB": "KB {revision} · generator {version}",
+                         "en-US": "KB {revision} · generator {version}"},
 }
 
 
-def label(message_id: str, language: Language) -> str:
-    """The words of one message in the audience's language."""
+def label(message_id: str, language: str) -> str:
+    """The words of one message in the audience's language; a missing id is a bug, not user input."""
     return LABELS[message_id][language]

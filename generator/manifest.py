@@ -2,7 +2,10 @@
 
 Its shape is `{"files": {name: entry}, "pending": {name: entry}}`. An entry
 names one file's audience, meeting, format, distribution level, recipient,
-build date, knowledge-base revision, document key and sha256. `files` says
+build date, knowledge-base revision, document key and sha256; entries
+written since copies were numbered add the generator version and the copy
+number (null without a recipient). `copies` is the register those numbers
+come from, one series per audience, meeting and level. `files` says
 what is on disk; `pending` holds what a run is about to rename into place
 (see `publish`). Whoever reads the manifest under its lock resolves pending
 entries first, by hashing the file: a pending entry whose sha256 is the
@@ -48,11 +51,15 @@ Entry = dict[str, Any]
 class Manifest:
     files: dict[str, Entry] = field(default_factory=dict)
     pending: dict[str, Entry] = field(default_factory=dict)
+    copies: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Numbered copies given out: series ("audience/meeting/level") -> recipient -> number."""
 
     def to_bytes(self) -> bytes:
         content: dict[str, Any] = {"files": dict(sorted(self.files.items()))}
         if self.pending:
             content["pending"] = dict(sorted(self.pending.items()))
+        if self.copies:
+            content["copies"] = {series: dict(sorted(numbers.items())) for series, numbers in sorted(self.copies.items())}
         return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -91,7 +98,17 @@ def parse(content: bytes, path: Path) -> Manifest:
         raise ManifestDamaged(path, f"line {error.lineno}: {error.msg}") from None
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise ManifestDamaged(path, 'no "files" object at the top')
-    return Manifest(_checked_entries(data["files"], path), _checked_entries(data.get("pending", {}), path))
+    return Manifest(_checked_entries(data["files"], path), _checked_entries(data.get("pending", {}), path),
+                    _checked_copies(data.get("copies", {}), path))
+
+
+def _checked_copies(copies: object, path: Path) -> dict[str, dict[str, int]]:
+    if not (isinstance(copies, dict) and all(
+            isinstance(numbers, dict) and all(isinstance(n, int) and not isinstance(n, bool) and n > 0
+                                              for n in numbers.values())
+            for numbers in copies.values())):
+        raise ManifestDamaged(path, '"copies" is not an object of recipients and copy numbers')
+    return copies
 
 
 def _checked_entries(entries: object, path: Path) -> dict[str, Entry]:

@@ -82,12 +82,22 @@ class Theme(Model):
     label: Text
 
 
+class Contact(Model):
+    """Who a reader of a leave-behind can get back to; every part but the name is optional."""
+
+    name: Text
+    organisation: Text | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)] | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()./-]{4,30}$")] | None = None
+
+
 class Country(Model):
     id: Id
     name: Text
     local_name: Text | None = None
     prepared_by: Text
     stale_after_days: int = Field(default=1095, gt=0)
+    contact: Contact | None = None
 
 
 class Citation(Model):
@@ -199,6 +209,38 @@ class Audience(Model):
     levers: list[Lever] = Field(min_length=1)
 
 
+class Attendee(Model):
+    """Someone at the meeting; a role is enough where a name should not be written down."""
+
+    name: Text | None = None
+    role: Text
+    side: Literal["ours", "theirs", "host", "other"]
+    bio: Text | None = None
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+
+
+class Logistics(Model):
+    time: Text | None = None
+    place: Text | None = None
+    interpretation: Text | None = None
+
+
+class Position(Model):
+    """What the counterpart is known to hold, with the passages that say so."""
+
+    text: Text
+    sources: list[Citation] = []
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+
+
+class Commitment(Model):
+    """Something either side undertook at an earlier meeting."""
+
+    text: Text
+    date: Date | None = None
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+
+
 class Meeting(Model):
     id: Id
     country: Id
@@ -212,3 +254,10 @@ class Meeting(Model):
     include: list[Id] = []
     length: Literal["full", "one-page"] = "full"
     distribution: Sensitivity = Sensitivity.PUBLIC
+    objective: Text | None = None
+    """What success looks like: the first line of the summary box."""
+    agenda: list[Text] = []
+    attendees: list[Attendee] = []
+    logistics: Logistics | None = None
+    positions: list[Position] = []
+    previous_commitments: list[Commitment] = []

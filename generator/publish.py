@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -77,6 +78,20 @@ def recipient_slug(name: str) -> str:
     return f"{shortened or 'recipient'}-{digest}"
 
 
+def copy_series(audience: str, meeting: str | None, distribution: str) -> str:
+    """Copies numbered in one series: the same briefing, whoever it is for."""
+    return f"{audience}/{meeting or ''}/{distribution}"
+
+
+def assign_copies(register: dict[str, dict[str, int]], wanted: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Each (series, recipient) its number: the one it holds, else the next free one; `register` records new ones."""
+    numbers = {}
+    for series, recipient in wanted:
+        given = register.setdefault(series, {})
+        numbers[(series, recipient)] = given.setdefault(recipient, max(given.values(), default=0) + 1)
+    return numbers
+
+
 def _failure(path: Path, error: OSError) -> WriteFailure:
     return WriteFailure(path, error.strerror or str(error))
 
@@ -111,6 +126,20 @@ class Publisher:
 
     def __exit__(self, *exc_info: object) -> None:
         self._run.finish()
+
+    def number_copies(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Copy numbers for these (series, recipient), recorded under the lock before any file is written.
+
+        Recorded at once, so that concurrent runs never give one number to
+        two recipients; a number whose file is never written stays given.
+        """
+        with manifest.locked(self.folder):
+            current = self._read_resolved()
+            before = json.dumps(current.copies, sort_keys=True)
+            numbers = assign_copies(current.copies, wanted)
+            if json.dumps(current.copies, sort_keys=True) != before:
+                self._save(current)
+        return numbers
 
     def refusal(self, name: str, entry: manifest.Entry) -> str | None:
         """Why `name` must not be written with `entry`, judged by the manifest at the start of the run."""

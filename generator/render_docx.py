@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Mm
 
-from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Text
+from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Summary, Text
 from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
 from generator.render_html import TEMPLATES_DIR
@@ -75,8 +75,9 @@ def _render(brief: Brief, reference: Path) -> bytes:
     _write_footer(document, brief, text_width)
     _write_title_block(document, brief, text_width)
     for section in brief.sections:
-        _write_section(document, section, text_width)
-    _write_sources(document, brief.sources)
+        _write_section(document, section, text_width, brief.section_headings)
+    _write_contact(document, brief)
+    _write_sources(document, brief.sources, brief.section_headings)
     _set_properties(document, brief)
     buffer = BytesIO()
     document.save(buffer)
@@ -177,12 +178,14 @@ def _write_footer(document, brief: Brief, text_width: Emu) -> None:
     footer = _emptied(document.sections[0].footer)
     paragraph = footer.add_paragraph(style="Footer")
     paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
-    if brief.recipient:
-        paragraph.add_run(f"Prepared for {brief.recipient}")
+    if brief.recipient_line:
+        paragraph.add_run(brief.recipient_line)
     paragraph.add_run("\tPage ")
     _add_field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     _add_field(paragraph, "NUMPAGES")
+    if brief.provenance:
+        footer.add_paragraph(brief.provenance, style="Footer")
 
 
 def _add_field(paragraph, code: str) -> None:
@@ -194,10 +197,29 @@ def _add_field(paragraph, code: str) -> None:
 
 def _write_title_block(document, brief: Brief, text_width: Emu) -> None:
     document.add_paragraph(brief.title, style="Title")
+    if brief.handling:
+        handling = document.add_paragraph(style="Subtitle")
+        handling.add_run(f"{brief.classification} · {brief.handling}").bold = True
     document.add_paragraph(brief.subtitle, style="Subtitle")
     document.add_paragraph(f"{brief.date_label} · {brief.author}", style="Byline")
     if brief.meta:
         _write_meta(document, brief.meta, text_width)
+    if brief.summary:
+        _write_summary(document, brief.summary, text_width)
+
+
+def _write_summary(document, summary: Summary, text_width: Emu) -> None:
+    document.add_paragraph(summary.title, style="Heading 1")
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Meta Table"
+    for row in summary.rows:
+        label, value = table.add_row().cells
+        _cell_paragraph(label).add_run(row.label).bold = True
+        for index, entry in enumerate(row.entries):
+            paragraph = _cell_paragraph(value) if index == 0 else value.add_paragraph()
+            _write_point(paragraph, entry)
+    label_width = Emu(int(text_width * META_LABEL_SHARE))
+    _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
 def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
@@ -211,8 +233,9 @@ def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
-def _write_section(document, section: Section, text_width: Emu) -> None:
-    document.add_paragraph(section.title, style="Heading 1")
+def _write_section(document, section: Section, text_width: Emu, heading: bool) -> None:
+    if heading:
+        document.add_paragraph(section.title, style="Heading 1")
     style = POINT_STYLES[section.style]
     num_id = _restarted_list(document) if section.style == "numbered" and section.points else None
     for point in section.points:
@@ -331,10 +354,19 @@ def _set_widths(table, widths) -> None:
             cell.width = width
 
 
-def _write_sources(document, sources: tuple[SourceEntry, ...]) -> None:
+def _write_contact(document, brief: Brief) -> None:
+    if not brief.contact:
+        return
+    paragraph = document.add_paragraph(style="Normal")
+    paragraph.add_run(f"{brief.contact_label}: ").bold = True
+    paragraph.add_run(" · ".join(brief.contact))
+
+
+def _write_sources(document, sources: tuple[SourceEntry, ...], heading: bool) -> None:
     if not sources:
         return
-    document.add_paragraph("Sources", style="Heading 1")
+    if heading:
+        document.add_paragraph("Sources", style="Heading 1")
     for entry in sources:
         # Numbered in the text, not by Word, so the numbers always match the citations.
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")

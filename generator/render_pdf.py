@@ -11,9 +11,11 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
+from collections import OrderedDict
 from pathlib import Path
 
-from weasyprint import HTML
+from weasyprint import DEFAULT_OPTIONS, HTML
+from weasyprint.document import Document
 
 from .brief import Brief
 from .errors import SandboxViolation
@@ -28,18 +30,12 @@ PDF_VARIANT = "pdf/ua-1"
 def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     """The briefing as PDF bytes; the same Brief always gives the same bytes."""
     html = render_html(brief, templates_dir)
-    fetcher = TemplatesFetcher(templates_dir)
+    # The layout made while fitting the briefing to its pages, if this
+    # process made it: taken, not shared, as writing may change it.
+    document, fetcher = _LAID_OUT.pop((html, templates_dir), None) or _lay_out(html, templates_dir)
     try:
         with _source_date_epoch(calendar.timegm(brief.date.timetuple())):
-            pdf = HTML(
-                string=html,
-                base_url=templates_dir.resolve().as_uri() + "/",
-                url_fetcher=fetcher,
-            ).write_pdf(
-                pdf_variant=PDF_VARIANT,
-                # The first half of the file ID; the same HTML gives the same ID.
-                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
-            )
+            pdf = document.write_pdf(**_options(html))
     except ResourceRefused as refusal:
         raise _violation(refusal, templates_dir) from refusal
     # A refusal raised while drawing an SVG is caught inside WeasyPrint, which
@@ -47,6 +43,41 @@ def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     if fetcher.refused:
         raise _violation(fetcher.refused[0], templates_dir)
     return pdf
+
+
+def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
+    """How many pages the briefing lays out to; the layout is kept for `render_pdf`."""
+    html = render_html(brief, templates_dir)
+    key = (html, templates_dir)
+    if key not in _LAID_OUT:
+        _LAID_OUT[key] = _lay_out(html, templates_dir)
+        while len(_LAID_OUT) > KEPT_LAYOUTS:
+            _LAID_OUT.popitem(last=False)
+    return len(_LAID_OUT[key][0].pages)
+
+
+KEPT_LAYOUTS = 4
+"""Enough for the candidates of one fitting; a layout holds megabytes."""
+
+_LAID_OUT: OrderedDict[tuple[str, Path], tuple[Document, TemplatesFetcher]] = OrderedDict()
+
+
+def _options(html: str) -> dict[str, object]:
+    return {**DEFAULT_OPTIONS, "pdf_variant": PDF_VARIANT,
+            # The first half of the file ID; the same HTML gives the same ID.
+            "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode()}
+
+
+def _lay_out(html: str, templates_dir: Path) -> tuple[Document, TemplatesFetcher]:
+    fetcher = TemplatesFetcher(templates_dir)
+    try:
+        document = HTML(string=html, base_url=templates_dir.resolve().as_uri() + "/",
+                        url_fetcher=fetcher).render(**_options(html))
+    except ResourceRefused as refusal:
+        raise _violation(refusal, templates_dir) from refusal
+    if fetcher.refused:
+        raise _violation(fetcher.refused[0], templates_dir)
+    return document, fetcher
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from . import model
@@ -179,6 +179,13 @@ def _drop_unanswered_claims(picks: dict[str, list], kb: KnowledgeBase,
     for section in CLAIM_SECTIONS:
         picks[section][:] = [item for item in picks[section] if not states_claim(item, kb.sources)
                              or _answered(item, picks["responses"], answers)]
+
+
+def without_unanswered_claims(selection: Selection) -> Selection:
+    """`selection` less every claim whose rebuttal it no longer holds: a rebuttal that gives way takes its claim."""
+    picks = {section: list(getattr(selection, section)) for section in (*CLAIM_SECTIONS, "responses")}
+    _drop_unanswered_claims(picks, selection.kb, rebuttals(selection.kb.responses))
+    return replace(selection, **{section: tuple(items) for section, items in picks.items()})
 
 
 TRIM_ORDER = (("responses", 2), ("background", 2), ("levers", 2), ("talking_points", 3), ("cases", 2),

@@ -124,6 +124,9 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
                                        "a country.yaml")
             yield from item_at.missing([(("audience",), item.audience)], *audience)
             yield from item_at.missing(_each("focus", item.focus), *theme)
+            for index, position in enumerate(item.positions):
+                position_at = _Locator(result, kind, origin, prefix=("positions", index))
+                yield from position_at.missing(_citations("sources", position.sources), *source)
             yield from item_at.missing(_each("include", item.include), any_item,
                                        "fact, case, recommendation or response", "the country folder")
 

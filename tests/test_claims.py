@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.api import load_knowledge_base
 from generator.compose import compose
+from generator.fit import _trims
 from generator.select import select
 
 DATE = datetime.date(2027, 2, 1)
@@ -53,6 +54,20 @@ def test_a_claim_brings_its_rebuttal(minimal_kb):
 
     assert "offshore-wealth" in selected_facts(selection)
     assert [response.id for response in selection.responses] == ["assembly-law"]
+
+
+def test_fitting_the_pages_never_leaves_a_claim_without_its_rebuttal(minimal_kb):
+    pro_government_op_ed(minimal_kb)
+    rebut_offshore_wealth(minimal_kb)
+    kb = load(minimal_kb)
+    selection = select(kb, kb.audiences["uk"])
+    assert "offshore-wealth" in selected_facts(selection)
+
+    # "If raised" gives way first when the pages run over; the claim must go with its answer.
+    trimmed = [trim for trim in _trims(selection) if "assembly-law" not in {r.id for r in trim.responses}]
+
+    assert trimmed
+    assert all("offshore-wealth" not in selected_facts(trim) for trim in trimmed)
 
 
 def test_a_claim_is_dropped_where_its_rebuttal_cannot_be_shown(minimal_kb):

@@ -58,7 +58,8 @@ def test_approximate_dates_say_so(minimal_kb):
     brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
 
     as_of = {plain(p.text): p.as_of for p in section(brief, "talking-points").points}
-    assert as_of["Officials held property abroad."] == "as of c. December 2016"
+    # Stale at this date, so the page also marks it out of date.
+    assert as_of["Officials held property abroad."] == "out of date: as of c. December 2016"
     assert any("c. December 2016" in entry.reference for entry in brief.sources)
 
 
@@ -93,8 +94,8 @@ def test_restricted_distribution_is_on_the_classification_line(minimal_kb):
     assert brief.classification.startswith("RESTRICTED")
 
 
-def test_one_page_keeps_purpose_asks_cases_and_talking_points(minimal_kb):
+def test_one_page_puts_asks_then_cases_then_talking_points(minimal_kb):
     kb = load(minimal_kb)
     brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"], length="one-page"), date=DATE)
 
-    assert [s.key for s in brief.sections] == ["purpose", "asks", "talking-points", "cases"]
+    assert [s.key for s in brief.sections] == ["asks", "cases", "talking-points"]

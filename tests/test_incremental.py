@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from generator import api
 
@@ -55,13 +56,16 @@ def test_an_edit_that_changes_the_briefing_renders_it_again(built):
     assert [line.split()[0] for line in generate()] == ["wrote", "wrote"]
 
 
-def test_an_edit_no_briefing_shows_renders_nothing_but_the_answer_is_fresh(built):
+def test_an_edit_no_briefing_shows_still_renders_the_new_revision_into_the_footer(built):
+    """Every page names the knowledge-base revision it was built from, so any edit changes the copy."""
     briefs, out, generate = built
     generate()
     sources = briefs / "testland" / "sources.yaml"
     sources.write_text(sources.read_text() + "  date_note: an editorial note no briefing prints\n")
 
-    assert [line.split()[0] for line in generate()] == ["unchanged", "unchanged"]
+    assert [line.split()[0] for line in generate()] == ["wrote", "wrote"]
+    revision = json.loads((out / "manifest.json").read_text())["files"]["2027-01-15_testland_uk.pdf"]["knowledge_base"]
+    assert revision in PdfReader(out / "2027-01-15_testland_uk.pdf").pages[0].extract_text()
 
 
 def test_a_deleted_or_altered_output_is_rendered_again(built):

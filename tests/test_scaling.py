@@ -7,6 +7,9 @@ import pytest
 import yaml
 
 from generator import api
+from generator.compose import compose
+from generator.errors import TooLong
+from generator.select import select
 from generator.render_docx import render_docx
 from generator.render_pdf import render_pdf
 
@@ -21,7 +24,8 @@ def seconds_for_a_meeting_of(participants: int, kb, folder: Path) -> float:
     path.write_text(yaml.safe_dump(meeting, sort_keys=False))
     started = time.perf_counter()
     (request,) = api.requests_for(kb, meeting_file=path)
-    brief = api.compose_brief(kb, request, api.build_date())
+    # Composed without fitting to the page limit, which such a meeting cannot meet.
+    brief = compose(select(kb, kb.audiences[request.audience], request.meeting), date=api.build_date())
     render_pdf(brief)
     render_docx(brief)
     return time.perf_counter() - started
@@ -37,3 +41,17 @@ def test_a_meeting_with_400_long_participants_costs_less_than_five_times_one_wit
 
     # Measured at 2.7; the auto-sized title-block table made it 32, and 15 s.
     assert large / small < 5, f"100 participants: {small:.2f} s, 400: {large:.2f} s"
+
+
+@pytest.mark.slow
+def test_a_meeting_too_long_for_four_pages_is_refused_in_a_few_layouts(minimal_kb, tmp_path):
+    kb = api.load_knowledge_base(minimal_kb).kb
+    meeting = yaml.safe_load((Path(__file__).parent / "fixtures/minimal/meetings/uk-visit.yaml").read_text())
+    meeting["participants"] = [PARTICIPANT.format(number=number).strip() for number in range(400)]
+    path = tmp_path / "meeting.yaml"
+    path.write_text(yaml.safe_dump(meeting, sort_keys=False))
+    (request,) = api.requests_for(kb, meeting_file=path)
+    started = time.perf_counter()
+    with pytest.raises(TooLong, match="participants"):
+        api.compose_brief(kb, request, api.build_date())
+    assert time.perf_counter() - started < 60

@@ -1,0 +1,171 @@
+"""Briefings fit their page limits, measured on the real PDFs: a leave-behind one page, a full briefing four."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator import api
+from generator.errors import TooLong
+from generator.fit import PAGE_LIMITS, fit_to_pages
+from generator.model import Sensitivity
+from generator.render_docx import render_docx
+from generator.render_pdf import render_pdf
+from generator.select import select
+from tests.conftest import BUNDLED_BRIEFS, FIXTURES
+
+DATE = datetime.date(2026, 11, 25)
+LEVELS = (Sensitivity.PUBLIC, Sensitivity.CONFIDENTIAL)
+
+
+def pages_of(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def docx_text(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read("word/document.xml").decode()
+
+
+def knowledge_bases() -> list[Path]:
+    return [BUNDLED_BRIEFS, FIXTURES / "minimal"]
+
+
+def every_request() -> list[tuple[Path, api.Request]]:
+    requests = []
+    for briefs in knowledge_bases():
+        kb = api.load_knowledge_base(briefs, today=DATE).kb
+        for audience in sorted(kb.audiences):
+            for length in PAGE_LIMITS:
+                requests += [(briefs, api.Request(audience, None, level, length)) for level in LEVELS]
+        for meeting_file in sorted((briefs / "meetings").glob("*.yaml")):
+            for request in api.requests_for(kb, meeting_file=meeting_file):
+                requests += [(briefs, request), (briefs, dataclasses.replace(request, length="one-page"))]
+    return requests
+
+
+def request_id(case: tuple[Path, api.Request]) -> str:
+    briefs, request = case
+    what = request.meeting.id if request.meeting else request.audience
+    return f"{briefs.name}-{what}-{request.length or 'meeting'}-{(request.distribution or 'meeting')}"
+
+
+@pytest.fixture(scope="module")
+def kbs():
+    return {briefs: api.load_knowledge_base(briefs, today=DATE).kb for briefs in knowledge_bases()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", every_request(), ids=request_id)
+def test_every_briefing_fits_its_page_limit(kbs, case):
+    briefs, request = case
+    brief = api.compose_brief(kbs[briefs], request, DATE)
+    assert pages_of(render_pdf(brief)) <= PAGE_LIMITS[brief.length]
+    if brief.length == "one-page":
+        assert pages_of(render_pdf(brief)) == 1
+
+
+@pytest.fixture(scope="module")
+def leave_behind(kbs):
+    return api.compose_brief(kbs[BUNDLED_BRIEFS], api.Request("uk", length="one-page"), DATE)
+
+
+def test_leave_behind_has_no_headings_but_its_title(leave_behind):
+    text = text_of(render_pdf(leave_behind))
+    for heading in ("Purpose", "Key asks", "Individual cases", "Talking points", "Sources\n"):
+        assert heading not in text
+    assert "human rights briefing" in text
+    assert "Heading1" not in docx_text(render_docx(leave_behind))
+
+
+def test_leave_behind_puts_the_asks_first_then_cases_then_talking_points(leave_behind):
+    assert [section.key for section in leave_behind.sections] == ["asks", "cases", "talking-points"]
+
+
+def test_leave_behind_carries_the_contact_block_from_the_country_file(leave_behind):
+    assert leave_behind.contact == ("Central Asia advocacy team",)
+    assert "Contact: Central Asia advocacy team" in text_of(render_pdf(leave_behind))
+    assert "Central Asia advocacy team" in docx_text(render_docx(leave_behind))
+
+
+def test_full_briefing_keeps_its_headings(kbs):
+    brief = api.compose_brief(kbs[BUNDLED_BRIEFS], api.Request("uk", length="full"), DATE)
+    assert "Key asks" in text_of(render_pdf(brief))
+
+
+# The search itself, with a stand-in page count so that each case is exact.
+
+def selection_of(kbs, length="full", meeting=None):
+    kb = kbs[BUNDLED_BRIEFS]
+    return select(kb, kb.audiences["uk"], meeting, Sensitivity.CONFIDENTIAL, length)
+
+
+def item_count(selection) -> int:
+    return sum(len(getattr(selection, kind)) for kind in
+               ("talking_points", "background", "cases", "recommendations", "responses", "levers"))
+
+
+def test_fitting_removes_the_fewest_items_that_fit(kbs):
+    selection = selection_of(kbs)
+    total = item_count(selection)
+    layouts = []
+
+    def pages(count: int) -> int:
+        layouts.append(count)
+        return 5 if count > total - 3 else 4  # fits once three items are gone
+
+    fitted = fit_to_pages(selection, item_count, pages)
+    assert fitted == total - 3
+    assert len(layouts) <= 5
+
+
+def test_a_briefing_that_fits_is_laid_out_once(kbs):
+    selection = selection_of(kbs)
+    layouts = []
+    fit_to_pages(selection, lambda chosen: chosen, lambda brief: layouts.append(brief) or 1)
+    assert layouts == [selection]
+
+
+def test_pinned_items_never_give_way_and_a_briefing_that_cannot_fit_is_refused(kbs):
+    kb = kbs[BUNDLED_BRIEFS]
+    meeting = api.read_meeting_file(BUNDLED_BRIEFS / "meetings" / "uk-fcdo-london-2027-02.yaml", kb)
+    selection = selection_of(kbs, "one-page", meeting)
+    pinned = {item.id for item in ids_in(selection)} & set(meeting.include)
+    assert pinned
+    laid_out = []
+
+    def always_too_long(chosen) -> int:
+        laid_out.append(chosen)
+        return 2
+
+    with pytest.raises(TooLong, match="leave-behind for the uk-fcdo-london-2027-02 meeting runs to 2 pages"):
+        fit_to_pages(selection, lambda chosen: chosen, always_too_long)
+    assert len(laid_out) <= 6
+    for chosen in laid_out:
+        assert pinned <= {item.id for item in ids_in(chosen)}
+
+
+def ids_in(selection):
+    return [item for kind in ("talking_points", "background", "cases", "recommendations", "responses")
+            for item in getattr(selection, kind)]
+
+
+def test_a_leave_behind_that_cannot_fit_is_refused_with_exit_status_2(tmp_path, cli, monkeypatch):
+    import generator.render_pdf as render_pdf_module
+
+    monkeypatch.setattr(render_pdf_module, "count_pages", lambda brief: 2)
+    result = cli("generate", "--briefs", FIXTURES / "minimal", "--audience", "uk", "--length", "one-page",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "runs to 2 pages" in result.output
+    assert not (tmp_path / "out").exists()
