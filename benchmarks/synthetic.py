@@ -1,8 +1,9 @@
 """A large knowledge base for the benchmark: the bundled one with its facts multiplied.
 
-Every synthetic fact is a bundled fact with a new id, a shifted date and a
-rotated theme, so it validates like the real ones and spreads over themes
-and years the way a long-lived knowledge base would.
+The bundled facts stay as they are (other files refer to them); every added
+fact is a bundled fact with a new id, a shifted date and a rotated theme, so
+it validates like the real ones and spreads over themes and years the way a
+long-lived knowledge base would.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def make_synthetic(source: Path, destination: Path, facts: int) -> Path:
     facts_file = next(destination.glob("*/facts.yaml"))
     originals = yaml.safe_load(facts_file.read_text(encoding="utf-8"))
     themes = sorted({theme for fact in originals for theme in fact["themes"]})
-    generated = []
-    for index in range(facts):
+    generated = list(originals)
+    for index in range(facts - len(originals)):
         fact = dict(originals[index % len(originals)])
         fact["id"] = f"{fact['id']}-{index}"
         fact["as_of"] = fact["as_of"] - datetime.timedelta(days=index % 2000)
