@@ -67,11 +67,13 @@ class Request:
     recipient: str | None = None
     copy_number: int | None = None
     """Which numbered copy a recipient's is; `generate` assigns it from the output folder's manifest."""
+    as_of: datetime.date | None = None
+    """Build the briefing as it would have read on this day (see `select.select`)."""
 
 
 def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_file: Path | None = None,
                  distribution: model.Sensitivity | None = None, length: Length | None = None,
-                 recipient: str | None = None) -> list[Request]:
+                 recipient: str | None = None, as_of: datetime.date | None = None) -> list[Request]:
     """Turn what the user asked for into briefings, checking every name."""
     if recipient is not None:
         try:
@@ -82,10 +84,10 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
     for audience in audiences:
         if audience not in kb.audiences:
             raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
-        requests.append(Request(audience, None, distribution, length, recipient))
+        requests.append(Request(audience, None, distribution, length, recipient, as_of=as_of))
     if meeting_file is not None:
         meeting = read_meeting_file(meeting_file, kb)
-        requests.append(Request(meeting.audience, meeting, distribution, length, recipient))
+        requests.append(Request(meeting.audience, meeting, distribution, length, recipient, as_of=as_of))
     return requests
 
 
@@ -94,7 +96,7 @@ def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> B
     from .render_pdf import count_pages
 
     audience = kb.audiences[request.audience]
-    selection = select(kb, audience, request.meeting, request.distribution, request.length)
+    selection = select(kb, audience, request.meeting, request.distribution, request.length, request.as_of)
     return fit_to_pages(selection, lambda chosen: compose(chosen, date=date, recipient=request.recipient,
                                                           copy_number=request.copy_number), count_pages)
 

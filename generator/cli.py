@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (each problem on its own line as
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from collections import Counter
@@ -280,11 +281,14 @@ def serve(briefs: Path, country: str | None, port: int) -> None:
               help="Refuse to write a briefing that prints a stale fact or one past its review date.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
               metavar="SECONDS", help="Stop rendering a document that takes longer than this.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Build the briefing as it would have read on that day.")
 @briefs_option
 @country_option
 def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
              out: Path, distribution: str | None, length: str | None, recipient: str | None, jobs: int,
-             force: bool, strict: bool, timeout: float, briefs: Path, country: str | None) -> None:
+             force: bool, strict: bool, timeout: float, as_of: datetime.datetime | None, briefs: Path,
+             country: str | None) -> None:
     """Write briefings to the output folder.
 
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
@@ -299,7 +303,8 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     # are still as written, there is nothing to do: say so without loading.
     command = ["generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences, output_format,
                out.resolve(), distribution, length, recipient, briefs.resolve(), country, strict]
-    date = build_date()
+    # The briefing's own date: staleness is judged on it, and it stands on the page.
+    date = as_of.date() if as_of else build_date()
 
     def inputs(templates: str) -> str:
         return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES), templates,
@@ -320,21 +325,21 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     audience_count = len(list((briefs / "audiences").glob("*.y*ml"))) if all_audiences else len(audiences)
     documents = (audience_count + bool(meeting_file)) * (1 if output_format != "all" else 2)
     with api.RenderPool(min(jobs, documents) if jobs > 1 else 0, timeout=timeout) as pool:
-        checked = api.load_knowledge_base(briefs, country)
+        checked = api.load_knowledge_base(briefs, country, today=date)
         _report_briefly(checked.warnings)
         kb = checked.kb
         requests = api.requests_for(
             kb, audiences=list(kb.audiences) if all_audiences else audiences, meeting_file=meeting_file,
             distribution=model.Sensitivity(distribution) if distribution else None, length=length,
-            recipient=recipient)
+            recipient=recipient, as_of=date if as_of else None)
         formats = api.FORMATS if output_format == "all" else (output_format,)
         if not _quiet() and sys.stderr.isatty():
             with click.progressbar(length=len(requests) * len(formats), label="Rendering", file=sys.stderr,
                                    color=_color()) as bar:
-                outcome = api.generate(kb, requests, formats, out, pool=pool, force=force,
+                outcome = api.generate(kb, requests, formats, out, date, pool=pool, force=force,
                                        progress=lambda _: bar.update(1), strict=strict)
         else:
-            outcome = api.generate(kb, requests, formats, out, pool=pool, force=force, strict=strict)
+            outcome = api.generate(kb, requests, formats, out, date, pool=pool, force=force, strict=strict)
     for path in outcome.unchanged:
         _say(f"unchanged {_shown(path)}")
     for path in outcome.written:

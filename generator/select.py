@@ -80,14 +80,20 @@ def distribution_level(meeting: model.Meeting | None, distribution: model.Sensit
 
 
 def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None = None,
-           distribution: model.Sensitivity | None = None, length: Length | None = None) -> Selection:
-    """Pick and rank the items of one briefing."""
+           distribution: model.Sensitivity | None = None, length: Length | None = None,
+           as_of: datetime.date | None = None) -> Selection:
+    """Pick and rank the items of one briefing.
+
+    With `as_of`, the briefing is the one that could have been written that
+    day: no source published later is cited and no item dated later is shown.
+    """
     level = distribution_level(meeting, distribution)
     size: Length = length or (meeting.length if meeting else "full")
     budget = BUDGETS[size]
     guard = name_guard(kb, level)
-    sources = frozenset(source.id for source in kb.sources.values() if citable(source, level, guard))
-    ranker = _Ranker(kb, audience, meeting, level, guard, sources)
+    sources = frozenset(source.id for source in kb.sources.values() if citable(source, level, guard)
+                        and (as_of is None or source.date <= as_of))
+    ranker = _Ranker(kb, audience, meeting, level, guard, sources, as_of)
 
     levers = [lever for lever in audience.levers
               if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
@@ -226,8 +232,10 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
 
 class _Ranker:
     def __init__(self, kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None,
-                 level: model.Sensitivity, guard: NameGuard, sources: frozenset[str]) -> None:
+                 level: model.Sensitivity, guard: NameGuard, sources: frozenset[str],
+                 as_of: datetime.date | None = None) -> None:
         self.kb = kb
+        self.as_of = as_of
         self.audience = audience
         self.meeting = meeting
         self.level = level
@@ -249,6 +257,8 @@ class _Ranker:
 
     def admissible(self, item: Item) -> bool:
         if item.only_for and self.audience.id not in item.only_for:
+            return False
+        if self.as_of and item_date(self.kb, item) > self.as_of:
             return False
         return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 

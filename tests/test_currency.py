@@ -61,3 +61,32 @@ def test_strict_writes_a_briefing_whose_facts_are_current(minimal_kb, tmp_path, 
     result = cli("generate", "--audience", "uk", "--strict", "--briefs", minimal_kb, "--out", tmp_path / "out",
                  "--jobs", "1")
     assert result.exit_code == 0, result.output
+
+
+def test_as_of_builds_the_briefing_as_it_would_have_read_that_day(minimal_kb, tmp_path, cli):
+    """On 2019-01-01 the 2021 report and the fact it dates did not exist; the 2016 fact was current."""
+    out = tmp_path / "out"
+
+    result = cli("generate", "--audience", "uk", "--format", "docx", "--as-of", "2019-01-01",
+                 "--briefs", minimal_kb, "--out", out)
+
+    assert result.exit_code == 0, result.output
+    (path,) = out.glob("*.docx")
+    assert path.name.startswith("2019-01-01_")
+    document = docx.Document(path)
+    text = "\n".join([p.text for p in document.paragraphs]
+                     + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    assert "1 January 2019" in text
+    assert "Officials held property abroad" in text
+    assert "Police detained 40 protesters" not in text
+    assert "out of date" not in text
+    assert "2021" not in text
+
+
+def test_as_of_must_be_a_date(minimal_kb, tmp_path, cli):
+    result = cli("generate", "--audience", "uk", "--as-of", "last year", "--briefs", minimal_kb,
+                 "--out", tmp_path / "out")
+
+    assert result.exit_code == 2
+    assert "'last year' does not match the format '%Y-%m-%d'" in result.output
+    assert not (tmp_path / "out").exists()
