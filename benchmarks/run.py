@@ -72,6 +72,7 @@ def percentile(values: list[float], share: float) -> float:
 def command(*args: str, env: dict[str, str]) -> Callable[[], None]:
     def run() -> None:
         subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     return run
 
 
@@ -106,18 +107,26 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
 
     # 1. One PDF end to end against WeasyPrint alone on the very same HTML.
     from generator import TEMPLATES_DIR, api
-    from generator.render_html import render_html
-    from generator.render_pdf import PDF_VARIANT
+    from generator.render.html import render_html
+    from generator.render.pdf import PDF_VARIANT
 
     kb = api.load_knowledge_base(briefs).kb
     html = work / "uk.html"
     html.write_text(render_html(api.compose_brief(kb, api.Request("uk"), api.build_date())), encoding="utf-8")
-    raw = (f"import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1], base_url={str(TEMPLATES_DIR)!r} + '/')"
-           f".write_pdf(sys.argv[2], pdf_variant={PDF_VARIANT!r})")
+    raw = (
+        f"import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1], base_url={str(TEMPLATES_DIR)!r} + '/')"
+        f".write_pdf(sys.argv[2], pdf_variant={PDF_VARIANT!r})"
+    )
     one_pdf = briefing("generate", "--audience", "uk", "--format", "pdf", "--force", "--out", str(out), env=env)
     weasyprint_only = command(PYTHON, "-c", raw, str(html), str(work / "raw.pdf"), env=env)
-    figures.append(Figure("one PDF end to end / WeasyPrint alone, same HTML",
-                          median_seconds(one_pdf, repeat), median_seconds(weasyprint_only, repeat), 1.10))
+    figures.append(
+        Figure(
+            "one PDF end to end / WeasyPrint alone, same HTML",
+            median_seconds(one_pdf, repeat),
+            median_seconds(weasyprint_only, repeat),
+            1.10,
+        )
+    )
 
     # 2. A tour of four capitals: every audience in both formats, two workers against one.
     everything = ("generate", "--all", "--force", "--out", str(out))
@@ -132,29 +141,44 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
 
     # 4. Start-up of commands that do not render, against an empty interpreter.
     nothing = median_seconds(command(PYTHON, "-c", "pass", env=env), repeat * 2)
-    figures.append(Figure("briefing --help / python -c pass",
-                          median_seconds(briefing("--help", env=env), repeat * 2), nothing, 3.0))
+    figures.append(
+        Figure(
+            "briefing --help / python -c pass", median_seconds(briefing("--help", env=env), repeat * 2), nothing, 3.0
+        )
+    )
     briefing("check", env=env)()
-    figures.append(Figure("briefing check, files unchanged since last check / python -c pass",
-                          median_seconds(briefing("check", env=env), repeat * 2), nothing, 3.0))
+    figures.append(
+        Figure(
+            "briefing check, files unchanged since last check / python -c pass",
+            median_seconds(briefing("check", env=env), repeat * 2),
+            nothing,
+            3.0,
+        )
+    )
     cold_env = {**env, "XDG_CACHE_HOME": str(work / "no-cache")}
 
     def cold_check() -> None:
         shutil.rmtree(work / "no-cache", ignore_errors=True)
         briefing("check", env=cold_env)()
 
-    figures.append(Figure("briefing check, first run (no cache) / python -c pass",
-                          median_seconds(cold_check, repeat), nothing, 3.0))
+    figures.append(
+        Figure(
+            "briefing check, first run (no cache) / python -c pass", median_seconds(cold_check, repeat), nothing, 3.0
+        )
+    )
 
     # 5. A knowledge base of 10,000 facts against the bundled one.
     synthetic = make_synthetic(briefs, work / "synthetic", 10_000)
-    stages = ("import time, sys; from pathlib import Path; from generator import api; from generator.select "
-              "import select; started = time.perf_counter(); kb = api.load_knowledge_base(Path(sys.argv[1])).kb; "
-              "select(kb, kb.audiences['uk']); print(time.perf_counter() - started)")
+    stages = (
+        "import time, sys; from pathlib import Path; from generator import api; from generator.select "
+        "import select; started = time.perf_counter(); kb = api.load_knowledge_base(Path(sys.argv[1])).kb; "
+        "select(kb, kb.audiences['uk']); print(time.perf_counter() - started)"
+    )
 
     def load_check_select(folder: Path, cache_env: dict[str, str]) -> float:
-        result = subprocess.run([PYTHON, "-c", stages, str(folder)], check=True, env=cache_env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [PYTHON, "-c", stages, str(folder)], check=True, env=cache_env, capture_output=True, text=True
+        )
         return float(result.stdout)
 
     def cold_load(folder: Path) -> float:
@@ -162,15 +186,41 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
         return load_check_select(folder, cold_env)
 
     load_check_select(synthetic, env)
-    figures.append(Figure("10,000 facts: load + check + select, files read before (s)",
-                          statistics.median(load_check_select(synthetic, env) for _ in range(repeat)), 1, 1.0,
-                          unit="s"))
-    figures.append(Figure("10,000 facts: load + check + select, first read (s)",
-                          statistics.median(cold_load(synthetic) for _ in range(repeat)), 1, 1.0, unit="s"))
-    large = median_seconds(briefing("generate", "--audience", "uk", "--format", "pdf", "--force", "--briefs",
-                                    str(synthetic), "--out", str(work / "large"), env=env), repeat)
-    figures.append(Figure("10,000 facts / bundled: one PDF end to end", large,
-                          median_seconds(one_pdf, repeat), 1.3))
+    figures.append(
+        Figure(
+            "10,000 facts: load + check + select, files read before (s)",
+            statistics.median(load_check_select(synthetic, env) for _ in range(repeat)),
+            1,
+            1.0,
+            unit="s",
+        )
+    )
+    figures.append(
+        Figure(
+            "10,000 facts: load + check + select, first read (s)",
+            statistics.median(cold_load(synthetic) for _ in range(repeat)),
+            1,
+            1.0,
+            unit="s",
+        )
+    )
+    large = median_seconds(
+        briefing(
+            "generate",
+            "--audience",
+            "uk",
+            "--format",
+            "pdf",
+            "--force",
+            "--briefs",
+            str(synthetic),
+            "--out",
+            str(work / "large"),
+            env=env,
+        ),
+        repeat,
+    )
+    figures.append(Figure("10,000 facts / bundled: one PDF end to end", large, median_seconds(one_pdf, repeat), 1.3))
     return figures
 
 
@@ -181,8 +231,10 @@ def report(figures: list[Figure], repeat: int) -> int:
         suffix = "s" if figure.unit == "s" else ""
         target = f"<= {figure.target:<4}{suffix or ' '}" if figure.target is not None else "         "
         verdict = "     " if figure.target is None else "holds" if figure.holds else "FAILS"
-        print(f"{figure.name:<{width}}  {figure.value:>6.3f}{suffix or ' '}  {target} {verdict}"
-              + (f"   ({figure.measured:.3f} s / {figure.baseline:.3f} s)" if figure.unit == "ratio" else ""))
+        print(
+            f"{figure.name:<{width}}  {figure.value:>6.3f}{suffix or ' '}  {target} {verdict}"
+            + (f"   ({figure.measured:.3f} s / {figure.baseline:.3f} s)" if figure.unit == "ratio" else "")
+        )
     targets = [figure for figure in figures if figure.target is not None]
     failed = [figure for figure in targets if not figure.holds]
     print(f"{len(targets) - len(failed)} of {len(targets)} targets hold")
@@ -205,8 +257,13 @@ def preview_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure
 
     briefs = work / "preview-briefs"
     shutil.copytree(PROJECT / "briefs", briefs)
-    server = subprocess.Popen([PYTHON, "-m", "generator", "serve", "--briefs", str(briefs), "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "generator", "serve", "--briefs", str(briefs), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     try:
         url = server.stdout.readline().split(" at ")[1].split()[0]
         with sync_playwright() as playwright:
@@ -222,7 +279,7 @@ def preview_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure
 def save_to_page_figures(page, url: str, briefs: Path, repeat: int) -> list[Figure]:
     """From writing a YAML file to the new pages on screen, against rendering that briefing here."""
     from generator import api
-    from generator.render_pdf import render_pdf
+    from generator.render.pdf import render_pdf
 
     page.set_default_timeout(60_000)
     page.goto(f"{url}?audience=uk")
@@ -248,10 +305,18 @@ def save_to_page_figures(page, url: str, briefs: Path, repeat: int) -> list[Figu
             renders.append(render)
     render = statistics.median(renders)
     return [
-        Figure("preview: save to updated page in Chromium, median / compose + render_pdf here", statistics.median(updates),
-               render, 1.5),
-        Figure("preview: save to updated page, 95th percentile / median compose + render_pdf here",
-               percentile(updates, 0.95), render, None),
+        Figure(
+            "preview: save to updated page in Chromium, median / compose + render_pdf here",
+            statistics.median(updates),
+            render,
+            1.5,
+        ),
+        Figure(
+            "preview: save to updated page, 95th percentile / median compose + render_pdf here",
+            percentile(updates, 0.95),
+            render,
+            None,
+        ),
     ]
 
 
@@ -259,28 +324,46 @@ def download_figures(url: str, briefs: Path, repeat: int) -> list[Figure]:
     """PDF downloads from the warm server against WeasyPrint alone on the same HTML in this process."""
     import weasyprint
 
-    from generator import TEMPLATES_DIR, api, model
-    from generator.render_html import render_html
-    from generator.render_pdf import PDF_VARIANT
+    from generator import TEMPLATES_DIR, api
+    from generator.kb import model
+    from generator.render.html import render_html
+    from generator.render.pdf import PDF_VARIANT
 
     kb = api.load_knowledge_base(briefs).kb
     # Each view once, so the server renders every one: no briefing is shown or downloaded twice.
-    views = [(audience, length, level) for level in ("public", "restricted", "confidential")
-             for length in ("one-page", "full") for audience in kb.audiences if (audience, length, level) != SHOWN]
+    views = [
+        (audience, length, level)
+        for level in ("public", "restricted", "confidential")
+        for length in ("one-page", "full")
+        for audience in kb.audiences
+        if (audience, length, level) != SHOWN
+    ]
     downloads, alone = [], []
     for audience, length, level in views:
-        downloads.append(seconds(lambda: fetch(f"{url}download.pdf?audience={audience}&length={length}"
-                                               f"&distribution={level}")))
+        downloads.append(
+            seconds(lambda: fetch(f"{url}download.pdf?audience={audience}&length={length}&distribution={level}"))
+        )
         brief = api.compose_brief(kb, api.Request(audience, None, model.Sensitivity(level), length), api.build_date())
         html = render_html(brief)
-        alone.append(seconds(lambda: weasyprint.HTML(string=html, base_url=f"{TEMPLATES_DIR}/").write_pdf(
-            pdf_variant=PDF_VARIANT)))
+        alone.append(
+            seconds(
+                lambda: weasyprint.HTML(string=html, base_url=f"{TEMPLATES_DIR}/").write_pdf(pdf_variant=PDF_VARIANT)
+            )
+        )
     shown = median_seconds(lambda: fetch(f"{url}download.pdf?audience={SHOWN[0]}"), repeat)
     return [
-        Figure("preview: PDF download, briefing not yet shown / WeasyPrint alone, same HTML, warm",
-               statistics.median(downloads), statistics.median(alone), 1.1),
-        Figure("preview: PDF download of the briefing shown / WeasyPrint alone, same HTML, warm",
-               shown, statistics.median(alone), 1.1),
+        Figure(
+            "preview: PDF download, briefing not yet shown / WeasyPrint alone, same HTML, warm",
+            statistics.median(downloads),
+            statistics.median(alone),
+            1.1,
+        ),
+        Figure(
+            "preview: PDF download of the briefing shown / WeasyPrint alone, same HTML, warm",
+            shown,
+            statistics.median(alone),
+            1.1,
+        ),
     ]
 
 

@@ -36,6 +36,7 @@ def make_synthetic(source: Path, destination: Path, facts: int) -> Path:
         fact["themes"] = sorted({*fact["themes"][:1], themes[index % len(themes)]})
         fact.pop("review_by", None)
         generated.append(fact)
-    facts_file.write_text(yaml.dump(generated, Dumper=_NoAliases, allow_unicode=True, sort_keys=False),
-                          encoding="utf-8")
+    facts_file.write_text(
+        yaml.dump(generated, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return destination

@@ -9,6 +9,7 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 _PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
-TEMPLATES_DIR = (_PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir()
-                 else Path(__file__).resolve().parent.parent / "templates")
+TEMPLATES_DIR = (
+    _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+)
 """The templates, stylesheet, fonts and reference document shipped with the generator."""

@@ -6,6 +6,7 @@ checking a knowledge base never pays for loading WeasyPrint or python-docx.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
 import multiprocessing
@@ -20,19 +21,20 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Literal
 
-from . import __version__, manifest, model
+from . import __version__, manifest
 from .brief import Brief
 from .cache import document_key, templates_digest
 from .clock import build_date
 from .compose import compose
-from .fit import fit_to_pages
 from .errors import BriefingError, CopyRefused, Diagnostic, InputError, UsageError, WriteFailure
+from .fit import fit_to_pages
 from .inspect_output import leak_in
-from .load import KnowledgeBase, read_items
+from .kb import model
+from .kb.load import KnowledgeBase, read_items
+from .kb.validate import read_meeting_file, validate
 from .names import NameGuard
 from .publish import Publisher, assign_copies, copy_series, output_name
 from .select import Length, distribution_level, select
-from .validate import read_meeting_file, validate
 from .withholding import name_guard
 
 Format = Literal["pdf", "docx"]
@@ -47,8 +49,7 @@ class Checked:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def load_knowledge_base(briefs: Path, country: str | None = None,
-                        today: datetime.date | None = None) -> Checked:
+def load_knowledge_base(briefs: Path, country: str | None = None, today: datetime.date | None = None) -> Checked:
     """Load and check a knowledge base; raise InputError listing every problem."""
     kb, errors, warnings = validate(read_items(briefs, country), today or build_date())
     if kb is None:
@@ -71,9 +72,16 @@ class Request:
     """Build the briefing as it would have read on this day (see `select.select`)."""
 
 
-def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_file: Path | None = None,
-                 distribution: model.Sensitivity | None = None, length: Length | None = None,
-                 recipient: str | None = None, as_of: datetime.date | None = None) -> list[Request]:
+def requests_for(
+    kb: KnowledgeBase,
+    *,
+    audiences: Iterable[str] = (),
+    meeting_file: Path | None = None,
+    distribution: model.Sensitivity | None = None,
+    length: Length | None = None,
+    recipient: str | None = None,
+    as_of: datetime.date | None = None,
+) -> list[Request]:
     """Turn what the user asked for into briefings, checking every name."""
     if recipient is not None:
         try:
@@ -93,19 +101,24 @@ def requests_for(kb: KnowledgeBase, *, audiences: Iterable[str] = (), meeting_fi
 
 def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> Brief:
     """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
-    from .render_pdf import count_pages
+    from .render.pdf import count_pages
 
     audience = kb.audiences[request.audience]
     selection = select(kb, audience, request.meeting, request.distribution, request.length, request.as_of)
-    return fit_to_pages(selection, lambda chosen: compose(chosen, date=date, recipient=request.recipient,
-                                                          copy_number=request.copy_number), count_pages)
+    return fit_to_pages(
+        selection,
+        lambda chosen: compose(chosen, date=date, recipient=request.recipient, copy_number=request.copy_number),
+        count_pages,
+    )
 
 
 def render(brief: Brief, output_format: Format) -> bytes:
     if output_format == "pdf":
-        from .render_pdf import render_pdf
+        from .render.pdf import render_pdf
+
         return render_pdf(brief)
-    from .render_docx import render_docx
+    from .render.docx import render_docx
+
     return render_docx(brief)
 
 
@@ -159,7 +172,7 @@ def _render_in_process(brief: Brief, output_format: Format, timeout: float) -> b
 
 def _warm_up() -> None:
     """Load the renderers in a fresh worker, while the parent is still reading YAML."""
-    from . import render_docx, render_pdf  # noqa: F401
+    from .render import docx, pdf  # noqa: F401
 
 
 @dataclass
@@ -203,10 +216,9 @@ class _Worker:
 
     def start(self, index: int, job: tuple[Brief, Format], timeout: float) -> None:
         """Send a job; while the worker still loads the renderers it waits in the pipe, and its time with it."""
-        try:
+        # A worker that has died reads as a closed pipe, and `result` says so.
+        with contextlib.suppress(OSError):
             self.connection.send(job)
-        except OSError:
-            pass  # the worker has died: its end of the pipe reads as closed, and `result` says so
         self.job, self.timeout = index, timeout
         self.deadline = time.monotonic() + timeout if self.ready else math.inf
 
@@ -293,8 +305,10 @@ class RenderPool:
         """Wait for the first result or deadline; yield what finished, stop what ran out of time."""
         busy = [worker for worker in self._workers if worker.job is not None]
         soonest = min(worker.deadline for worker in busy)
-        ready = wait([worker.connection for worker in busy],
-                     timeout=None if soonest == math.inf else max(0.0, soonest - time.monotonic()))
+        ready = wait(
+            [worker.connection for worker in busy],
+            timeout=None if soonest == math.inf else max(0.0, soonest - time.monotonic()),
+        )
         for position, worker in enumerate(self._workers):
             if worker.job is None:
                 continue
@@ -324,9 +338,18 @@ class Outcome:
     """The file the disk refused (full, no permission); the build stopped there, all before it recorded."""
 
 
-def generate(kb: KnowledgeBase, requests: Iterable[Request], formats: Iterable[Format] = FORMATS,
-             out_dir: Path = Path("output"), date: datetime.date | None = None, *, pool: RenderPool | None = None,
-             force: bool = False, progress: Callable[[Path], None] | None = None, strict: bool = False) -> Outcome:
+def generate(
+    kb: KnowledgeBase,
+    requests: Iterable[Request],
+    formats: Iterable[Format] = FORMATS,
+    out_dir: Path = Path("output"),
+    date: datetime.date | None = None,
+    *,
+    pool: RenderPool | None = None,
+    force: bool = False,
+    progress: Callable[[Path], None] | None = None,
+    strict: bool = False,
+) -> Outcome:
     """Render the requested briefings in every format and write them to `out_dir`.
 
     A document is rendered only when something it depends on changed (see
@@ -388,16 +411,29 @@ def _refuse_out_of_date(kb: KnowledgeBase, briefs: list[Brief]) -> None:
     """--strict: a briefing may print no fact that is stale or past its review date."""
     stale = sorted({fact_id for brief in briefs for fact_id in brief.out_of_date})
     if stale:
-        raise InputError([kb.origin("facts", fact_id).diagnostic(
-            f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
-            "--strict refuses it: update the fact, mark it historical, or leave out --strict") for fact_id in stale])
+        raise InputError(
+            [
+                kb.origin("facts", fact_id).diagnostic(
+                    f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
+                    "--strict refuses it: update the fact, mark it historical, or leave out --strict"
+                )
+                for fact_id in stale
+            ]
+        )
 
 
 _Document = tuple[Path, Brief, Format, dict[str, object], NameGuard]
 
 
-def _compose_all(kb: KnowledgeBase, requests: list[Request], copies: dict[tuple[str, str], int],
-                 formats: tuple[Format, ...], date: datetime.date, templates: str, out_dir: Path) -> list[_Document]:
+def _compose_all(
+    kb: KnowledgeBase,
+    requests: list[Request],
+    copies: dict[tuple[str, str], int],
+    formats: tuple[Format, ...],
+    date: datetime.date,
+    templates: str,
+    out_dir: Path,
+) -> list[_Document]:
     documents = []
     for request in requests:
         if request.recipient:
@@ -413,27 +449,47 @@ def _compose_all(kb: KnowledgeBase, requests: list[Request], copies: dict[tuple[
 def _series(request: Request) -> tuple[str, str]:
     """The numbered series a recipient's copy belongs to, and the recipient."""
     level = distribution_level(request.meeting, request.distribution).value
-    return copy_series(request.audience, request.meeting.id if request.meeting else None, level), \
-        request.recipient or ""
+    return copy_series(
+        request.audience, request.meeting.id if request.meeting else None, level
+    ), request.recipient or ""
 
 
-def _describe(kb: KnowledgeBase, request: Request, brief: Brief, output_format: Format, date: datetime.date,
-              templates: str, out_dir: Path) -> tuple[Path, dict[str, object]]:
+def _describe(
+    kb: KnowledgeBase,
+    request: Request,
+    brief: Brief,
+    output_format: Format,
+    date: datetime.date,
+    templates: str,
+    out_dir: Path,
+) -> tuple[Path, dict[str, object]]:
     """Where a document goes and the manifest entry that says what it is."""
     meeting_id = request.meeting.id if request.meeting else None
     distribution = distribution_level(request.meeting, request.distribution).value
-    name = output_name(request.meeting.date if request.meeting else date, kb.country.id, request.audience,
-                       meeting_id, output_format, request.recipient, distribution)
+    name = output_name(
+        request.meeting.date if request.meeting else date,
+        kb.country.id,
+        request.audience,
+        meeting_id,
+        output_format,
+        request.recipient,
+        distribution,
+    )
     return out_dir / name, {
-        "audience": request.audience, "meeting": meeting_id, "format": output_format,
-        "distribution": distribution, "recipient": request.recipient, "date": date.isoformat(),
-        "knowledge_base": kb.revision, "key": document_key(repr(brief), output_format, templates),
-        "generator": __version__, "copy": request.copy_number,
+        "audience": request.audience,
+        "meeting": meeting_id,
+        "format": output_format,
+        "distribution": distribution,
+        "recipient": request.recipient,
+        "date": date.isoformat(),
+        "knowledge_base": kb.revision,
+        "key": document_key(repr(brief), output_format, templates),
+        "generator": __version__,
+        "copy": request.copy_number,
     }
 
 
-def _publish(publisher: Publisher, path: Path, result: bytes | str, entry: dict[str, object],
-             outcome: Outcome) -> None:
+def _publish(publisher: Publisher, path: Path, result: bytes | str, entry: dict[str, object], outcome: Outcome) -> None:
     if isinstance(result, str):
         outcome.failed.append((path, result))
         return

@@ -135,7 +135,7 @@ def _run_id(name: str) -> str | None:
         return None
     for suffix in (TEMP_SUFFIX, LOCK_SUFFIX):
         if name.endswith(suffix):
-            return name[len(TEMP_PREFIX):-len(suffix)].split("-", 1)[0] or None
+            return name[len(TEMP_PREFIX) : -len(suffix)].split("-", 1)[0] or None
     return None
 
 

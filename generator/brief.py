@@ -175,7 +175,7 @@ class Brief:
 
     @property
     def recipient_line(self) -> str | None:
-        """"Prepared for NAME · Copy N", for the page footer."""
+        """ "Prepared for NAME · Copy N", for the page footer."""
         if not self.recipient:
             return None
         line = label("frame.prepared-for", self.language).format(recipient=self.recipient)
@@ -188,8 +188,9 @@ class Brief:
         """What matches a printed copy to its manifest entry."""
         if not self.knowledge_base:
             return None
-        return label("frame.provenance", self.language).format(revision=self.knowledge_base,
-                                                               version=self.generator_version)
+        return label("frame.provenance", self.language).format(
+            revision=self.knowledge_base, version=self.generator_version
+        )
 
     @property
     def subject(self) -> str:

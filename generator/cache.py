@@ -37,6 +37,7 @@ This module stays light (standard library only) because it runs first.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -47,17 +48,25 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from . import TEMPLATES_DIR, __version__
 from .inputs import Refused, max_file_bytes, read_input
 
 MAGIC = b"briefing-cache 1\n"
 
-OUTPUT_DISTRIBUTIONS = ("weasyprint", "pydyf", "fonttools", "python-docx", "jinja2", "pydantic", "pydantic-core",
-                        "pyyaml")
+OUTPUT_DISTRIBUTIONS = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "python-docx",
+    "jinja2",
+    "pydantic",
+    "pydantic-core",
+    "pyyaml",
+)
 """Libraries whose version can change what a run prints or renders."""
 
 ENTRY_SUFFIX = ".entry"
@@ -182,6 +191,7 @@ def inputs_key(*parts: object) -> str:
 
 # Run entries.
 
+
 def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> dict[str, Any] | None:
     """What the last run of `command` found, if its inputs were exactly `inputs`."""
     path = _run_path(command)
@@ -192,8 +202,12 @@ def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> 
         entry = json.loads(payload)
     except (ValueError, RecursionError):
         entry = None
-    if not (isinstance(entry, dict) and isinstance(entry.get("inputs"), str) and isinstance(entry.get("result"), dict)
-            and valid(entry["result"])):
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("inputs"), str)
+        and isinstance(entry.get("result"), dict)
+        and valid(entry["result"])
+    ):
         _discard(path)
         return None
     if entry["inputs"] != inputs:
@@ -218,6 +232,7 @@ def _run_path(command: list[object]) -> Path:
 
 
 # Parsed YAML entries.
+
 
 def recall_parsed(real_path: str, content_sha256: str) -> tuple[Any, dict[Any, int]] | None:
     """What the YAML file at `real_path` parsed into, if it held exactly these bytes then."""
@@ -265,7 +280,9 @@ def _parsed_path(real_path: str) -> Path:
 class _PlainUnpickler(pickle.Unpickler):
     """Builds only what YAML gives: containers, scalars and dates; never runs code."""
 
-    ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"), ("datetime", "timezone")}
+    ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset(
+        {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"), ("datetime", "timezone")}
+    )
 
     def __init__(self, payload: bytes) -> None:
         super().__init__(io.BytesIO(payload))
@@ -306,8 +323,11 @@ def _is_plain(data: Any) -> bool:
 
 def _are_lines(lines: dict[Any, Any]) -> bool:
     """Locations (tuples of keys and indices) mapped to line numbers; checked in bulk, it costs little."""
-    return (set(map(type, lines.values())) <= {int} and set(map(type, lines)) <= {tuple}
-            and set(map(type, itertools.chain.from_iterable(lines))) <= {str, int})
+    return (
+        set(map(type, lines.values())) <= {int}
+        and set(map(type, lines)) <= {tuple}
+        and set(map(type, itertools.chain.from_iterable(lines))) <= {str, int}
+    )
 
 
 # The entry format.
@@ -383,7 +403,5 @@ def _private_folder(folder: Path) -> None:
 
 
 def _discard(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-    except OSError:
-        pass

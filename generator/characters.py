@@ -16,9 +16,22 @@ import unicodedata
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 _INVISIBLE_RANGES = (
-    "\u00ad", "\u034f", "\u061c", "\u115f-\u1160", "\u17b4-\u17b5", "\u180b-\u180f", "\u200b-\u200f",
-    "\u202a-\u202e", "\u2060-\u206f", "\u3164", "\ufe00-\ufe0f", "\ufeff", "\uffa0",
-    "\U0001bca0-\U0001bca3", "\U0001d173-\U0001d17a", "\U000e0000-\U000e0fff",
+    "\u00ad",
+    "\u034f",
+    "\u061c",
+    "\u115f-\u1160",
+    "\u17b4-\u17b5",
+    "\u180b-\u180f",
+    "\u200b-\u200f",
+    "\u202a-\u202e",
+    "\u2060-\u206f",
+    "\u3164",
+    "\ufe00-\ufe0f",
+    "\ufeff",
+    "\uffa0",
+    "\U0001bca0-\U0001bca3",
+    "\U0001d173-\U0001d17a",
+    "\U000e0000-\U000e0fff",
 )
 INVISIBLE = re.compile(f"[{''.join(_INVISIBLE_RANGES)}]")
 """Default_Ignorable_Code_Point (Unicode 15); the bidi controls U+061C, U+200E-200F,
@@ -41,8 +54,7 @@ def invisible_problem(value: str) -> str | None:
     Reads after the field's name, like the model's other messages.
     """
     if match := INVISIBLE.search(value):
-        return (f"contains the invisible character {describe(match[0])} at position {match.start() + 1}; "
-                "delete it")
+        return f"contains the invisible character {describe(match[0])} at position {match.start() + 1}; delete it"
     return None
 
 

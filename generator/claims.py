@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from . import model
+from .kb import model
 
 Claimable = model.Fact | model.Case | model.Recommendation | model.Response
 

@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (each problem on its own line as
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import sys
@@ -24,8 +25,13 @@ EXIT_FAILURE = 1
 MAX_WARNINGS_SHOWN = 5
 """Past this, generate prints one line pointing at `briefing check` instead of every warning."""
 
-briefs_option = click.option("--briefs", type=click.Path(path_type=Path, file_okay=False), default=Path("briefs"),
-                             show_default=True, help="Knowledge-base folder.")
+briefs_option = click.option(
+    "--briefs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("briefs"),
+    show_default=True,
+    help="Knowledge-base folder.",
+)
 country_option = click.option("--country", help="Country folder to use when the knowledge base has several.")
 
 
@@ -75,8 +81,13 @@ def _report_briefly(diagnostics: list[Diagnostic]) -> None:
     if len(diagnostics) <= MAX_WARNINGS_SHOWN:
         _report(diagnostics)
     elif not _quiet():
-        click.secho(f"warning: {len(diagnostics)} warnings about the knowledge base, e.g. stale facts; "
-                    "`briefing check` lists them", err=True, fg="yellow", color=_color())
+        click.secho(
+            f"warning: {len(diagnostics)} warnings about the knowledge base, e.g. stale facts; "
+            "`briefing check` lists them",
+            err=True,
+            fg="yellow",
+            color=_color(),
+        )
 
 
 class _Group(click.Group):
@@ -135,10 +146,14 @@ def check(briefs: Path, country: str | None, strict: bool) -> None:
 
         checked = load_knowledge_base(briefs, country, date)
         kb = checked.kb
-        counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
-            "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings"))
-        result = {"warnings": _warning_rows(checked.warnings),
-                  "summary": f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')})."}
+        counts = ", ".join(
+            _count(len(getattr(kb, kind)), kind)
+            for kind in ("sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
+        )
+        result = {
+            "warnings": _warning_rows(checked.warnings),
+            "summary": f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')}).",
+        }
         _record(command, before, inputs, result)
     warnings = [Diagnostic(Path(path), line, message) for path, line, message in result["warnings"]]
     _report(warnings, fatal=strict)
@@ -154,8 +169,13 @@ def _warning_rows(warnings: list[Diagnostic]) -> list[list[object]]:
 
 def _is_warning_rows(rows: object) -> bool:
     return isinstance(rows, list) and all(
-        isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and type(row[1]) is int
-        and isinstance(row[2], str) for row in rows)
+        isinstance(row, list)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and type(row[1]) is int
+        and isinstance(row[2], str)
+        for row in rows
+    )
 
 
 def _is_check_result(result: dict[str, object]) -> bool:
@@ -164,8 +184,12 @@ def _is_check_result(result: dict[str, object]) -> bool:
 
 def _is_generate_result(result: dict[str, object]) -> bool:
     files = result.get("files")
-    return (_is_warning_rows(result.get("warnings")) and isinstance(files, dict) and bool(files)
-            and all(isinstance(path, str) and isinstance(digest, str) for path, digest in files.items()))
+    return (
+        _is_warning_rows(result.get("warnings"))
+        and isinstance(files, dict)
+        and bool(files)
+        and all(isinstance(path, str) and isinstance(digest, str) for path, digest in files.items())
+    )
 
 
 def _record(command: list[object], inputs: str, inputs_now: Callable[[], str], result: dict[str, object]) -> None:
@@ -178,8 +202,7 @@ def _record(command: list[object], inputs: str, inputs_now: Callable[[], str], r
 
     if inputs_now() != inputs:
         if not _quiet():
-            click.echo("note: an input changed during the run; the next run will read everything again",
-                       err=True)
+            click.echo("note: an input changed during the run; the next run will read everything again", err=True)
         return
     cache.remember(command, inputs, result)
 
@@ -195,25 +218,41 @@ def list_command(briefs: Path, country: str | None) -> None:
     click.echo(f"{kb.country.name} ({kb.country.id})")
     click.echo("\nAudiences:")
     for audience in kb.audiences.values():
-        click.echo(f"  {audience.id:<10} {audience.full_name} ({audience.language}, {audience.paper.upper()}, "
-                   f"{_count(len(audience.levers), 'levers')})")
+        click.echo(
+            f"  {audience.id:<10} {audience.full_name} ({audience.language}, {audience.paper.upper()}, "
+            f"{_count(len(audience.levers), 'levers')})"
+        )
     click.echo("\nMeetings:")
     for meeting in kb.meetings.values():
         click.echo(f"  {meeting.id:<28} {meeting.date}  {meeting.audience:<7} {meeting.title}")
-    theme_counts = Counter(theme for kind in ("facts", "cases", "recommendations", "responses")
-                           for item in getattr(kb, kind).values() for theme in item.themes)
+    theme_counts = Counter(
+        theme
+        for kind in ("facts", "cases", "recommendations", "responses")
+        for item in getattr(kb, kind).values()
+        for theme in item.themes
+    )
     click.echo("\nThemes (items):")
     for theme in kb.themes.values():
         click.echo(f"  {theme.id:<20} {theme_counts[theme.id]:>3}  {theme.label}")
-    click.echo("\n" + ", ".join(_count(len(getattr(kb, kind)), kind) for kind in (
-        "sources", "facts", "cases", "recommendations", "responses")))
+    click.echo(
+        "\n"
+        + ", ".join(
+            _count(len(getattr(kb, kind)), kind)
+            for kind in ("sources", "facts", "cases", "recommendations", "responses")
+        )
+    )
 
 
 @main.command()
 @click.argument("old")
 @click.argument("new", required=False, default=None)
-@click.option("--distribution", type=click.Choice(["public", "restricted", "confidential"]), default="public",
-              show_default=True, help="Highest sensitivity the report may show; changes above it are only counted.")
+@click.option(
+    "--distribution",
+    type=click.Choice(["public", "restricted", "confidential"]),
+    default="public",
+    show_default=True,
+    help="Highest sensitivity the report may show; changes above it are only counted.",
+)
 @briefs_option
 @country_option
 def diff(old: str, new: str | None, distribution: str, briefs: Path, country: str | None) -> None:
@@ -222,24 +261,34 @@ def diff(old: str, new: str | None, distribution: str, briefs: Path, country: st
     OLD and NEW are knowledge-base folders or git revisions (e.g. HEAD~3);
     NEW defaults to the --briefs folder as it is now.
     """
-    from . import model
     from .api import load_knowledge_base
     from .diff import compare, format_report, knowledge_base_folder
+    from .kb import model
 
-    with knowledge_base_folder(old, briefs) as old_folder, \
-            knowledge_base_folder(new or str(briefs), briefs) as new_folder:
-        report = compare(load_knowledge_base(old_folder, country).kb, load_knowledge_base(new_folder, country).kb,
-                         model.Sensitivity(distribution))
+    with (
+        knowledge_base_folder(old, briefs) as old_folder,
+        knowledge_base_folder(new or str(briefs), briefs) as new_folder,
+    ):
+        report = compare(
+            load_knowledge_base(old_folder, country).kb,
+            load_knowledge_base(new_folder, country).kb,
+            model.Sensitivity(distribution),
+        )
     for line in format_report(report, old, new or str(briefs)):
         click.echo(line)
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("schemas"),
-              show_default=True, help="Folder the schemas are written to.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder the schemas are written to.",
+)
 def schema(out: Path) -> None:
     """Write JSON Schemas of every kind of knowledge-base file, for editors."""
-    from .schema import write_schemas
+    from .kb.schema import write_schemas
 
     for path in write_schemas(out):
         _say(f"wrote {_shown(path)}")
@@ -248,47 +297,97 @@ def schema(out: Path) -> None:
 @main.command()
 @briefs_option
 @country_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1; 0 picks a free one.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
 def serve(briefs: Path, country: str | None, port: int) -> None:
     """Preview the briefings in a browser, updated each time a file is saved."""
     from .serve import serve as run_server
 
-    try:
-        run_server(briefs, country, port, announce=lambda url: click.echo(
-            f"Previewing {_shown(briefs)} at {url} (Ctrl-C to stop)"))
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        run_server(
+            briefs,
+            country,
+            port,
+            announce=lambda url: click.echo(f"Previewing {_shown(briefs)} at {url} (Ctrl-C to stop)"),
+        )
 
 
 @main.command()
 @click.argument("meeting_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--audience", "audiences", multiple=True, metavar="ID",
-              help="Audience to brief (us, uk, eu, lender); repeat for several.")
+@click.option(
+    "--audience",
+    "audiences",
+    multiple=True,
+    metavar="ID",
+    help="Audience to brief (us, uk, eu, lender); repeat for several.",
+)
 @click.option("--all", "all_audiences", is_flag=True, help="Every audience in the knowledge base.")
-@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all",
-              show_default=True)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-              show_default=True, help="Folder the briefings are written to.")
-@click.option("--distribution", type=click.Choice(["public", "restricted", "confidential"]),
-              help="Highest sensitivity the output may show (default: the meeting's, else public).")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the briefings are written to.",
+)
+@click.option(
+    "--distribution",
+    type=click.Choice(["public", "restricted", "confidential"]),
+    help="Highest sensitivity the output may show (default: the meeting's, else public).",
+)
 @click.option("--length", type=click.Choice(["full", "one-page"]), help="Full brief or one-page leave-behind.")
 @click.option("--recipient", metavar="NAME", help='Stamp "Prepared for NAME" on this copy.')
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
-              help="Documents rendered at once.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="cores",
+    help="Documents rendered at once.",
+)
 @click.option("--force", is_flag=True, help="Render every document even if nothing it depends on changed.")
-@click.option("--strict", is_flag=True,
-              help="Refuse to write a briefing that prints a stale fact or one past its review date.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
-              metavar="SECONDS", help="Stop rendering a document that takes longer than this.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Build the briefing as it would have read on that day.")
+@click.option(
+    "--strict", is_flag=True, help="Refuse to write a briefing that prints a stale fact or one past its review date."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop rendering a document that takes longer than this.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Build the briefing as it would have read on that day.",
+)
 @briefs_option
 @country_option
-def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audiences: bool, output_format: str,
-             out: Path, distribution: str | None, length: str | None, recipient: str | None, jobs: int,
-             force: bool, strict: bool, timeout: float, as_of: datetime.datetime | None, briefs: Path,
-             country: str | None) -> None:
+def generate(
+    meeting_file: Path | None,
+    audiences: tuple[str, ...],
+    all_audiences: bool,
+    output_format: str,
+    out: Path,
+    distribution: str | None,
+    length: str | None,
+    recipient: str | None,
+    jobs: int,
+    force: bool,
+    strict: bool,
+    timeout: float,
+    as_of: datetime.datetime | None,
+    briefs: Path,
+    country: str | None,
+) -> None:
     """Write briefings to the output folder.
 
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
@@ -301,14 +400,30 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
     # When neither the command nor any input changed and the files it wrote
     # are still as written, there is nothing to do: say so without loading.
-    command = ["generate", meeting_file and meeting_file.resolve(), sorted(audiences), all_audiences, output_format,
-               out.resolve(), distribution, length, recipient, briefs.resolve(), country, strict]
+    command = [
+        "generate",
+        meeting_file and meeting_file.resolve(),
+        sorted(audiences),
+        all_audiences,
+        output_format,
+        out.resolve(),
+        distribution,
+        length,
+        recipient,
+        briefs.resolve(),
+        country,
+        strict,
+    ]
     # The briefing's own date: staleness is judged on it, and it stands on the page.
     date = as_of.date() if as_of else build_date()
 
     def inputs(templates: str) -> str:
-        return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES), templates,
-                                meeting_file and cache.file_digest(meeting_file))
+        return cache.inputs_key(
+            date,
+            cache.tree_digest([briefs], YAML_SUFFIXES),
+            templates,
+            meeting_file and cache.file_digest(meeting_file),
+        )
 
     before = inputs(cache.templates_digest())
     last = cache.recall(command, before, _is_generate_result)
@@ -318,7 +433,8 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
             _say(f"unchanged {_shown(Path(path))}")
         return
 
-    from . import api, model
+    from . import api
+    from .kb import model
 
     # Workers fork now and load WeasyPrint while this process reads the YAML;
     # no more of them than there will be documents, and none for --jobs 1.
@@ -329,15 +445,30 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
         _report_briefly(checked.warnings)
         kb = checked.kb
         requests = api.requests_for(
-            kb, audiences=list(kb.audiences) if all_audiences else audiences, meeting_file=meeting_file,
-            distribution=model.Sensitivity(distribution) if distribution else None, length=length,
-            recipient=recipient, as_of=date if as_of else None)
+            kb,
+            audiences=list(kb.audiences) if all_audiences else audiences,
+            meeting_file=meeting_file,
+            distribution=model.Sensitivity(distribution) if distribution else None,
+            length=length,
+            recipient=recipient,
+            as_of=date if as_of else None,
+        )
         formats = api.FORMATS if output_format == "all" else (output_format,)
         if not _quiet() and sys.stderr.isatty():
-            with click.progressbar(length=len(requests) * len(formats), label="Rendering", file=sys.stderr,
-                                   color=_color()) as bar:
-                outcome = api.generate(kb, requests, formats, out, date, pool=pool, force=force,
-                                       progress=lambda _: bar.update(1), strict=strict)
+            with click.progressbar(
+                length=len(requests) * len(formats), label="Rendering", file=sys.stderr, color=_color()
+            ) as bar:
+                outcome = api.generate(
+                    kb,
+                    requests,
+                    formats,
+                    out,
+                    date,
+                    pool=pool,
+                    force=force,
+                    progress=lambda _: bar.update(1),
+                    strict=strict,
+                )
         else:
             outcome = api.generate(kb, requests, formats, out, date, pool=pool, force=force, strict=strict)
     for path in outcome.unchanged:
@@ -351,28 +482,39 @@ def generate(meeting_file: Path | None, audiences: tuple[str, ...], all_audience
     if outcome.failed:
         sys.exit(EXIT_BAD_INPUT)
     # Re-read, not the digest cached for this process: a template edited mid-run counts too.
-    _record(command, before, lambda: inputs(cache.read_templates_digest()),
-            {"files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
-             "warnings": _warning_rows(checked.warnings)})
+    _record(
+        command,
+        before,
+        lambda: inputs(cache.read_templates_digest()),
+        {
+            "files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
+            "warnings": _warning_rows(checked.warnings),
+        },
+    )
 
 
 def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
     """The files a past run wrote are unchanged on disk and the manifest still records them so."""
     from . import manifest
 
-    return (all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items())
-            and manifest.records(out, digests))
+    return all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items()) and manifest.records(
+        out, digests
+    )
 
 
 def _cannot_write(failure: WriteFailure) -> NoReturn:
-    click.secho(f"error: cannot write {_shown(failure.path)}: {failure.reason}", err=True, fg="red",
-                color=_color())
+    click.secho(f"error: cannot write {_shown(failure.path)}: {failure.reason}", err=True, fg="red", color=_color())
     sys.exit(EXIT_FAILURE)
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-              show_default=True, help="Folder to check.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to check.",
+)
 def verify(out: Path) -> None:
     """Check the output folder against its manifest.
 
@@ -382,12 +524,13 @@ def verify(out: Path) -> None:
     from .publish import verify as verify_folder
 
     report = verify_folder(out)
-    for label, names in (("missing", report.missing), ("changed", report.changed),
-                         ("unrecorded", report.unrecorded)):
+    for label, names in (("missing", report.missing), ("changed", report.changed), ("unrecorded", report.unrecorded)):
         for name in names:
             click.secho(f"{label:<10}  {_shown(out / name)}", fg="red", color=_color())
-    summary = (f"{_shown(out)}: {_count(report.recorded, 'recorded files')}; {len(report.missing)} missing, "
-               f"{len(report.changed)} changed, {len(report.unrecorded)} unrecorded.")
+    summary = (
+        f"{_shown(out)}: {_count(report.recorded, 'recorded files')}; {len(report.missing)} missing, "
+        f"{len(report.changed)} changed, {len(report.unrecorded)} unrecorded."
+    )
     if not report.ok:
         click.echo(summary)
         sys.exit(EXIT_BAD_INPUT)

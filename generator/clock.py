@@ -25,10 +25,12 @@ def build_date() -> datetime.date:
     except ValueError:
         raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
     try:
-        day = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).date()
+        day = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
     except (OverflowError, OSError, ValueError):
         day = None
     if day is None or not EARLIEST <= day <= LATEST:
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is outside the dates a briefing can carry, "
-                         f"{EARLIEST} to {LATEST} (the dates a DOCX file can hold)")
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is outside the dates a briefing can carry, "
+            f"{EARLIEST} to {LATEST} (the dates a DOCX file can hold)"
+        )
     return day

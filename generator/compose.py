@@ -10,11 +10,24 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 
-from . import __version__, model
-from .brief import (Brief, CaseEntry, CaseLabels, MetaRow, Point, ResponseEntry, Section, SourceEntry, Span, Summary,
-                    SummaryRow, plain)
+from . import __version__
+from .brief import (
+    Brief,
+    CaseEntry,
+    CaseLabels,
+    MetaRow,
+    Point,
+    ResponseEntry,
+    Section,
+    SourceEntry,
+    Span,
+    Summary,
+    SummaryRow,
+    plain,
+)
 from .currency import month_span, out_of_date
 from .errors import RenderError
+from .kb import model
 from .labels import label
 from .markup import parse
 from .names import NameGuard
@@ -51,10 +64,17 @@ class _Citations:
 
     def entries(self) -> tuple[SourceEntry, ...]:
         audience = self.selection.audience
-        return tuple(SourceEntry(number, _reference(source, audience), source.url,
-                                 stance=label(f"content.stance-{source.stance}", audience.language))
-                     for source, number in ((self.selection.kb.sources[source_id], number)
-                                            for source_id, number in self.numbers.items()))
+        return tuple(
+            SourceEntry(
+                number,
+                _reference(source, audience),
+                source.url,
+                stance=label(f"content.stance-{source.stance}", audience.language),
+            )
+            for source, number in (
+                (self.selection.kb.sources[source_id], number) for source_id, number in self.numbers.items()
+            )
+        )
 
 
 def _reference(source: model.Source, audience: model.Audience) -> str:
@@ -64,47 +84,73 @@ def _reference(source: model.Source, audience: model.Audience) -> str:
     return f"{who}{title}, {source.publisher}, {date}."
 
 
-def compose(selection: Selection, *, date: datetime.date, recipient: str | None = None,
-            copy_number: int | None = None) -> Brief:
+def compose(
+    selection: Selection, *, date: datetime.date, recipient: str | None = None, copy_number: int | None = None
+) -> Brief:
     """The whole briefing as a document model; both renderers read only this."""
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
     cite = _Citations(selection)
     country = kb.country.name
 
-    asks = tuple(Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
-                 for rec in selection.recommendations)
+    asks = tuple(
+        Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
+        for rec in selection.recommendations
+    )
     one_page = selection.length == "one-page"
-    stale = {fact.id for fact in (*selection.talking_points, *selection.background)
-             if out_of_date(fact, kb.country, date)}
-    talking_points = tuple(_talking_point(fact, audience, cite, one_page, fact.id in stale)
-                           for fact in selection.talking_points)
+    stale = {
+        fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
+    }
+    talking_points = tuple(
+        _talking_point(fact, audience, cite, one_page, fact.id in stale) for fact in selection.talking_points
+    )
     background = tuple(_fact_point(fact, audience, cite, fact.id in stale) for fact in selection.background)
-    responses = tuple(ResponseEntry(parse(response.claim), parse(response.reply),
-                                    cite.cite(response.claim_sources + response.sources))
-                      for response in selection.responses)
-    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name)
-                   for lever in selection.levers)
+    responses = tuple(
+        ResponseEntry(
+            parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
+        )
+        for response in selection.responses
+    )
+    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name) for lever in selection.levers)
 
-    purpose = meeting.purpose if meeting else (
-        f"To brief {audience.addressee} on the human rights situation in {country} and on what the "
-        f"{audience.full_name} can do about it.")
+    purpose = (
+        meeting.purpose
+        if meeting
+        else (
+            f"To brief {audience.addressee} on the human rights situation in {country} and on what the "
+            f"{audience.full_name} can do about it."
+        )
+    )
     # Empty sections are dropped, which is also how a one-page briefing
     # loses background, "if raised" and levers: selection leaves them empty.
-    sections = [section for section in (
-        Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
-        Section("asks", "Key asks", points=asks, style="numbered"),
-        # What the official can say comes before what they may read.
-        Section("talking-points", label("content.lines-to-take", audience.language), points=talking_points,
-                style="bullets"),
-        # A leave-behind has no room for a table: one line per person.
-        Section("cases", "Individual cases", points=tuple(_case_point(case, cite) for case in selection.cases),
-                style="bullets") if one_page else
-        Section("cases", "Individual cases",
-                cases=tuple(_case_entry(case, audience, cite) for case in selection.cases)),
-        Section("background", "Background", points=background),
-        Section("if-raised", "If raised", responses=responses),
-        Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
-    ) if section.points or section.cases or section.responses]
+    sections = [
+        section
+        for section in (
+            Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
+            Section("asks", "Key asks", points=asks, style="numbered"),
+            # What the official can say comes before what they may read.
+            Section(
+                "talking-points",
+                label("content.lines-to-take", audience.language),
+                points=talking_points,
+                style="bullets",
+            ),
+            # A leave-behind has no room for a table: one line per person.
+            Section(
+                "cases",
+                "Individual cases",
+                points=tuple(_case_point(case, cite) for case in selection.cases),
+                style="bullets",
+            )
+            if one_page
+            else Section(
+                "cases", "Individual cases", cases=tuple(_case_entry(case, audience, cite) for case in selection.cases)
+            ),
+            Section("background", "Background", points=background),
+            Section("if-raised", "If raised", responses=responses),
+            Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
+        )
+        if section.points or section.cases or section.responses
+    ]
     if one_page:
         sections = _leave_behind(sections)
 
@@ -176,13 +222,20 @@ def _summary(selection: Selection, cite: _Citations) -> Summary | None:
         for part in ("time", "place", "interpretation"):
             if value := getattr(meeting.logistics, part):
                 rows.append(SummaryRow(label(f"frame.logistics.{part}", language), (Point(parse(value)),)))
-    positions = tuple(Point(parse(position.text), cite.cite(position.sources)) for position in meeting.positions
-                      if shown(position) and all(c.source in selection.citable for c in position.sources))
+    positions = tuple(
+        Point(parse(position.text), cite.cite(position.sources))
+        for position in meeting.positions
+        if shown(position) and all(c.source in selection.citable for c in position.sources)
+    )
     if positions:
         rows.append(SummaryRow(label("frame.positions", language), positions))
-    commitments = tuple(Point(parse(commitment.text), as_of=format_date(commitment.date, selection.audience)
-                              if commitment.date else None)
-                        for commitment in meeting.previous_commitments if shown(commitment))
+    commitments = tuple(
+        Point(
+            parse(commitment.text), as_of=format_date(commitment.date, selection.audience) if commitment.date else None
+        )
+        for commitment in meeting.previous_commitments
+        if shown(commitment)
+    )
     if commitments:
         rows.append(SummaryRow(label("frame.commitments", language), commitments))
     return Summary(label("frame.summary", language), tuple(rows)) if rows else None
@@ -222,8 +275,11 @@ def _currency_rows(selection: Selection, stale: set[str]) -> list[MetaRow]:
     if span := month_span(dates):
         rows.append(MetaRow(label("frame.facts-dated", language), span))
     if stale:
-        rows.append(MetaRow(label("frame.currency", language),
-                            label("frame.out-of-date-note", language).format(count=len(stale))))
+        rows.append(
+            MetaRow(
+                label("frame.currency", language), label("frame.out-of-date-note", language).format(count=len(stale))
+            )
+        )
     return rows
 
 
@@ -234,8 +290,7 @@ def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations, st
     return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources), as_of=as_of)
 
 
-def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool,
-                   stale: bool) -> Point:
+def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool, stale: bool) -> Point:
     """The line this audience can take, first; the fact it rests on follows as one cited line.
 
     A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
@@ -245,8 +300,12 @@ def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations,
         return evidence
     if one_page:
         return replace(evidence, text=parse(fact.lines[audience.id]))
-    return replace(evidence, text=parse(fact.lines[audience.id]), evidence=evidence.text,
-                   evidence_label=label("content.evidence", audience.language))
+    return replace(
+        evidence,
+        text=parse(fact.lines[audience.id]),
+        evidence=evidence.text,
+        evidence_label=label("content.evidence", audience.language),
+    )
 
 
 def _shown_name(case: model.Case) -> str:
@@ -280,8 +339,12 @@ def _case_entry(case: model.Case, audience: model.Audience, cite: _Citations) ->
 
 
 def _case_point(case: model.Case, cite: _Citations) -> Point:
-    return Point(parse(case.status), cite.cite(case.sources), label=_shown_name(case),
-                 as_of=f"as of {format_as_of(case.as_of, case.as_of_approximate)}")
+    return Point(
+        parse(case.status),
+        cite.cite(case.sources),
+        label=_shown_name(case),
+        as_of=f"as of {format_as_of(case.as_of, case.as_of_approximate)}",
+    )
 
 
 def refuse_withheld_names(brief: Brief, guard: NameGuard, file_name_parts: dict[str, str]) -> None:
@@ -295,8 +358,9 @@ def refuse_withheld_names(brief: Brief, guard: NameGuard, file_name_parts: dict[
         return
     for where, text in [*_strings(brief, ""), ("subject", brief.subject), *file_name_parts.items()]:
         if label := guard.find(text):
-            raise RenderError(f"the briefing would name a person who may not be named here ({label}) in {where}; "
-                              "refusing to write it")
+            raise RenderError(
+                f"the briefing would name a person who may not be named here ({label}) in {where}; refusing to write it"
+            )
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from . import model
+from .kb import model
 
 
 def out_of_date(fact: model.Fact, country: model.Country, date: datetime.date) -> bool:
@@ -19,7 +19,7 @@ def out_of_date(fact: model.Fact, country: model.Country, date: datetime.date) -
 
 
 def month_span(dates: list[datetime.date]) -> str | None:
-    """"July 2015 – February 2021": month precision is what a reader weighs facts by."""
+    """ "July 2015 – February 2021": month precision is what a reader weighs facts by."""
     if not dates:
         return None
     first, last = f"{min(dates):%B %Y}", f"{max(dates):%B %Y}"

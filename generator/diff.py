@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model
 from .errors import UsageError
-from .load import KnowledgeBase
+from .kb import model
+from .kb.load import KnowledgeBase
 from .names import NameGuard
 from .select import select
 from .withholding import name_guard, naming_field, withheld_at
@@ -101,16 +101,20 @@ def _compare(old: dict[str, dict], new: dict[str, dict], audience: str | None = 
             elif item_id not in after:
                 changes.append(Change(kind, item_id, "removed", old=wording(before[item_id], audience)))
             elif wording(before[item_id], audience) != wording(after[item_id], audience):
-                changes.append(Change(kind, item_id, "reworded", wording(before[item_id], audience),
-                                      wording(after[item_id], audience)))
+                changes.append(
+                    Change(
+                        kind, item_id, "reworded", wording(before[item_id], audience), wording(after[item_id], audience)
+                    )
+                )
     return changes
 
 
 def compare(old: KnowledgeBase, new: KnowledgeBase, level: model.Sensitivity = model.Sensitivity.PUBLIC) -> Report:
     shareable = _Shareable(old, new, level)
     report = Report(level)
-    report.changes, report.hidden = _split(_compare({kind: getattr(old, kind) for kind in KINDS},
-                                                    {kind: getattr(new, kind) for kind in KINDS}), shareable)
+    report.changes, report.hidden = _split(
+        _compare({kind: getattr(old, kind) for kind in KINDS}, {kind: getattr(new, kind) for kind in KINDS}), shareable
+    )
     for audience_id in sorted(set(old.audiences) | set(new.audiences)):
         shown = [_shown_items(kb, audience_id, level) for kb in (old, new)]
         changes, hidden = _split(_compare(*shown, audience=audience_id), shareable)
@@ -142,13 +146,16 @@ def knowledge_base_folder(spec: str, briefs: Path) -> Iterator[Path]:
         yield Path(spec)
         return
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=briefs, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd=top,
-                       capture_output=True, check=True)
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=briefs, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd=top, capture_output=True, check=True
+        )
         inside = briefs.resolve().relative_to(Path(top).resolve()).as_posix()
-        archive = subprocess.run(["git", "archive", "--format=tar", spec, "--", inside], cwd=top,
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", spec, "--", inside], cwd=top, capture_output=True, check=True
+        ).stdout
     except (subprocess.CalledProcessError, FileNotFoundError, ValueError):
         raise UsageError(f"'{spec}' is neither a knowledge-base folder nor a git revision of {briefs}") from None
     with tempfile.TemporaryDirectory(prefix="briefing-diff-") as folder:
@@ -163,8 +170,10 @@ def _extract(archive: bytes, folder: Path, spec: str) -> None:
             tar.extractall(folder, filter="data")
         except tarfile.FilterError as error:
             member = error.tarinfo
-            raise UsageError(f"cannot compare with {spec}: {member.name} is a symbolic link to "
-                             f"{member.linkname!r}, which leads outside the knowledge base") from None
+            raise UsageError(
+                f"cannot compare with {spec}: {member.name} is a symbolic link to "
+                f"{member.linkname!r}, which leads outside the knowledge base"
+            ) from None
 
 
 def format_report(report: Report, old_name: str, new_name: str) -> Iterator[str]:
@@ -181,18 +190,23 @@ def format_report(report: Report, old_name: str, new_name: str) -> Iterator[str]
 
     def not_shown(count: int) -> Iterator[str]:
         if count:
-            yield (f"  {count} change{'s' if count != 1 else ''} not shown at the {report.level.value} "
-                   "distribution level")
+            yield (
+                f"  {count} change{'s' if count != 1 else ''} not shown at the {report.level.value} distribution level"
+            )
 
     counts = {name: sum(c.change == name for c in report.changes) for name in symbols}
-    yield (f"{old_name} -> {new_name}: {counts['added']} added, {counts['removed']} removed, "
-           f"{counts['reworded']} reworded")
+    yield (
+        f"{old_name} -> {new_name}: {counts['added']} added, {counts['removed']} removed, {counts['reworded']} reworded"
+    )
     yield from lines(report.changes, "  ")
     yield from not_shown(report.hidden)
     for audience_id, changes in report.per_audience.items():
         hidden = report.hidden_per_audience[audience_id]
         yield ""
-        yield f"{audience_id}: " + (f"{len(changes) + hidden} change(s) to what this briefing says"
-                                    if changes or hidden else "its briefing says the same")
+        yield f"{audience_id}: " + (
+            f"{len(changes) + hidden} change(s) to what this briefing says"
+            if changes or hidden
+            else "its briefing says the same"
+        )
         yield from lines(changes, "  ")
         yield from not_shown(hidden)

@@ -64,8 +64,10 @@ class ManifestDamaged(BriefingError):
     """
 
     def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{path} is damaged ({problem}); it is left as it is: move it aside (it may still show "
-                         "what went to whom) and run again")
+        super().__init__(
+            f"{path} is damaged ({problem}); it is left as it is: move it aside (it may still show "
+            "what went to whom) and run again"
+        )
 
 
 class ManifestBusy(BriefingError):

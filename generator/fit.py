@@ -17,14 +17,27 @@ from .select import Selection, without_unanswered_claims
 
 PAGE_LIMITS = {"full": 4, "one-page": 1}
 
-TRIM_ORDER = (("responses", 2), ("background", 1), ("levers", 2), ("talking_points", 2), ("cases", 1),
-              ("responses", 0), ("background", 0), ("levers", 1), ("talking_points", 1), ("recommendations", 2),
-              ("cases", 0), ("levers", 0), ("recommendations", 1))
+TRIM_ORDER = (
+    ("responses", 2),
+    ("background", 1),
+    ("levers", 2),
+    ("talking_points", 2),
+    ("cases", 1),
+    ("responses", 0),
+    ("background", 0),
+    ("levers", 1),
+    ("talking_points", 1),
+    ("recommendations", 2),
+    ("cases", 0),
+    ("levers", 0),
+    ("recommendations", 1),
+)
 """What gives way in turn when the pages run over, and how many of each stay at that step."""
 
 
-def fit_to_pages(selection: Selection, compose: Callable[[Selection], Brief],
-                 count_pages: Callable[[Brief], int]) -> Brief:
+def fit_to_pages(
+    selection: Selection, compose: Callable[[Selection], Brief], count_pages: Callable[[Brief], int]
+) -> Brief:
     """The briefing of `selection` with the fewest items removed that lays out within its page limit.
 
     Most briefings fit as selected (one layout) or run over by a little, so
@@ -80,6 +93,8 @@ def _trims(selection: Selection) -> list[Selection]:
 def _too_long(selection: Selection, limit: int, pages: int) -> str:
     length = "leave-behind" if selection.length == "one-page" else "full briefing"
     what = f"the {selection.meeting.id} meeting" if selection.meeting else f"the {selection.audience.id} audience"
-    return (f"the {length} for {what} runs to {pages} pages even with every unpinned item left out "
-            f"(the limit is {limit}); shorten what every copy shows (the meeting's title, purpose and "
-            f"participants, the asks) or pin fewer items in the meeting file")
+    return (
+        f"the {length} for {what} runs to {pages} pages even with every unpinned item left out "
+        f"(the limit is {limit}); shorten what every copy shows (the meeting's title, purpose and "
+        f"participants, the asks) or pin fewer items in the meeting file"
+    )

@@ -20,18 +20,23 @@ from .names import NameGuard
 WORD_PARAGRAPH = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 
 
-def leak_in(content: bytes, output_format: str, guard: NameGuard, file_name: str,
-            manifest_entry: Mapping[str, object]) -> str | None:
+def leak_in(
+    content: bytes, output_format: str, guard: NameGuard, file_name: str, manifest_entry: Mapping[str, object]
+) -> str | None:
     """Why the finished file may not be published, or None when it names no one it may not name."""
     if not guard:
         return None
-    readable = [("the file name", file_name),
-                *((f"the manifest's {key}", value) for key, value in manifest_entry.items() if isinstance(value, str)),
-                *(_pdf_strings(content) if output_format == "pdf" else _docx_strings(content))]
+    readable = [
+        ("the file name", file_name),
+        *((f"the manifest's {key}", value) for key, value in manifest_entry.items() if isinstance(value, str)),
+        *(_pdf_strings(content) if output_format == "pdf" else _docx_strings(content)),
+    ]
     for where, text in readable:
         if label := guard.find(text):
-            return (f"the finished {output_format.upper()} would name a person who may not be named here ({label}) "
-                    f"in {where}; refusing to publish it")
+            return (
+                f"the finished {output_format.upper()} would name a person who may not be named here ({label}) "
+                f"in {where}; refusing to publish it"
+            )
     return None
 
 

@@ -18,14 +18,17 @@ LABELS: dict[str, dict[str, str]] = {
     "content.stance-independent": {"en-GB": "Independent", "en-US": "Independent"},
     "content.stance-intergovernmental": {"en-GB": "Intergovernmental body", "en-US": "Intergovernmental body"},
     "content.stance-government": {"en-GB": "Government source", "en-US": "Government source"},
-    "content.stance-pro-government": {"en-GB": "Commentary supportive of the government",
-                                      "en-US": "Commentary supportive of the government"},
+    "content.stance-pro-government": {
+        "en-GB": "Commentary supportive of the government",
+        "en-US": "Commentary supportive of the government",
+    },
     "frame.contact": {"en-GB": "Contact", "en-US": "Contact"},
     "frame.facts-dated": {"en-GB": "Facts dated", "en-US": "Facts dated"},
     "frame.currency": {"en-GB": "Currency", "en-US": "Currency"},
     "frame.out-of-date-note": {
         "en-GB": "{count} of the facts below are out of date or past their review date; each is marked “out of date”.",
-        "en-US": "{count} of the facts below are out of date or past their review date; each is marked “out of date.”"},
+        "en-US": "{count} of the facts below are out of date or past their review date; each is marked “out of date.”",
+    },
     "frame.out-of-date": {"en-GB": "out of date", "en-US": "out of date"},
     "frame.summary": {"en-GB": "The meeting at a glance", "en-US": "The meeting at a glance"},
     "frame.objective": {"en-GB": "Objective", "en-US": "Objective"},
@@ -44,12 +47,16 @@ LABELS: dict[str, dict[str, str]] = {
     "frame.banner.restricted": {"en-GB": "RESTRICTED", "en-US": "RESTRICTED"},
     "frame.banner.confidential": {"en-GB": "CONFIDENTIAL", "en-US": "CONFIDENTIAL"},
     "frame.handling.restricted": {"en-GB": "Not for onward distribution.", "en-US": "Not for onward distribution."},
-    "frame.handling.confidential": {"en-GB": "Named recipients only. Do not copy or forward.",
-                                    "en-US": "Named recipients only. Do not copy or forward."},
+    "frame.handling.confidential": {
+        "en-GB": "Named recipients only. Do not copy or forward.",
+        "en-US": "Named recipients only. Do not copy or forward.",
+    },
     "frame.prepared-for": {"en-GB": "Prepared for {recipient}", "en-US": "Prepared for {recipient}"},
     "frame.copy": {"en-GB": "Copy {number}", "en-US": "Copy {number}"},
-    "frame.provenance": {"en-GB": "KB {revision} · generator {version}",
-                         "en-US": "KB {revision} · generator {version}"},
+    "frame.provenance": {
+        "en-GB": "KB {revision} · generator {version}",
+        "en-US": "KB {revision} · generator {version}",
+    },
 }
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ManifestBusy, ManifestDamaged, UsageError
+from .errors import ManifestBusy, ManifestDamaged
 
 MANIFEST = "manifest.json"
 LOCK_NAME = ".manifest.lock"
@@ -59,7 +59,9 @@ class Manifest:
         if self.pending:
             content["pending"] = dict(sorted(self.pending.items()))
         if self.copies:
-            content["copies"] = {series: dict(sorted(numbers.items())) for series, numbers in sorted(self.copies.items())}
+            content["copies"] = {
+                series: dict(sorted(numbers.items())) for series, numbers in sorted(self.copies.items())
+            }
         return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -98,15 +100,22 @@ def parse(content: bytes, path: Path) -> Manifest:
         raise ManifestDamaged(path, f"line {error.lineno}: {error.msg}") from None
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise ManifestDamaged(path, 'no "files" object at the top')
-    return Manifest(_checked_entries(data["files"], path), _checked_entries(data.get("pending", {}), path),
-                    _checked_copies(data.get("copies", {}), path))
+    return Manifest(
+        _checked_entries(data["files"], path),
+        _checked_entries(data.get("pending", {}), path),
+        _checked_copies(data.get("copies", {}), path),
+    )
 
 
 def _checked_copies(copies: object, path: Path) -> dict[str, dict[str, int]]:
-    if not (isinstance(copies, dict) and all(
-            isinstance(numbers, dict) and all(isinstance(n, int) and not isinstance(n, bool) and n > 0
-                                              for n in numbers.values())
-            for numbers in copies.values())):
+    if not (
+        isinstance(copies, dict)
+        and all(
+            isinstance(numbers, dict)
+            and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in numbers.values())
+            for numbers in copies.values()
+        )
+    ):
         raise ManifestDamaged(path, '"copies" is not an object of recipients and copy numbers')
     return copies
 
@@ -158,8 +167,10 @@ def locked(folder: Path) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise ManifestBusy(f"another run has held {folder / LOCK_NAME} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
-                           "if no other run is going, delete it and run again") from None
+        raise ManifestBusy(
+            f"another run has held {folder / LOCK_NAME} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
+            "if no other run is going, delete it and run again"
+        ) from None
     try:
         yield
     finally:
@@ -173,7 +184,8 @@ def records(folder: Path, digests: dict[str, str]) -> bool:
     except ManifestDamaged:
         return False
     return not manifest.pending and all(
-        manifest.files.get(Path(path).name, {}).get("sha256") == digest for path, digest in digests.items())
+        manifest.files.get(Path(path).name, {}).get("sha256") == digest for path, digest in digests.items()
+    )
 
 
 def describe(entry: Entry) -> str:

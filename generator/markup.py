@@ -27,7 +27,7 @@ def parse(text: str) -> Text:
     position = 0
     for match in _TOKEN.finditer(text):
         if match.start() > position:
-            spans.append(Span(text[position:match.start()]))
+            spans.append(Span(text[position : match.start()]))
         if match["label"] is not None:
             href = match["href"]
             if not _SAFE_SCHEME.match(href):

@@ -46,12 +46,49 @@ MIN_SQUEEZED = 6
 """Letters a name token needs to be looked for with its letters spaced apart:
 shorter ones would be found across word boundaries of ordinary prose."""
 
-NEVER_IDENTIFYING = frozenset({
-    "jr", "sr", "ii", "iii", "iv", "vi", "vii", "viii",  # generational suffixes
-    "mr", "mrs", "ms", "dr", "prof",  # titles
-    "van", "von", "der", "den", "del", "della", "de", "da", "di", "du", "dos", "das", "la", "le", "el", "al",
-    "bin", "ibn", "bint", "ben", "abu", "ter", "ten", "af", "av", "zu",  # particles
-})
+NEVER_IDENTIFYING = frozenset(
+    {
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "vi",
+        "vii",
+        "viii",  # generational suffixes
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",  # titles
+        "van",
+        "von",
+        "der",
+        "den",
+        "del",
+        "della",
+        "de",
+        "da",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "la",
+        "le",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "abu",
+        "ter",
+        "ten",
+        "af",
+        "av",
+        "zu",  # particles
+    }
+)
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 _SKELETON_JUNK = re.compile(r"[^a-z0-9]+")
@@ -90,14 +127,20 @@ def _lookalikes() -> dict[str, str]:
 
     TR#39's prototype of I is l; a capital that looks like one means I.
     """
-    table = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json")
-                       .read_text(encoding="utf-8"))
+    table = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8")
+    )
     mapping: dict[str, str] = {}
     for character, homoglyphs in table.items():
         for homoglyph in homoglyphs:
             for source, target in ((character, homoglyph["c"]), (homoglyph["c"], character)):
-                if (len(source) == 1 and len(target) == 1 and not source.isascii() and target.isascii()
-                        and target.isalpha()):
+                if (
+                    len(source) == 1
+                    and len(target) == 1
+                    and not source.isascii()
+                    and target.isascii()
+                    and target.isalpha()
+                ):
                     if target == "l" and "CAPITAL" in unicodedata.name(source, ""):
                         target = "I"
                     mapping.setdefault(source, target)
@@ -112,8 +155,9 @@ def skeletons(token: str) -> tuple[str, ...]:
         looks = reads = _SKELETON_JUNK.sub("", token.lower())
     else:
         lookalikes = _lookalikes()
-        looks = _SKELETON_JUNK.sub("", "".join(lookalikes.get(character) or anyascii(character)
-                                               for character in token).casefold())
+        looks = _SKELETON_JUNK.sub(
+            "", "".join(lookalikes.get(character) or anyascii(character) for character in token).casefold()
+        )
         reads = _SKELETON_JUNK.sub("", anyascii(token).casefold())
     sounds = {key for key in (_romanisation_key(looks), _romanisation_key(reads)) if len(key) >= MIN_ROMANISED}
     return (looks, reads, *sorted(sounds - {looks, reads}))
@@ -123,9 +167,16 @@ _ROMANISATION_FOLDS = (
     # The spellings one name takes across the usual romanisations of Russian,
     # Kazakh and other Cyrillic scripts: Quastik and Квастик (Kvastik),
     # Nazarbayev and Назарбаев (Nazarbaev), Yevgeny and Евгений (Evgenii).
-    (re.compile(r"qu"), "kv"), (re.compile(r"q"), "k"), (re.compile(r"w"), "v"), (re.compile(r"x"), "ks"),
-    (re.compile(r"ph"), "f"), (re.compile(r"ck"), "k"), (re.compile(r"kh"), "h"), (re.compile(r"gh"), "g"),
-    (re.compile(r"c(?!h)"), "k"), (re.compile(r"[yj]"), "i"),
+    (re.compile(r"qu"), "kv"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"c(?!h)"), "k"),
+    (re.compile(r"[yj]"), "i"),
     (re.compile(r"(?<=[aeiou])i(?=[aeiou])|^i(?=[aeiou])"), ""),  # the glide of ya, ye, yu: -ayev, Yevgeny
     (re.compile(r"(.)\1+"), r"\1"),
 )
@@ -167,8 +218,7 @@ class NameGuard:
     """
 
     def __init__(self, withheld: Mapping[str, Iterable[str]], shown: Iterable[str] = ()) -> None:
-        self._key = (tuple(sorted((label, tuple(names)) for label, names in withheld.items())),
-                     frozenset(shown))
+        self._key = (tuple(sorted((label, tuple(names)) for label, names in withheld.items())), frozenset(shown))
         shared = {form for name in self._key[1] for forms in _name_tokens(name) for form in forms}
         self._identifying: dict[str, str] = {}
         """Skeleton of an identifying token -> label of its person."""
@@ -181,8 +231,7 @@ class NameGuard:
                 self._add_name(label, _name_tokens(name), shared)
 
     def _add_name(self, label: str, name: list[frozenset[str]], shared: set[str]) -> None:
-        identifying = [forms for forms in name if not forms & shared
-                       and max(map(len, forms)) >= MIN_IDENTIFYING]
+        identifying = [forms for forms in name if not forms & shared and max(map(len, forms)) >= MIN_IDENTIFYING]
         for forms in identifying:
             for form in forms:
                 self._identifying.setdefault(form, label)
@@ -225,7 +274,7 @@ class NameGuard:
         reads = "".join(forms[1] for forms in words)
         for letters in (looks, reads) if reads != looks else (looks,):
             for start in range(len(letters) - MIN_SQUEEZED + 1):
-                for form, label in self._squeezable.get(letters[start:start + MIN_SQUEEZED], ()):
+                for form, label in self._squeezable.get(letters[start : start + MIN_SQUEEZED], ()):
                     if letters.startswith(form, start):
                         return label
         return None

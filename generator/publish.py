@@ -41,8 +41,15 @@ HASH_LENGTH = 6
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9 '-]*")
 
 
-def output_name(date: datetime.date, country: str, audience: str, meeting: str | None, extension: str,
-                recipient: str | None = None, distribution: str = "public") -> str:
+def output_name(
+    date: datetime.date,
+    country: str,
+    audience: str,
+    meeting: str | None,
+    extension: str,
+    recipient: str | None = None,
+    distribution: str = "public",
+) -> str:
     """`<date>_<country>_<audience>[_<level>][_<meeting>][_for-<recipient>].<ext>`: sorts by date, reads at a glance.
 
     Every copy that may differ gets a name of its own: the level unless
@@ -200,8 +207,10 @@ class Publisher:
 def _refusal(recorded: manifest.Entry | None, entry: manifest.Entry) -> str | None:
     if recorded is None or manifest.same_copy(recorded, entry):
         return None
-    return (f"it holds {manifest.describe(recorded)}, and this is {manifest.describe(entry)}; "
-            "move it aside or write to another --out folder")
+    return (
+        f"it holds {manifest.describe(recorded)}, and this is {manifest.describe(entry)}; "
+        "move it aside or write to another --out folder"
+    )
 
 
 @dataclass

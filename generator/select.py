@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
-from . import model
 from .claims import rebuttals, states_claim
-from .load import KnowledgeBase
+from .kb import model
+from .kb.load import KnowledgeBase
 from .names import NameGuard
 from .withholding import citable, field_name, name_guard, naming_field
 
@@ -79,9 +79,14 @@ def distribution_level(meeting: model.Meeting | None, distribution: model.Sensit
     return distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC)
 
 
-def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None = None,
-           distribution: model.Sensitivity | None = None, length: Length | None = None,
-           as_of: datetime.date | None = None) -> Selection:
+def select(
+    kb: KnowledgeBase,
+    audience: model.Audience,
+    meeting: model.Meeting | None = None,
+    distribution: model.Sensitivity | None = None,
+    length: Length | None = None,
+    as_of: datetime.date | None = None,
+) -> Selection:
     """Pick and rank the items of one briefing.
 
     With `as_of`, the briefing is the one that could have been written that
@@ -91,24 +96,28 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
     size: Length = length or (meeting.length if meeting else "full")
     budget = BUDGETS[size]
     guard = name_guard(kb, level)
-    sources = frozenset(source.id for source in kb.sources.values() if citable(source, level, guard)
-                        and (as_of is None or source.date <= as_of))
+    sources = frozenset(
+        source.id
+        for source in kb.sources.values()
+        if citable(source, level, guard) and (as_of is None or source.date <= as_of)
+    )
     ranker = _Ranker(kb, audience, meeting, level, guard, sources, as_of)
 
-    levers = [lever for lever in audience.levers
-              if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
-              ][:budget.levers]
+    levers = [
+        lever
+        for lever in audience.levers
+        if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
+    ][: budget.levers]
     # A fact that only restates a lever the briefing shows would say the same thing twice.
-    facts = [fact for fact in ranker.rank(kb.facts.values())
-             if fact.id in ranker.pinned or not _restates(fact, levers)]
+    facts = [fact for fact in ranker.rank(kb.facts.values()) if fact.id in ranker.pinned or not _restates(fact, levers)]
     # The government's claims are background to answer, never lines to take.
-    talking_points = [fact for fact in facts if not states_claim(fact, kb.sources)][:budget.talking_points]
+    talking_points = [fact for fact in facts if not states_claim(fact, kb.sources)][: budget.talking_points]
     picks = {
         "talking_points": talking_points,
-        "background": [fact for fact in facts if fact not in talking_points][:budget.background],
-        "cases": ranker.rank(kb.cases.values())[:budget.cases],
-        "recommendations": ranker.rank(kb.recommendations.values())[:budget.asks],
-        "responses": ranker.rank(kb.responses.values())[:budget.responses],
+        "background": [fact for fact in facts if fact not in talking_points][: budget.background],
+        "cases": ranker.rank(kb.cases.values())[: budget.cases],
+        "recommendations": ranker.rank(kb.recommendations.values())[: budget.asks],
+        "responses": ranker.rank(kb.responses.values())[: budget.responses],
         "levers": levers,
     }
     answers = rebuttals(kb.responses)
@@ -118,13 +127,20 @@ def select(kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting |
     # What trimming left of each claim still needs its rebuttal (pinned claims included).
     _drop_unanswered_claims(picks, kb, answers)
     return Selection(
-        kb=kb, audience=audience, meeting=meeting, distribution=level, length=size,
+        kb=kb,
+        audience=audience,
+        meeting=meeting,
+        distribution=level,
+        length=size,
         talking_points=tuple(picks["talking_points"]),
         # Background reads as a story, so it runs in date order.
         background=tuple(sorted(picks["background"], key=lambda fact: (fact.as_of, fact.id))),
-        cases=tuple(picks["cases"]), recommendations=tuple(picks["recommendations"]),
-        responses=tuple(picks["responses"]), levers=tuple(picks["levers"]),
-        guard=guard, citable=sources,
+        cases=tuple(picks["cases"]),
+        recommendations=tuple(picks["recommendations"]),
+        responses=tuple(picks["responses"]),
+        levers=tuple(picks["levers"]),
+        guard=guard,
+        citable=sources,
     )
 
 
@@ -133,14 +149,17 @@ def _restates(fact: model.Fact, levers: list[model.Lever]) -> bool:
     cited = [(c.source, " ".join(c.passage.split())) for lever in levers for c in lever.sources]
     return bool(levers) and all(
         any(source == c.source and (passage in text or text in passage) for source, passage in cited)
-        for c in fact.sources for text in [" ".join(c.passage.split())])
+        for c in fact.sources
+        for text in [" ".join(c.passage.split())]
+    )
 
 
 CLAIM_SECTIONS = ("talking_points", "background", "cases", "recommendations")
 
 
-def _answer_claims(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]],
-                   ranker: _Ranker, room: int) -> None:
+def _answer_claims(
+    picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]], ranker: _Ranker, room: int
+) -> None:
     """Bring each selected claim's rebuttal into "if raised", or drop the claim.
 
     A rebuttal takes the place of the lowest-ranked response that answers no
@@ -152,9 +171,12 @@ def _answer_claims(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str,
             if not states_claim(item, kb.sources) or _answered(item, responses, answers):
                 continue
             rebuttal = next((r for r in answers.get(item.id, []) if ranker.admissible(r)), None)
-            if rebuttal is not None and len(responses) >= room:
-                if (spare := _spare_response(picks, kb, answers, ranker.pinned)) is not None:
-                    responses.remove(spare)
+            if (
+                rebuttal is not None
+                and len(responses) >= room
+                and (spare := _spare_response(picks, kb, answers, ranker.pinned)) is not None
+            ):
+                responses.remove(spare)
             if rebuttal is not None and len(responses) < room:
                 responses.append(rebuttal)
             else:
@@ -165,26 +187,41 @@ def _answered(item: model.Item, responses: list[model.Response], answers: dict[s
     return any(response in responses for response in answers.get(item.id, []))
 
 
-def _spare_response(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]],
-                    pinned: set[str]) -> model.Response | None:
+def _spare_response(
+    picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]], pinned: set[str]
+) -> model.Response | None:
     """The lowest-ranked response that no selected claim needs and no meeting pins."""
     needed = _needed_rebuttals(picks, kb, answers)
-    return next((response for response in reversed(picks["responses"])
-                 if response.id not in needed and response.id not in pinned), None)
+    return next(
+        (
+            response
+            for response in reversed(picks["responses"])
+            if response.id not in needed and response.id not in pinned
+        ),
+        None,
+    )
 
 
-def _needed_rebuttals(picks: dict[str, list], kb: KnowledgeBase,
-                      answers: dict[str, list[model.Response]]) -> set[str]:
+def _needed_rebuttals(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]]) -> set[str]:
     """Ids of the responses that answer a selected claim."""
-    return {response.id for section in CLAIM_SECTIONS for item in picks[section]
-            if states_claim(item, kb.sources) for response in answers.get(item.id, [])}
+    return {
+        response.id
+        for section in CLAIM_SECTIONS
+        for item in picks[section]
+        if states_claim(item, kb.sources)
+        for response in answers.get(item.id, [])
+    }
 
 
-def _drop_unanswered_claims(picks: dict[str, list], kb: KnowledgeBase,
-                            answers: dict[str, list[model.Response]]) -> None:
+def _drop_unanswered_claims(
+    picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]]
+) -> None:
     for section in CLAIM_SECTIONS:
-        picks[section][:] = [item for item in picks[section] if not states_claim(item, kb.sources)
-                             or _answered(item, picks["responses"], answers)]
+        picks[section][:] = [
+            item
+            for item in picks[section]
+            if not states_claim(item, kb.sources) or _answered(item, picks["responses"], answers)
+        ]
 
 
 def without_unanswered_claims(selection: Selection) -> Selection:
@@ -194,8 +231,15 @@ def without_unanswered_claims(selection: Selection) -> Selection:
     return replace(selection, **{section: tuple(items) for section, items in picks.items()})
 
 
-TRIM_ORDER = (("responses", 2), ("background", 2), ("levers", 2), ("talking_points", 3), ("cases", 2),
-              ("background", 0), ("responses", 1))
+TRIM_ORDER = (
+    ("responses", 2),
+    ("background", 2),
+    ("levers", 2),
+    ("talking_points", 3),
+    ("cases", 2),
+    ("background", 0),
+    ("responses", 1),
+)
 """What gives way, in turn, when a briefing runs long, and how many of each always stay."""
 
 
@@ -212,8 +256,7 @@ def _fit(picks: dict[str, list], characters: int, audience_id: str, pinned: set[
                 total -= _size(item, audience_id)
 
 
-def _size(item: model.Fact | model.Case | model.Recommendation | model.Response | model.Lever,
-          audience_id: str) -> int:
+def _size(item: model.Fact | model.Case | model.Recommendation | model.Response | model.Lever, audience_id: str) -> int:
     """Roughly how much room an item takes on the page, in characters."""
     if isinstance(item, model.Fact):
         # Counted as a full briefing's talking point: the line, then its evidence.
@@ -221,8 +264,15 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
     if isinstance(item, model.Case):
         # A card's labelled fields take more room than their text.
         ask = item.asks.get(audience_id, item.asks.get("default", ""))
-        return int(1.3 * (len(item.role) + len(item.status) + len(ask)
-                          + len(" ".join(filter(None, (item.charge, item.sentence))) or item.summary)))
+        return int(
+            1.3
+            * (
+                len(item.role)
+                + len(item.status)
+                + len(ask)
+                + len(" ".join(filter(None, (item.charge, item.sentence))) or item.summary)
+            )
+        )
     if isinstance(item, model.Recommendation):
         return len(item.asks.get(audience_id, item.asks["default"]))
     if isinstance(item, model.Response):
@@ -231,9 +281,16 @@ def _size(item: model.Fact | model.Case | model.Recommendation | model.Response 
 
 
 class _Ranker:
-    def __init__(self, kb: KnowledgeBase, audience: model.Audience, meeting: model.Meeting | None,
-                 level: model.Sensitivity, guard: NameGuard, sources: frozenset[str],
-                 as_of: datetime.date | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        audience: model.Audience,
+        meeting: model.Meeting | None,
+        level: model.Sensitivity,
+        guard: NameGuard,
+        sources: frozenset[str],
+        as_of: datetime.date | None = None,
+    ) -> None:
         self.kb = kb
         self.as_of = as_of
         self.audience = audience
@@ -243,8 +300,11 @@ class _Ranker:
         self.sources = sources
         self.pinned = set(meeting.include) if meeting else set()
         self.focus = set(meeting.focus) if meeting else set()
-        dates = [item_date(self.kb, item) for kind in ("facts", "cases", "recommendations", "responses")
-                 for item in getattr(kb, kind).values()]
+        dates = [
+            item_date(self.kb, item)
+            for kind in ("facts", "cases", "recommendations", "responses")
+            for item in getattr(kb, kind).values()
+        ]
         self.oldest = min(dates, default=datetime.date.min)
         self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
 
@@ -282,8 +342,14 @@ def item_date(kb: KnowledgeBase, item: Item) -> datetime.date:
     return max(kb.sources[citation.source].date for citation in item.sources)
 
 
-def reason_left_out(kb: KnowledgeBase, item: Item, level: model.Sensitivity, guard: NameGuard,
-                    citable_sources: frozenset[str], meeting: model.Meeting | None = None) -> str | None:
+def reason_left_out(
+    kb: KnowledgeBase,
+    item: Item,
+    level: model.Sensitivity,
+    guard: NameGuard,
+    citable_sources: frozenset[str],
+    meeting: model.Meeting | None = None,
+) -> str | None:
     """Why a copy at `level` may never show `item`, whatever its rank; None when it may.
 
     `briefing check` words its warnings from the same reasons, so what it

@@ -47,7 +47,7 @@ SECURITY_HEADERS = {
     # The page runs only its own script and shows only its own pictures; no
     # other site may frame it or embed what it serves.
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     "Cross-Origin-Resource-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -89,8 +89,14 @@ class PreviewServer(ThreadingHTTPServer):
 
     def _watch(self) -> None:
         preview = self.preview
-        for changes in watchfiles.watch(preview.briefs, preview.templates_dir, watch_filter=self._matters,
-                                        step=WATCH_STEP_MS, stop_event=self.stopping, raise_interrupt=False):
+        for changes in watchfiles.watch(
+            preview.briefs,
+            preview.templates_dir,
+            watch_filter=self._matters,
+            step=WATCH_STEP_MS,
+            stop_event=self.stopping,
+            raise_interrupt=False,
+        ):
             templates_changed = any(Path(path).is_relative_to(preview.templates_dir) for _, path in changes)
             preview.reload(templates_changed=templates_changed)
 
@@ -167,8 +173,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         document = preview.shown(view)
         data = document.pdf if output_format == "pdf" else preview.docx(document)
         name = document.names[output_format]
-        self._send(HTTPStatus.OK, data, content_type,
-                   {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+        self._send(
+            HTTPStatus.OK, data, content_type, {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+        )
 
     def _stream_events(self) -> None:
         """Server-sent events: the knowledge base's version now, then each time it changes."""
@@ -186,11 +193,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _send_text(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
         self._send(status, f"{message}\n".encode(), "text/plain; charset=utf-8", headers)
 
-    def _send(self, status: HTTPStatus, data: bytes, content_type: str,
-              headers: dict[str, str] | None = None) -> None:
+    def _send(self, status: HTTPStatus, data: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self._headers({"Content-Type": content_type, "Content-Length": str(len(data)),
-                       "Cache-Control": "no-store", **(headers or {})})
+        self._headers(
+            {
+                "Content-Type": content_type,
+                "Content-Length": str(len(data)),
+                "Cache-Control": "no-store",
+                **(headers or {}),
+            }
+        )
         self.end_headers()
         if self.send_body:
             self.wfile.write(data)
@@ -200,8 +212,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
 
 
-def serve(briefs: Path, country: str | None = None, port: int = 8000,
-          announce: Callable[[str], None] = print, templates_dir: Path = TEMPLATES_DIR) -> None:
+def serve(
+    briefs: Path,
+    country: str | None = None,
+    port: int = 8000,
+    announce: Callable[[str], None] = print,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> None:
     """Preview the knowledge base in `briefs` until interrupted."""
     if not briefs.is_dir():
         raise UsageError(f"no knowledge-base folder at {briefs}")

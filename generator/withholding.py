@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import model
 from .brief import plain
-from .load import KnowledgeBase
+from .kb import model
+from .kb.load import KnowledgeBase
 from .markup import MarkupError, parse
 from .names import NameGuard
 
@@ -25,8 +25,7 @@ FieldPath = tuple[str | int, ...]
 
 SHOWN_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     model.Fact: ("text", "wording", "lines"),
-    model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as",
-                 "asks"),
+    model.Case: ("role", "charge", "article", "sentence", "restrictions", "summary", "status", "anonymised_as", "asks"),
     model.Recommendation: ("text", "asks"),
     model.Response: ("claim", "reply"),
     model.Lever: ("name", "text"),

@@ -28,7 +28,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 
-from generator.render_docx import REFERENCE_DOCX, reproducible_zip
+from generator.render.docx import REFERENCE_DOCX, reproducible_zip
 
 BODY_FONT = "Cambria"
 HEADING_FONT = "Calibri"
@@ -38,17 +38,53 @@ RULE = "A6B4C8"  # light navy for table rules
 HEADER_FILL = "DDE4EE"  # cases table: header row
 BAND_FILL = "F3F5F9"  # cases table: every other row
 # A fixed date keeps the committed file byte-identical across rebuilds.
-BUILT = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+BUILT = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 
 # The order of w:rPr children the schema requires (ECMA-376 part 1, 17.3.2.28).
 RUN_PROPERTY_ORDER = tuple(
     f"w:{name}"
-    for name in (
-        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
-        "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
-        "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-    ).split()
+    for name in [
+        "rStyle",
+        "rFonts",
+        "b",
+        "bCs",
+        "i",
+        "iCs",
+        "caps",
+        "smallCaps",
+        "strike",
+        "dstrike",
+        "outline",
+        "shadow",
+        "emboss",
+        "imprint",
+        "noProof",
+        "snapToGrid",
+        "vanish",
+        "webHidden",
+        "color",
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ]
 )
 
 

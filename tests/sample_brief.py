@@ -37,7 +37,9 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
             Section(
                 key="purpose",
                 title="Purpose",
-                points=(Point((Span("Press for the release of "), Span("peaceful", emphasis=True), Span(" activists."))),),
+                points=(
+                    Point((Span("Press for the release of "), Span("peaceful", emphasis=True), Span(" activists."))),
+                ),
             ),
             Section(
                 key="asks",
@@ -53,8 +55,11 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                 title="Background",
                 points=(
                     Point(
-                        (Span("247 individuals faced threats or harassment, up from 78 (see "),
-                         Span("the report", href="https://example.org/report"), Span(")."),),
+                        (
+                            Span("247 individuals faced threats or harassment, up from 78 (see "),
+                            Span("the report", href="https://example.org/report"),
+                            Span(")."),
+                        ),
                         citations=(2,),
                         as_of="as of July 2016",
                     ),
@@ -79,7 +84,9 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                 key="talking-points",
                 title="Talking points",
                 style="bullets",
-                points=(Point((Span("Economy first is no justification for putting human rights last."),), citations=(2,)),),
+                points=(
+                    Point((Span("Economy first is no justification for putting human rights last."),), citations=(2,)),
+                ),
             ),
             Section(
                 key="if-raised",
@@ -96,12 +103,23 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                 key="levers",
                 title="The United Kingdom’s levers",
                 style="bullets",
-                points=(Point((Span("The National Crime Agency can bring new cases."),), citations=(1,), label="Unexplained Wealth Orders"),),
+                points=(
+                    Point(
+                        (Span("The National Crime Agency can bring new cases."),),
+                        citations=(1,),
+                        label="Unexplained Wealth Orders",
+                    ),
+                ),
             ),
         ),
         sources=(
-            SourceEntry(1, "Adam Hug, “Retreating Rights – Kazakhstan: Conclusions and Recommendations”, Foreign Policy Centre, 22 July 2021."),
-            SourceEntry(2, "Human Rights Watch, commentary on Kazakhstan’s independence day, c. December 2016.", url=None),
+            SourceEntry(
+                1,
+                "Adam Hug, “Retreating Rights – Kazakhstan: Conclusions and Recommendations”, Foreign Policy Centre, 22 July 2021.",
+            ),
+            SourceEntry(
+                2, "Human Rights Watch, commentary on Kazakhstan’s independence day, c. December 2016.", url=None
+            ),
         ),
         keywords=("Kazakhstan", "human rights", "United Kingdom"),
     )

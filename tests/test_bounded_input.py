@@ -17,8 +17,13 @@ PIPE_MESSAGE = "not a regular file (a named pipe); only regular YAML files are r
 
 def briefing(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """A real run, bounded: a hang fails the test instead of stalling the suite."""
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1800000000", **(env or {})},
+    )
 
 
 @pytest.mark.slow
@@ -97,8 +102,10 @@ def test_a_link_leading_outside_is_refused_without_echoing_the_target(minimal_kb
     result = cli("check", "--briefs", minimal_kb)
 
     assert result.exit_code == 2
-    assert (f"{minimal_kb}/meetings/notes.yaml:1: a symbolic link leads outside {minimal_kb}; "
-            "copy the file into the folder instead") in result.stderr
+    assert (
+        f"{minimal_kb}/meetings/notes.yaml:1: a symbolic link leads outside {minimal_kb}; "
+        "copy the file into the folder instead"
+    ) in result.stderr
     assert "Sadykov" not in result.output and "private-notes" not in result.output
 
 
@@ -130,8 +137,10 @@ def test_a_file_over_the_limit_is_refused(minimal_kb, cli, monkeypatch):
     result = cli("check", "--briefs", minimal_kb)
 
     assert result.exit_code == 2
-    assert ("facts.yaml:1: file is larger than 300 bytes, the most allowed (BRIEFING_MAX_FILE_BYTES); split it"
-            in result.stderr)
+    assert (
+        "facts.yaml:1: file is larger than 300 bytes, the most allowed (BRIEFING_MAX_FILE_BYTES); split it"
+        in result.stderr
+    )
 
 
 def test_the_default_limit_is_16_mb(minimal_kb, cli):

@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator import api
-from generator.render_docx import render_docx
-from generator.render_html import render_html
+from generator.render.docx import render_docx
+from generator.render.html import render_html
 from generator.select import select
 
 from .conftest import BUNDLED_BRIEFS
@@ -61,7 +61,8 @@ def test_generate_all_writes_eight_files_and_a_manifest(outputs):
     out, paths = outputs
 
     assert sorted(p.name for p in paths) == sorted(
-        f"{DATE}_kazakhstan_{audience}.{ext}" for audience in AUDIENCES for ext in ("pdf", "docx"))
+        f"{DATE}_kazakhstan_{audience}.{ext}" for audience in AUDIENCES for ext in ("pdf", "docx")
+    )
     manifest = json.loads((out / "manifest.json").read_text())["files"]
     for path in paths:
         entry = manifest[path.name]
@@ -133,7 +134,7 @@ def test_docx_properties(outputs, kb, audience):
     assert properties.title == "Kazakhstan: human rights briefing"
     assert properties.subject == f"Kazakhstan: briefing for {kb.audiences[audience].full_name}"
     assert properties.language == kb.audiences[audience].language
-    assert properties.created == datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc)
+    assert properties.created == datetime.datetime(2026, 11, 25, tzinfo=datetime.UTC)
 
 
 def test_every_claim_is_cited(kb):
@@ -155,7 +156,8 @@ def test_meeting_briefings_lead_with_the_meeting(kb):
         # A leave-behind leads with the asks; the meeting is in its title.
         assert brief.sections[0].key == ("asks" if meeting.length == "one-page" else "purpose")
         shown = {case.name for s in brief.sections for case in s.cases} | {
-            p.label for s in brief.sections for p in s.points if p.label}
+            p.label for s in brief.sections for p in s.points if p.label
+        }
         for case_id in set(meeting.include) & set(kb.cases):
             assert kb.cases[case_id].name in shown
 
@@ -188,10 +190,13 @@ def test_golden_docx_text(kb, audience):
 def talking_points(document: docx.Document) -> list:
     """The bulleted paragraphs under the heading of the lines to take."""
     paragraphs = document.paragraphs
-    start = next(i for i, p in enumerate(paragraphs)
-                 if p.style.name == "Heading 1" and p.text in ("Lines to take", "Talking points"))
-    end = next(i for i, p in enumerate(paragraphs[start + 1:], start + 1) if p.style.name == "Heading 1")
-    return paragraphs[start + 1:end]
+    start = next(
+        i
+        for i, p in enumerate(paragraphs)
+        if p.style.name == "Heading 1" and p.text in ("Lines to take", "Talking points")
+    )
+    end = next(i for i, p in enumerate(paragraphs[start + 1 :], start + 1) if p.style.name == "Heading 1")
+    return paragraphs[start + 1 : end]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -248,8 +253,7 @@ def test_cases_are_cards_with_the_same_fields_in_pdf_and_docx(outputs, kb, audie
             found = text.index(f"{label}: {value[:30]}", at)
             assert found - at < 800
             at = found
-        assert not any(phrase in field for field in fields.values()
-                       for phrase in ("These sources", "say nothing more"))
+        assert not any(phrase in field for field in fields.values() for phrase in ("These sources", "say nothing more"))
 
 
 def test_the_lender_asks_for_each_person_in_its_own_terms(outputs):
@@ -268,8 +272,15 @@ def test_the_sources_list_marks_pro_government_commentary(outputs):
     assert all(". Independent." in source or ". Commentary supportive" in source for source in sources)
 
 
-OTHER_AUDIENCES_LEVERS = ("Magnitsky", "U.S. companies", "US companies", "Unexplained Wealth", "golden visa",
-                          "State Department", "National Crime Agency")
+OTHER_AUDIENCES_LEVERS = (
+    "Magnitsky",
+    "U.S. companies",
+    "US companies",
+    "Unexplained Wealth",
+    "golden visa",
+    "State Department",
+    "National Crime Agency",
+)
 
 
 def test_the_lender_briefing_carries_nothing_that_rests_on_another_audiences_lever(outputs):
@@ -283,8 +294,13 @@ def test_the_lender_briefing_carries_nothing_that_rests_on_another_audiences_lev
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_no_briefing_shows_an_item_meant_only_for_other_audiences(kb, audience):
     selection = select(kb, kb.audiences[audience])
-    shown = [*selection.talking_points, *selection.background, *selection.cases, *selection.recommendations,
-             *selection.responses]
+    shown = [
+        *selection.talking_points,
+        *selection.background,
+        *selection.cases,
+        *selection.recommendations,
+        *selection.responses,
+    ]
 
     assert all(not item.only_for or audience in item.only_for for item in shown)
     assert any(item.only_for for item in shown) == (audience != "lender")

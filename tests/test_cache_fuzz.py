@@ -34,7 +34,7 @@ def damage(path: Path, rng: random.Random) -> None:
         position = rng.randrange(len(content))
         content[position] ^= 1 << rng.randrange(8)
     elif kind == "truncate":
-        del content[rng.randrange(len(content)):]
+        del content[rng.randrange(len(content)) :]
     elif kind == "wrong shape":
         shape = rng.choice([{}, [], None, ("x",), {"inputs": "x", "result": {}}, ("x", {1: 2}, {})])
         payload = json.dumps(shape).encode() if "runs" in path.parts else pickle.dumps(shape)
@@ -73,8 +73,19 @@ def test_200_random_damages_to_cache_entries_give_the_cold_answer(minimal_kb, cl
 def test_generate_after_random_damage_writes_the_cold_run_bytes(minimal_kb, cli, monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     rng = random.Random(1800000000)
-    generate = ("generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--briefs", minimal_kb,
-                "--out", tmp_path / "out")
+    generate = (
+        "generate",
+        "--audience",
+        "uk",
+        "--format",
+        "docx",
+        "--jobs",
+        "1",
+        "--briefs",
+        minimal_kb,
+        "--out",
+        tmp_path / "out",
+    )
     assert cli(*generate).exit_code == 0
     (document,) = (tmp_path / "out").glob("*.docx")
     cold = document.read_bytes()

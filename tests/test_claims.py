@@ -22,8 +22,9 @@ def pro_government_op_ed(briefs: Path) -> None:
 
 def rebut_offshore_wealth(briefs: Path) -> None:
     responses = briefs / "testland" / "responses.yaml"
-    responses.write_text(responses.read_text().replace("  priority: medium\n",
-                                                       "  priority: medium\n  rebuts: [offshore-wealth]\n"))
+    responses.write_text(
+        responses.read_text().replace("  priority: medium\n", "  priority: medium\n  rebuts: [offshore-wealth]\n")
+    )
 
 
 def load(briefs: Path):
@@ -86,11 +87,13 @@ def test_a_rebuttal_takes_the_place_of_the_lowest_ranked_response(minimal_kb):
     responses = minimal_kb / "testland" / "responses.yaml"
     original = responses.read_text()
     # Four responses fill "if raised"; the one that rebuts the claim ranks lowest.
-    fillers = "".join(original.replace("id: assembly-law", f"id: filler-{n}").replace("priority: medium",
-                                                                                    "priority: high")
-                      for n in range(4))
+    fillers = "".join(
+        original.replace("id: assembly-law", f"id: filler-{n}").replace("priority: medium", "priority: high")
+        for n in range(4)
+    )
     rebuttal = original.replace("id: assembly-law", "id: zz-rebuttal").replace(
-        "priority: medium\n", "priority: low\n  rebuts: [offshore-wealth]\n")
+        "priority: medium\n", "priority: low\n  rebuts: [offshore-wealth]\n"
+    )
     responses.write_text(fillers + rebuttal)
     kb = load(minimal_kb)
 
@@ -103,14 +106,19 @@ def test_a_rebuttal_takes_the_place_of_the_lowest_ranked_response(minimal_kb):
 def test_check_warns_about_each_claim_without_a_rebuttal(minimal_kb):
     pro_government_op_ed(minimal_kb)
 
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--briefs", str(minimal_kb)],
-                            capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"})
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--briefs", str(minimal_kb)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1790000000"},
+    )
 
     facts = minimal_kb / "testland" / "facts.yaml"
     assert result.returncode == 0, result.stderr
-    assert (f"{facts}:9: warning: fact 'offshore-wealth' rests only on government or pro-government sources and no "
-            "response rebuts it, so no briefing shows it; list it in the rebuts of the response that answers it"
-            ) in result.stderr.splitlines()
+    assert (
+        f"{facts}:9: warning: fact 'offshore-wealth' rests only on government or pro-government sources and no "
+        "response rebuts it, so no briefing shows it; list it in the rebuts of the response that answers it"
+    ) in result.stderr.splitlines()
 
 
 def test_the_sources_list_says_where_each_source_stands(minimal_kb):
@@ -121,7 +129,9 @@ def test_the_sources_list_says_where_each_source_stands(minimal_kb):
     brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
 
     assert {entry.reference.split(",")[0]: entry.stance for entry in brief.sources} == {
-        "A. Writer": "Independent", "“Testland op-ed”": "Commentary supportive of the government"}
+        "A. Writer": "Independent",
+        "“Testland op-ed”": "Commentary supportive of the government",
+    }
 
 
 def test_an_item_only_for_other_audiences_is_never_selected(minimal_kb):
@@ -149,10 +159,12 @@ def test_a_claim_is_background_never_a_line_to_take(minimal_kb):
 def test_a_fact_that_restates_a_lever_is_not_repeated(minimal_kb):
     before = select(load(minimal_kb), load(minimal_kb).audiences["uk"])
     uk = minimal_kb / "audiences" / "uk.yaml"
-    uk.write_text(uk.read_text().replace("        passage: targeted sanctions",
-                                         "        passage: targeted sanctions\n"
-                                         "      - source: report-2021\n"
-                                         "        passage: 40 protesters"))
+    uk.write_text(
+        uk.read_text().replace(
+            "        passage: targeted sanctions",
+            "        passage: targeted sanctions\n      - source: report-2021\n        passage: 40 protesters",
+        )
+    )
     kb = load(minimal_kb)
 
     after = select(kb, kb.audiences["uk"])

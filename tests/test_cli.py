@@ -9,8 +9,13 @@ from generator import __version__
 
 
 def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
 
 
 def test_help_and_version():
@@ -35,7 +40,8 @@ def test_check_reports_counts(minimal_kb):
     assert result.returncode == 0
     assert result.stdout.strip().endswith(
         "Testland is valid (2 sources, 2 facts, 1 case, 1 recommendation, 1 response, 1 audience, "
-        "1 meeting; 0 warnings).")
+        "1 meeting; 0 warnings)."
+    )
 
 
 def test_list_shows_audiences_meetings_and_themes(minimal_kb, cli):
@@ -68,10 +74,12 @@ def test_quiet_silences_progress_and_warnings_and_no_color_keeps_text_plain(mini
     stale(minimal_kb)
     env = {"SOURCE_DATE_EPOCH": "1800000000", "NO_COLOR": "1"}
 
-    quiet = run("-q", "generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb,
-                "--out", tmp_path, env=env)
-    loud = run("generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb, "--out",
-               tmp_path / "loud", env=env)
+    quiet = run(
+        "-q", "generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb, "--out", tmp_path, env=env
+    )
+    loud = run(
+        "generate", "--audience", "uk", "--format", "pdf", "--briefs", minimal_kb, "--out", tmp_path / "loud", env=env
+    )
 
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     assert "wrote " in loud.stdout and "warning:" in loud.stderr

@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import model
 from generator.api import load_knowledge_base
 from generator.brief import plain
 from generator.compose import compose
 from generator.errors import RenderError
+from generator.kb import model
 from generator.names import NameGuard
 from generator.select import select
 
@@ -27,8 +27,7 @@ def test_full_briefing_has_every_section_in_order(minimal_kb):
     brief = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"]), date=DATE)
 
     # Both facts become talking points, which leaves no background.
-    assert [s.key for s in brief.sections] == ["purpose", "asks", "talking-points", "cases", "if-raised",
-                                                "levers"]
+    assert [s.key for s in brief.sections] == ["purpose", "asks", "talking-points", "cases", "if-raised", "levers"]
     assert brief.paper == "a4" and brief.language == "en-GB"
     assert brief.date_label == "1 February 2027"
     assert brief.classification == "PUBLIC"
@@ -39,7 +38,8 @@ def test_asks_use_the_audience_wording(minimal_kb):
     brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
 
     assert plain(section(brief, "asks").points[0].text) == (
-        "Raise the release of peaceful protesters at the next ministerial meeting.")
+        "Raise the release of peaceful protesters at the next ministerial meeting."
+    )
 
 
 def test_sources_are_numbered_in_order_of_first_citation(minimal_kb):
@@ -83,8 +83,10 @@ def test_compose_refuses_a_name_that_slipped_through(minimal_kb):
     with pytest.raises(RenderError) as refused:
         compose(leaky, date=DATE)
 
-    assert str(refused.value) == ("the briefing would name a person who may not be named here "
-                                  "(the case at cases.yaml:1) in sections[3].cases[0].name; refusing to write it")
+    assert str(refused.value) == (
+        "the briefing would name a person who may not be named here "
+        "(the case at cases.yaml:1) in sections[3].cases[0].name; refusing to write it"
+    )
 
 
 def test_restricted_distribution_is_on_the_classification_line(minimal_kb):

@@ -14,8 +14,20 @@ def generate(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
     out = tmp_path / "out"
 
     def run(*extra: str, expect: int = 0):
-        result = cli("generate", "--audience", "uk", "--format", "docx", "--briefs", minimal_kb, "--out", out,
-                     "--jobs", "1", *extra)
+        result = cli(
+            "generate",
+            "--audience",
+            "uk",
+            "--format",
+            "docx",
+            "--briefs",
+            minimal_kb,
+            "--out",
+            out,
+            "--jobs",
+            "1",
+            *extra,
+        )
         assert result.exit_code == expect, result.output
         return result
 
@@ -48,10 +60,14 @@ def test_public_then_confidential_copies_both_stay(generate):
     assert_every_file_recorded_truly(out)
 
 
-@pytest.mark.parametrize("recipients", [
-    ["Иван Петров", "Пётр Иванов", "Łukasiewicz", "Lukasiewicz"],
-    ["Alexandra Konstantinopoulou-Papadimitriou of Athens", "Alexandra Konstantinopoulou-Papadimitriou of Sparta"],
-], ids=["transliterated", "sharing-40-characters"])
+@pytest.mark.parametrize(
+    "recipients",
+    [
+        ["Иван Петров", "Пётр Иванов", "Łukasiewicz", "Lukasiewicz"],
+        ["Alexandra Konstantinopoulou-Papadimitriou of Athens", "Alexandra Konstantinopoulou-Papadimitriou of Sparta"],
+    ],
+    ids=["transliterated", "sharing-40-characters"],
+)
 def test_each_recipient_gets_a_file_and_a_record_of_their_own(generate, recipients):
     out, run = generate
     for recipient in recipients:
@@ -72,7 +88,9 @@ def test_cyrillic_and_polish_names_read_in_the_file_name(generate):
 
     names = sorted(path.name for path in out.glob("*.docx"))
     assert [name.rsplit("-", 1)[0] for name in names] == [
-        "2027-01-15_testland_uk_for-ivan-petrov", "2027-01-15_testland_uk_for-lukasiewicz"]
+        "2027-01-15_testland_uk_for-ivan-petrov",
+        "2027-01-15_testland_uk_for-lukasiewicz",
+    ]
 
 
 def test_a_different_copy_under_the_same_name_is_refused_and_the_rest_still_land(generate, minimal_kb: Path):
@@ -85,7 +103,8 @@ def test_a_different_copy_under_the_same_name_is_refused_and_the_rest_still_land
 
     assert result.stderr.strip().splitlines()[-1] == (
         f"{stamped}: not written: it holds the public DOCX for uk, stamped for Jane Smith, and this is the public "
-        "DOCX for uk, stamped for jane smith; move it aside or write to another --out folder")
+        "DOCX for uk, stamped for jane smith; move it aside or write to another --out folder"
+    )
     assert stamped.read_bytes() == before
     assert manifest_of(out)[stamped.name]["recipient"] == "Jane Smith"
     assert "wrote" in result.stdout and "uk-visit_for-jane-smith.docx" in result.stdout
@@ -147,6 +166,6 @@ def test_verify_refuses_a_damaged_manifest_and_a_missing_folder(generate, cli, t
     nowhere = cli("verify", "--out", tmp_path / "nowhere")
 
     assert damaged.exit_code == 2
-    assert damaged.stderr.startswith(f"error: {out / 'manifest.json'} is damaged (no \"files\" object at the top)")
+    assert damaged.stderr.startswith(f'error: {out / "manifest.json"} is damaged (no "files" object at the top)')
     assert nowhere.exit_code == 2
     assert nowhere.stderr.strip() == f"error: no such output folder: {tmp_path / 'nowhere'}"

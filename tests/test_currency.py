@@ -7,12 +7,11 @@ import io
 import re
 
 import docx
-
 from pypdf import PdfReader
 
 from generator import api
-from generator.render_docx import render_docx
-from generator.render_pdf import render_pdf
+from generator.render.docx import render_docx
+from generator.render.pdf import render_pdf
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)
@@ -29,14 +28,20 @@ def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
     assert re.fullmatch(r"[A-Z][a-z]+ \d{4} – [A-Z][a-z]+ \d{4}", rows["Facts dated"])
     assert brief.out_of_date
     assert rows["Currency"].startswith(f"{len(brief.out_of_date)} of the facts below are out of date")
-    marked = [point for section in brief.sections for point in section.points
-              if point.as_of and point.as_of.startswith("out of date: as of")]
+    marked = [
+        point
+        for section in brief.sections
+        for point in section.points
+        if point.as_of and point.as_of.startswith("out of date: as of")
+    ]
     assert len(marked) == len(brief.out_of_date)
     text = pdf_text(render_pdf(brief))
     assert "Facts dated" in text and "out of date: as of" in text
     document = docx.Document(io.BytesIO(render_docx(brief)))
-    docx_text = "\n".join([p.text for p in document.paragraphs]
-                          + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    docx_text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
     assert "out of date: as of" in docx_text and "Facts dated" in docx_text
 
 
@@ -58,8 +63,9 @@ def test_strict_refuses_a_briefing_with_stale_facts_naming_each_with_file_and_li
 
 def test_strict_writes_a_briefing_whose_facts_are_current(minimal_kb, tmp_path, cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793520000")  # 2026-11-01: the fixture's facts are current
-    result = cli("generate", "--audience", "uk", "--strict", "--briefs", minimal_kb, "--out", tmp_path / "out",
-                 "--jobs", "1")
+    result = cli(
+        "generate", "--audience", "uk", "--strict", "--briefs", minimal_kb, "--out", tmp_path / "out", "--jobs", "1"
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -67,15 +73,28 @@ def test_as_of_builds_the_briefing_as_it_would_have_read_that_day(minimal_kb, tm
     """On 2019-01-01 the 2021 report and the fact it dates did not exist; the 2016 fact was current."""
     out = tmp_path / "out"
 
-    result = cli("generate", "--audience", "uk", "--format", "docx", "--as-of", "2019-01-01",
-                 "--briefs", minimal_kb, "--out", out)
+    result = cli(
+        "generate",
+        "--audience",
+        "uk",
+        "--format",
+        "docx",
+        "--as-of",
+        "2019-01-01",
+        "--briefs",
+        minimal_kb,
+        "--out",
+        out,
+    )
 
     assert result.exit_code == 0, result.output
     (path,) = out.glob("*.docx")
     assert path.name.startswith("2019-01-01_")
     document = docx.Document(path)
-    text = "\n".join([p.text for p in document.paragraphs]
-                     + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
     assert "1 January 2019" in text
     assert "Officials held property abroad" in text
     assert "Police detained 40 protesters" not in text
@@ -84,8 +103,9 @@ def test_as_of_builds_the_briefing_as_it_would_have_read_that_day(minimal_kb, tm
 
 
 def test_as_of_must_be_a_date(minimal_kb, tmp_path, cli):
-    result = cli("generate", "--audience", "uk", "--as-of", "last year", "--briefs", minimal_kb,
-                 "--out", tmp_path / "out")
+    result = cli(
+        "generate", "--audience", "uk", "--as-of", "last year", "--briefs", minimal_kb, "--out", tmp_path / "out"
+    )
 
     assert result.exit_code == 2
     assert "'last year' does not match the format '%Y-%m-%d'" in result.output

@@ -40,20 +40,20 @@ def test_diff_lists_added_and_reworded_items_overall_and_per_audience(tmp_path: 
     assert lines[0] == f"{old} -> {new}: 1 added, 0 removed, 1 reworded"
     assert "  + facts/new-arrests (added)" in lines
     assert "  ~ facts/protest-arrests (reworded)" in lines
-    uk = lines[lines.index("uk: 3 change(s) to what this briefing says"):]
+    uk = lines[lines.index("uk: 3 change(s) to what this briefing says") :]
     assert "  ~ recommendations/free-protesters (reworded)" in uk
     assert "      now: Press for the release of peaceful protesters at the next ministerial meeting." in uk
 
 
 def test_diff_against_a_git_revision(tmp_path: Path, cli, monkeypatch):
-    old, new = make_pair(tmp_path)
+    old, _new = make_pair(tmp_path)
     repo = tmp_path / "repo"
     briefs = repo / "briefs"
     old.rename(briefs.parent.mkdir() or briefs)
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
-    subprocess.run(git + ["add", "."], cwd=repo, check=True)
-    subprocess.run(git + ["commit", "-qm", "old"], cwd=repo, check=True)
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "old"], cwd=repo, check=True)
     edit(briefs / "testland" / "facts.yaml", "in the capital.", "in the capital city.")
     monkeypatch.chdir(repo)
 

@@ -13,8 +13,9 @@ def test_recipient_copy_is_stamped_named_and_recorded(minimal_kb: Path, tmp_path
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     out = tmp_path / "out"
 
-    result = cli("generate", "--audience", "uk", "--recipient", "Jane Smith", "--briefs", minimal_kb,
-                 "--out", out, "--jobs", "1")
+    result = cli(
+        "generate", "--audience", "uk", "--recipient", "Jane Smith", "--briefs", minimal_kb, "--out", out, "--jobs", "1"
+    )
     plain = cli("generate", "--audience", "uk", "--briefs", minimal_kb, "--out", out, "--jobs", "1")
 
     assert result.exit_code == 0 and plain.exit_code == 0
@@ -51,10 +52,20 @@ def test_manifest_records_the_meeting_and_its_distribution(minimal_kb: Path, tmp
 
 
 def test_a_recipient_name_with_a_control_character_is_refused(minimal_kb: Path, tmp_path: Path, cli):
-    result = cli("generate", "--audience", "uk", "--recipient", "Jane\x07Smith", "--briefs", minimal_kb,
-                 "--out", tmp_path / "out")
+    result = cli(
+        "generate",
+        "--audience",
+        "uk",
+        "--recipient",
+        "Jane\x07Smith",
+        "--briefs",
+        minimal_kb,
+        "--out",
+        tmp_path / "out",
+    )
 
     assert result.exit_code == 2
     assert result.stderr.strip().endswith(
-        "error: --recipient contains the unprintable character U+0007 at position 5; delete it")
+        "error: --recipient contains the unprintable character U+0007 at position 5; delete it"
+    )
     assert not (tmp_path / "out").exists()

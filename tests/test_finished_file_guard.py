@@ -20,7 +20,7 @@ GUARD = NameGuard({LABEL: ["Vorlen Quastik"]})
 
 
 def with_section(brief, *spans: Span):
-    return dataclasses.replace(brief, sections=brief.sections + (Section("extra", "Extra", points=(Point(spans),)),))
+    return dataclasses.replace(brief, sections=(*brief.sections, Section("extra", "Extra", points=(Point(spans),))))
 
 
 @pytest.mark.parametrize("output_format", ["pdf", "docx"])
@@ -28,25 +28,32 @@ def test_a_briefing_that_names_no_one_withheld_passes(output_format):
     assert leak_in(render(sample_brief(), output_format), output_format, GUARD, "briefing.pdf", {}) is None
 
 
-@pytest.mark.parametrize("output_format, where", [
-    ("pdf", "in a link on page"),
-    ("docx", "in word/_rels/document.xml.rels (Target)"),
-])
+@pytest.mark.parametrize(
+    "output_format, where",
+    [
+        ("pdf", "in a link on page"),
+        ("docx", "in word/_rels/document.xml.rels (Target)"),
+    ],
+)
 def test_a_name_only_in_a_link_target_is_found(output_format, where):
     brief = with_section(sample_brief(), Span("the court record", href="https://example.org/cases/quastik"))
 
     message = leak_in(render(brief, output_format), output_format, GUARD, "briefing", {})
 
     assert message is not None and where in message
-    assert message.startswith(f"the finished {output_format.upper()} would name a person who may not be named "
-                              f"here ({LABEL})")
+    assert message.startswith(
+        f"the finished {output_format.upper()} would name a person who may not be named here ({LABEL})"
+    )
     assert "Quastik" not in message
 
 
-@pytest.mark.parametrize("output_format, where", [
-    ("pdf", "in the document information /Keywords"),
-    ("docx", "in docProps/core.xml"),
-])
+@pytest.mark.parametrize(
+    "output_format, where",
+    [
+        ("pdf", "in the document information /Keywords"),
+        ("docx", "in docProps/core.xml"),
+    ],
+)
 def test_a_name_only_in_the_document_properties_is_found(output_format, where):
     brief = dataclasses.replace(sample_brief(), keywords=("human rights", "QUASTIK"))
 
@@ -84,6 +91,8 @@ def test_generate_does_not_publish_a_file_the_guard_refuses(minimal_kb: Path, tm
 
     assert outcome.written == []
     assert [path.suffix for path, _ in outcome.failed] == [".pdf", ".docx"]
-    assert all("would name a person who may not be named here (the case at cases.yaml:1)" in message
-               for _, message in outcome.failed)
+    assert all(
+        "would name a person who may not be named here (the case at cases.yaml:1)" in message
+        for _, message in outcome.failed
+    )
     assert not list(out.glob("*.pdf")) and not list(out.glob("*.docx"))

@@ -110,7 +110,9 @@ def test_recipients_get_numbered_copies_that_keep_their_number(minimal_kb, tmp_p
     }
     for page in PdfReader(out / "2027-01-15_testland_uk_confidential_for-ann-lee.pdf").pages:
         assert "Prepared for Ann Lee · Copy 2" in page.extract_text()
-    assert "Prepared for Jane Smith · Copy 1" in docx_footer(out / "2027-01-15_testland_uk_confidential_for-jane-smith.docx")
+    assert "Prepared for Jane Smith · Copy 1" in docx_footer(
+        out / "2027-01-15_testland_uk_confidential_for-jane-smith.docx"
+    )
 
 
 @pytest.mark.slow
@@ -119,10 +121,30 @@ def test_concurrent_runs_never_give_one_number_to_two_recipients(minimal_kb, tmp
     recipients = [f"Recipient {number}" for number in range(4)]
 
     def run(recipient: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "generator", "-q", "generate", "--audience", "uk", "--format",
-                               "docx", "--jobs", "1", "--recipient", recipient, "--briefs", str(minimal_kb),
-                               "--out", str(out)], capture_output=True, text=True,
-                              env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "-q",
+                "generate",
+                "--audience",
+                "uk",
+                "--format",
+                "docx",
+                "--jobs",
+                "1",
+                "--recipient",
+                recipient,
+                "--briefs",
+                str(minimal_kb),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        )
 
     with ThreadPoolExecutor(len(recipients)) as runs:
         results = list(runs.map(run, recipients))

@@ -27,7 +27,7 @@ def built(tmp_path: Path, cli, monkeypatch):
 
 
 def test_second_run_with_nothing_changed_writes_nothing(built):
-    briefs, out, generate = built
+    _briefs, out, generate = built
     first = generate()
     stamps = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
 
@@ -39,7 +39,7 @@ def test_second_run_with_nothing_changed_writes_nothing(built):
 
 
 def test_touching_a_file_without_changing_it_renders_nothing(built):
-    briefs, out, generate = built
+    briefs, _out, generate = built
     generate()
     facts = briefs / "testland" / "facts.yaml"
     os.utime(facts, (1, 1))
@@ -48,7 +48,7 @@ def test_touching_a_file_without_changing_it_renders_nothing(built):
 
 
 def test_an_edit_that_changes_the_briefing_renders_it_again(built):
-    briefs, out, generate = built
+    briefs, _out, generate = built
     generate()
     facts = briefs / "testland" / "facts.yaml"
     facts.write_text(facts.read_text().replace("in the capital.", "in the capital city."))
@@ -69,7 +69,7 @@ def test_an_edit_no_briefing_shows_still_renders_the_new_revision_into_the_foote
 
 
 def test_a_deleted_or_altered_output_is_rendered_again(built):
-    briefs, out, generate = built
+    _briefs, out, generate = built
     generate()
     (pdf,) = out.glob("*.pdf")
     pdf.write_bytes(b"tampered")
@@ -81,14 +81,14 @@ def test_a_deleted_or_altered_output_is_rendered_again(built):
 
 
 def test_force_renders_everything(built):
-    briefs, out, generate = built
+    _briefs, _out, generate = built
     generate()
 
     assert [line.split()[0] for line in generate("--force")] == ["wrote", "wrote"]
 
 
 def test_manifest_keys_name_what_each_document_depends_on(built):
-    briefs, out, generate = built
+    _briefs, out, generate = built
     generate()
     files = json.loads((out / "manifest.json").read_text())["files"]
 
@@ -111,5 +111,6 @@ def test_one_failing_document_does_not_lose_the_others(minimal_kb: Path, tmp_pat
 
     assert [path.suffix for path in outcome.written] == [".pdf"]
     assert [(path.suffix, message) for path, message in outcome.failed] == [
-        (".docx", "the reference document is broken")]
+        (".docx", "the reference document is broken")
+    ]
     assert (outcome.written[0]).read_bytes() == b"%PDF-stub"

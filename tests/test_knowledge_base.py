@@ -5,9 +5,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator import model
 from generator.api import load_knowledge_base
-from generator.load import KnowledgeBase
+from generator.kb import model
+from generator.kb.load import KnowledgeBase
 
 from .conftest import BUNDLED_BRIEFS, SHARED_SOURCES
 
@@ -44,8 +44,17 @@ def test_bundled_knowledge_base_passes_check(cli):
 
 def test_it_covers_every_audience_and_the_named_cases(kb):
     assert set(kb.audiences) == {"us", "uk", "eu", "lender"}
-    assert {"bokayev", "ayan", "kharkova", "kushakbaev", "kozlov", "ilyashev", "tulesova", "eleusinov",
-            "baltabay"} <= set(kb.cases)
+    assert {
+        "bokayev",
+        "ayan",
+        "kharkova",
+        "kushakbaev",
+        "kozlov",
+        "ilyashev",
+        "tulesova",
+        "eleusinov",
+        "baltabay",
+    } <= set(kb.cases)
     assert len(kb.meetings) >= 4
     assert {audience.paper for audience in kb.audiences.values()} == {"a4", "letter"}
     assert kb.audiences["us"].paper == "letter" and kb.audiences["us"].language == "en-US"
@@ -57,21 +66,36 @@ def test_every_recommendation_of_the_report_is_there(kb):
     assert addressed.count("international") >= 2
 
 
-@pytest.mark.parametrize("figure", [
-    "247 individuals", "78", "$4.15 billion for 13 projects", "€2.43bn", "$62 billion", "at least 205",
-])
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "247 individuals",
+        "78",
+        "$4.15 billion for 13 projects",
+        "€2.43bn",
+        "$62 billion",
+        "at least 205",
+    ],
+)
 def test_key_figures_are_stated_exactly(kb, figure):
     texts = [fact.text for fact in kb.facts.values()] + [
-        lever.text for audience in kb.audiences.values() for lever in audience.levers]
+        lever.text for audience in kb.audiences.values() for lever in audience.levers
+    ]
     assert any(figure in text for text in texts), figure
 
 
 @pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="../shared/sources is not beside the project")
 def test_every_cited_passage_appears_verbatim_in_its_source(kb):
-    documents = {source.id: squeeze((SHARED_SOURCES / source.document).read_text(encoding="utf-8"))
-                 for source in kb.sources.values() if source.document}
-    missing = [f"{where}: {citation.source}: {citation.passage!r}" for where, citation in citations(kb)
-               if squeeze(citation.passage) not in documents.get(citation.source, "")]
+    documents = {
+        source.id: squeeze((SHARED_SOURCES / source.document).read_text(encoding="utf-8"))
+        for source in kb.sources.values()
+        if source.document
+    }
+    missing = [
+        f"{where}: {citation.source}: {citation.passage!r}"
+        for where, citation in citations(kb)
+        if squeeze(citation.passage) not in documents.get(citation.source, "")
+    ]
     assert missing == []
 
 

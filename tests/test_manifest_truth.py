@@ -21,14 +21,21 @@ ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "NO_COLOR": "1"}
 
 
 def briefing(*args: object, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          env={**ENVIRONMENT, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**ENVIRONMENT, **(env or {})},
+    )
 
 
 def documents(out: Path) -> dict[str, str]:
     """Every file a manifest should record, with its true sha256."""
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in out.iterdir()
-            if path.suffix in (".pdf", ".docx")}
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in out.iterdir()
+        if path.suffix in (".pdf", ".docx")
+    }
 
 
 def recorded(out: Path) -> dict[str, str]:
@@ -44,8 +51,23 @@ def test_concurrent_runs_lose_no_record(minimal_kb: Path, tmp_path: Path):
     recipients = [f"Recipient {number}" for number in range(8)]
 
     def generate(recipient: str, *extra: str) -> subprocess.CompletedProcess:
-        return briefing("generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--recipient",
-                        recipient, "--briefs", minimal_kb, "--out", out, *extra, env={"XDG_CACHE_HOME": str(tmp_path)})
+        return briefing(
+            "generate",
+            "--audience",
+            "uk",
+            "--format",
+            "docx",
+            "--jobs",
+            "1",
+            "--recipient",
+            recipient,
+            "--briefs",
+            minimal_kb,
+            "--out",
+            out,
+            *extra,
+            env={"XDG_CACHE_HOME": str(tmp_path)},
+        )
 
     for extra in ((), ("--force",)):
         with ThreadPoolExecutor(len(recipients)) as runs:
@@ -74,8 +96,23 @@ def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb:
     for audience in ("us", "eu", "lender", "un"):
         uk = (minimal_kb / "audiences" / "uk.yaml").read_text()
         (minimal_kb / "audiences" / f"{audience}.yaml").write_text(uk.replace("id: uk", f"id: {audience}"))
-    command = [sys.executable, "-m", "generator", "-q", "generate", str(minimal_kb / "meetings" / "uk-visit.yaml"),
-               "--all", "--format", "docx", "--jobs", "1", "--briefs", str(minimal_kb), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "-q",
+        "generate",
+        str(minimal_kb / "meetings" / "uk-visit.yaml"),
+        "--all",
+        "--format",
+        "docx",
+        "--jobs",
+        "1",
+        "--briefs",
+        str(minimal_kb),
+        "--out",
+        str(out),
+    ]
     environment = {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     subprocess.run(command, check=True, env=environment)
     started = time.monotonic()
@@ -109,8 +146,21 @@ def generated(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
     out = tmp_path / "out"
 
     def generate(*extra: str):
-        return cli("generate", minimal_kb / "meetings" / "uk-visit.yaml", "--audience", "uk", "--format", "docx",
-                   "--briefs", minimal_kb, "--out", out, "--jobs", "1", *extra)
+        return cli(
+            "generate",
+            minimal_kb / "meetings" / "uk-visit.yaml",
+            "--audience",
+            "uk",
+            "--format",
+            "docx",
+            "--briefs",
+            minimal_kb,
+            "--out",
+            out,
+            "--jobs",
+            "1",
+            *extra,
+        )
 
     first = generate()
     assert first.exit_code == 0, first.output
@@ -158,8 +208,9 @@ def test_a_truncated_manifest_stops_the_run_and_is_kept(generated):
     assert not list(out.glob(f"{TEMP_PREFIX}*"))
 
 
-def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(minimal_kb: Path, tmp_path: Path, cli,
-                                                                        monkeypatch):
+def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(
+    minimal_kb: Path, tmp_path: Path, cli, monkeypatch
+):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     out = tmp_path / "out"
     documents_written = []
@@ -174,14 +225,30 @@ def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(minimal_
 
     monkeypatch.setattr(atomic, "write_all", fill_up_after_one_document)
 
-    result = cli("generate", minimal_kb / "meetings" / "uk-visit.yaml", "--audience", "uk", "--format", "docx",
-                 "--briefs", minimal_kb, "--out", out, "--jobs", "1")
+    result = cli(
+        "generate",
+        minimal_kb / "meetings" / "uk-visit.yaml",
+        "--audience",
+        "uk",
+        "--format",
+        "docx",
+        "--briefs",
+        minimal_kb,
+        "--out",
+        out,
+        "--jobs",
+        "1",
+    )
 
     assert result.exit_code == 1
     assert result.stdout.strip() == f"wrote {out / '2027-01-15_testland_uk.docx'}"
     assert result.stderr.strip().splitlines()[-1] == (
-        f"error: cannot write {out / '2027-02-09_testland_uk_uk-visit.docx'}: No space left on device")
+        f"error: cannot write {out / '2027-02-09_testland_uk_uk-visit.docx'}: No space left on device"
+    )
     assert list(documents(out)) == ["2027-01-15_testland_uk.docx"]
     assert recorded(out) == documents(out)
-    assert sorted(path.name for path in out.iterdir()) == [".manifest.lock", "2027-01-15_testland_uk.docx",
-                                                           "manifest.json"]
+    assert sorted(path.name for path in out.iterdir()) == [
+        ".manifest.lock",
+        "2027-01-15_testland_uk.docx",
+        "manifest.json",
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import io
 
@@ -13,9 +12,9 @@ from pypdf import PdfReader
 
 from generator import api
 from generator.errors import InputError
-from generator.model import Sensitivity
-from generator.render_docx import render_docx
-from generator.render_pdf import render_pdf
+from generator.kb.model import Sensitivity
+from generator.render.docx import render_docx
+from generator.render.pdf import render_pdf
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)
@@ -53,7 +52,7 @@ def test_summary_box_opens_the_briefing_in_pdf_and_docx(kb):
         assert "Their known positions" in text and "partner of choice" in text
     text = pdf_text(brief)
     assert text.index("Objective") < text.index("Purpose") < text.index("Key asks")
-    assert [row.label for row in brief.summary.rows][0] == "Objective"
+    assert next(row.label for row in brief.summary.rows) == "Objective"
 
 
 def test_an_attendee_above_the_copys_level_is_left_out(kb):

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from generator import model
 from generator.api import Request, compose_brief, generate, load_knowledge_base, render, requests_for
 from generator.errors import InputError, RenderError, UsageError
-from generator.load import KnowledgeBase, Origin
+from generator.kb import model
+from generator.kb.load import KnowledgeBase, Origin
 from generator.publish import output_name
 
 from .conftest import build_knowledge_base
@@ -54,17 +54,29 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
     sources = {}
     for index in range(draw(st.integers(1, 3))):
         name = marker("source", index)
-        sources[name.lower()] = model.Source(id=name.lower(), title=f"Report {name}", publisher=f"Publisher {name}",
-                                             date=DATE, kind="ngo-report", sensitivity=level(name))
+        sources[name.lower()] = model.Source(
+            id=name.lower(),
+            title=f"Report {name}",
+            publisher=f"Publisher {name}",
+            date=DATE,
+            kind="ngo-report",
+            sensitivity=level(name),
+        )
     source_ids = sorted(sources)
     facts, cases, recommendations, responses = {}, {}, {}, {}
     withheld: set[str] = set()
     for index in range(draw(st.integers(1, 6))):
         name = marker("fact", index)
         facts[name.lower()] = model.Fact(
-            id=name.lower(), text=f"Fact {name} happened.", themes=[draw(st.sampled_from(THEMES))],
-            as_of=DATE, priority=draw(st.sampled_from(["high", "low"])), sensitivity=level(name),
-            sources=cite(draw(st.sampled_from(source_ids))), wording={"uk": f"For the UK, {name} happened."})
+            id=name.lower(),
+            text=f"Fact {name} happened.",
+            themes=[draw(st.sampled_from(THEMES))],
+            as_of=DATE,
+            priority=draw(st.sampled_from(["high", "low"])),
+            sensitivity=level(name),
+            sources=cite(draw(st.sampled_from(source_ids))),
+            wording={"uk": f"For the UK, {name} happened."},
+        )
     for index in range(draw(st.integers(0, 4))):
         name = marker("case", index)
         may_name = draw(st.booleans())
@@ -72,41 +84,91 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
         if not may_name:
             withheld.update({person, f"Quastik{index}"})
         cases[name.lower()] = model.Case(
-            id=name.lower(), name=person, anonymised_as="an activist", may_name=may_name,
-            role=f"Role {name}", summary=f"Summary {name}.", status=f"Status {name}.",
-            sentence=f"Sentence {name}", as_of=DATE, themes=["assembly"], priority="high",
-            sensitivity=level(name), sources=cite(draw(st.sampled_from(source_ids))))
+            id=name.lower(),
+            name=person,
+            anonymised_as="an activist",
+            may_name=may_name,
+            role=f"Role {name}",
+            summary=f"Summary {name}.",
+            status=f"Status {name}.",
+            sentence=f"Sentence {name}",
+            as_of=DATE,
+            themes=["assembly"],
+            priority="high",
+            sensitivity=level(name),
+            sources=cite(draw(st.sampled_from(source_ids))),
+        )
     for index in range(draw(st.integers(0, 3))):
         name = marker("rec", index)
         named = draw(st.sampled_from(sorted(cases) or [None]))
         mention = f" including {cases[named].name}" if named else ""
         recommendations[name.lower()] = model.Recommendation(
-            id=name.lower(), addressee="government", text=f"Release {name}{mention}.", themes=["assembly"],
-            priority="high", sensitivity=level(name), sources=cite(draw(st.sampled_from(source_ids))),
-            asks={"default": f"Ask {name}{mention}.", "uk": f"UK asks {name}{mention}."})
+            id=name.lower(),
+            addressee="government",
+            text=f"Release {name}{mention}.",
+            themes=["assembly"],
+            priority="high",
+            sensitivity=level(name),
+            sources=cite(draw(st.sampled_from(source_ids))),
+            asks={"default": f"Ask {name}{mention}.", "uk": f"UK asks {name}{mention}."},
+        )
     for index in range(draw(st.integers(0, 2))):
         name = marker("response", index)
         responses[name.lower()] = model.Response(
-            id=name.lower(), claim=f"Claim {name}.", reply=f"Reply {name}.", themes=["corruption"],
-            priority="medium", sensitivity=level(name), sources=cite(draw(st.sampled_from(source_ids))))
+            id=name.lower(),
+            claim=f"Claim {name}.",
+            reply=f"Reply {name}.",
+            themes=["corruption"],
+            priority="medium",
+            sensitivity=level(name),
+            sources=cite(draw(st.sampled_from(source_ids))),
+        )
     audience = model.Audience(
-        id="uk", name="United Kingdom", full_name="UK Government", addressee="officials", salutation="Be brief.",
-        language="en-GB", paper="a4", date_style="day-month", theme_weights={"assembly": 2, "corruption": 1},
-        levers=[model.Lever(id="sanctions", name="Sanctions", text="Sanctions exist.", themes=["corruption"],
-                            # A passage no fact cites: a fact restating a lever is left out.
-                            sources=cite(source_ids[0], "sanctions exist"))])
+        id="uk",
+        name="United Kingdom",
+        full_name="UK Government",
+        addressee="officials",
+        salutation="Be brief.",
+        language="en-GB",
+        paper="a4",
+        date_style="day-month",
+        theme_weights={"assembly": 2, "corruption": 1},
+        levers=[
+            model.Lever(
+                id="sanctions",
+                name="Sanctions",
+                text="Sanctions exist.",
+                themes=["corruption"],
+                # A passage no fact cites: a fact restating a lever is left out.
+                sources=cite(source_ids[0], "sanctions exist"),
+            )
+        ],
+    )
     # A meeting's distribution is the default level of its briefing, which
     # --distribution may lower: its own words are the user's, not an item's.
-    meeting = model.Meeting(id="zqmeetingx", country="testland", audience="uk", date=DATE, place="London",
-                            title="Meeting Zqmeetingx", purpose="Purpose Zqmeetingx.",
-                            distribution=draw(st.sampled_from(LEVELS)),
-                            include=sorted(facts)[:1])
+    meeting = model.Meeting(
+        id="zqmeetingx",
+        country="testland",
+        audience="uk",
+        date=DATE,
+        place="London",
+        title="Meeting Zqmeetingx",
+        purpose="Purpose Zqmeetingx.",
+        distribution=draw(st.sampled_from(LEVELS)),
+        include=sorted(facts)[:1],
+    )
     kb = KnowledgeBase(
         country=model.Country(id="testland", name="Testland", prepared_by="Team"),
         themes={theme: model.Theme(id=theme, label=theme.title()) for theme in THEMES},
-        sources=sources, facts=facts, cases=cases, recommendations=recommendations, responses=responses,
-        audiences={"uk": audience}, meetings={"zqmeetingx": meeting},
-        origins={("x", "x"): Origin(Path("x"), 1)})
+        sources=sources,
+        facts=facts,
+        cases=cases,
+        recommendations=recommendations,
+        responses=responses,
+        audiences={"uk": audience},
+        meetings={"zqmeetingx": meeting},
+        origins={("x", "x"): Origin(Path("x"), 1)},
+    )
     return kb, levels, withheld
 
 
@@ -125,8 +187,11 @@ def everything_in_pdf(content: bytes) -> str:
 
 def everything_in_docx(content: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return "\n".join(re.sub(r"<[^>]+>", "", archive.read(name).decode("utf-8", "replace"))
-                         for name in archive.namelist() if name.endswith((".xml", ".rels")))
+        return "\n".join(
+            re.sub(r"<[^>]+>", "", archive.read(name).decode("utf-8", "replace"))
+            for name in archive.namelist()
+            if name.endswith((".xml", ".rels"))
+        )
 
 
 def squeeze(text: str) -> str:
@@ -141,8 +206,11 @@ def test_nothing_above_the_distribution_level_appears_in_either_format(generated
     request = Request("uk", meeting, distribution)
     brief = compose_brief(kb, request, DATE)
     forbidden = [name for name, level in levels.items() if not distribution.allows(level)]
-    shown_facts = [fact.text.split()[1] for fact in kb.facts.values() if distribution.allows(fact.sensitivity)
-                   and distribution.allows(kb.sources[fact.sources[0].source].sensitivity)]
+    shown_facts = [
+        fact.text.split()[1]
+        for fact in kb.facts.values()
+        if distribution.allows(fact.sensitivity) and distribution.allows(kb.sources[fact.sources[0].source].sensitivity)
+    ]
 
     for output_format in ("pdf", "docx"):
         content = render(brief, output_format)
@@ -162,11 +230,32 @@ def test_nothing_above_the_distribution_level_appears_in_either_format(generated
 # the item out, or generate refuses the copy. Never does the name reach a file.
 
 PROTECTED = ("Vorlen Dastrik", "Tomas Veltrin Jr.", "Milena Bokaeva")
-LOOKALIKES = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і", "k": "к", "m": "м",
-              "t": "т", "A": "А", "B": "В", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О", "P": "Р", "C": "С",
-              "T": "Т", "X": "Х"}
+LOOKALIKES = {
+    "a": "а",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "c": "с",
+    "x": "х",
+    "y": "у",
+    "i": "і",
+    "k": "к",
+    "m": "м",
+    "t": "т",
+    "A": "А",
+    "B": "В",
+    "E": "Е",
+    "H": "Н",
+    "K": "К",
+    "M": "М",
+    "O": "О",
+    "P": "Р",
+    "C": "С",
+    "T": "Т",
+    "X": "Х",
+}
 """Cyrillic letters drawn like Latin ones."""
-CYRILLIC = dict(zip("abvgdezijklmnoprstuf", "абвгдезийклмнопрстуф"))
+CYRILLIC = dict(zip("abvgdezijklmnoprstuf", "абвгдезийклмнопрстуф", strict=False))
 """Latin to Cyrillic, letter for letter, for the names above (none has a q, w, x, y, h, c)."""
 INVISIBLE = {"soft hyphen": "\u00ad", "zero-width space": "\u200b", "zero-width joiner": "\u200d"}
 
@@ -190,8 +279,9 @@ DISGUISES = {
     "added accents": lambda name: name.replace("e", "é").replace("o", "ö"),
     "fullwidth": lambda name: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name),
     "look-alikes": lambda name: "".join(LOOKALIKES.get(c, c) for c in name),
-    "cyrillic": lambda name: " ".join("".join(CYRILLIC.get(c, c) for c in token.lower()).title()
-                                      for token in name.replace(" Jr.", "").split()),
+    "cyrillic": lambda name: " ".join(
+        "".join(CYRILLIC.get(c, c) for c in token.lower()).title() for token in name.replace(" Jr.", "").split()
+    ),
     "casing": lambda name: "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(name)),
     "surname first": surname_first,
     "suffix": lambda name: name.replace(" Jr.", "") + " III",
@@ -231,9 +321,17 @@ FIELDS = {
 }
 
 WITHHELD_CASE = {
-    "id": "case-two", "name": None, "aliases": [], "anonymised_as": "a detained activist", "may_name": False,
-    "role": "Activist", "summary": "Detained after a protest.", "status": "In detention",
-    "as_of": datetime.date(2021, 7, 22), "themes": ["assembly"], "priority": "high",
+    "id": "case-two",
+    "name": None,
+    "aliases": [],
+    "anonymised_as": "a detained activist",
+    "may_name": False,
+    "role": "Activist",
+    "summary": "Detained after a protest.",
+    "status": "In detention",
+    "as_of": datetime.date(2021, 7, 22),
+    "themes": ["assembly"],
+    "priority": "high",
     "sources": [{"source": "report-2021", "passage": "detained"}],
 }
 
@@ -255,8 +353,10 @@ def write_knowledge_base(root: Path, person: str, field: str, value: str) -> Non
     build_knowledge_base(root)
     cases = root / "testland" / "cases.yaml"
     data = yaml.safe_load(cases.read_text(encoding="utf-8"))
-    cases.write_text(yaml.safe_dump(data + [{**WITHHELD_CASE, "name": person}], allow_unicode=True,
-                                    sort_keys=False), encoding="utf-8")
+    cases.write_text(
+        yaml.safe_dump([*data, {**WITHHELD_CASE, "name": person}], allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     file, keys = FIELDS[field]
     if file is None:
         return
@@ -288,8 +388,11 @@ def everything_in_folder(out: Path) -> str:
             content = path.read_bytes()
             reader = PdfReader(io.BytesIO(content))
             parts.append(everything_in_pdf(content))
-            parts += [str(annotation.get_object().get("/A", {}).get("/URI")) for page in reader.pages
-                      for annotation in page.get("/Annots") or ()]
+            parts += [
+                str(annotation.get_object().get("/A", {}).get("/URI"))
+                for page in reader.pages
+                for annotation in page.get("/Annots") or ()
+            ]
             metadata = reader.trailer["/Root"].get("/Metadata")
             if metadata is not None:
                 parts.append(metadata.get_object().get_data().decode("utf-8", "replace"))
@@ -303,8 +406,11 @@ def everything_in_folder(out: Path) -> str:
 
 @pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(person=st.sampled_from(PROTECTED), disguise=st.sampled_from(sorted(DISGUISES)),
-       field=st.sampled_from(sorted(FIELDS)))
+@given(
+    person=st.sampled_from(PROTECTED),
+    disguise=st.sampled_from(sorted(DISGUISES)),
+    field=st.sampled_from(sorted(FIELDS)),
+)
 def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, disguise, field):
     text = DISGUISES[disguise](person)
     value = as_field_value(field, text)
@@ -315,14 +421,18 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
         try:
             checked = load_knowledge_base(briefs, today=DATE)
             messages += [warning.message for warning in checked.warnings]
-            requests = requests_for(checked.kb, meeting_file=briefs / "meetings" / "uk-visit.yaml",
-                                    recipient=value if field == "recipient" else None)
+            requests = requests_for(
+                checked.kb,
+                meeting_file=briefs / "meetings" / "uk-visit.yaml",
+                recipient=value if field == "recipient" else None,
+            )
             outcome = generate(checked.kb, requests, out_dir=out, date=DATE)
             messages += [message for _, message in outcome.failed]
         except InputError as error:
             messages += [diagnostic.message for diagnostic in error.diagnostics]
-            assert all(diagnostic.path.is_relative_to(briefs) and diagnostic.line >= 1
-                       for diagnostic in error.diagnostics)
+            assert all(
+                diagnostic.path.is_relative_to(briefs) and diagnostic.line >= 1 for diagnostic in error.diagnostics
+            )
             if any(mark in value for mark in INVISIBLE.values()) and field != "recipient":
                 assert any("contains the invisible character" in message for message in messages), messages
             else:

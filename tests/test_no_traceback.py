@@ -15,7 +15,7 @@ import pytest
 
 from generator.clock import build_date
 from generator.errors import RenderError, UsageError
-from generator.render_docx import render_docx
+from generator.render.docx import render_docx
 from tests.sample_brief import sample_brief
 
 from .conftest import build_knowledge_base
@@ -24,22 +24,38 @@ RANGE = "is outside the dates a briefing can carry, 1980-01-01 to 2107-12-31 (th
 
 
 def briefing(*args: object, env: dict[str, str] | None = None, cwd: Path | None = None):
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, cwd=cwd, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
-@pytest.mark.parametrize("epoch", ["7258118400", "-1", "315532799", "99999999999999999999"],
-                         ids=["year 2200", "negative", "1979", "huge"])
+@pytest.mark.parametrize(
+    "epoch", ["7258118400", "-1", "315532799", "99999999999999999999"], ids=["year 2200", "negative", "1979", "huge"]
+)
 def test_a_build_date_no_docx_can_hold_is_a_usage_error(minimal_kb, epoch):
-    result = briefing("generate", "--audience", "uk", "--briefs", minimal_kb, "--out", minimal_kb.parent / "out",
-                      env={"SOURCE_DATE_EPOCH": epoch})
+    result = briefing(
+        "generate",
+        "--audience",
+        "uk",
+        "--briefs",
+        minimal_kb,
+        "--out",
+        minimal_kb.parent / "out",
+        env={"SOURCE_DATE_EPOCH": epoch},
+    )
 
     assert result.returncode == 2
     assert result.stderr == f"error: SOURCE_DATE_EPOCH='{epoch}' {RANGE}\n"
 
 
-@pytest.mark.parametrize("epoch, day", [("315532800", datetime.date(1980, 1, 1)),
-                                        ("4354819199", datetime.date(2107, 12, 31))])
+@pytest.mark.parametrize(
+    "epoch, day", [("315532800", datetime.date(1980, 1, 1)), ("4354819199", datetime.date(2107, 12, 31))]
+)
 def test_the_first_and_last_days_a_docx_can_hold_are_accepted(monkeypatch, epoch, day):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
 
@@ -62,8 +78,12 @@ def test_render_docx_refuses_a_date_it_cannot_write_with_a_render_error():
 
 
 def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", "-c", "user.name=Team", "-c", "user.email=team@example.org", *args], cwd=cwd,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=Team", "-c", "user.email=team@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.mark.slow
@@ -77,5 +97,7 @@ def test_diff_with_a_committed_link_leading_outside_names_it(tmp_path):
     result = briefing("diff", "HEAD", cwd=tmp_path)
 
     assert result.returncode == 2
-    assert result.stderr == ("error: cannot compare with HEAD: briefs/meetings/hosts.yaml is a symbolic link to "
-                             "'/etc/hostname', which leads outside the knowledge base\n")
+    assert result.stderr == (
+        "error: cannot compare with HEAD: briefs/meetings/hosts.yaml is a symbolic link to "
+        "'/etc/hostname', which leads outside the knowledge base\n"
+    )

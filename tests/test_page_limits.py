@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from generator import api
 from generator.errors import TooLong
 from generator.fit import PAGE_LIMITS, fit_to_pages
-from generator.model import Sensitivity
-from generator.render_docx import render_docx
-from generator.render_pdf import render_pdf
+from generator.kb.model import Sensitivity
+from generator.render.docx import render_docx
+from generator.render.pdf import render_pdf
 from generator.select import select
 from tests.conftest import BUNDLED_BRIEFS, FIXTURES
 
@@ -105,14 +105,17 @@ def test_full_briefing_keeps_its_headings(kbs):
 
 # The search itself, with a stand-in page count so that each case is exact.
 
+
 def selection_of(kbs, length="full", meeting=None):
     kb = kbs[BUNDLED_BRIEFS]
     return select(kb, kb.audiences["uk"], meeting, Sensitivity.CONFIDENTIAL, length)
 
 
 def item_count(selection) -> int:
-    return sum(len(getattr(selection, kind)) for kind in
-               ("talking_points", "background", "cases", "recommendations", "responses", "levers"))
+    return sum(
+        len(getattr(selection, kind))
+        for kind in ("talking_points", "background", "cases", "recommendations", "responses", "levers")
+    )
 
 
 def test_fitting_removes_the_fewest_items_that_fit(kbs):
@@ -156,16 +159,28 @@ def test_pinned_items_never_give_way_and_a_briefing_that_cannot_fit_is_refused(k
 
 
 def ids_in(selection):
-    return [item for kind in ("talking_points", "background", "cases", "recommendations", "responses")
-            for item in getattr(selection, kind)]
+    return [
+        item
+        for kind in ("talking_points", "background", "cases", "recommendations", "responses")
+        for item in getattr(selection, kind)
+    ]
 
 
 def test_a_leave_behind_that_cannot_fit_is_refused_with_exit_status_2(tmp_path, cli, monkeypatch):
-    import generator.render_pdf as render_pdf_module
+    import generator.render.pdf as render_pdf_module
 
     monkeypatch.setattr(render_pdf_module, "count_pages", lambda brief: 2)
-    result = cli("generate", "--briefs", FIXTURES / "minimal", "--audience", "uk", "--length", "one-page",
-                 "--out", tmp_path / "out")
+    result = cli(
+        "generate",
+        "--briefs",
+        FIXTURES / "minimal",
+        "--audience",
+        "uk",
+        "--length",
+        "one-page",
+        "--out",
+        tmp_path / "out",
+    )
     assert result.exit_code == 2, result.output
     assert "runs to 2 pages" in result.output
     assert not (tmp_path / "out").exists()

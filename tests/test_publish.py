@@ -24,11 +24,14 @@ def test_output_names_are_predictable():
     assert output_name(DAY, "kazakhstan", "uk", None, "pdf") == "2027-02-09_kazakhstan_uk.pdf"
     assert output_name(DAY, "kazakhstan", "uk", "uk-fcdo", "docx") == "2027-02-09_kazakhstan_uk_uk-fcdo.docx"
     assert output_name(DAY, "kazakhstan", "uk", None, "pdf", "Jane Smith") == (
-        "2027-02-09_kazakhstan_uk_for-jane-smith.pdf")
+        "2027-02-09_kazakhstan_uk_for-jane-smith.pdf"
+    )
     assert output_name(DAY, "kazakhstan", "uk", "uk-fcdo", "pdf", "Jane Smith", "confidential") == (
-        "2027-02-09_kazakhstan_uk_confidential_uk-fcdo_for-jane-smith.pdf")
+        "2027-02-09_kazakhstan_uk_confidential_uk-fcdo_for-jane-smith.pdf"
+    )
     assert output_name(DAY, "kazakhstan", "uk", None, "pdf", distribution="restricted") == (
-        "2027-02-09_kazakhstan_uk_restricted.pdf")
+        "2027-02-09_kazakhstan_uk_restricted.pdf"
+    )
 
 
 def nfc_hash(name: str) -> str:
@@ -54,8 +57,16 @@ def test_the_hash_is_of_the_nfc_name_so_both_spellings_of_an_accent_agree():
 
 def test_distinct_names_give_distinct_slugs():
     long_name = "Alexandra Konstantinopoulou-Papadimitriou of"
-    names = ["Иван Петров", "Иван Петрова", "Пётр Иванов", "Łukasiewicz", "Lukasiewicz", "Ivan Petrov",
-             f"{long_name} Athens", f"{long_name} Sparta"]
+    names = [
+        "Иван Петров",
+        "Иван Петрова",
+        "Пётр Иванов",
+        "Łukasiewicz",
+        "Lukasiewicz",
+        "Ivan Petrov",
+        f"{long_name} Athens",
+        f"{long_name} Sparta",
+    ]
     slugs = [recipient_slug(name) for name in names]
 
     assert len(set(slugs)) == len(names)
@@ -101,7 +112,8 @@ def test_leftovers_of_dead_runs_are_removed_and_a_live_runs_are_kept(tmp_path: P
         remove_stale_temporaries(tmp_path, cleaner.id)
 
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-            ["keep.pdf", own.name, f"{TEMP_PREFIX}{live.id}.lock", f"{TEMP_PREFIX}{cleaner.id}.lock"])
+            ["keep.pdf", own.name, f"{TEMP_PREFIX}{live.id}.lock", f"{TEMP_PREFIX}{cleaner.id}.lock"]
+        )
     assert [p.name for p in tmp_path.iterdir()] == ["keep.pdf"]
 
 
@@ -118,11 +130,26 @@ with Run(Path(sys.argv[1])) as run:
 @pytest.mark.slow
 def test_a_live_runs_temporary_survives_another_runs_clean_up(minimal_kb: Path, tmp_path: Path):
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_A_TEMPORARY, str(out)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_TEMPORARY, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     temporary = Path(holder.stdout.readline().strip())
-    generate = [sys.executable, "-m", "generator", "generate", "--audience", "uk", "--format", "docx",
-                "--briefs", str(minimal_kb), "--out", str(out), "--jobs", "1"]
+    generate = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "--audience",
+        "uk",
+        "--format",
+        "docx",
+        "--briefs",
+        str(minimal_kb),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+    ]
     try:
         first = subprocess.run(generate, capture_output=True, text=True)
         assert first.returncode == 0, first.stderr
@@ -140,8 +167,20 @@ def test_a_live_runs_temporary_survives_another_runs_clean_up(minimal_kb: Path, 
 
 def test_a_run_killed_mid_render_leaves_the_previous_file_intact(minimal_kb: Path, tmp_path: Path):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "generator", "generate", "--audience", "uk", "--format", "pdf",
-               "--briefs", str(minimal_kb), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "--audience",
+        "uk",
+        "--format",
+        "pdf",
+        "--briefs",
+        str(minimal_kb),
+        "--out",
+        str(out),
+    ]
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000"}
     subprocess.run(command, check=True, env=environment, capture_output=True)
     (target,) = out.glob("*.pdf")
@@ -157,12 +196,21 @@ def test_a_run_killed_mid_render_leaves_the_previous_file_intact(minimal_kb: Pat
         # which is byte-identical because the build date is fixed. Only the
         # killed run's own lock and temporaries, hidden, may be left.
         assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
-            [target.name, "manifest.json"])
+            [target.name, "manifest.json"]
+        )
         assert target.read_bytes() == previous
 
 
-ENTRY = {"audience": "uk", "meeting": None, "format": "pdf", "distribution": "public", "recipient": None,
-         "date": "2027-01-15", "knowledge_base": "0" * 16, "key": "k"}
+ENTRY = {
+    "audience": "uk",
+    "meeting": None,
+    "format": "pdf",
+    "distribution": "public",
+    "recipient": None,
+    "date": "2027-01-15",
+    "knowledge_base": "0" * 16,
+    "key": "k",
+}
 
 
 def sha(content: bytes) -> str:
@@ -179,12 +227,15 @@ def leave_pending(folder: Path, on_disk: bytes | None, recorded: bytes | None, p
     (folder / "manifest.json").write_text(json.dumps(content))
 
 
-@pytest.mark.parametrize("on_disk, recorded, expected", [
-    (b"old", b"old", {"a.pdf": ("k", b"old")}),      # killed before the rename: the pending entry goes
-    (b"new", b"old", {"a.pdf": ("new", b"new")}),    # killed after it: the pending entry is the record
-    (None, None, {}),                                 # a new file killed before the rename: nothing recorded
-    (b"new", None, {"a.pdf": ("new", b"new")}),      # a new file killed after the rename: recorded
-])
+@pytest.mark.parametrize(
+    "on_disk, recorded, expected",
+    [
+        (b"old", b"old", {"a.pdf": ("k", b"old")}),  # killed before the rename: the pending entry goes
+        (b"new", b"old", {"a.pdf": ("new", b"new")}),  # killed after it: the pending entry is the record
+        (None, None, {}),  # a new file killed before the rename: nothing recorded
+        (b"new", None, {"a.pdf": ("new", b"new")}),  # a new file killed after the rename: recorded
+    ],
+)
 def test_the_next_run_settles_what_a_killed_run_left_pending(tmp_path: Path, on_disk, recorded, expected):
     leave_pending(tmp_path, on_disk, recorded, pending=b"new")
 
@@ -194,15 +245,18 @@ def test_the_next_run_settles_what_a_killed_run_left_pending(tmp_path: Path, on_
     saved = json.loads((tmp_path / "manifest.json").read_text())
     assert "pending" not in saved
     assert {name: (entry["key"], entry["sha256"]) for name, entry in saved["files"].items()} == {
-        name: (key, sha(content)) for name, (key, content) in expected.items()}
+        name: (key, sha(content)) for name, (key, content) in expected.items()
+    }
 
 
 def test_a_damaged_manifest_is_reported_and_left_alone(tmp_path: Path):
-    for content, problem in [(b'{"files": {"a.pdf": {', "line 1: Expecting property name"),
-                             (b"", "line 1: Expecting value"),
-                             (b'["a.pdf"]', 'no "files" object'),
-                             (b'{"files": {"a.pdf": {"sha256": "x"}}}', 'the entry of a.pdf has no text "audience"'),
-                             (b"\xff\xfe{}", "not UTF-8 text")]:
+    for content, problem in [
+        (b'{"files": {"a.pdf": {', "line 1: Expecting property name"),
+        (b"", "line 1: Expecting value"),
+        (b'["a.pdf"]', 'no "files" object'),
+        (b'{"files": {"a.pdf": {"sha256": "x"}}}', 'the entry of a.pdf has no text "audience"'),
+        (b"\xff\xfe{}", "not UTF-8 text"),
+    ]:
         (tmp_path / "manifest.json").write_bytes(content)
 
         with pytest.raises(ManifestDamaged, match="is damaged") as raised, Publisher(tmp_path):
@@ -220,4 +274,3 @@ def test_records_answers_only_for_files_recorded_with_that_sha256(tmp_path: Path
     assert not manifest.records(tmp_path, {str(tmp_path / "a.pdf"): sha(b"b")})
     assert not manifest.records(tmp_path, {str(tmp_path / "b.pdf"): sha(b"a")})
     assert not manifest.records(tmp_path / "elsewhere", {str(tmp_path / "a.pdf"): sha(b"a")})
-

@@ -30,13 +30,18 @@ def knowledge_base_with_aliases(briefs: Path, aliases: int):
     kb = load_knowledge_base(briefs, today=datetime.date(2026, 11, 25)).kb
     chooser = random.Random(aliases)
     template = kb.facts["protest-arrests"]
-    prose = ("Police detained protesters in the capital after a march against rising prices, and courts "
-             "sentenced several organisers to restricted freedom for calling people to the square. ")
-    kb.facts = {f"fact-{index}": template.model_copy(update={"id": f"fact-{index}", "text": prose * 2})
-                for index in range(FACTS)}
+    prose = (
+        "Police detained protesters in the capital after a march against rising prices, and courts "
+        "sentenced several organisers to restricted freedom for calling people to the square. "
+    )
+    kb.facts = {
+        f"fact-{index}": template.model_copy(update={"id": f"fact-{index}", "text": prose * 2})
+        for index in range(FACTS)
+    }
     doe = kb.cases["doe"]
-    kb.cases = {"doe": doe.model_copy(update={
-        "may_name": False, "aliases": [made_up_name(chooser) for _ in range(aliases)]})}
+    kb.cases = {
+        "doe": doe.model_copy(update={"may_name": False, "aliases": [made_up_name(chooser) for _ in range(aliases)]})
+    }
     return kb
 
 

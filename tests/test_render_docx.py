@@ -16,7 +16,7 @@ from docx.shared import Inches, Mm
 
 from generator.brief import Point, Section, Span
 from generator.errors import RenderError
-from generator.render_docx import REFERENCE_DOCX, render_docx
+from generator.render.docx import REFERENCE_DOCX, render_docx
 from tests.sample_brief import sample_brief
 
 BUILD_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_reference_docx.py"
@@ -27,7 +27,7 @@ def read(brief) -> docx.document.Document:
 
 
 def with_section(brief, section: Section):
-    return dataclasses.replace(brief, sections=brief.sections + (section,))
+    return dataclasses.replace(brief, sections=(*brief.sections, section))
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,11 @@ def test_each_case_is_a_card_of_labelled_fields(document):
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in card.rows)
     # The card is kept on one page: every row but the last keeps with the next.
     assert [row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in card.rows] == [
-        True, True, True, False]
+        True,
+        True,
+        True,
+        False,
+    ]
     assert [r.style.name for r in fields[1].cells[1].paragraphs[0].runs[-1:]] == ["As Of"]
 
 
@@ -224,7 +228,7 @@ def test_core_properties(document):
     assert props.category == "Briefing"
     assert props.comments == ""
     assert props.revision == 1
-    midnight = datetime.datetime(2027, 2, 9, tzinfo=datetime.timezone.utc)
+    midnight = datetime.datetime(2027, 2, 9, tzinfo=datetime.UTC)
     assert props.created == props.modified == midnight
 
 
@@ -260,7 +264,7 @@ def test_same_brief_gives_the_same_bytes():
 def test_text_word_cannot_hold_raises_render_error(bad):
     point = Point((Span("fine "), Span(f"ab{bad}c")))
     brief = with_section(sample_brief(), Section("x", "X", points=(point,)))
-    with pytest.raises(RenderError, match=rf"sections\[7\]\.points\[0\]\.text\[1\]\.text: .* position 2"):
+    with pytest.raises(RenderError, match=r"sections\[7\]\.points\[0\]\.text\[1\]\.text: .* position 2"):
         render_docx(brief)
 
 

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from generator.brief import Point, Section, Span
 from generator.errors import RenderError
-from generator.render_html import TEMPLATES_DIR, render_html
-from generator.render_pdf import render_pdf
+from generator.render.html import TEMPLATES_DIR, render_html
+from generator.render.pdf import render_pdf
 from tests.sample_brief import sample_brief
 
 CYRILLIC_NAME = "Қасым-Жомарт Тоқаев"
@@ -117,19 +117,20 @@ def templates_with_entry(tmp_path, entry: str):
 
 
 def test_template_naming_a_missing_field_fails_with_its_location(tmp_path):
-    templates = templates_with_entry(tmp_path, '{% extends "base.html.j2" %}\n'
-                                               "{% block letterhead %}\n"
-                                               "<p>{{ brief.no_such_field }}</p>\n"
-                                               "{% endblock %}\n")
+    templates = templates_with_entry(
+        tmp_path,
+        '{% extends "base.html.j2" %}\n{% block letterhead %}\n<p>{{ brief.no_such_field }}</p>\n{% endblock %}\n',
+    )
 
     with pytest.raises(RenderError, match=r"briefing\.html\.j2:3: .*no_such_field"):
         render_html(sample_brief(), templates)
 
 
 def test_organisation_can_override_a_block(tmp_path):
-    templates = templates_with_entry(tmp_path, '{% extends "base.html.j2" %}\n'
-                                               '{% block letterhead %}<p class="kicker">Example Watch</p>'
-                                               "{% endblock %}\n")
+    templates = templates_with_entry(
+        tmp_path,
+        '{% extends "base.html.j2" %}\n{% block letterhead %}<p class="kicker">Example Watch</p>{% endblock %}\n',
+    )
 
     html = render_html(sample_brief(), templates)
 
@@ -205,9 +206,7 @@ def test_pdf_outline_lists_the_sections(reader):
 
 def test_citations_link_to_their_source(reader):
     destinations = {
-        annotation.get_object().get("/Dest")
-        for page in reader.pages
-        for annotation in page.get("/Annots", [])
+        annotation.get_object().get("/Dest") for page in reader.pages for annotation in page.get("/Annots", [])
     }
 
     assert {"source-1", "source-2"} <= destinations
@@ -227,7 +226,7 @@ def structure_roles(node, roles=None) -> list[str]:
     """Every structure element's role, depth first, from the PDF's structure tree."""
     roles = [] if roles is None else roles
     node = node.get_object()
-    if isinstance(node, list) or hasattr(node, "__iter__") and not hasattr(node, "keys"):
+    if isinstance(node, list) or (hasattr(node, "__iter__") and not hasattr(node, "keys")):
         for child in node:
             structure_roles(child, roles)
         return roles

@@ -39,7 +39,8 @@ def test_a_render_past_the_time_limit_is_stopped_and_the_others_land(kb, tmp_pat
     assert time.monotonic() - started < 20
     assert [path.suffix for path in outcome.written] == [".pdf"]
     assert [(path.suffix, message) for path, message in outcome.failed] == [
-        (".docx", "rendering took longer than 1 s and was stopped (the limit is set with --timeout)")]
+        (".docx", "rendering took longer than 1 s and was stopped (the limit is set with --timeout)")
+    ]
     assert multiprocessing.active_children() == []
 
 
@@ -49,14 +50,17 @@ def test_the_cli_names_the_document_that_ran_out_of_time(tmp_path, cli, monkeypa
     monkeypatch.setattr(api, "render", hanging_docx)
     briefs = build_knowledge_base(tmp_path / "briefs")
 
-    result = cli("generate", "--audience", "uk", "--briefs", briefs, "--out", tmp_path / "out", "--jobs", "2",
-                 "--timeout", "1")
+    result = cli(
+        "generate", "--audience", "uk", "--briefs", briefs, "--out", tmp_path / "out", "--jobs", "2", "--timeout", "1"
+    )
 
     assert result.exit_code == 2
     (pdf,) = (tmp_path / "out").glob("*.pdf")
     assert result.stdout == f"wrote {pdf}\n"
-    assert result.stderr.endswith(f"{pdf.with_suffix('.docx')}: not written: rendering took longer than 1 s "
-                                  "and was stopped (the limit is set with --timeout)\n")
+    assert result.stderr.endswith(
+        f"{pdf.with_suffix('.docx')}: not written: rendering took longer than 1 s "
+        "and was stopped (the limit is set with --timeout)\n"
+    )
 
 
 def crashing_docx(brief, output_format):
@@ -74,7 +78,8 @@ def test_a_worker_that_dies_fails_its_document_only(kb, tmp_path, monkeypatch):
 
     assert [path.suffix for path in outcome.written] == [".pdf"]
     assert [(path.suffix, message) for path, message in outcome.failed] == [
-        (".docx", "the render process ended unexpectedly (exit status 9)")]
+        (".docx", "the render process ended unexpectedly (exit status 9)")
+    ]
 
 
 def test_without_fork_documents_render_in_this_process(kb, tmp_path, monkeypatch):
@@ -114,7 +119,9 @@ def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
     outcome = api.generate(kb, requests, iter(["docx"]), out_dir=tmp_path)
 
     assert sorted(path.name for path in outcome.written) == [
-        "2027-01-15_testland_uk.docx", "2027-01-15_testland_uk_for-jane-smith.docx"]
+        "2027-01-15_testland_uk.docx",
+        "2027-01-15_testland_uk_for-jane-smith.docx",
+    ]
 
 
 def test_a_worker_that_died_while_idle_fails_only_the_document_sent_to_it(kb, tmp_path, monkeypatch):

@@ -8,10 +8,16 @@ from pathlib import Path
 
 
 def build(briefs: Path, out: Path, epoch: str) -> dict[str, str]:
-    subprocess.run([sys.executable, "-m", "generator", "-q", "generate", "--all", "--briefs", str(briefs),
-                    "--out", str(out)], check=True, env={**os.environ, "SOURCE_DATE_EPOCH": epoch})
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(out.iterdir()) if path.suffix in (".pdf", ".docx")}
+    subprocess.run(
+        [sys.executable, "-m", "generator", "-q", "generate", "--all", "--briefs", str(briefs), "--out", str(out)],
+        check=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
+    )
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(out.iterdir())
+        if path.suffix in (".pdf", ".docx")
+    }
 
 
 def test_two_runs_in_separate_processes_give_identical_files(minimal_kb: Path, tmp_path: Path):

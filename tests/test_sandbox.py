@@ -14,9 +14,9 @@ import pytest
 from weasyprint import HTML
 
 from generator.errors import SandboxViolation
-from generator.render_html import TEMPLATES_DIR
-from generator.render_pdf import render_pdf
-from generator.sandbox import ResourceRefused, TemplatesFetcher
+from generator.render.html import TEMPLATES_DIR
+from generator.render.pdf import render_pdf
+from generator.render.sandbox import ResourceRefused, TemplatesFetcher
 from tests.sample_brief import sample_brief
 
 # A 1x1 transparent PNG.

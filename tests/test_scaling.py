@@ -9,9 +9,9 @@ import yaml
 from generator import api
 from generator.compose import compose
 from generator.errors import TooLong
+from generator.render.docx import render_docx
+from generator.render.pdf import render_pdf
 from generator.select import select
-from generator.render_docx import render_docx
-from generator.render_pdf import render_pdf
 
 PARTICIPANT = "Participant {number}, " + "official of the ministry of foreign affairs and development " * 5
 

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.schema import schemas
+from generator.kb.schema import schemas
 
 from .conftest import BUNDLED_BRIEFS, PROJECT
 

@@ -1,11 +1,10 @@
 import datetime
-import shutil
 from pathlib import Path
 
 import pytest
 
-from generator import model
 from generator.api import load_knowledge_base
+from generator.kb import model
 from generator.select import select
 
 TODAY = datetime.date(2026, 11, 25)
@@ -39,7 +38,9 @@ def test_meeting_focus_and_pins_lead(kb):
 
 def test_items_above_the_distribution_level_are_dropped(minimal_kb: Path):
     facts = minimal_kb / "testland" / "facts.yaml"
-    facts.write_text(facts.read_text().replace("  priority: medium\n", "  priority: medium\n  sensitivity: restricted\n"))
+    facts.write_text(
+        facts.read_text().replace("  priority: medium\n", "  priority: medium\n  sensitivity: restricted\n")
+    )
     kb = load_knowledge_base(minimal_kb, today=TODAY).kb
 
     public = select(kb, kb.audiences["uk"])
@@ -53,8 +54,11 @@ def test_a_person_who_may_not_be_named_is_not_named_anywhere(minimal_kb: Path):
     cases = minimal_kb / "testland" / "cases.yaml"
     cases.write_text(cases.read_text().replace("may_name: true", "may_name: false"))
     recommendations = minimal_kb / "testland" / "recommendations.yaml"
-    recommendations.write_text(recommendations.read_text().replace(
-        "text: Release peaceful protesters.", "text: Release Jan Doe and other peaceful protesters."))
+    recommendations.write_text(
+        recommendations.read_text().replace(
+            "text: Release peaceful protesters.", "text: Release Jan Doe and other peaceful protesters."
+        )
+    )
     kb = load_knowledge_base(minimal_kb, today=TODAY).kb
 
     selection = select(kb, kb.audiences["uk"], kb.meetings["uk-visit"])

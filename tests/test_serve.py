@@ -28,7 +28,7 @@ import pypdf
 import pytest
 
 from generator import TEMPLATES_DIR
-from generator.model import Sensitivity
+from generator.kb.model import Sensitivity
 from generator.preview import Preview, View
 from generator.serve import PreviewServer
 
@@ -74,7 +74,8 @@ class Server:
                 return description
             assert time.monotonic() < deadline, (
                 f"the preview never reached the state wanted: version {description['version']}, "
-                f"problems {description['problems']}")
+                f"problems {description['problems']}"
+            )
             time.sleep(0.05)
 
     @contextlib.contextmanager
@@ -96,8 +97,13 @@ class Server:
 def running_server(briefs: Path, cache: Path, *extra: str) -> Iterator[Server]:
     """`briefing serve` as a user starts it, on a free port, stopped with Ctrl-C at the end."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--briefs", str(briefs), "--port", "0",
-                                *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--briefs", str(briefs), "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = process.stdout.readline()
         assert " at http://127.0.0.1:" in line, line + process.stderr.read()
@@ -121,8 +127,11 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_prints_its_loopback_address_and_listens_on_loopback_only(server):
@@ -131,12 +140,16 @@ def test_prints_its_loopback_address_and_listens_on_loopback_only(server):
     listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
     local = {fields[1] for fields in listening if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == server.port}
     assert local == {f"0100007F:{server.port:04X}"}
-    assert not any(int(f.split()[1].split(":")[-1], 16) == server.port and f.split()[3] == "0A"
-                   for f in Path("/proc/net/tcp6").read_text().splitlines()[1:])
+    assert not any(
+        int(f.split()[1].split(":")[-1], 16) == server.port and f.split()[3] == "0A"
+        for f in Path("/proc/net/tcp6").read_text().splitlines()[1:]
+    )
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "localhost:{port}", "127.0.0.1",
-                                  "127.0.0.1:1", "[::1]:{port}", None])
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:{port}", "localhost:{port}", "127.0.0.1", "127.0.0.1:1", "[::1]:{port}", None],
+)
 def test_refuses_requests_not_addressed_to_the_printed_host(server, host):
     """A DNS-rebinding page reaches 127.0.0.1 under its own name, which is what it sends as Host."""
     status, _, body = server.get("/preview.json?audience=uk", host=host and host.format(port=server.port))
@@ -146,18 +159,35 @@ def test_refuses_requests_not_addressed_to_the_printed_host(server, host):
 
 def test_a_second_host_header_is_refused(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
-        connection.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nHost: evil.example\r\n"
-                           "Connection: close\r\n\r\n".encode())
+        connection.sendall(
+            f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nHost: evil.example\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
         answer = connection.makefile("rb").read()
     assert answer.startswith(b"HTTP/1.0 421 ")
 
 
-@pytest.mark.parametrize("path", [
-    "/briefs/themes.yaml", "/kazakhstan/facts.yaml", "/templates/briefing.css", "/../README.md",
-    "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "//etc/passwd", "/page/../../generator/serve.py",
-    "/page/1.png", "/page/" + "0" * 32 + ".png", "/page/" + "a" * 32 + ".png/../../x", "/preview",
-    "/assets/index.html", "/preview.js/..", "/fonts/", "/.git/config",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/briefs/themes.yaml",
+        "/kazakhstan/facts.yaml",
+        "/templates/briefing.css",
+        "/../README.md",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/page/../../generator/serve.py",
+        "/page/1.png",
+        "/page/" + "0" * 32 + ".png",
+        "/page/" + "a" * 32 + ".png/../../x",
+        "/preview",
+        "/assets/index.html",
+        "/preview.js/..",
+        "/fonts/",
+        "/.git/config",
+    ],
+)
 def test_serves_nothing_but_the_preview(server, path):
     status, headers, body = server.get(path, host=f"127.0.0.1:{server.port}")
     assert status == 404
@@ -209,18 +239,18 @@ def test_description_has_the_paged_briefing_with_text_and_pictures(server):
 
 def test_downloads_are_the_documents_shown(server):
     description = server.describe("meeting=uk-fcdo-london-2027-02")
-    status, headers, pdf = server.get("/download.pdf?meeting=uk-fcdo-london-2027-02",
-                                      host=f"127.0.0.1:{server.port}")
+    status, headers, pdf = server.get("/download.pdf?meeting=uk-fcdo-london-2027-02", host=f"127.0.0.1:{server.port}")
     assert status == 200 and headers["content-type"] == "application/pdf"
     # Named as `generate` names it: the meeting's date, the country, the audience, the meeting.
-    assert headers["content-disposition"] == \
-        "attachment; filename*=UTF-8''2027-02-24_kazakhstan_uk_uk-fcdo-london-2027-02.pdf"
+    assert (
+        headers["content-disposition"]
+        == "attachment; filename*=UTF-8''2027-02-24_kazakhstan_uk_uk-fcdo-london-2027-02.pdf"
+    )
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == len(description["document"]["pages"])
     assert description["document"]["title"] in reader.pages[0].extract_text()
 
-    status, headers, data = server.get("/download.docx?meeting=uk-fcdo-london-2027-02",
-                                       host=f"127.0.0.1:{server.port}")
+    status, headers, data = server.get("/download.docx?meeting=uk-fcdo-london-2027-02", host=f"127.0.0.1:{server.port}")
     assert status == 200 and headers["content-disposition"].endswith(".docx")
     document = docx.Document(io.BytesIO(data))
     assert document.core_properties.title == description["document"]["title"]
@@ -228,10 +258,14 @@ def test_downloads_are_the_documents_shown(server):
 
 def test_an_edit_reaches_the_description_and_the_download(server):
     marker = "Zebulonova"
-    with server.edited("kazakhstan/facts.yaml", "Mihra Rittmann of Human Rights Watch wrote that President",
-                       f"{marker} of Human Rights Watch wrote that President"):
-        description = server.wait_until(lambda d: any(
-            marker in run[0] for page in d["document"]["pages"] for run in page["runs"]))
+    with server.edited(
+        "kazakhstan/facts.yaml",
+        "Mihra Rittmann of Human Rights Watch wrote that President",
+        f"{marker} of Human Rights Watch wrote that President",
+    ):
+        description = server.wait_until(
+            lambda d: any(marker in run[0] for page in d["document"]["pages"] for run in page["runs"])
+        )
         assert description["current"]
         pdf = pypdf.PdfReader(io.BytesIO(server.ok("/download.pdf?audience=uk")))
         assert marker in "".join(page.extract_text() for page in pdf.pages)
@@ -256,7 +290,8 @@ def test_warnings_are_placed_beside_the_items_shown(server):
     # Background follows the lines to take and the cases.
     assert stale["page"] in (2, 3) and 0 < stale["top"] < 1
     assert stale["href"].startswith("vscode://file/") and stale["href"].endswith(
-        f"facts.yaml:{stale['where'].rsplit(':', 1)[1]}")
+        f"facts.yaml:{stale['where'].rsplit(':', 1)[1]}"
+    )
     # A fact this briefing does not show is listed, not placed.
     assert any(w["page"] is None for w in warnings)
 
@@ -335,11 +370,14 @@ def test_a_template_edit_renders_again_and_an_unrelated_reload_does_not(tmp_path
 def test_items_a_meeting_names_but_its_briefing_leaves_out_are_reported(tmp_path):
     briefs = build_knowledge_base(tmp_path / "briefs")
     cases = briefs / "testland" / "cases.yaml"
-    cases.write_text(cases.read_text().replace("  may_name: true\n", "  may_name: true\n  sensitivity: restricted\n", 1))
+    cases.write_text(
+        cases.read_text().replace("  may_name: true\n", "  may_name: true\n  sensitivity: restricted\n", 1)
+    )
     preview = Preview(briefs)
     [left_out] = preview.describe(View(meeting="uk-visit"))["left_out"]
-    assert left_out["message"] == ("warning: the meeting includes 'doe', but this briefing leaves it out: "
-                                   "it is restricted, above this public copy")
+    assert left_out["message"] == (
+        "warning: the meeting includes 'doe', but this briefing leaves it out: it is restricted, above this public copy"
+    )
     assert left_out["where"] == f"{(briefs / 'meetings' / 'uk-visit.yaml').resolve()}:1"
     assert preview.describe(View(meeting="uk-visit", distribution=Sensitivity.RESTRICTED))["left_out"] == []
 
@@ -373,7 +411,7 @@ def test_saving_a_template_reaches_the_preview_through_the_watcher(tmp_path, tem
 
 def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
     entry = templates_copy / "briefing.html.j2"
-    lines = entry.read_text().splitlines() + ["{% if %}"]
+    lines = [*entry.read_text().splitlines(), "{% if %}"]
     entry.write_text("\n".join(lines) + "\n")
     description = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates_copy).describe(View())
     [problem] = description["problems"]

@@ -90,7 +90,11 @@ def test_shows_weasyprints_pages_with_their_text(page):
 
 def test_selectors_choose_audience_meeting_level_and_length(page):
     assert page.locator("#audience option").all_inner_texts() == [
-        "European Union (eu)", "Multilateral lenders (lender)", "United Kingdom (uk)", "United States (us)"]
+        "European Union (eu)",
+        "Multilateral lenders (lender)",
+        "United Kingdom (uk)",
+        "United States (us)",
+    ]
     page.select_option("#audience", "eu")
     page.locator(".column-head h2", has_text="European Union").wait_for()
     assert "audience=eu" in page.url
@@ -123,8 +127,9 @@ def test_saving_a_yaml_file_updates_the_open_page(page, server):
 
 def test_a_yaml_error_shows_file_and_line_and_keeps_the_last_good_preview(page, server):
     before = text_layer(page)
-    with server.edited("kazakhstan/facts.yaml", "- id: few-reforms-2015\n",
-                       "- id: few-reforms-2015\n  as_of: [unclosed\n") as facts:
+    with server.edited(
+        "kazakhstan/facts.yaml", "- id: few-reforms-2015\n", "- id: few-reforms-2015\n  as_of: [unclosed\n"
+    ) as facts:
         problem = page.locator("#problem-list li").first
         problem.wait_for()
         line = next(number for number, text in enumerate(facts.read_text().splitlines(), 1) if "[unclosed" in text)
@@ -188,13 +193,17 @@ def test_an_item_the_meeting_names_but_the_briefing_leaves_out_is_flagged(page, 
     page.select_option("#meeting", "uk-fcdo-london-2027-02")
     page.locator(".column-head h2", has_text="UK Government").wait_for()
     assert page.locator(".left-out").count() == 0
-    kharkova = "  sensitivity: public\n  sources:\n    - source: hrw-2016-independence-day\n      passage: >-\n" \
-               "        Kharkova is chair"
+    kharkova = (
+        "  sensitivity: public\n  sources:\n    - source: hrw-2016-independence-day\n      passage: >-\n"
+        "        Kharkova is chair"
+    )
     with server.edited("kazakhstan/cases.yaml", kharkova, kharkova.replace("public", "restricted")):
         notice = page.locator(".left-out", has_text="'kharkova'")
         notice.wait_for()
-        assert "the meeting includes 'kharkova', but this briefing leaves it out: it is restricted, above this " \
-               "public copy" in notice.inner_text()
+        assert (
+            "the meeting includes 'kharkova', but this briefing leaves it out: it is restricted, above this "
+            "public copy" in notice.inner_text()
+        )
         assert notice.locator("a").get_attribute("href").endswith("uk-fcdo-london-2027-02.yaml:2")
         # Items that name her go too, since a restricted case's name may not appear in a public copy.
         assert page.locator(".left-out", has_text="withheld from a public copy").count() >= 1

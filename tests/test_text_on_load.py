@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import model
 from generator.api import load_knowledge_base, requests_for
 from generator.errors import UsageError
-from generator.yamlfile import read_yaml
+from generator.kb import model
+from generator.kb.yamlfile import read_yaml
 
 
 def test_every_string_read_from_yaml_is_nfc(tmp_path: Path):
@@ -29,22 +29,31 @@ def test_every_string_read_from_yaml_is_nfc(tmp_path: Path):
 
 def test_a_name_typed_in_nfd_loads_as_the_same_name(minimal_kb: Path):
     cases = minimal_kb / "testland" / "cases.yaml"
-    cases.write_text(cases.read_text(encoding="utf-8").replace(
-        "name: Jan Doe", "name: " + unicodedata.normalize("NFD", "Jan Doé")), encoding="utf-8")
+    cases.write_text(
+        cases.read_text(encoding="utf-8").replace("name: Jan Doe", "name: " + unicodedata.normalize("NFD", "Jan Doé")),
+        encoding="utf-8",
+    )
 
     kb = load_knowledge_base(minimal_kb).kb
 
     assert kb.cases["doe"].name == "Jan Doé"
 
 
-@pytest.mark.parametrize("value, message", [
-    ("Jane\nSmith", "--recipient contains a line break at position 5; write it on one line"),
-    ("Jane\u2028Smith", "--recipient contains a line break at position 5; write it on one line"),
-    ("Jane\u200bSmith", "--recipient contains the invisible character U+200B (ZERO WIDTH SPACE) at position 5; "
-                        "delete it"),
-    ("Jane\u202eSmith", "--recipient contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) at "
-                        "position 5; delete it"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("Jane\nSmith", "--recipient contains a line break at position 5; write it on one line"),
+        ("Jane\u2028Smith", "--recipient contains a line break at position 5; write it on one line"),
+        (
+            "Jane\u200bSmith",
+            "--recipient contains the invisible character U+200B (ZERO WIDTH SPACE) at position 5; delete it",
+        ),
+        (
+            "Jane\u202eSmith",
+            "--recipient contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) at position 5; delete it",
+        ),
+    ],
+)
 def test_a_recipient_on_two_lines_or_with_an_invisible_character_is_refused(minimal_kb: Path, value, message):
     kb = load_knowledge_base(minimal_kb).kb
 

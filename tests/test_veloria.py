@@ -55,7 +55,7 @@ stale_after_days: 3650
     - source: monitor-2025
       passage: budget talks
 - id: composed-form
-  text: "{unicodedata.normalize('NFC', 'Željka')} has been held for three months without trial."
+  text: "{unicodedata.normalize("NFC", "Željka")} has been held for three months without trial."
   themes: [press]
   as_of: 2025-03-03
   priority: high

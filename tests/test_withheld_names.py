@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import model
 from generator.api import load_knowledge_base
+from generator.kb import model
 from generator.select import select
 
 from .test_diff import edit
@@ -46,8 +46,11 @@ def everything_written(out: Path) -> str:
         reader = PdfReader(path)
         parts += [page.extract_text() for page in reader.pages]
         parts += [str(value) for value in (reader.metadata or {}).values()]
-        parts += [str(annotation.get_object().get("/A", {}).get("/URI")) for page in reader.pages
-                  for annotation in page.get("/Annots") or ()]
+        parts += [
+            str(annotation.get_object().get("/A", {}).get("/URI"))
+            for page in reader.pages
+            for annotation in page.get("/Annots") or ()
+        ]
     for path in out.glob("*.docx"):
         with zipfile.ZipFile(path) as archive:
             parts += [archive.read(name).decode("utf-8") for name in archive.namelist()]
@@ -56,17 +59,23 @@ def everything_written(out: Path) -> str:
     return "\n".join(parts).lower()
 
 
-@pytest.mark.parametrize("written", [
-    unicodedata.normalize("NFD", "Jan Doé"),  # a combining accent
-    "Jan Döe",  # an added accent
-    "Ｊａｎ Ｄｏｅ",  # fullwidth letters
-    "Jan Dое",  # Cyrillic о and е
-    "Ян Дое",  # transliterated into Cyrillic
-    "Doe's",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        unicodedata.normalize("NFD", "Jan Doé"),  # a combining accent
+        "Jan Döe",  # an added accent
+        "Ｊａｎ Ｄｏｅ",  # fullwidth letters
+        "Jan Dое",  # Cyrillic о and е
+        "Ян Дое",  # transliterated into Cyrillic
+        "Doe's",
+    ],
+)
 def test_a_disguised_name_in_an_item_leaves_the_item_out(kb_dir: Path, written: str):
-    edit(kb_dir / "testland" / "facts.yaml", "text: Police detained 40 protesters in the capital.",
-         f"text: Police detained {written} and 40 protesters in the capital.")
+    edit(
+        kb_dir / "testland" / "facts.yaml",
+        "text: Police detained 40 protesters in the capital.",
+        f"text: Police detained {written} and 40 protesters in the capital.",
+    )
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
     selection = select(kb, kb.audiences["uk"])
@@ -76,8 +85,11 @@ def test_a_disguised_name_in_an_item_leaves_the_item_out(kb_dir: Path, written: 
 
 def test_a_name_ending_in_jr_is_withheld(kb_dir: Path, cli):
     edit(kb_dir / "testland" / "cases.yaml", "name: Jan Doe", "name: Jan Doe Jr.")
-    edit(kb_dir / "testland" / "facts.yaml", "text: Police detained 40 protesters in the capital.",
-         "text: Police detained Jan Doe Jr. and 40 protesters in the capital.")
+    edit(
+        kb_dir / "testland" / "facts.yaml",
+        "text: Police detained 40 protesters in the capital.",
+        "text: Police detained Jan Doe Jr. and 40 protesters in the capital.",
+    )
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
     selection = select(kb, kb.audiences["uk"])
@@ -87,8 +99,11 @@ def test_a_name_ending_in_jr_is_withheld(kb_dir: Path, cli):
 
 def test_a_name_written_surname_first_in_capitals_withholds_the_surname(kb_dir: Path):
     edit(kb_dir / "testland" / "cases.yaml", "name: Jan Doe", "name: QUASTIK Vorlen")
-    edit(kb_dir / "testland" / "facts.yaml", "text: Police detained 40 protesters in the capital.",
-         "text: Quastik was detained with 40 protesters in the capital.")
+    edit(
+        kb_dir / "testland" / "facts.yaml",
+        "text: Police detained 40 protesters in the capital.",
+        "text: Quastik was detained with 40 protesters in the capital.",
+    )
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
     selection = select(kb, kb.audiences["uk"])
@@ -97,9 +112,13 @@ def test_a_name_written_surname_first_in_capitals_withholds_the_surname(kb_dir: 
 
 
 def test_check_names_each_field_that_names_a_withheld_person_and_generate_prints_the_same(
-        kb_dir: Path, cli, tmp_path: Path):
-    edit(kb_dir / "testland" / "facts.yaml", "text: Police detained 40 protesters in the capital.",
-         "text: Police detained Doe's brother and 40 protesters in the capital.")
+    kb_dir: Path, cli, tmp_path: Path
+):
+    edit(
+        kb_dir / "testland" / "facts.yaml",
+        "text: Police detained 40 protesters in the capital.",
+        "text: Police detained Doe's brother and 40 protesters in the capital.",
+    )
     edit(kb_dir / "testland" / "sources.yaml", "  kind: op-ed\n", "  kind: op-ed\n  url: https://example.org/doe\n")
 
     result, lines = check(cli, kb_dir)
@@ -125,31 +144,58 @@ def test_check_names_each_field_that_names_a_withheld_person_and_generate_prints
 
 def test_a_level_dependent_person_is_left_out_only_below_their_case_level(kb_dir: Path, cli):
     edit(kb_dir / "testland" / "cases.yaml", "may_name: false", "may_name: true\n  sensitivity: restricted")
-    edit(kb_dir / "testland" / "facts.yaml", "text: Officials held property abroad.",
-         "text: Officials close to Doe held property abroad.")
+    edit(
+        kb_dir / "testland" / "facts.yaml",
+        "text: Officials held property abroad.",
+        "text: Officials close to Doe held property abroad.",
+    )
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
-    result, lines = check(cli, kb_dir)
+    _result, lines = check(cli, kb_dir)
 
-    assert ("testland/facts.yaml:10: warning: text names a person who may not be named (the case at cases.yaml:1), "
-            "so this fact is left out of public copies") in lines
+    assert (
+        "testland/facts.yaml:10: warning: text names a person who may not be named (the case at cases.yaml:1), "
+        "so this fact is left out of public copies"
+    ) in lines
     public = select(kb, kb.audiences["uk"])
     restricted = select(kb, kb.audiences["uk"], distribution=model.Sensitivity.RESTRICTED)
     assert "offshore-wealth" not in [fact.id for fact in public.talking_points]
     assert "offshore-wealth" in [fact.id for fact in restricted.talking_points]
 
 
-@pytest.mark.parametrize("scenario, edits, message", [
-    ("a source url", [("testland/sources.yaml", "  kind: ngo-report\n",
-                       "  kind: ngo-report\n  url: https://example.org/jan-doe\n")],
-     "not a citable source"),
-    ("a link target in the meeting purpose", [("meetings/uk-visit.yaml", "purpose: Press for the release of protesters.",
-                                              "purpose: Press for [their release](https://example.org/doe).")],
-     "purpose names a person"),
-    ("the meeting id", [("meetings/uk-visit.yaml", "id: uk-visit", "id: uk-doe")], "id names a person"),
-    ("prepared_by", [("testland/country.yaml", "prepared_by: Test advocacy team", "prepared_by: Doe family")],
-     "prepared_by names a person"),
-])
+@pytest.mark.parametrize(
+    "scenario, edits, message",
+    [
+        (
+            "a source url",
+            [
+                (
+                    "testland/sources.yaml",
+                    "  kind: ngo-report\n",
+                    "  kind: ngo-report\n  url: https://example.org/jan-doe\n",
+                )
+            ],
+            "not a citable source",
+        ),
+        (
+            "a link target in the meeting purpose",
+            [
+                (
+                    "meetings/uk-visit.yaml",
+                    "purpose: Press for the release of protesters.",
+                    "purpose: Press for [their release](https://example.org/doe).",
+                )
+            ],
+            "purpose names a person",
+        ),
+        ("the meeting id", [("meetings/uk-visit.yaml", "id: uk-visit", "id: uk-doe")], "id names a person"),
+        (
+            "prepared_by",
+            [("testland/country.yaml", "prepared_by: Test advocacy team", "prepared_by: Doe family")],
+            "prepared_by names a person",
+        ),
+    ],
+)
 def test_no_field_lets_a_name_through(kb_dir: Path, cli, tmp_path: Path, scenario, edits, message):
     for file, old, new in edits:
         edit(kb_dir / file, old, new)
@@ -169,12 +215,15 @@ def test_no_field_lets_a_name_through(kb_dir: Path, cli, tmp_path: Path, scenari
 
 
 def test_the_recipient_is_checked_too(kb_dir: Path, cli, tmp_path: Path):
-    result = cli("generate", "--audience", "uk", "--recipient", "Jan Doe", "--out", tmp_path / "out",
-                 "--briefs", kb_dir)
+    result = cli(
+        "generate", "--audience", "uk", "--recipient", "Jan Doe", "--out", tmp_path / "out", "--briefs", kb_dir
+    )
 
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: the briefing would name a person who may not be named here "
-                                     f"({WITHHELD}) in recipient; refusing to write it")
+    assert result.stderr.strip() == (
+        "error: the briefing would name a person who may not be named here "
+        f"({WITHHELD}) in recipient; refusing to write it"
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -182,10 +231,12 @@ def test_an_include_above_the_meeting_level_is_reported_at_its_line(minimal_kb: 
     edit(minimal_kb / "testland" / "facts.yaml", "  priority: high\n", "  priority: high\n  sensitivity: restricted\n")
     edit(minimal_kb / "meetings" / "uk-visit.yaml", "include: [doe]", "include:\n  - doe\n  - protest-arrests")
 
-    result, lines = check(cli, minimal_kb)
+    _result, lines = check(cli, minimal_kb)
 
-    assert ("meetings/uk-visit.yaml:12: warning: include[1]: the meeting's briefing leaves 'protest-arrests' out "
-            "because it is restricted, above the public distribution") in lines
+    assert (
+        "meetings/uk-visit.yaml:12: warning: include[1]: the meeting's briefing leaves 'protest-arrests' out "
+        "because it is restricted, above the public distribution"
+    ) in lines
 
 
 def test_a_response_whose_claim_source_is_confidential_is_not_shown_at_public_level(minimal_kb: Path, cli):
@@ -194,28 +245,35 @@ def test_a_response_whose_claim_source_is_confidential_is_not_shown_at_public_le
 
     public = select(kb, kb.audiences["uk"])
     confidential = select(kb, kb.audiences["uk"], distribution=model.Sensitivity.CONFIDENTIAL)
-    result, lines = check(cli, minimal_kb)
+    _result, lines = check(cli, minimal_kb)
 
     assert public.responses == ()
     assert [response.id for response in confidential.responses] == ["assembly-law"]
-    assert ("testland/responses.yaml:6: warning: public and restricted copies cannot cite every source of this "
-            "claim, so the response is left out of public and restricted copies") in lines
+    assert (
+        "testland/responses.yaml:6: warning: public and restricted copies cannot cite every source of this "
+        "claim, so the response is left out of public and restricted copies"
+    ) in lines
 
 
 def test_a_lever_naming_a_withheld_person_is_reported_and_left_out(kb_dir: Path, cli):
     edit(kb_dir / "audiences" / "uk.yaml", "name: Sanctions", "name: Sanctions on Doe's jailers")
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
-    result, lines = check(cli, kb_dir)
+    _result, lines = check(cli, kb_dir)
 
-    assert ("audiences/uk.yaml:14: warning: name names a person who may not be named (the case at cases.yaml:1), "
-            "so this lever is left out of every copy") in lines
+    assert (
+        "audiences/uk.yaml:14: warning: name names a person who may not be named (the case at cases.yaml:1), "
+        "so this lever is left out of every copy"
+    ) in lines
     assert select(kb, kb.audiences["uk"]).levers == ()
 
 
 def test_messages_never_print_the_withheld_name(kb_dir: Path, cli, tmp_path: Path):
-    edit(kb_dir / "testland" / "recommendations.yaml", "text: Release peaceful protesters.",
-         "text: Release Jan Doe and peaceful protesters.")
+    edit(
+        kb_dir / "testland" / "recommendations.yaml",
+        "text: Release peaceful protesters.",
+        "text: Release Jan Doe and peaceful protesters.",
+    )
     edit(kb_dir / "meetings" / "uk-visit.yaml", "place: London", "place: Doe's house")
 
     result, lines = check(cli, kb_dir)
@@ -236,13 +294,15 @@ def test_manifest_and_files_hold_no_withheld_name_after_a_full_build(kb_dir: Pat
     assert "a protest organiser" in everything_written(out)
 
 
-
 def test_items_dated_after_a_meeting_are_counted_at_its_date(minimal_kb: Path, cli):
     edit(minimal_kb / "meetings" / "uk-visit.yaml", "date: 2027-02-09", "date: 2018-01-01")
 
-    result, lines = check(cli, minimal_kb)
+    _result, lines = check(cli, minimal_kb)
 
-    assert ("meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them "
-            "out") in lines
-    assert ("meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
-            "dated after the meeting (2021-07-22)") in lines
+    assert (
+        "meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them out"
+    ) in lines
+    assert (
+        "meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
+        "dated after the meeting (2021-07-22)"
+    ) in lines

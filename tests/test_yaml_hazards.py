@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.yamlfile import YamlFileError, read_yaml
+from generator.kb.yamlfile import YamlFileError, read_yaml
 
 
 def billion_laughs(levels: int = 9) -> str:

@@ -126,6 +126,7 @@ def _read_page(page: pypdfium2.PdfPage, pictures: Pictures) -> Page:
         left, bottom, right, top = text.get_rect(index)
         content = text.get_text_bounded(left, bottom, right, top).strip("\r\n")
         if content.strip():
-            runs.append(TextRun(content, left / width, 1 - top / height, (right - left) / width,
-                                (top - bottom) / height))
+            runs.append(
+                TextRun(content, left / width, 1 - top / height, (right - left) / width, (top - bottom) / height)
+            )
     return Page(width, height, key, tuple(runs))

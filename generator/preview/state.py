@@ -20,15 +20,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import TEMPLATES_DIR, model
+from .. import TEMPLATES_DIR
 from ..api import Checked, Request, compose_brief, load_knowledge_base, render
 from ..brief import Brief, plain
 from ..clock import build_date
 from ..errors import BriefingError, Diagnostic, InputError, UsageError
-from ..load import KnowledgeBase
+from ..kb import model
+from ..kb.load import KnowledgeBase
 from ..markup import parse
 from ..publish import output_name
-from ..render_pdf import render_pdf
+from ..render.pdf import render_pdf
 from ..select import Length, distribution_level, select
 from .pages import Page, Pictures, read_pages
 
@@ -78,9 +79,12 @@ class View:
         if values["length"] not in (None, *LENGTHS):
             raise UsageError(f"length must be one of {', '.join(LENGTHS)}")
         distribution = values["distribution"]
-        return cls(values["audience"], values["meeting"],
-                   model.Sensitivity(distribution) if distribution else None,
-                   values["length"])  # type: ignore[arg-type]
+        return cls(
+            values["audience"],
+            values["meeting"],
+            model.Sensitivity(distribution) if distribution else None,
+            values["length"],
+        )  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -107,9 +111,12 @@ class Problem:
     def as_json(self) -> dict[str, Any]:
         if self.path is None:
             return {"where": "", "message": self.message, "href": None}
-        return {"where": f"{_shown(self.path)}:{self.line}", "message": self.message,
-                # VS Code's handler opens the file at the line: vscode://file/<absolute path>:<line>
-                "href": f"vscode://file{quote(self.path.as_posix())}:{self.line}"}
+        return {
+            "where": f"{_shown(self.path)}:{self.line}",
+            "message": self.message,
+            # VS Code's handler opens the file at the line: vscode://file/<absolute path>:<line>
+            "href": f"vscode://file{quote(self.path.as_posix())}:{self.line}",
+        }
 
 
 @dataclass
@@ -141,8 +148,13 @@ class _State:
 class Preview:
     """The knowledge base as last saved and the briefings rendered from it, shared by every request."""
 
-    def __init__(self, briefs: Path, country: str | None = None, templates_dir: Path = TEMPLATES_DIR,
-                 today: datetime.date | None = None) -> None:
+    def __init__(
+        self,
+        briefs: Path,
+        country: str | None = None,
+        templates_dir: Path = TEMPLATES_DIR,
+        today: datetime.date | None = None,
+    ) -> None:
         self.briefs = briefs.resolve()
         self.templates_dir = templates_dir.resolve()
         self.pictures = Pictures()
@@ -169,12 +181,15 @@ class Preview:
             checked, problems = None, Problem.from_error(error)
         except OSError as error:
             # A folder renamed or removed while the server runs: say so, and keep watching.
-            checked, problems = None, [Problem(f"cannot read {error.filename or self.briefs}: "
-                                               f"{error.strerror or error}")]
+            checked, problems = (
+                None,
+                [Problem(f"cannot read {error.filename or self.briefs}: {error.strerror or error}")],
+            )
         with self._changed:
             state = self._state
-            self._state = _State(state.version + 1, checked or state.checked, problems,
-                                 state.templates_generation + templates_changed)
+            self._state = _State(
+                state.version + 1, checked or state.checked, problems, state.templates_generation + templates_changed
+            )
             self._changed.notify_all()
 
     def wait_for_change(self, seen: int | None, timeout: float) -> int:
@@ -236,8 +251,7 @@ class Preview:
         try:
             request = _request(view, state.checked.kb)
             brief = compose_brief(state.checked.kb, request, self._day())
-            document = self._render(brief, _file_names(state.checked.kb, request, brief),
-                                    state.templates_generation)
+            document = self._render(brief, _file_names(state.checked.kb, request, brief), state.templates_generation)
         except BriefingError as error:
             return self._last_shown.get(view), Problem.from_error(error)
         self._last_shown[view] = document
@@ -279,20 +293,32 @@ def _left_out(kb: KnowledgeBase, view: View) -> list[Diagnostic]:
     if meeting is None or not meeting.include:
         return []
     selection = select(kb, kb.audiences[request.audience], meeting, request.distribution, request.length)
-    shown = {item.id for kind in ("talking_points", "background", "cases", "recommendations", "responses")
-             for item in getattr(selection, kind)}
+    shown = {
+        item.id
+        for kind in ("talking_points", "background", "cases", "recommendations", "responses")
+        for item in getattr(selection, kind)
+    }
     level = selection.distribution
-    items = {item.id: item for kind in ("facts", "cases", "recommendations", "responses")
-             for item in getattr(kb, kind).values()}
+    items = {
+        item.id: item
+        for kind in ("facts", "cases", "recommendations", "responses")
+        for item in getattr(kb, kind).values()
+    }
     left_out = []
     for item_id in meeting.include:
         if item_id in shown or item_id not in items:
             continue
         sensitivity = items[item_id].sensitivity
-        reason = (f"it is {sensitivity.value}, above this {level.value} copy" if not level.allows(sensitivity)
-                  else f"it is withheld from a {level.value} copy or does not fit its length")
-        left_out.append(kb.origin("meetings", meeting.id).diagnostic(
-            f"warning: the meeting includes '{item_id}', but this briefing leaves it out: {reason}"))
+        reason = (
+            f"it is {sensitivity.value}, above this {level.value} copy"
+            if not level.allows(sensitivity)
+            else f"it is withheld from a {level.value} copy or does not fit its length"
+        )
+        left_out.append(
+            kb.origin("meetings", meeting.id).diagnostic(
+                f"warning: the meeting includes '{item_id}', but this briefing leaves it out: {reason}"
+            )
+        )
     return left_out
 
 
@@ -319,25 +345,37 @@ def _request(view: View, kb: KnowledgeBase) -> Request:
 def _file_names(kb: KnowledgeBase, request: Request, brief: Brief) -> dict[str, str]:
     """Each format's file name, as `generate` would write it: a meeting's briefing carries the meeting's date."""
     meeting = request.meeting
-    return {output_format: output_name(meeting.date if meeting else brief.date, kb.country.id, request.audience,
-                                       meeting.id if meeting else None, output_format)
-            for output_format in ("pdf", "docx")}
+    return {
+        output_format: output_name(
+            meeting.date if meeting else brief.date,
+            kb.country.id,
+            request.audience,
+            meeting.id if meeting else None,
+            output_format,
+        )
+        for output_format in ("pdf", "docx")
+    }
 
 
 def _effective(view: View, kb: KnowledgeBase) -> dict[str, Any]:
     """The view with every default filled in, as `generate` would choose it."""
     request = _request(view, kb)
     meeting = request.meeting
-    return {"audience": request.audience, "meeting": meeting.id if meeting else None,
-            "distribution": distribution_level(meeting, view.distribution).value,
-            "length": view.length or (meeting.length if meeting else "full")}
+    return {
+        "audience": request.audience,
+        "meeting": meeting.id if meeting else None,
+        "distribution": distribution_level(meeting, view.distribution).value,
+        "length": view.length or (meeting.length if meeting else "full"),
+    }
 
 
 def _options(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "audiences": [{"id": audience.id, "name": audience.name} for audience in kb.audiences.values()],
-        "meetings": [{"id": meeting.id, "title": meeting.title, "audience": meeting.audience,
-                      "date": meeting.date.isoformat()} for meeting in kb.meetings.values()],
+        "meetings": [
+            {"id": meeting.id, "title": meeting.title, "audience": meeting.audience, "date": meeting.date.isoformat()}
+            for meeting in kb.meetings.values()
+        ],
         "distributions": list(LEVELS),
         "lengths": list(LENGTHS),
     }
@@ -351,9 +389,15 @@ def _document_json(document: Document, pages: tuple[Page, ...]) -> dict[str, Any
         "subtitle": brief.subtitle,
         "audience": brief.audience_name,
         "classification": brief.classification,
-        "pages": [{"image": f"/page/{page.image}.png", "width": page.width, "height": page.height,
-                   "runs": [[run.text, run.left, run.top, run.width, run.height] for run in page.runs]}
-                  for page in pages],
+        "pages": [
+            {
+                "image": f"/page/{page.image}.png",
+                "width": page.width,
+                "height": page.height,
+                "runs": [[run.text, run.left, run.top, run.width, run.height] for run in page.runs],
+            }
+            for page in pages
+        ],
     }
 
 

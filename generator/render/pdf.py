@@ -10,16 +10,16 @@ import calendar
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 
 from weasyprint import DEFAULT_OPTIONS, HTML
 from weasyprint.document import Document
 
-from .brief import Brief
-from .errors import SandboxViolation
-from .render_html import TEMPLATES_DIR, render_html
+from ..brief import Brief
+from ..errors import SandboxViolation
+from .html import TEMPLATES_DIR, render_html
 from .sandbox import ResourceRefused, TemplatesFetcher
 
 # PDF/UA-1: a structure tree, the document language and a displayed title, so
@@ -63,16 +63,20 @@ _LAID_OUT: OrderedDict[tuple[str, Path], tuple[Document, TemplatesFetcher]] = Or
 
 
 def _options(html: str) -> dict[str, object]:
-    return {**DEFAULT_OPTIONS, "pdf_variant": PDF_VARIANT,
-            # The first half of the file ID; the same HTML gives the same ID.
-            "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode()}
+    return {
+        **DEFAULT_OPTIONS,
+        "pdf_variant": PDF_VARIANT,
+        # The first half of the file ID; the same HTML gives the same ID.
+        "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+    }
 
 
 def _lay_out(html: str, templates_dir: Path) -> tuple[Document, TemplatesFetcher]:
     fetcher = TemplatesFetcher(templates_dir)
     try:
-        document = HTML(string=html, base_url=templates_dir.resolve().as_uri() + "/",
-                        url_fetcher=fetcher).render(**_options(html))
+        document = HTML(string=html, base_url=templates_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            **_options(html)
+        )
     except ResourceRefused as refusal:
         raise _violation(refusal, templates_dir) from refusal
     if fetcher.refused:
@@ -101,6 +105,5 @@ def _source_date_epoch(seconds: int) -> Iterator[None]:
 
 def _violation(refusal: ResourceRefused, templates_dir: Path) -> SandboxViolation:
     return SandboxViolation(
-        f"the templates in {templates_dir} asked for {refusal.url}, which was refused: "
-        f"{refusal.reason}"
+        f"the templates in {templates_dir} asked for {refusal.url}, which was refused: {refusal.reason}"
     )

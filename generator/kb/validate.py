@@ -12,13 +12,13 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..claims import rebuttals, states_claim
+from ..errors import Diagnostic, InputError
+from ..names import NameGuard
+from ..select import item_date, reason_left_out
+from ..withholding import LEVELS, FieldPath, citable, field_name, name_guard, names_someone, shown_fields
 from . import model
-from .claims import rebuttals, states_claim
-from .errors import Diagnostic, InputError
 from .load import KnowledgeBase, LoadResult, Origin, read_file
-from .names import NameGuard
-from .select import item_date, reason_left_out
-from .withholding import LEVELS, FieldPath, citable, field_name, name_guard, names_someone, shown_fields
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
@@ -26,8 +26,9 @@ ADDRESSEES = ("government", "international")
 ITEM_KINDS = ("facts", "cases", "recommendations", "responses")
 
 
-def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | None, list[Diagnostic],
-                                                                list[Diagnostic]]:
+def validate(
+    result: LoadResult, today: datetime.date
+) -> tuple[KnowledgeBase | None, list[Diagnostic], list[Diagnostic]]:
     """Cross-check what loaded; return the knowledge base, errors and warnings.
 
     The knowledge base is None when there are errors.
@@ -39,8 +40,12 @@ def validate(result: LoadResult, today: datetime.date) -> tuple[KnowledgeBase | 
     country = next(iter(result.items["country"].values()))
     root = result.documents["country"][0].path.parent.parent
     kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
-    kb = KnowledgeBase(country=country, origins=result.origins, revision=_revision(result, root),
-                       **{kind: result.items.get(kind, {}) for kind in kinds})
+    kb = KnowledgeBase(
+        country=country,
+        origins=result.origins,
+        revision=_revision(result, root),
+        **{kind: result.items.get(kind, {}) for kind in kinds},
+    )
     copies = _WhatCopiesShow(kb, result)
     errors = list(copies.errors())
     if errors:
@@ -78,10 +83,16 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
         return None if kind in result.unreadable else result.known_ids.get(kind, set())
 
     themes, sources, cases, audiences = known("themes"), known("sources"), known("cases"), known("audiences")
-    any_item = None if any(kind in result.unreadable for kind in ITEM_KINDS) else set().union(
-        *(result.known_ids.get(kind, set()) for kind in ITEM_KINDS))
-    theme, source, audience = (themes, "theme", "themes.yaml"), (sources, "source", "sources.yaml"), \
-        (audiences, "audience", "audiences/")
+    any_item = (
+        None
+        if any(kind in result.unreadable for kind in ITEM_KINDS)
+        else set().union(*(result.known_ids.get(kind, set()) for kind in ITEM_KINDS))
+    )
+    theme, source, audience = (
+        (themes, "theme", "themes.yaml"),
+        (sources, "source", "sources.yaml"),
+        (audiences, "audience", "audiences/"),
+    )
 
     for (kind, item_id), origin in result.origins.items():
         item = result.items[kind][item_id]
@@ -99,19 +110,24 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_each("rebuts", item.rebuts), known("facts"), "fact", "facts.yaml")
         if isinstance(item, model.Case) and item.asks:
             if "default" not in item.asks:
-                yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' ask for audiences "
-                                            "without their own")
+                yield item_at.at(
+                    ("asks",), "asks has no 'default'; add a 'default:' ask for audiences without their own"
+                )
             yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
         if isinstance(item, model.Recommendation):
             if "default" not in item.asks:
-                yield item_at.at(("asks",), "asks has no 'default'; add a 'default:' wording for audiences "
-                                            "without their own")
+                yield item_at.at(
+                    ("asks",), "asks has no 'default'; add a 'default:' wording for audiences without their own"
+                )
             yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
             if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
                 choices = [*ADDRESSEES, *sorted(audiences)]
                 hint = difflib.get_close_matches(item.addressee, choices, n=1)
-                yield item_at.at(("addressee",), f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
-                                                 + (f"; did you mean '{hint[0]}'?" if hint else ""))
+                yield item_at.at(
+                    ("addressee",),
+                    f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
+                    + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                )
             yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
         if isinstance(item, model.Audience):
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
@@ -120,15 +136,15 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
                 yield from lever_at.missing(_each("themes", lever.themes), *theme)
                 yield from lever_at.missing(_citations("sources", lever.sources), *source)
         if isinstance(item, model.Meeting):
-            yield from item_at.missing([(("country",), item.country)], known("country"), "country",
-                                       "a country.yaml")
+            yield from item_at.missing([(("country",), item.country)], known("country"), "country", "a country.yaml")
             yield from item_at.missing([(("audience",), item.audience)], *audience)
             yield from item_at.missing(_each("focus", item.focus), *theme)
             for index, position in enumerate(item.positions):
                 position_at = _Locator(result, kind, origin, prefix=("positions", index))
                 yield from position_at.missing(_citations("sources", position.sources), *source)
-            yield from item_at.missing(_each("include", item.include), any_item,
-                                       "fact, case, recommendation or response", "the country folder")
+            yield from item_at.missing(
+                _each("include", item.include), any_item, "fact, case, recommendation or response", "the country folder"
+            )
 
 
 class _Locator:
@@ -142,15 +158,19 @@ class _Locator:
     def at(self, path: FieldPath, message: str) -> Diagnostic:
         return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message)
 
-    def missing(self, references: list[Reference], known: set[str] | None, what: str,
-                where: str) -> Iterator[Diagnostic]:
+    def missing(
+        self, references: list[Reference], known: set[str] | None, what: str, where: str
+    ) -> Iterator[Diagnostic]:
         if known is None:
             return
         for path, value in references:
             if value not in known:
                 hint = difflib.get_close_matches(value, known, n=1)
-                advice = (f"did you mean '{hint[0]}'? If not, define it in {where}" if hint
-                          else f"define it in {where} or fix the spelling")
+                advice = (
+                    f"did you mean '{hint[0]}'? If not, define it in {where}"
+                    if hint
+                    else f"define it in {where} or fix the spelling"
+                )
                 yield self.at(path, f"unknown {what} '{value}'; {advice}")
 
 
@@ -162,14 +182,15 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
         if fact.review_by is not None and fact.review_by < today:
             yield origin.diagnostic(f"warning: fact '{fact.id}' was due for review on {fact.review_by}")
         elif not fact.historical and today - fact.as_of > stale_after:
-            yield origin.diagnostic(f"warning: fact '{fact.id}' is stale: as of {fact.as_of}, older than "
-                                    f"{kb.country.stale_after_days} days; update it or mark it historical")
+            yield origin.diagnostic(
+                f"warning: fact '{fact.id}' is stale: as of {fact.as_of}, older than "
+                f"{kb.country.stale_after_days} days; update it or mark it historical"
+            )
 
     cited = {citation.source for item in _cited_items(kb) for citation in item}
     for source in kb.sources.values():
         if source.id not in cited:
-            yield kb.origin("sources", source.id).diagnostic(f"warning: source '{source.id}' is not cited by "
-                                                              "any item")
+            yield kb.origin("sources", source.id).diagnostic(f"warning: source '{source.id}' is not cited by any item")
 
     answered = rebuttals(kb.responses)
     for kind in ITEM_KINDS:
@@ -178,15 +199,18 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                 yield kb.origin(kind, item.id).diagnostic(
                     f"warning: {NOUNS[kind]} '{item.id}' rests only on government or pro-government sources "
                     "and no response rebuts it, so no briefing shows it; list it in the rebuts of the "
-                    "response that answers it")
+                    "response that answers it"
+                )
 
-    weighted = {theme for audience in kb.audiences.values()
-                for theme, weight in audience.theme_weights.items() if weight > 0}
+    weighted = {
+        theme for audience in kb.audiences.values() for theme, weight in audience.theme_weights.items() if weight > 0
+    }
     for kind in ITEM_KINDS:
         for item in getattr(kb, kind).values():
             if not item.audiences and not weighted.intersection(item.themes):
                 yield kb.origin(kind, item.id).diagnostic(
-                    f"warning: no audience weights any theme of '{item.id}', so no briefing will select it")
+                    f"warning: no audience weights any theme of '{item.id}', so no briefing will select it"
+                )
 
 
 NOUNS = {"facts": "fact", "cases": "case", "recommendations": "recommendation", "responses": "response"}
@@ -224,17 +248,23 @@ class _WhatCopiesShow:
         self.result = result
         self.guards: dict[model.Sensitivity, NameGuard] = {level: name_guard(kb, level) for level in LEVELS}
         self.anyone_withheld = any(self.guards.values())
-        self.citable = {level: frozenset(source.id for source in kb.sources.values()
-                                         if citable(source, level, self.guards[level])) for level in LEVELS}
+        self.citable = {
+            level: frozenset(source.id for source in kb.sources.values() if citable(source, level, self.guards[level]))
+            for level in LEVELS
+        }
 
     def _named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
         """The levels whose copies may not print `value`, and who it names."""
-        found = [(level, label) for level in levels
-                 if self.guards[level] and (label := names_someone(value, self.guards[level]))]
+        found = [
+            (level, label)
+            for level in levels
+            if self.guards[level] and (label := names_someone(value, self.guards[level]))
+        ]
         return [level for level, _ in found], (found[0][1] if found else None)
 
-    def _fields(self, kind: str, item_id: str, item: model.Model, prefix: FieldPath = ()
-                ) -> Iterator[tuple[_Locator, FieldPath, str]]:
+    def _fields(
+        self, kind: str, item_id: str, item: model.Model, prefix: FieldPath = ()
+    ) -> Iterator[tuple[_Locator, FieldPath, str]]:
         """The fields of `item` a copy shows, where there is anyone they could name."""
         if not self.anyone_withheld:
             return
@@ -243,25 +273,37 @@ class _WhatCopiesShow:
             yield at, path, value
 
     def errors(self) -> Iterator[Diagnostic]:
-        everywhere = (("country", self.kb.country.id, self.kb.country, "every briefing"),
-                      *(("themes", theme.id, theme, "the properties of briefings on this theme")
-                        for theme in self.kb.themes.values()),
-                      *(("audiences", audience.id, audience, "every briefing for this audience")
-                        for audience in self.kb.audiences.values()))
+        everywhere = (
+            ("country", self.kb.country.id, self.kb.country, "every briefing"),
+            *(
+                ("themes", theme.id, theme, "the properties of briefings on this theme")
+                for theme in self.kb.themes.values()
+            ),
+            *(
+                ("audiences", audience.id, audience, "every briefing for this audience")
+                for audience in self.kb.audiences.values()
+            ),
+        )
         for kind, item_id, item, printed_on in everywhere:
             for at, path, value in self._fields(kind, item_id, item):
                 levels, label = self._named_at(value, LEVELS)
                 if levels:
-                    yield at.at(path, f"{field_name(path)} names a person who may not be named ({label}) and "
-                                      f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
-                                      "reword it")
+                    yield at.at(
+                        path,
+                        f"{field_name(path)} names a person who may not be named ({label}) and "
+                        f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
+                        "reword it",
+                    )
         for meeting in self.kb.meetings.values():
             for at, path, value in self._fields("meetings", meeting.id, meeting):
                 _, label = self._named_at(value, [meeting.distribution])
                 if label:
-                    yield at.at(path, f"{field_name(path)} names a person who may not be named ({label}) at the "
-                                      f"meeting's {meeting.distribution.value} distribution and appears in its "
-                                      "briefing, so generate refuses it; reword it")
+                    yield at.at(
+                        path,
+                        f"{field_name(path)} names a person who may not be named ({label}) at the "
+                        f"meeting's {meeting.distribution.value} distribution and appears in its "
+                        "briefing, so generate refuses it; reword it",
+                    )
 
     def warnings(self) -> Iterator[Diagnostic]:
         for kind, noun in NOUNS.items():
@@ -272,8 +314,11 @@ class _WhatCopiesShow:
             for at, path, value in self._fields("sources", source.id, source):
                 levels, label = self._named_at(value, shown_at)
                 if levels:
-                    yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), "
-                                      f"so {_cannot(levels, shown_at, 'cite this source')}")
+                    yield at.at(
+                        path,
+                        f"warning: {field_name(path)} names a person who may not be named ({label}), "
+                        f"so {_cannot(levels, shown_at, 'cite this source')}",
+                    )
         for audience in self.kb.audiences.values():
             for index, lever in enumerate(audience.levers):
                 yield from self._lever_warnings(audience, index, lever)
@@ -283,63 +328,82 @@ class _WhatCopiesShow:
     def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
         shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
         yield from self._naming_warnings(self._fields(kind, item.id, item), shown_at, noun)
-        uncitable = [level for level in shown_at
-                     if not any(c.source in self.citable[level] for c in item.sources)]
+        uncitable = [level for level in shown_at if not any(c.source in self.citable[level] for c in item.sources)]
         if uncitable:
             yield self.kb.origin(kind, item.id).diagnostic(
                 f"warning: {_cannot(uncitable, shown_at, f'cite any source of this {noun}')} (each is above the "
                 f"copy's level or names a person it may not name), so the {noun} is left out of "
-                f"{_copies(uncitable, shown_at)}")
+                f"{_copies(uncitable, shown_at)}"
+            )
         if isinstance(item, model.Response):
-            unquotable = [level for level in shown_at if level not in uncitable
-                          and not all(c.source in self.citable[level] for c in item.claim_sources)]
+            unquotable = [
+                level
+                for level in shown_at
+                if level not in uncitable and not all(c.source in self.citable[level] for c in item.claim_sources)
+            ]
             if unquotable:
                 yield _Locator(self.result, kind, self.kb.origin(kind, item.id)).at(
-                    ("claim_sources",), f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
-                                        f", so the response is left out of {_copies(unquotable, shown_at)}")
+                    ("claim_sources",),
+                    f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
+                    f", so the response is left out of {_copies(unquotable, shown_at)}",
+                )
 
-    def _naming_warnings(self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: list[model.Sensitivity],
-                         noun: str) -> Iterator[Diagnostic]:
+    def _naming_warnings(
+        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: list[model.Sensitivity], noun: str
+    ) -> Iterator[Diagnostic]:
         """One warning per field that names a person some of the copies showing the item may not name."""
         for at, path, value in fields:
             levels, label = self._named_at(value, shown_at)
             if levels:
-                yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}), so "
-                                  f"this {noun} is left out of {_copies(levels, shown_at)}")
+                yield at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}), so "
+                    f"this {noun} is left out of {_copies(levels, shown_at)}",
+                )
 
     def _lever_warnings(self, audience: model.Audience, index: int, lever: model.Lever) -> Iterator[Diagnostic]:
-        yield from self._naming_warnings(self._fields("audiences", audience.id, lever, prefix=("levers", index)),
-                                         LEVELS, "lever")
-        uncitable = [level for level in LEVELS
-                     if not all(c.source in self.citable[level] for c in lever.sources)]
+        yield from self._naming_warnings(
+            self._fields("audiences", audience.id, lever, prefix=("levers", index)), LEVELS, "lever"
+        )
+        uncitable = [level for level in LEVELS if not all(c.source in self.citable[level] for c in lever.sources)]
         if uncitable:
             at = _Locator(self.result, "audiences", self.kb.origin("audiences", audience.id), ("levers", index))
-            yield at.at(("sources",), f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
-                                      f"so the lever is left out of {_copies(uncitable, LEVELS)}")
+            yield at.at(
+                ("sources",),
+                f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
+                f"so the lever is left out of {_copies(uncitable, LEVELS)}",
+            )
 
     def _meeting_warnings(self, meeting: model.Meeting) -> Iterator[Diagnostic]:
         level = meeting.distribution
         at = _Locator(self.result, "meetings", self.kb.origin("meetings", meeting.id))
         items = {item_id: item for kind in NOUNS for item_id, item in getattr(self.kb, kind).items()}
         for index, item_id in enumerate(meeting.include):
-            reason = reason_left_out(self.kb, items[item_id], level, self.guards[level], self.citable[level],
-                                     meeting)
+            reason = reason_left_out(self.kb, items[item_id], level, self.guards[level], self.citable[level], meeting)
             if reason:
                 # An id may spell a name; only one that names no one is repeated here.
                 which = f"'{item_id}'" if not self.guards[model.Sensitivity.PUBLIC].find(item_id) else "this item"
-                yield at.at(("include", index), f"warning: include[{index}]: the meeting's briefing leaves {which} "
-                                                f"out because {reason}")
+                yield at.at(
+                    ("include", index),
+                    f"warning: include[{index}]: the meeting's briefing leaves {which} out because {reason}",
+                )
         later = sum(item_date(self.kb, item) > meeting.date for item in items.values())
         if later:
-            yield at.at(("date",), f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
-                                   f"so its briefing leaves {'them' if later != 1 else 'it'} out")
+            yield at.at(
+                ("date",),
+                f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
+                f"so its briefing leaves {'them' if later != 1 else 'it'} out",
+            )
         lower = [other for other in LEVELS if other != level and level.allows(other)]
         for path, value in shown_fields(meeting):
             levels, label = self._named_at(value, lower)
             if levels:
-                yield at.at(path, f"warning: {field_name(path)} names a person who may not be named ({label}) in "
-                                  f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
-                                  f"--distribution {levels[0].value}")
+                yield at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}) in "
+                    f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
+                    f"--distribution {levels[0].value}",
+                )
 
 
 def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
@@ -358,8 +422,12 @@ def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
     for (kind, meeting_id), origin in kb.origins.items():
         if kind == "meetings" and origin.path.resolve() == path.resolve():
             return kb.meetings[meeting_id]
-    result = LoadResult(known_ids={kind: set(getattr(kb, kind)) for kind in (
-        "themes", "sources", "cases", "audiences", "facts", "recommendations", "responses")})
+    result = LoadResult(
+        known_ids={
+            kind: set(getattr(kb, kind))
+            for kind in ("themes", "sources", "cases", "audiences", "facts", "recommendations", "responses")
+        }
+    )
     result.known_ids["country"] = {kb.country.id}
     result.known_ids["meetings"] = set()
     read_file(result, path, "meetings", model.Meeting, many=False)

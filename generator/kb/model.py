@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from .characters import LINE_BREAK, refused_problem
-from .markup import parse
+from ..characters import LINE_BREAK, refused_problem
+from ..markup import parse
 
 MAX_TEXT_LENGTH = 4000
 """Longer than any paragraph a briefing should carry; protects the renderers."""

@@ -15,8 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import cache, model
-from .errors import Diagnostic, UsageError
+from .. import cache
+from ..errors import Diagnostic, UsageError
+from . import model
 from .yamlfile import Location, YamlDocument, YamlFileError, read_yaml
 
 COUNTRY_FILES: dict[str, type[model.Model]] = {
@@ -92,8 +93,9 @@ def find_country_dir(briefs: Path, country: str | None) -> Path:
         return wanted
     if len(folders) != 1:
         names = ", ".join(p.name for p in folders) or "none"
-        raise UsageError(f"{briefs}: expected one country folder with a country.yaml, found {names}; "
-                         "name one with --country")
+        raise UsageError(
+            f"{briefs}: expected one country folder with a country.yaml, found {names}; name one with --country"
+        )
     return folders[0]
 
 
@@ -115,11 +117,16 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
             misnamed[near[0]] = path
             result.errors.append(Diagnostic(path, 1, f"file name should be {near[0]}; rename it"))
         else:
-            result.errors.append(Diagnostic(path, 1, f"unknown file name; a country folder holds "
-                                                     f"{', '.join(names)}"))
+            result.errors.append(Diagnostic(path, 1, f"unknown file name; a country folder holds {', '.join(names)}"))
     for name, item_model in COUNTRY_FILES.items():
-        read_file(result, misnamed.get(name, country_dir / name), name.removesuffix(".yaml"), item_model,
-                  many=True, within=briefs)
+        read_file(
+            result,
+            misnamed.get(name, country_dir / name),
+            name.removesuffix(".yaml"),
+            item_model,
+            many=True,
+            within=briefs,
+        )
     for kind, item_model in (("audiences", model.Audience), ("meetings", model.Meeting)):
         paths = sorted((briefs / kind).glob("*.y*ml"))
         if kind == "audiences" and not paths:
@@ -131,8 +138,9 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
     return result
 
 
-def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool,
-              within: Path | None = None) -> None:
+def read_file(
+    result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool, within: Path | None = None
+) -> None:
     """Read one file into `result`; with `within`, only a file whose real location is inside that folder."""
     result.known_ids.setdefault(kind, set())
     result.items.setdefault(kind, {})
@@ -150,8 +158,11 @@ def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.
 
     if many:
         if not isinstance(document.data, list):
-            result.errors.append(Diagnostic(path, 1, f"expected a list of {kind} (each starting with '- id:'), "
-                                                     f"found {_describe(document.data)}"))
+            result.errors.append(
+                Diagnostic(
+                    path, 1, f"expected a list of {kind} (each starting with '- id:'), found {_describe(document.data)}"
+                )
+            )
             result.unreadable.add(kind)
             return
         entries = [((index,), entry) for index, entry in enumerate(document.data)]
@@ -176,11 +187,14 @@ def read_file(result: LoadResult, path: Path, kind: str, item_model: type[model.
         except ValidationError as error:
             result.errors.extend(_diagnostics(error, document, location, item_model))
             continue
-        item_key = getattr(item, "id")
+        item_key = item.id
         if (kind, item_key) in result.origins:
             first = result.origins[(kind, item_key)]
-            result.errors.append(Diagnostic(path, line, f"duplicate id '{item_key}' "
-                                                        f"(first defined at {first.path}:{first.line}); rename one"))
+            result.errors.append(
+                Diagnostic(
+                    path, line, f"duplicate id '{item_key}' (first defined at {first.path}:{first.line}); rename one"
+                )
+            )
             continue
         result.items[kind][item_key] = item
         result.origins[(kind, item_key)] = Origin(path, line, location)
@@ -202,21 +216,28 @@ def _describe(value: Any) -> str:
     return f"the {type(value).__name__} {value}"
 
 
-def _diagnostics(error: ValidationError, document: YamlDocument, base: Location,
-                 item_model: type[model.Model]) -> list[Diagnostic]:
+def _diagnostics(
+    error: ValidationError, document: YamlDocument, base: Location, item_model: type[model.Model]
+) -> list[Diagnostic]:
     details = error.errors(include_url=False)
-    hints = {detail["loc"]: _close_field(item_model, detail["loc"], document.data, base)
-             for detail in details if detail["type"] == "extra_forbidden"}
+    hints = {
+        detail["loc"]: _close_field(item_model, detail["loc"], document.data, base)
+        for detail in details
+        if detail["type"] == "extra_forbidden"
+    }
     # A misspelt field is missing too; its unknown-field message already
     # names it, so a second message would report one mistake twice.
-    misspelt = {loc[:-1] + (hint,) for loc, hint in hints.items() if hint}
+    misspelt = {(*loc[:-1], hint) for loc, hint in hints.items() if hint}
     found = []
     for detail in details:
         if detail["type"] == "missing" and detail["loc"] in misspelt:
             continue
         location = base + tuple(detail["loc"])
-        found.append(Diagnostic(document.path, document.line_of(location),
-                                _message(detail, item_model, hints.get(detail["loc"]))))
+        found.append(
+            Diagnostic(
+                document.path, document.line_of(location), _message(detail, item_model, hints.get(detail["loc"]))
+            )
+        )
     return found
 
 
@@ -235,12 +256,22 @@ def _message(detail: dict[str, Any], item_model: type[model.Model], hint: str | 
         return f"unknown field '{loc[-1]}'; allowed: {', '.join(owner.model_fields if owner else [])}"
     if value is None:
         return f"{field_path}: has no value; write one after the colon"
-    if kind == "string_pattern_mismatch" and loc[-1] in {"id", "source", "themes", "audiences", "cases",
-                                                            "include", "focus", "addressee", "audience",
-                                                            "country"}:
+    if kind == "string_pattern_mismatch" and loc[-1] in {
+        "id",
+        "source",
+        "themes",
+        "audiences",
+        "cases",
+        "include",
+        "focus",
+        "addressee",
+        "audience",
+        "country",
+    }:
         example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-        return (f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens"
-                + (f", e.g. '{example}'" if example else ""))
+        return f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens" + (
+            f", e.g. '{example}'" if example else ""
+        )
     if kind == "string_pattern_mismatch" and loc[-1] == "url":
         return f"{field_path}: '{value}' is not a web address; it must start with http:// or https://"
     if kind.startswith("date"):
@@ -248,8 +279,11 @@ def _message(detail: dict[str, Any], item_model: type[model.Model], hint: str | 
             return f"{field_path}: '{value}' is not a day in the calendar; check the month and the day"
         owner = _model_at(item_model, loc[:-1])
         approximate = f"{loc[-1]}_approximate"
-        hint = (f" (with no exact day in the source, the best date it supports and {approximate}: true)"
-                if owner and approximate in owner.model_fields else "")
+        hint = (
+            f" (with no exact day in the source, the best date it supports and {approximate}: true)"
+            if owner and approximate in owner.model_fields
+            else ""
+        )
         return f"{field_path}: '{value}' is not a date; write it as YYYY-MM-DD{hint}"
     if kind == "string_type":
         quote = "" if isinstance(value, list | dict) else "; put it in quotes"
@@ -267,8 +301,7 @@ def _message(detail: dict[str, Any], item_model: type[model.Model], hint: str | 
     return f"{field_path}: {message[0].lower()}{message[1:]}"
 
 
-def _close_field(item_model: type[BaseModel], loc: tuple[str | int, ...], data: Any,
-                 base: Location) -> str | None:
+def _close_field(item_model: type[BaseModel], loc: tuple[str | int, ...], data: Any, base: Location) -> str | None:
     """The declared field an unknown field name was probably meant to be, if any.
 
     Fields already written beside it are no candidates: suggesting 'passage'

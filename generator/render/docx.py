@@ -29,7 +29,7 @@ from docx.shared import Emu, Inches, Mm
 from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Summary, Text
 from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
-from generator.render_html import TEMPLATES_DIR
+from generator.render.html import TEMPLATES_DIR
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
@@ -42,9 +42,22 @@ PAPER = {
 # Checked up front so an edited reference that lost or renamed a style fails
 # with one message instead of a python-docx KeyError halfway through.
 REQUIRED_STYLES = (
-    "Normal", "Title", "Subtitle", "Byline", "Heading 1", "List Bullet", "List Number",
-    "Classification", "Footer", "Table Text", "Source", "Citation", "As Of", "Hyperlink",
-    "Briefing Table", "Meta Table",
+    "Normal",
+    "Title",
+    "Subtitle",
+    "Byline",
+    "Heading 1",
+    "List Bullet",
+    "List Number",
+    "Classification",
+    "Footer",
+    "Table Text",
+    "Source",
+    "Citation",
+    "As Of",
+    "Hyperlink",
+    "Briefing Table",
+    "Meta Table",
 )
 
 POINT_STYLES = {"paragraphs": "Normal", "bullets": "List Bullet", "numbered": "List Number"}
@@ -91,8 +104,9 @@ def reproducible_zip(data: bytes, day: datetime.date) -> bytes:
     their compression are kept as they were.
     """
     if not EARLIEST <= day <= LATEST:
-        raise RenderError(f"the date {day} cannot be written into a Word document, whose dates run from "
-                          f"{EARLIEST} to {LATEST}")
+        raise RenderError(
+            f"the date {day} cannot be written into a Word document, whose dates run from {EARLIEST} to {LATEST}"
+        )
     stamp = (day.year, day.month, day.day, 0, 0, 0)
     buffer = BytesIO()
     with ZipFile(BytesIO(data)) as source, ZipFile(buffer, "w") as target:
@@ -348,7 +362,7 @@ def _cell_paragraph(cell):
 def _set_widths(table, widths) -> None:
     """Fix column widths: Word reads the cells' widths, LibreOffice the grid's."""
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=False):
         column.width = width
         for cell in column.cells:
             cell.width = width
@@ -412,5 +426,5 @@ def _set_properties(document, brief: Brief) -> None:
     props.category = "Briefing"
     props.comments = ""
     props.revision = 1
-    midnight = datetime.datetime.combine(brief.date, datetime.time(), datetime.timezone.utc)
+    midnight = datetime.datetime.combine(brief.date, datetime.time(), datetime.UTC)
     props.created = props.modified = midnight

@@ -11,18 +11,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import cache
-from .characters import INVISIBLE, invisible_problem
-from .errors import Diagnostic
-from .inputs import Refused, read_input
+from .. import cache
+from ..characters import INVISIBLE, invisible_problem
+from ..errors import Diagnostic
+from ..inputs import Refused, read_input
 
 Location = tuple[str | int, ...]
 """Where a value sits in a document: the keys and list indices leading to it."""
@@ -36,8 +36,9 @@ _FILL_IT = "add its content (a list file with no entries yet holds just [])"
 _ODD_INDENT = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
 """A tab, or a non-breaking space pasted from an e-mail: both look like indentation but are not."""
 
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp",
-                                                         "value", "seq", "map")}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "value", "seq", "map")
+}
 """What YAML infers from plain writing; any other tag asks for something a knowledge base never needs."""
 
 _SYNTAX_MESSAGES = (
@@ -45,12 +46,21 @@ _SYNTAX_MESSAGES = (
     # one to edit, what to tell the user); the first that matches wins.
     ("while parsing a flow sequence", True, "the list opened with '[' on this line is not closed; add the ']'"),
     ("while parsing a flow mapping", True, "the mapping opened with '{' on this line is not closed; add the '}'"),
-    ("while scanning a quoted scalar", True, "the quoted text that starts on this line is not closed; "
-                                             "add the closing quote"),
-    ("while scanning a simple key", True, "this line is neither 'field: value' nor indented under one; "
-                                          "indent it or put the text in quotes"),
-    ("mapping values are not allowed", False, "unexpected ':'; check this line's indentation, and put text "
-                                              "that contains ': ' in quotes"),
+    (
+        "while scanning a quoted scalar",
+        True,
+        "the quoted text that starts on this line is not closed; add the closing quote",
+    ),
+    (
+        "while scanning a simple key",
+        True,
+        "this line is neither 'field: value' nor indented under one; indent it or put the text in quotes",
+    ),
+    (
+        "mapping values are not allowed",
+        False,
+        "unexpected ':'; check this line's indentation, and put text that contains ': ' in quotes",
+    ),
     ("but found '<scalar>'", False, "text follows a closing quote or bracket; put the whole text in quotes"),
     ("expected <block end>", False, "this line is not indented like the lines above it; line it up with them"),
     ("found another document", False, "a second YAML document starts here; a file holds one, so remove the '---'"),
@@ -76,13 +86,17 @@ class _Guard(yaml.composer.Composer):
         # An alias of an unknown anchor is left to PyYAML: it is usually text
         # that starts with '*', and the syntax message says so.
         if isinstance(event, yaml.AliasEvent) and event.anchor in self.anchors:
-            raise _Refused(problem="YAML anchors and aliases (&name, *name) are not supported; write the value out",
-                           problem_mark=event.start_mark)
+            raise _Refused(
+                problem="YAML anchors and aliases (&name, *name) are not supported; write the value out",
+                problem_mark=event.start_mark,
+            )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _Refused(problem=f"lists or mappings nested more than {MAX_DEPTH} deep; flatten them",
-                               problem_mark=event.start_mark)
+                raise _Refused(
+                    problem=f"lists or mappings nested more than {MAX_DEPTH} deep; flatten them",
+                    problem_mark=event.start_mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -207,8 +221,12 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
             raise fail(error.problem_mark.line + 1, error.problem) from None
         raise
     if scalars.invisible:
-        raise YamlFileError(*(Diagnostic(path, line or document.line_of(location), message)
-                              for location, line, message in scalars.invisible))
+        raise YamlFileError(
+            *(
+                Diagnostic(path, line or document.line_of(location), message)
+                for location, line, message in scalars.invisible
+            )
+        )
     cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document
 
@@ -241,14 +259,17 @@ class _Scalars:
         if value.isascii():  # nearly every scalar: nothing to normalise, nothing invisible
             return value
         if problem := invisible_problem(value):
-            field = (f"field name '{INVISIBLE.sub('', value)}'" if is_key
-                     else ".".join(str(part) for part in location if not isinstance(part, int)) or "value")
+            field = (
+                f"field name '{INVISIBLE.sub('', value)}'"
+                if is_key
+                else ".".join(str(part) for part in location if not isinstance(part, int)) or "value"
+            )
             self.invisible.append((location, self._line_of_invisible(node), f"{field}: {problem}"))
         return unicodedata.normalize("NFC", value)
 
     def _line_of_invisible(self, node: yaml.ScalarNode) -> int | None:
         """The line the character is typed on, which in a block of text may be below its field's."""
-        raw = self.source[node.start_mark.index:node.end_mark.index]
+        raw = self.source[node.start_mark.index : node.end_mark.index]
         match = INVISIBLE.search(raw)
         # An escape such as "\u200b" is not the character itself: the field's line will do.
         return node.start_mark.line + 1 + raw.count("\n", 0, match.start()) if match else None
@@ -274,12 +295,19 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
 def _check_tag(node: yaml.Node, document: YamlDocument) -> None:
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise YamlFileError(Diagnostic(document.path, node.start_mark.line + 1,
-                                       f"YAML tag '{tag}' is not supported; remove it"))
+        raise YamlFileError(
+            Diagnostic(document.path, node.start_mark.line + 1, f"YAML tag '{tag}' is not supported; remove it")
+        )
 
 
-def _build(node: yaml.Node, location: Location, document: YamlDocument,
-           constructor: yaml.constructor.SafeConstructor, seen: set[int], scalars: _Scalars) -> Any:
+def _build(
+    node: yaml.Node,
+    location: Location,
+    document: YamlDocument,
+    constructor: yaml.constructor.SafeConstructor,
+    seen: set[int],
+    scalars: _Scalars,
+) -> Any:
     if id(node) in seen:
         raise _SharedNode
     seen.add(id(node))
@@ -293,26 +321,32 @@ def _build(node: yaml.Node, location: Location, document: YamlDocument,
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlFileError(Diagnostic(document.path, key_line,
-                                               "a mapping key must be a plain word, not a list or mapping"))
+                raise YamlFileError(
+                    Diagnostic(document.path, key_line, "a mapping key must be a plain word, not a list or mapping")
+                )
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlFileError(Diagnostic(document.path, key_line,
-                                               "merge keys (<<) are not supported; write the fields out"))
+                raise YamlFileError(
+                    Diagnostic(document.path, key_line, "merge keys (<<) are not supported; write the fields out")
+                )
             _check_tag(key_node, document)
-            key = scalars.text(key_node, location + (key_node.value,), is_key=True)
+            key = scalars.text(key_node, (*location, key_node.value), is_key=True)
             if key in key_lines:
-                raise YamlFileError(Diagnostic(
-                    document.path, key_line,
-                    f"duplicate key '{key}' (first on line {key_lines[key]}); remove one"))
+                raise YamlFileError(
+                    Diagnostic(
+                        document.path, key_line, f"duplicate key '{key}' (first on line {key_lines[key]}); remove one"
+                    )
+                )
             key_lines[key] = key_line
-            result[key] = _build(value_node, location + (key,), document, constructor, seen, scalars)
+            result[key] = _build(value_node, (*location, key), document, constructor, seen, scalars)
             # A wrong value is best shown on its key's line, not where a
             # block value underneath happens to start.
-            document.lines[location + (key,)] = key_line
+            document.lines[(*location, key)] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, location + (index,), document, constructor, seen, scalars)
-                for index, item in enumerate(node.value)]
+        return [
+            _build(item, (*location, index), document, constructor, seen, scalars)
+            for index, item in enumerate(node.value)
+        ]
     text = scalars.text(node, location)
     try:
         value = constructor.construct_object(node)

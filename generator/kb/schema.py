@@ -35,8 +35,13 @@ def schemas() -> dict[str, dict[str, Any]]:
     for kind, item_model in LIST_FILES.items():
         item = item_model.model_json_schema()
         definitions = item.pop("$defs", {})
-        result[kind] = {"$schema": SCHEMA_DRAFT, "title": f"{kind}.yaml", "type": "array", "items": item,
-                        **({"$defs": definitions} if definitions else {})}
+        result[kind] = {
+            "$schema": SCHEMA_DRAFT,
+            "title": f"{kind}.yaml",
+            "type": "array",
+            "items": item,
+            **({"$defs": definitions} if definitions else {}),
+        }
     return dict(sorted(result.items()))
 
 

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import TEMPLATES_DIR
-from .brief import Brief
-from .errors import RenderError
+from .. import TEMPLATES_DIR
+from ..brief import Brief
+from ..errors import RenderError
 
 ENTRY_TEMPLATE = "briefing.html.j2"
 

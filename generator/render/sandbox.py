@@ -103,7 +103,7 @@ class TemplatesFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": media_type})
 
     def _data(self, url: str) -> URLFetcherResponse:
-        header, comma, payload = url[len("data:"):].partition(",")
+        header, comma, payload = url[len("data:") :].partition(",")
         params = [param.strip().lower() for param in header.split(";")]
         if not comma or params[0] not in DATA_MEDIA_TYPES:
             raise ResourceRefused(_shorten(url), "only PNG and JPEG data: URLs are allowed")

@@ -1,0 +1,1 @@
+"""The knowledge base: YAML files read with their lines, declared models, loading, cross-checks, schemas."""

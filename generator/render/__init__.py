@@ -1,0 +1,1 @@
+"""Renderers: a Brief to HTML, PDF (WeasyPrint, sandboxed) or DOCX (python-docx)."""
