@@ -11,7 +11,6 @@ import datetime
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -119,92 +118,26 @@ def main(quiet: bool) -> None:
     """Tailored human-rights advocacy briefings from a YAML knowledge base."""
 
 
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
 @main.command()
 @briefs_option
 @country_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
 def check(briefs: Path, country: str | None, strict: bool) -> None:
     """Check the knowledge base; report every problem as file:line: message."""
-    from . import cache
-    from .clock import build_date
+    from .build import check as check_tree
 
-    # Answered from the last valid run when no file changed: a re-check then
-    # costs no YAML parsing and no model building.
-    command = ["check", briefs.resolve(), country]
-    date = build_date()
-
-    def inputs() -> str:
-        return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES))
-
-    before = inputs()
-    result = cache.recall(command, before, _is_check_result)
-    if result is None:
-        from .api import load_knowledge_base
-
-        checked = load_knowledge_base(briefs, country, date)
-        kb = checked.kb
-        counts = ", ".join(
-            _count(len(getattr(kb, kind)), kind)
-            for kind in ("sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
-        )
-        result = {
-            "warnings": _warning_rows(checked.warnings),
-            "summary": f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')}).",
-        }
-        _record(command, before, inputs, result)
-    warnings = [Diagnostic(Path(path), line, message) for path, line, message in result["warnings"]]
-    _report(warnings, fatal=strict)
-    if strict and warnings:
-        click.echo(f"{_count(len(warnings), 'warnings')}, fatal with --strict.", err=True)
+    report = check_tree(briefs, country)
+    _note_if_not_kept(report.kept)
+    _report(report.warnings, fatal=strict)
+    if strict and report.warnings:
+        click.echo(f"{_count(len(report.warnings), 'warnings')}, fatal with --strict.", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    _say(f"{_shown(briefs)}: {result['summary']}")
+    _say(f"{_shown(briefs)}: {report.summary}")
 
 
-def _warning_rows(warnings: list[Diagnostic]) -> list[list[object]]:
-    return [[str(d.path), d.line, d.message] for d in warnings]
-
-
-def _is_warning_rows(rows: object) -> bool:
-    return isinstance(rows, list) and all(
-        isinstance(row, list)
-        and len(row) == 3
-        and isinstance(row[0], str)
-        and type(row[1]) is int
-        and isinstance(row[2], str)
-        for row in rows
-    )
-
-
-def _is_check_result(result: dict[str, object]) -> bool:
-    return _is_warning_rows(result.get("warnings")) and isinstance(result.get("summary"), str)
-
-
-def _is_generate_result(result: dict[str, object]) -> bool:
-    files = result.get("files")
-    return (
-        _is_warning_rows(result.get("warnings"))
-        and isinstance(files, dict)
-        and bool(files)
-        and all(isinstance(path, str) and isinstance(digest, str) for path, digest in files.items())
-    )
-
-
-def _record(command: list[object], inputs: str, inputs_now: Callable[[], str], result: dict[str, object]) -> None:
-    """Keep a run's result for the next run, unless an input changed while it ran.
-
-    A file edited mid-run may have been read before or after the edit; a result
-    recorded under either state could then answer for the other.
-    """
-    from . import cache
-
-    if inputs_now() != inputs:
-        if not _quiet():
-            click.echo("note: an input changed during the run; the next run will read everything again", err=True)
-        return
-    cache.remember(command, inputs, result)
+def _note_if_not_kept(kept: bool) -> None:
+    if not kept and not _quiet():
+        click.echo("note: an input changed during the run; the next run will read everything again", err=True)
 
 
 @main.command(name="list")
@@ -393,84 +326,46 @@ def generate(
     Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
     audiences with --audience or --all.
     """
-    from . import cache
-    from .clock import build_date
+    from .build import BuildOptions, IncrementalRun
+    from .kb import model
+    from .render import FORMATS
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
-    # When neither the command nor any input changed and the files it wrote
-    # are still as written, there is nothing to do: say so without loading.
-    command = [
-        "generate",
-        meeting_file and meeting_file.resolve(),
-        sorted(audiences),
-        all_audiences,
-        output_format,
-        out.resolve(),
-        distribution,
-        length,
-        recipient,
-        briefs.resolve(),
-        country,
-        strict,
-    ]
-    # The briefing's own date: staleness is judged on it, and it stands on the page.
-    date = as_of.date() if as_of else build_date()
-
-    def inputs(templates: str) -> str:
-        return cache.inputs_key(
-            date,
-            cache.tree_digest([briefs], YAML_SUFFIXES),
-            templates,
-            meeting_file and cache.file_digest(meeting_file),
-        )
-
-    before = inputs(cache.templates_digest())
-    last = cache.recall(command, before, _is_generate_result)
-    if not force and last and _still_as_written(out, last["files"]):
-        _report_briefly([Diagnostic(Path(path), line, message) for path, line, message in last["warnings"]])
-        for path in last["files"]:
-            _say(f"unchanged {_shown(Path(path))}")
-        return
-
-    from . import api
-    from .kb import model
-
-    # Workers fork now and load WeasyPrint while this process reads the YAML;
-    # no more of them than there will be documents, and none for --jobs 1.
-    audience_count = len(list((briefs / "audiences").glob("*.y*ml"))) if all_audiences else len(audiences)
-    documents = (audience_count + bool(meeting_file)) * (1 if output_format != "all" else 2)
-    with api.RenderPool(min(jobs, documents) if jobs > 1 else 0, timeout=timeout) as pool:
-        checked = api.load_knowledge_base(briefs, country, today=date)
-        _report_briefly(checked.warnings)
-        kb = checked.kb
-        requests = api.requests_for(
-            kb,
-            audiences=list(kb.audiences) if all_audiences else audiences,
+    run = IncrementalRun(
+        BuildOptions(
+            briefs=briefs,
+            country=country,
             meeting_file=meeting_file,
+            audiences=audiences,
+            all_audiences=all_audiences,
+            formats=FORMATS if output_format == "all" else (output_format,),
+            out=out,
             distribution=model.Sensitivity(distribution) if distribution else None,
             length=length,
             recipient=recipient,
-            as_of=date if as_of else None,
+            jobs=jobs,
+            force=force,
+            strict=strict,
+            timeout=timeout,
+            as_of=as_of.date() if as_of else None,
         )
-        formats = api.FORMATS if output_format == "all" else (output_format,)
+    )
+    # Nothing the run depends on changed and its files are still as written:
+    # say so without loading anything.
+    if (unchanged := run.unchanged()) is not None:
+        files, warnings = unchanged
+        _report_briefly(warnings)
+        for path in files:
+            _say(f"unchanged {_shown(path)}")
+        return
+    with run.session() as session:
+        _report_briefly(session.checked.warnings)
         if not _quiet() and sys.stderr.isatty():
-            with click.progressbar(
-                length=len(requests) * len(formats), label="Rendering", file=sys.stderr, color=_color()
-            ) as bar:
-                outcome = api.generate(
-                    kb,
-                    requests,
-                    formats,
-                    out,
-                    date,
-                    pool=pool,
-                    force=force,
-                    progress=lambda _: bar.update(1),
-                    strict=strict,
-                )
+            with click.progressbar(length=session.documents, label="Rendering", file=sys.stderr, color=_color()) as bar:
+                outcome = session.run(progress=lambda _: bar.update(1))
         else:
-            outcome = api.generate(kb, requests, formats, out, date, pool=pool, force=force, strict=strict)
+            outcome = session.run()
     for path in outcome.unchanged:
         _say(f"unchanged {_shown(path)}")
     for path in outcome.written:
@@ -481,25 +376,7 @@ def generate(
         _cannot_write(outcome.stopped)
     if outcome.failed:
         sys.exit(EXIT_BAD_INPUT)
-    # Re-read, not the digest cached for this process: a template edited mid-run counts too.
-    _record(
-        command,
-        before,
-        lambda: inputs(cache.read_templates_digest()),
-        {
-            "files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
-            "warnings": _warning_rows(checked.warnings),
-        },
-    )
-
-
-def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
-    """The files a past run wrote are unchanged on disk and the manifest still records them so."""
-    from . import manifest
-
-    return all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items()) and manifest.records(
-        out, digests
-    )
+    _note_if_not_kept(run.remember(outcome, session.checked.warnings))
 
 
 def _cannot_write(failure: WriteFailure) -> NoReturn:

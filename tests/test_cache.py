@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.kb.validate as validate_module
 from generator import cache
 
 from .conftest import PROJECT, build_knowledge_base
@@ -129,7 +130,7 @@ def test_an_edit_of_the_generator_code_is_not_answered_from_the_cache(tmp_path, 
     assert "is valid" in run_python(check, project, minimal_kb)
     assert "is valid" in run_python(check, project, minimal_kb)
 
-    edit = project / "generator" / "cli.py"
+    edit = project / "generator" / "build.py"
     edit.write_text(edit.read_text().replace("is valid (", "passes every check ("))
 
     assert "passes every check" in run_python(check, project, minimal_kb)
@@ -189,9 +190,9 @@ def test_a_file_edited_during_a_run_leaves_no_answer_for_the_next(minimal_kb, cl
         facts.write_text(original + original.replace("id: ", "id: more-"))
         return load(*args, **kwargs)
 
-    monkeypatch.setattr(api, "load_knowledge_base", load_after_an_edit)
+    monkeypatch.setattr(validate_module, "load_knowledge_base", load_after_an_edit)
     during = cli("check", "--briefs", minimal_kb)
-    monkeypatch.setattr(api, "load_knowledge_base", load)
+    monkeypatch.setattr(validate_module, "load_knowledge_base", load)
     facts.write_text(original)
 
     after = cli("check", "--briefs", minimal_kb)

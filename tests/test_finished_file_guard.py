@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.render.pool as pool_module
 from generator import api
 from generator.api import Request, load_knowledge_base, render
 from generator.brief import Point, Section, Span
@@ -84,7 +85,7 @@ def test_generate_does_not_publish_a_file_the_guard_refuses(minimal_kb: Path, tm
     cases.write_text(cases.read_text().replace("may_name: true", "may_name: false"))
     kb = load_knowledge_base(minimal_kb, today=datetime.date(2026, 11, 25)).kb
     leaky = dataclasses.replace(sample_brief(), author="Jan Doe's team")
-    monkeypatch.setattr(api, "render", lambda brief, output_format: render(leaky, output_format))
+    monkeypatch.setattr(pool_module, "render", lambda brief, output_format: render(leaky, output_format))
     out = tmp_path / "out"
 
     outcome = api.generate(kb, [Request("uk")], out_dir=out, date=datetime.date(2027, 1, 1))

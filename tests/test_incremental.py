@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import generator.render.pool as pool_module
 from generator import api
 
 from .conftest import build_knowledge_base
@@ -104,7 +105,7 @@ def test_one_failing_document_does_not_lose_the_others(minimal_kb: Path, tmp_pat
             raise RenderError("the reference document is broken")
         return b"%PDF-stub"
 
-    monkeypatch.setattr(api, "render", render)
+    monkeypatch.setattr(pool_module, "render", render)
     kb = api.load_knowledge_base(minimal_kb).kb
 
     outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), out_dir=tmp_path)

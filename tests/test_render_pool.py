@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+import generator.render.pool as pool_module
 from generator import api
 
 from .conftest import build_knowledge_base
@@ -30,7 +31,7 @@ def hanging_docx(brief, output_format):
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [2, 0], ids=["in workers", "in process"])
 def test_a_render_past_the_time_limit_is_stopped_and_the_others_land(kb, tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(api, "render", hanging_docx)
+    monkeypatch.setattr(pool_module, "render", hanging_docx)
     started = time.monotonic()
 
     with api.RenderPool(workers, timeout=1) as pool:
@@ -47,7 +48,7 @@ def test_a_render_past_the_time_limit_is_stopped_and_the_others_land(kb, tmp_pat
 @pytest.mark.slow
 def test_the_cli_names_the_document_that_ran_out_of_time(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    monkeypatch.setattr(api, "render", hanging_docx)
+    monkeypatch.setattr(pool_module, "render", hanging_docx)
     briefs = build_knowledge_base(tmp_path / "briefs")
 
     result = cli(
@@ -70,7 +71,7 @@ def crashing_docx(brief, output_format):
 
 
 def test_a_worker_that_dies_fails_its_document_only(kb, tmp_path, monkeypatch):
-    monkeypatch.setattr(api, "render", crashing_docx)
+    monkeypatch.setattr(pool_module, "render", crashing_docx)
     requests = api.requests_for(kb, audiences=["uk"]) * 2
 
     with api.RenderPool(1) as pool:
@@ -90,7 +91,7 @@ def test_without_fork_documents_render_in_this_process(kb, tmp_path, monkeypatch
         rendered_in.append(os.getpid())
         return b"stub"
 
-    monkeypatch.setattr(api, "render", render)
+    monkeypatch.setattr(pool_module, "render", render)
 
     with api.RenderPool(2) as pool:
         assert multiprocessing.active_children() == []
@@ -101,7 +102,7 @@ def test_without_fork_documents_render_in_this_process(kb, tmp_path, monkeypatch
 
 
 def test_workers_are_forked_at_once_and_render_pdfs_first(kb, tmp_path, monkeypatch):
-    monkeypatch.setattr(api, "render", lambda brief, output_format: output_format.encode())
+    monkeypatch.setattr(pool_module, "render", lambda brief, output_format: output_format.encode())
 
     with api.RenderPool(1) as pool:
         assert len(multiprocessing.active_children()) == 1
@@ -113,7 +114,7 @@ def test_workers_are_forked_at_once_and_render_pdfs_first(kb, tmp_path, monkeypa
 
 
 def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
-    monkeypatch.setattr(api, "render", lambda brief, output_format: b"stub")
+    monkeypatch.setattr(pool_module, "render", lambda brief, output_format: b"stub")
     requests = [api.Request("uk"), api.Request("uk", recipient="Jane Smith")]
 
     outcome = api.generate(kb, requests, iter(["docx"]), out_dir=tmp_path)
@@ -125,7 +126,7 @@ def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
 
 
 def test_a_worker_that_died_while_idle_fails_only_the_document_sent_to_it(kb, tmp_path, monkeypatch):
-    monkeypatch.setattr(api, "render", lambda brief, output_format: b"stub")
+    monkeypatch.setattr(pool_module, "render", lambda brief, output_format: b"stub")
 
     with api.RenderPool(1) as pool:
         (worker,) = multiprocessing.active_children()

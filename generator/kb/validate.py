@@ -10,15 +10,17 @@ import datetime
 import difflib
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..claims import rebuttals, states_claim
+from ..clock import build_date
 from ..errors import Diagnostic, InputError
 from ..names import NameGuard
 from ..select import item_date, reason_left_out
 from ..withholding import LEVELS, FieldPath, citable, field_name, name_guard, names_someone, shown_fields
 from . import model
-from .load import KnowledgeBase, LoadResult, Origin, read_file
+from .load import KnowledgeBase, LoadResult, Origin, read_file, read_items
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
@@ -435,3 +437,19 @@ def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
     if errors:
         raise InputError(errors)
     return next(iter(result.items["meetings"].values()))
+
+
+@dataclass
+class Checked:
+    """A valid knowledge base and the warnings its authors should see."""
+
+    kb: KnowledgeBase
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def load_knowledge_base(briefs: Path, country: str | None = None, today: datetime.date | None = None) -> Checked:
+    """Load and check a knowledge base; raise InputError listing every problem."""
+    kb, errors, warnings = validate(read_items(briefs, country), today or build_date())
+    if kb is None:
+        raise InputError(errors)
+    return Checked(kb, warnings)

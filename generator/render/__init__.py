@@ -1,1 +1,52 @@
-"""Renderers: a Brief to HTML, PDF (WeasyPrint, sandboxed) or DOCX (python-docx)."""
+"""Renderers: a Brief to PDF (Jinja2 HTML laid out by WeasyPrint, sandboxed) or DOCX (python-docx).
+
+The registry below is the one place that knows the formats. A renderer's
+module is imported the first time a document of its format is rendered, so
+checking a knowledge base never pays for loading WeasyPrint or python-docx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, cast
+
+if TYPE_CHECKING:
+    from ..brief import Brief
+
+Format = Literal["pdf", "docx"]
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """How one kind of file is made from a Brief."""
+
+    module: str
+    """The renderer's module in this package, imported on first use."""
+    function: str
+    extension: str
+    cost: int
+    """Relative time to render one document: the pool starts the costly ones first."""
+
+    def renderer(self) -> Callable[[Brief], bytes]:
+        module = importlib.import_module(f"{__name__}.{self.module}")
+        return cast("Callable[[Brief], bytes]", getattr(module, self.function))
+
+
+REGISTRY: dict[Format, OutputFormat] = {
+    "pdf": OutputFormat("pdf", "render_pdf", ".pdf", cost=5),
+    "docx": OutputFormat("docx", "render_docx", ".docx", cost=1),
+}
+FORMATS: tuple[Format, ...] = tuple(REGISTRY)
+
+
+def render(brief: Brief, output_format: Format) -> bytes:
+    """The document's bytes; the same Brief always gives the same bytes."""
+    return REGISTRY[output_format].renderer()(brief)
+
+
+def load_renderers() -> None:
+    """Import every renderer now, e.g. in a process about to fork workers or while input is still being read."""
+    for output_format in REGISTRY.values():
+        output_format.renderer()

@@ -1,0 +1,253 @@
+"""The incremental build behind `briefing generate` and `briefing check`.
+
+An unchanged rebuild should cost almost nothing. The run cache remembers a
+whole run's answer under a digest of the command line and every input, so a
+repeated command whose files are still as written loads no YAML at all; this
+module therefore imports the pipeline only once a run has to happen. Per
+document, `documents.generate` then renders only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import cache, manifest
+from .clock import build_date
+from .errors import Diagnostic
+from .render import FORMATS, Format
+from .render.pool import DEFAULT_TIMEOUT, RenderPool
+
+if TYPE_CHECKING:
+    from .documents import Outcome, Request
+    from .kb import model
+    from .kb.validate import Checked
+    from .select import Length
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+Warnings = list[list[object]]
+"""Diagnostics as stored in the run cache: [path, line, message] rows."""
+
+
+def warning_rows(warnings: list[Diagnostic]) -> Warnings:
+    return [[str(d.path), d.line, d.message] for d in warnings]
+
+
+def diagnostics(rows: Warnings) -> list[Diagnostic]:
+    return [Diagnostic(Path(str(path)), int(str(line)), str(message)) for path, line, message in rows]
+
+
+def _is_warning_rows(rows: object) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(row, list)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and type(row[1]) is int
+        and isinstance(row[2], str)
+        for row in rows
+    )
+
+
+def _remember(command: list[object], inputs: str, inputs_now: Callable[[], str], result: dict[str, object]) -> bool:
+    """Keep a run's result for the next run, unless an input changed while it ran; say whether it was kept.
+
+    A file edited mid-run may have been read before or after the edit; a result
+    recorded under either state could then answer for the other.
+    """
+    if inputs_now() != inputs:
+        return False
+    cache.remember(command, inputs, result)
+    return True
+
+
+@dataclass
+class CheckReport:
+    warnings: list[Diagnostic]
+    summary: str
+    kept: bool = True
+    """False when an input changed during the run, so the next run reads everything again."""
+
+
+KINDS_COUNTED = ("sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
+
+
+def check(briefs: Path, country: str | None, date: datetime.date | None = None) -> CheckReport:
+    """`briefing check`: answered from the last valid run when no file changed, else loaded and checked."""
+    date = date or build_date()
+    command: list[object] = ["check", briefs.resolve(), country]
+
+    def inputs() -> str:
+        return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES))
+
+    before = inputs()
+    recalled = cache.recall(command, before, _is_check_result)
+    if recalled is not None:
+        return CheckReport(diagnostics(recalled["warnings"]), str(recalled["summary"]))
+    from .kb.validate import load_knowledge_base
+
+    checked = load_knowledge_base(briefs, country, date)
+    kb = checked.kb
+    counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in KINDS_COUNTED)
+    summary = f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')})."
+    kept = _remember(command, before, inputs, {"warnings": warning_rows(checked.warnings), "summary": summary})
+    return CheckReport(checked.warnings, summary, kept)
+
+
+def _count(number: int, plural: str) -> str:
+    return f"{number} {plural[:-1] if number == 1 else plural}"
+
+
+def _is_check_result(result: dict[str, object]) -> bool:
+    return _is_warning_rows(result.get("warnings")) and isinstance(result.get("summary"), str)
+
+
+def _is_generate_result(result: dict[str, object]) -> bool:
+    files = result.get("files")
+    return (
+        _is_warning_rows(result.get("warnings"))
+        and isinstance(files, dict)
+        and bool(files)
+        and all(isinstance(path, str) and isinstance(digest, str) for path, digest in files.items())
+    )
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `briefing generate` was asked for."""
+
+    briefs: Path
+    country: str | None = None
+    meeting_file: Path | None = None
+    audiences: tuple[str, ...] = ()
+    all_audiences: bool = False
+    formats: tuple[Format, ...] = FORMATS
+    out: Path = Path("output")
+    distribution: model.Sensitivity | None = None
+    length: Length | None = None
+    recipient: str | None = None
+    jobs: int = 1
+    force: bool = False
+    strict: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    as_of: datetime.date | None = None
+
+
+@dataclass
+class Session:
+    """A build under way: the knowledge base loaded, the briefings asked for, workers started."""
+
+    checked: Checked
+    requests: list[Request]
+    options: BuildOptions
+    date: datetime.date
+    pool: RenderPool
+
+    @property
+    def documents(self) -> int:
+        return len(self.requests) * len(self.options.formats)
+
+    def run(self, progress: Callable[[Path], None] | None = None) -> Outcome:
+        from .documents import generate
+
+        return generate(
+            self.checked.kb,
+            self.requests,
+            self.options.formats,
+            self.options.out,
+            self.date,
+            pool=self.pool,
+            force=self.options.force,
+            progress=progress,
+            strict=self.options.strict,
+        )
+
+
+class IncrementalRun:
+    """One `briefing generate`: skipped whole when neither the command nor any input changed."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        # The briefing's own date: staleness is judged on it, and it stands on the page.
+        self.date = options.as_of or build_date()
+        self.command: list[object] = [
+            "generate",
+            options.meeting_file and options.meeting_file.resolve(),
+            sorted(options.audiences),
+            options.all_audiences,
+            list(options.formats),
+            options.out.resolve(),
+            options.distribution and options.distribution.value,
+            options.length,
+            options.recipient,
+            options.briefs.resolve(),
+            options.country,
+            options.strict,
+        ]
+        self.inputs_before = self._inputs(cache.templates_digest())
+
+    def _inputs(self, templates: str) -> str:
+        options = self.options
+        return cache.inputs_key(
+            self.date,
+            cache.tree_digest([options.briefs], YAML_SUFFIXES),
+            templates,
+            options.meeting_file and cache.file_digest(options.meeting_file),
+        )
+
+    def unchanged(self) -> tuple[list[Path], list[Diagnostic]] | None:
+        """The files and warnings of the last identical run, if its files are still as it wrote them."""
+        if self.options.force:
+            return None
+        last = cache.recall(self.command, self.inputs_before, _is_generate_result)
+        if not last or not _still_as_written(self.options.out, last["files"]):
+            return None
+        return [Path(path) for path in last["files"]], diagnostics(last["warnings"])
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Start the workers, then load the knowledge base while they import the renderers."""
+        options = self.options
+        # No more workers than there will be documents, and none for --jobs 1.
+        audience_count = (
+            len(list((options.briefs / "audiences").glob("*.y*ml")))
+            if options.all_audiences
+            else len(options.audiences)
+        )
+        documents = (audience_count + bool(options.meeting_file)) * len(options.formats)
+        with RenderPool(min(options.jobs, documents) if options.jobs > 1 else 0, timeout=options.timeout) as pool:
+            from .documents import requests_for
+            from .kb.validate import load_knowledge_base
+
+            checked = load_knowledge_base(options.briefs, options.country, today=self.date)
+            kb = checked.kb
+            requests = requests_for(
+                kb,
+                audiences=list(kb.audiences) if options.all_audiences else options.audiences,
+                meeting_file=options.meeting_file,
+                distribution=options.distribution,
+                length=options.length,
+                recipient=options.recipient,
+                as_of=self.date if options.as_of else None,
+            )
+            yield Session(checked, requests, options, self.date, pool)
+
+    def remember(self, outcome: Outcome, warnings: list[Diagnostic]) -> bool:
+        """Keep a clean run's answer for the next identical run; False if an input changed while it ran."""
+        result: dict[str, object] = {
+            "files": {str(path): digest for path, digest in sorted(outcome.sha256.items())},
+            "warnings": warning_rows(warnings),
+        }
+        # Re-read, not the digest cached for this process: a template edited mid-run counts too.
+        return _remember(self.command, self.inputs_before, lambda: self._inputs(cache.read_templates_digest()), result)
+
+
+def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
+    """The files a past run wrote are unchanged on disk and the manifest still records them so."""
+    return all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items()) and manifest.records(
+        out, digests
+    )
