@@ -214,7 +214,8 @@ def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> 
         # Stale: what it says may name what the inputs no longer hold.
         _discard(path)
         return None
-    return entry["result"]
+    result: dict[str, Any] = entry["result"]
+    return result
 
 
 def remember(command: list[object], inputs: str, result: dict[str, Any]) -> None:

@@ -91,7 +91,11 @@ def wording(item: model.Fact | model.Case | model.Recommendation, audience: str 
     return item.asks.get(audience, item.asks["default"]) if audience else item.text
 
 
-def _compare(old: dict[str, dict], new: dict[str, dict], audience: str | None = None) -> list[Change]:
+ItemsByKind = dict[str, dict[str, model.Fact | model.Case | model.Recommendation]]
+"""kind -> id -> item, for the kinds a diff reports."""
+
+
+def _compare(old: ItemsByKind, new: ItemsByKind, audience: str | None = None) -> list[Change]:
     changes = []
     for kind in KINDS:
         before, after = old[kind], new[kind]
@@ -116,14 +120,14 @@ def compare(old: KnowledgeBase, new: KnowledgeBase, level: model.Sensitivity = m
         _compare({kind: getattr(old, kind) for kind in KINDS}, {kind: getattr(new, kind) for kind in KINDS}), shareable
     )
     for audience_id in sorted(set(old.audiences) | set(new.audiences)):
-        shown = [_shown_items(kb, audience_id, level) for kb in (old, new)]
-        changes, hidden = _split(_compare(*shown, audience=audience_id), shareable)
+        before, after = (_shown_items(kb, audience_id, level) for kb in (old, new))
+        changes, hidden = _split(_compare(before, after, audience=audience_id), shareable)
         report.per_audience[audience_id] = changes
         report.hidden_per_audience[audience_id] = hidden
     return report
 
 
-def _shown_items(kb: KnowledgeBase, audience_id: str, level: model.Sensitivity) -> dict[str, dict]:
+def _shown_items(kb: KnowledgeBase, audience_id: str, level: model.Sensitivity) -> ItemsByKind:
     """The items a full briefing for the audience at `level` would show."""
     if audience_id not in kb.audiences:
         return {kind: {} for kind in KINDS}

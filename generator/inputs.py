@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import UsageError
 
@@ -89,7 +90,7 @@ def _check_regular(status: os.stat_result) -> None:
     raise Refused(f"not a regular file ({kind}); only regular YAML files are read")
 
 
-def _read_at_most(file, size: int) -> bytes:
+def _read_at_most(file: BinaryIO, size: int) -> bytes:
     chunks = []
     while size > 0 and (chunk := file.read(min(size, 1 << 20))):
         chunks.append(chunk)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator, Mapping
+from typing import Any
 from xml.etree import ElementTree
 
 from .names import NameGuard
@@ -55,13 +56,13 @@ def _pdf_strings(content: bytes) -> Iterator[tuple[str, str]]:
                 yield f"a link on page {number}", str(action["/URI"])
     for key, value in (reader.metadata or {}).items():
         yield f"the document information {key}", str(value)
-    metadata = reader.trailer["/Root"].get("/Metadata")
+    metadata = reader.root_object.get("/Metadata")
     if metadata is not None:
         yield from _xml_strings("the XMP metadata", metadata.get_object().get_data())
     yield from (("a bookmark", title) for title in _outline_titles(reader.outline))
 
 
-def _outline_titles(outline: list) -> Iterator[str]:
+def _outline_titles(outline: list[Any]) -> Iterator[str]:
     for entry in outline:
         if isinstance(entry, list):
             yield from _outline_titles(entry)

@@ -156,7 +156,7 @@ class Publisher:
         """The file's sha256 when the manifest records it, built from `key`, and it is still as written."""
         recorded = self.recorded.files.get(name)
         if recorded and recorded["key"] == key and recorded["sha256"] == manifest.file_sha256(self.folder / name):
-            return recorded["sha256"]
+            return str(recorded["sha256"])
         return None
 
     def publish(self, name: str, content: bytes, entry: manifest.Entry) -> str:

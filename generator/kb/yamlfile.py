@@ -76,19 +76,23 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML we will not read; its problem is the whole message."""
 
 
-class _Guard(yaml.composer.Composer):
+def _refusal(error: _Refused) -> tuple[int, str]:
+    return (error.problem_mark.line + 1 if error.problem_mark else 1), error.problem or ""
+
+
+class _Guard(yaml.composer.Composer):  # mixed into a Loader, which supplies the parser's events
     """Refuses aliases and deep nesting while composing, before either can cost memory or stack."""
 
     depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]
         # An alias of an unknown anchor is left to PyYAML: it is usually text
         # that starts with '*', and the syntax message says so.
         if isinstance(event, yaml.AliasEvent) and event.anchor in self.anchors:
             raise _Refused(
                 problem="YAML anchors and aliases (&name, *name) are not supported; write the value out",
-                problem_mark=event.start_mark,
+                problem_mark=event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark has the same fields
             )
         self.depth += 1
         try:
@@ -106,6 +110,7 @@ class _GuardedLoader(_Guard, yaml.SafeLoader):
     """PyYAML's own parser: slower, but its error messages are the ones we reword."""
 
 
+_libyaml: Any
 try:
     from yaml import _yaml as _libyaml
 except ImportError:  # PyYAML built without libyaml
@@ -200,7 +205,7 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
         line = text.count("\n", 0, error.position) + 1
         raise fail(line, f"contains the unprintable character U+{error.character:04X}; delete it") from None
     except _Refused as error:
-        raise fail(error.problem_mark.line + 1, error.problem) from None
+        raise fail(*_refusal(error)) from None
     except yaml.MarkedYAMLError as error:
         raise fail(*_syntax_error(error)) from None
     except yaml.YAMLError as error:
@@ -218,7 +223,7 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
         try:
             yaml.compose(text, Loader=_GuardedLoader)
         except _Refused as error:
-            raise fail(error.problem_mark.line + 1, error.problem) from None
+            raise fail(*_refusal(error)) from None
         raise
     if scalars.invisible:
         raise YamlFileError(
@@ -255,7 +260,7 @@ class _Scalars:
         """(location, line or None for the line of the location, message): one per field."""
 
     def text(self, node: yaml.ScalarNode, location: Location, *, is_key: bool = False) -> str:
-        value = node.value
+        value: str = node.value
         if value.isascii():  # nearly every scalar: nothing to normalise, nothing invisible
             return value
         if problem := invisible_problem(value):
@@ -347,6 +352,7 @@ def _build(
             _build(item, (*location, index), document, constructor, seen, scalars)
             for index, item in enumerate(node.value)
         ]
+    assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
     text = scalars.text(node, location)
     try:
         value = constructor.construct_object(node)

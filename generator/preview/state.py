@@ -84,7 +84,7 @@ class View:
             values["meeting"],
             model.Sensitivity(distribution) if distribution else None,
             values["length"],
-        )  # type: ignore[arg-type]
+        )
 
 
 @dataclass(frozen=True)
