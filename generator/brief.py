@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .labels import label
+from .catalogue import message
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,27 @@ class Point:
 class CaseLabels:
     """The lead-ins of a case card's fields, in the audience's language."""
 
-    detail: str = "What happened"
-    status: str = "Status"
-    ask: str = "Our ask"
+    detail: str
+    status: str
+    ask: str
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The briefing's own words that the renderers print around the content, in the audience's language."""
+
+    kicker: str
+    """The line above the title, e.g. "Briefing note"."""
+    sources: str
+    """The heading of the sources list."""
+    claim: str
+    """The lead-in of what the government may say in an "if raised" pair."""
+    reply: str
+    """The lead-in of our reply to it."""
+    page: str
+    """The page number in the footer, with {page} and {pages} left for the renderer, e.g. "Page {page} of {pages}"."""
+    subject: str
+    """The document's subject property, e.g. "Kazakhstan: briefing for United Kingdom"."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +85,11 @@ class CaseEntry:
     detail: Text
     status: Text
     as_of: str
+    """Display label such as "as of July 2021"."""
+    labels: CaseLabels
     citations: tuple[int, ...] = ()
     ask: Text = ()
     """What this audience can ask for the person; empty when the knowledge base gives no ask."""
-    labels: CaseLabels = CaseLabels()
 
 
 @dataclass(frozen=True)
@@ -149,6 +168,7 @@ class Brief:
     """BCP 47 tag, e.g. en-GB."""
     paper: Literal["a4", "letter"]
     author: str
+    labels: Labels
     length: Literal["full", "one-page"] = "full"
     """A one-page leave-behind is set tighter by the renderers."""
     meeting_id: str | None = None
@@ -178,9 +198,9 @@ class Brief:
         """ "Prepared for NAME · Copy N", for the page footer."""
         if not self.recipient:
             return None
-        line = label("frame.prepared-for", self.language).format(recipient=self.recipient)
+        line = message("frame.prepared-for", self.language).format(recipient=self.recipient)
         if self.copy_number is not None:
-            line += " · " + label("frame.copy", self.language).format(number=self.copy_number)
+            line += " · " + message("frame.copy", self.language).format(number=self.copy_number)
         return line
 
     @property
@@ -188,10 +208,10 @@ class Brief:
         """What matches a printed copy to its manifest entry."""
         if not self.knowledge_base:
             return None
-        return label("frame.provenance", self.language).format(
+        return message("frame.provenance", self.language).format(
             revision=self.knowledge_base, version=self.generator_version
         )
 
     @property
     def subject(self) -> str:
-        return f"{self.country}: briefing for {self.audience_name}"
+        return self.labels.subject

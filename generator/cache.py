@@ -66,6 +66,7 @@ OUTPUT_DISTRIBUTIONS = (
     "pydantic",
     "pydantic-core",
     "pyyaml",
+    "babel",
 )
 """Libraries whose version can change what a run prints or renders."""
 
@@ -82,7 +83,8 @@ def code_digest() -> str:
     """The generator's source, the Python version and the output libraries' versions; once per process."""
     digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    # The catalogues are code too: their words and date patterns are what a briefing prints.
+    for path in sorted([*package.rglob("*.py"), *package.glob("catalogues/*.yaml")]):
         digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
         digest.update(path.read_bytes())
     for name, version in sorted(installed_versions(OUTPUT_DISTRIBUTIONS).items()):

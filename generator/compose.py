@@ -15,6 +15,7 @@ from .brief import (
     Brief,
     CaseEntry,
     CaseLabels,
+    Labels,
     MetaRow,
     Point,
     ResponseEntry,
@@ -25,10 +26,10 @@ from .brief import (
     SummaryRow,
     plain,
 )
-from .currency import month_span, out_of_date
+from .catalogue import message
+from .currency import out_of_date
 from .errors import RenderError
 from .kb import model
-from .labels import label
 from .markup import parse
 from .names import NameGuard
 from .select import Selection
@@ -37,22 +38,51 @@ MAX_KEYWORD_THEMES = 5
 QUOTES = "“”\"'‘’"
 
 
-def format_date(date: datetime.date, audience: model.Audience) -> str:
-    if audience.date_style == "month-day":
-        return f"{date:%B} {date.day}, {date.year}"
-    return f"{date.day} {date:%B %Y}"
+class Words:
+    """The audience's words for what we write: catalogue messages, dates and quotation marks."""
 
+    def __init__(self, audience: model.Audience) -> None:
+        self.language = audience.language
+        self.date_style = audience.date_style
 
-def format_as_of(date: datetime.date, approximate: bool) -> str:
-    """Month precision is what a reader needs; an approximate date says so."""
-    return f"c. {date:%B %Y}" if approximate else f"{date:%B %Y}"
+    def __call__(self, message_id: str, **values: object) -> str:
+        return message(message_id, self.language).format(**values)
+
+    def date(self, date: datetime.date) -> str:
+        """A day, in the order the audience reads dates (where its language has a choice)."""
+        return self._format(date, f"date.{self.date_style}")
+
+    def month(self, date: datetime.date, approximate: bool = False) -> str:
+        """Month precision is what a reader needs; an approximate date says so."""
+        month = self._format(date, "date.month")
+        return self("content.approximately", date=month) if approximate else month
+
+    def as_of(self, date: datetime.date, approximate: bool) -> str:
+        return self("content.as-of", date=self.month(date, approximate))
+
+    def month_span(self, dates: list[datetime.date]) -> str | None:
+        """ "July 2015 – February 2021": month precision is what a reader weighs facts by."""
+        if not dates:
+            return None
+        first, last = self.month(min(dates)), self.month(max(dates))
+        return first if first == last else self("date.span", first=first, last=last)
+
+    def quote(self, text: str) -> str:
+        return self("quote", text=text)
+
+    def _format(self, date: datetime.date, pattern_id: str) -> str:
+        # Imported here: `check` and `list` import this module's callers but never format a date.
+        from babel.dates import format_date
+
+        return format_date(date, message(pattern_id, self.language), locale=self.language.replace("-", "_"))
 
 
 class _Citations:
     """Numbers sources in the order the briefing first cites them."""
 
-    def __init__(self, selection: Selection) -> None:
+    def __init__(self, selection: Selection, words: Words) -> None:
         self.selection = selection
+        self.words = words
         self.numbers: dict[str, int] = {}
 
     def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
@@ -63,24 +93,19 @@ class _Citations:
         return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
-        audience = self.selection.audience
+        words = self.words
         return tuple(
-            SourceEntry(
-                number,
-                _reference(source, audience),
-                source.url,
-                stance=label(f"content.stance-{source.stance}", audience.language),
-            )
+            SourceEntry(number, _reference(source, words), source.url, stance=words(f"content.stance-{source.stance}"))
             for source, number in (
                 (self.selection.kb.sources[source_id], number) for source_id, number in self.numbers.items()
             )
         )
 
 
-def _reference(source: model.Source, audience: model.Audience) -> str:
-    date = format_as_of(source.date, True) if source.date_approximate else format_date(source.date, audience)
+def _reference(source: model.Source, words: Words) -> str:
+    date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
     who = f"{source.author}, " if source.author else ""
-    title = f"{source.title} (untitled)" if source.title_descriptive else f"“{source.title}”"
+    title = words("content.untitled", title=source.title) if source.title_descriptive else words.quote(source.title)
     return f"{who}{title}, {source.publisher}, {date}."
 
 
@@ -89,8 +114,9 @@ def compose(
 ) -> Brief:
     """The whole briefing as a document model; both renderers read only this."""
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
-    cite = _Citations(selection)
-    country = kb.country.name
+    words = Words(audience)
+    cite = _Citations(selection, words)
+    country = kb.country.short_name_in(audience.language)
 
     asks = tuple(
         Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
@@ -101,9 +127,9 @@ def compose(
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
     talking_points = tuple(
-        _talking_point(fact, audience, cite, one_page, fact.id in stale) for fact in selection.talking_points
+        _talking_point(fact, audience, words, cite, one_page, fact.id in stale) for fact in selection.talking_points
     )
-    background = tuple(_fact_point(fact, audience, cite, fact.id in stale) for fact in selection.background)
+    background = tuple(_fact_point(fact, audience, words, cite, fact.id in stale) for fact in selection.background)
     responses = tuple(
         ResponseEntry(
             parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
@@ -115,9 +141,11 @@ def compose(
     purpose = (
         meeting.purpose
         if meeting
-        else (
-            f"To brief {audience.addressee} on the human rights situation in {country} and on what the "
-            f"{audience.full_name} can do about it."
+        else words(
+            "content.purpose",
+            addressee=audience.addressee,
+            country=kb.country.name_in_text_in(audience.language),
+            audience=audience.full_name,
         )
     )
     # Empty sections are dropped, which is also how a one-page briefing
@@ -125,29 +153,31 @@ def compose(
     sections = [
         section
         for section in (
-            Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
-            Section("asks", "Key asks", points=asks, style="numbered"),
+            Section("purpose", words("section.purpose"), points=(Point(parse(purpose)),)),
+            Section("asks", words("section.asks"), points=asks, style="numbered"),
             # What the official can say comes before what they may read.
             Section(
                 "talking-points",
-                label("content.lines-to-take", audience.language),
+                words("content.lines-to-take"),
                 points=talking_points,
                 style="bullets",
             ),
             # A leave-behind has no room for a table: one line per person.
             Section(
                 "cases",
-                "Individual cases",
-                points=tuple(_case_point(case, cite) for case in selection.cases),
+                words("section.cases"),
+                points=tuple(_case_point(case, words, cite) for case in selection.cases),
                 style="bullets",
             )
             if one_page
             else Section(
-                "cases", "Individual cases", cases=tuple(_case_entry(case, audience, cite) for case in selection.cases)
+                "cases",
+                words("section.cases"),
+                cases=tuple(_case_entry(case, audience, words, cite) for case in selection.cases),
             ),
-            Section("background", "Background", points=background),
-            Section("if-raised", "If raised", responses=responses),
-            Section("levers", f"Levers of the {audience.full_name}", points=levers, style="bullets"),
+            Section("background", words("section.background"), points=background),
+            Section("if-raised", words("section.if-raised"), responses=responses),
+            Section("levers", words("section.levers", audience=audience.full_name), points=levers, style="bullets"),
         )
         if section.points or section.cases or section.responses
     ]
@@ -155,33 +185,38 @@ def compose(
         sections = _leave_behind(sections)
 
     local = f" ({kb.country.local_name})" if kb.country.local_name else ""
-    meta = [MetaRow("Country", f"{country}{local}"), MetaRow("For", audience.addressee)]
+    full_name = kb.country.name_in(audience.language)
+    meta = [
+        MetaRow(words("frame.meta.country"), f"{full_name}{local}"),
+        MetaRow(words("frame.meta.for"), audience.addressee),
+    ]
     if meeting:
-        meta += [MetaRow("Meeting", f"{format_date(meeting.date, audience)}, {meeting.place}")]
+        when_where = words("frame.meta.meeting-value", date=words.date(meeting.date), place=meeting.place)
+        meta += [MetaRow(words("frame.meta.meeting"), when_where)]
         if meeting.participants and not one_page:
-            meta.append(MetaRow("Participants", "; ".join(meeting.participants)))
-    meta.append(MetaRow("Distribution", selection.distribution.value.capitalize()))
-    meta += _currency_rows(selection, stale)
+            meta.append(MetaRow(words("frame.meta.participants"), "; ".join(meeting.participants)))
+    meta.append(MetaRow(words("frame.meta.distribution"), words(f"frame.level.{selection.distribution.value}")))
+    meta += _currency_rows(selection, words, stale)
 
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
     themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
     brief = Brief(
-        title=f"{country}: human rights briefing",
-        subtitle=meeting.title if meeting else f"For the {audience.full_name}",
+        title=words("frame.title", country=country),
+        subtitle=meeting.title if meeting else words("frame.subtitle", audience=audience.full_name),
         country=country,
         audience_id=audience.id,
         audience_name=audience.full_name,
-        classification=label(f"frame.banner.{selection.distribution.value}", audience.language),
-        handling=_handling(selection.distribution, audience.language),
+        classification=words(f"frame.banner.{selection.distribution.value}"),
+        handling=_handling(selection.distribution, words),
         copy_number=copy_number if recipient else None,
         knowledge_base=kb.revision,
         generator_version=__version__,
         # A leave-behind is handed to the other side: our frame of the meeting stays off it.
         out_of_date=tuple(sorted(stale)),
-        summary=_summary(selection, cite) if meeting and not one_page else None,
+        summary=_summary(selection, words, cite) if meeting and not one_page else None,
         date=date,
-        date_label=format_date(date, audience),
+        date_label=words.date(date),
         language=audience.language,
         paper=audience.paper,
         author=kb.country.prepared_by,
@@ -191,18 +226,26 @@ def compose(
         meta=tuple(meta),
         sections=tuple(sections),
         sources=cite.entries(),
-        keywords=(country, "human rights", audience.name, *(kb.themes[t].label for t in themes)),
+        keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
         section_headings=not one_page,
         contact=_contact_lines(kb.country.contact),
-        contact_label=label("frame.contact", audience.language),
+        contact_label=words("frame.contact"),
+        labels=Labels(
+            kicker=words("frame.kicker"),
+            sources=words("section.sources"),
+            claim=words("content.they-may-say"),
+            reply=words("content.response"),
+            page=words("frame.page", page="{page}", pages="{pages}"),
+            subject=words("frame.subject", country=country, audience=audience.full_name),
+        ),
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
 
 
-def _summary(selection: Selection, cite: _Citations) -> Summary | None:
+def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | None:
     """The meeting at a glance, holding only what this copy may show."""
-    meeting, language = selection.meeting, selection.audience.language
+    meeting = selection.meeting
     assert meeting is not None
 
     def shown(item: model.Attendee | model.Position | model.Commitment) -> bool:
@@ -211,34 +254,32 @@ def _summary(selection: Selection, cite: _Citations) -> Summary | None:
 
     rows = []
     if meeting.objective:
-        rows.append(SummaryRow(label("frame.objective", language), (Point(parse(meeting.objective)),)))
+        rows.append(SummaryRow(words("frame.objective"), (Point(parse(meeting.objective)),)))
     if meeting.agenda:
-        rows.append(SummaryRow(label("frame.agenda", language), tuple(Point(parse(item)) for item in meeting.agenda)))
+        rows.append(SummaryRow(words("frame.agenda"), tuple(Point(parse(item)) for item in meeting.agenda)))
     for side in ("ours", "theirs", "host", "other"):
         people = tuple(_attendee(person) for person in meeting.attendees if person.side == side and shown(person))
         if people:
-            rows.append(SummaryRow(label(f"frame.attendees.{side}", language), people))
+            rows.append(SummaryRow(words(f"frame.attendees.{side}"), people))
     if meeting.logistics:
         for part in ("time", "place", "interpretation"):
             if value := getattr(meeting.logistics, part):
-                rows.append(SummaryRow(label(f"frame.logistics.{part}", language), (Point(parse(value)),)))
+                rows.append(SummaryRow(words(f"frame.logistics.{part}"), (Point(parse(value)),)))
     positions = tuple(
         Point(parse(position.text), cite.cite(position.sources))
         for position in meeting.positions
         if shown(position) and all(c.source in selection.citable for c in position.sources)
     )
     if positions:
-        rows.append(SummaryRow(label("frame.positions", language), positions))
+        rows.append(SummaryRow(words("frame.positions"), positions))
     commitments = tuple(
-        Point(
-            parse(commitment.text), as_of=format_date(commitment.date, selection.audience) if commitment.date else None
-        )
+        Point(parse(commitment.text), as_of=words.date(commitment.date) if commitment.date else None)
         for commitment in meeting.previous_commitments
         if shown(commitment)
     )
     if commitments:
-        rows.append(SummaryRow(label("frame.commitments", language), commitments))
-    return Summary(label("frame.summary", language), tuple(rows)) if rows else None
+        rows.append(SummaryRow(words("frame.commitments"), commitments))
+    return Summary(words("frame.summary"), tuple(rows)) if rows else None
 
 
 def _attendee(person: model.Attendee) -> Point:
@@ -246,10 +287,10 @@ def _attendee(person: model.Attendee) -> Point:
     return Point(parse(f"{who}. {person.bio}" if person.bio else who))
 
 
-def _handling(level: model.Sensitivity, language: str) -> str | None:
+def _handling(level: model.Sensitivity, words: Words) -> str | None:
     if level is model.Sensitivity.PUBLIC:
         return None
-    return label(f"frame.handling.{level.value}", language)
+    return words(f"frame.handling.{level.value}")
 
 
 LEAVE_BEHIND_ORDER = ("asks", "cases", "talking-points")
@@ -267,35 +308,34 @@ def _contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
     return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)
 
 
-def _currency_rows(selection: Selection, stale: set[str]) -> list[MetaRow]:
+def _currency_rows(selection: Selection, words: Words, stale: set[str]) -> list[MetaRow]:
     """The span of the facts' dates, and how many are out of date, for the title block."""
-    language = selection.audience.language
     dates = [item.as_of for item in (*selection.talking_points, *selection.background, *selection.cases)]
     rows = []
-    if span := month_span(dates):
-        rows.append(MetaRow(label("frame.facts-dated", language), span))
+    if span := words.month_span(dates):
+        rows.append(MetaRow(words("frame.facts-dated"), span))
     if stale:
-        rows.append(
-            MetaRow(
-                label("frame.currency", language), label("frame.out-of-date-note", language).format(count=len(stale))
-            )
-        )
+        rows.append(MetaRow(words("frame.currency"), words("frame.out-of-date-note", count=len(stale))))
     return rows
 
 
-def _fact_point(fact: model.Fact, audience: model.Audience, cite: _Citations, stale: bool = False) -> Point:
-    as_of = f"as of {format_as_of(fact.as_of, fact.as_of_approximate)}"
+def _fact_point(
+    fact: model.Fact, audience: model.Audience, words: Words, cite: _Citations, stale: bool = False
+) -> Point:
+    as_of = words.as_of(fact.as_of, fact.as_of_approximate)
     if stale:
-        as_of = f"{label('frame.out-of-date', audience.language)}: {as_of}"
+        as_of = f"{words('frame.out-of-date')}: {as_of}"
     return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources), as_of=as_of)
 
 
-def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations, one_page: bool, stale: bool) -> Point:
+def _talking_point(
+    fact: model.Fact, audience: model.Audience, words: Words, cite: _Citations, one_page: bool, stale: bool
+) -> Point:
     """The line this audience can take, first; the fact it rests on follows as one cited line.
 
     A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
     """
-    evidence = _fact_point(fact, audience, cite, stale)
+    evidence = _fact_point(fact, audience, words, cite, stale)
     if audience.id not in fact.lines:
         return evidence
     if one_page:
@@ -304,7 +344,7 @@ def _talking_point(fact: model.Fact, audience: model.Audience, cite: _Citations,
         evidence,
         text=parse(fact.lines[audience.id]),
         evidence=evidence.text,
-        evidence_label=label("content.evidence", audience.language),
+        evidence_label=words("content.evidence"),
     )
 
 
@@ -313,13 +353,14 @@ def _shown_name(case: model.Case) -> str:
     return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
 
 
-def _case_entry(case: model.Case, audience: model.Audience, cite: _Citations) -> CaseEntry:
+def _case_entry(case: model.Case, audience: model.Audience, words: Words, cite: _Citations) -> CaseEntry:
     """A case card: what was done to the person, compactly (the story when nothing formal was),
     where things stand, and what this audience can ask for them."""
     charge = None
     if case.charge:
         # The offence is quoted as the law names it, whatever quotes the author typed.
-        charge = f"Charged with “{case.charge.strip(QUOTES)}”" + (f" ({case.article})" if case.article else "")
+        charge = words("content.charged-with", charge=words.quote(case.charge.strip(QUOTES)))
+        charge += f" ({case.article})" if case.article else ""
     what = [part for part in (charge, case.sentence) if part] or [case.summary]
     detail: list[Span] = []
     for part in what:
@@ -331,19 +372,19 @@ def _case_entry(case: model.Case, audience: model.Audience, cite: _Citations) ->
         role=case.role if case.may_name else "",
         detail=tuple(detail),
         status=parse(case.status),
-        as_of=format_as_of(case.as_of, case.as_of_approximate),
+        as_of=words.as_of(case.as_of, case.as_of_approximate),
         citations=cite.cite(case.sources),
         ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
-        labels=CaseLabels(*(label(f"content.case-{key}", audience.language) for key in ("detail", "status", "ask"))),
+        labels=CaseLabels(*(words(f"content.case-{key}") for key in ("detail", "status", "ask"))),
     )
 
 
-def _case_point(case: model.Case, cite: _Citations) -> Point:
+def _case_point(case: model.Case, words: Words, cite: _Citations) -> Point:
     return Point(
         parse(case.status),
         cite.cite(case.sources),
         label=_shown_name(case),
-        as_of=f"as of {format_as_of(case.as_of, case.as_of_approximate)}",
+        as_of=words.as_of(case.as_of, case.as_of_approximate),
     )
 
 

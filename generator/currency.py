@@ -16,11 +16,3 @@ def out_of_date(fact: model.Fact, country: model.Country, date: datetime.date) -
     if fact.review_by is not None and fact.review_by < date:
         return True
     return not fact.historical and (date - fact.as_of).days > country.stale_after_days
-
-
-def month_span(dates: list[datetime.date]) -> str | None:
-    """ "July 2015 – February 2021": month precision is what a reader weighs facts by."""
-    if not dates:
-        return None
-    first, last = f"{min(dates):%B %Y}", f"{max(dates):%B %Y}"
-    return first if first == last else f"{first} – {last}"

@@ -5,6 +5,8 @@ import datetime
 from generator.brief import (
     Brief,
     CaseEntry,
+    CaseLabels,
+    Labels,
     MetaRow,
     Point,
     ResponseEntry,
@@ -27,6 +29,14 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
         language=language,
         paper=paper,
         author="Central Asia advocacy team",
+        labels=Labels(
+            kicker="Briefing note",
+            sources="Sources",
+            claim="They may say",
+            reply="Response",
+            page="Page {page} of {pages}",
+            subject="Kazakhstan: briefing for United Kingdom",
+        ),
         meeting_id="uk-sample",
         meta=(
             MetaRow("Meeting", "Central Asia officials, London"),
@@ -74,7 +84,8 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                         role="Civic activist, Atyrau",
                         detail=(Span("Sentenced to five years for “inciting social discord”."),),
                         status=(Span("Freedom restrictions remain."),),
-                        as_of="July 2021",
+                        as_of="as of July 2021",
+                        labels=CaseLabels("What happened", "Status", "Our ask"),
                         citations=(1, 2),
                         ask=(Span("Ask that the restrictions on him be removed."),),
                     ),

@@ -10,8 +10,9 @@ import datetime
 import enum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from ..catalogue import languages
 from ..characters import LINE_BREAK, refused_problem
 from ..markup import parse
 
@@ -54,6 +55,21 @@ Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
 
 
+def check_language(value: str) -> str:
+    """A language is one the generator has a catalogue of words for. The message reads after the field's name."""
+    if value not in languages():
+        raise ValueError(f"'{value}' is not a language with a catalogue; available: {', '.join(languages())}")
+    return value
+
+
+Language = Annotated[
+    str,
+    AfterValidator(check_language),
+    # Editors offer the languages shipped when the schema was written; `check` knows those installed.
+    WithJsonSchema({"type": "string", "enum": list(languages())}),
+]
+
+
 class Sensitivity(str, enum.Enum):
     PUBLIC = "public"
     RESTRICTED = "restricted"
@@ -91,13 +107,43 @@ class Contact(Model):
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()./-]{4,30}$")] | None = None
 
 
+class CountryNames(Model):
+    """A country's names in one language; each falls back to the country's own field."""
+
+    name: Text | None = None
+    short_name: Text | None = None
+    name_in_text: Text | None = None
+
+
 class Country(Model):
     id: Id
     name: Text
+    """The full name, as the title block gives it: "Republic of Kazakhstan"."""
+    short_name: Text | None = None
+    """In titles and headings: "Kazakhstan". Defaults to `name`."""
+    name_in_text: Text | None = None
+    """In running text, with its article as the sentence needs it: "the Republic of Kazakhstan". Defaults to `name`."""
+    names: dict[Language, CountryNames] = {}
+    """The same names in other languages, by language tag (`fr: {short_name: Kazakhstan}`)."""
     local_name: Text | None = None
     prepared_by: Text
     stale_after_days: int = Field(default=1095, gt=0)
     contact: Contact | None = None
+
+    def name_in(self, language: str) -> str:
+        return self._name("name", language)
+
+    def short_name_in(self, language: str) -> str:
+        return self._name("short_name", language)
+
+    def name_in_text_in(self, language: str) -> str:
+        return self._name("name_in_text", language)
+
+    def _name(self, kind: Literal["name", "short_name", "name_in_text"], language: str) -> str:
+        """This kind of name in `language`, else in the country's own fields, else the full name."""
+        translated = self.names.get(language)
+        candidates = (getattr(translated, kind, None), getattr(self, kind), translated and translated.name)
+        return next((name for name in candidates if name), self.name)
 
 
 class Citation(Model):
@@ -202,7 +248,7 @@ class Audience(Model):
     full_name: Text
     addressee: Text
     salutation: Text
-    language: Literal["en-GB", "en-US"]
+    language: Language
     paper: Literal["a4", "letter"]
     date_style: Literal["day-month", "month-day"]
     theme_weights: dict[Id, Annotated[int, Field(ge=0, le=5)]]

@@ -26,7 +26,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Mm
 
-from generator.brief import Brief, CaseEntry, MetaRow, Point, Section, SourceEntry, Span, Summary, Text
+from generator.brief import Brief, CaseEntry, Labels, MetaRow, Point, Section, SourceEntry, Span, Summary, Text
+from generator.catalogue import split_placeholders
 from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
 from generator.render.html import TEMPLATES_DIR
@@ -88,9 +89,9 @@ def _render(brief: Brief, reference: Path) -> bytes:
     _write_footer(document, brief, text_width)
     _write_title_block(document, brief, text_width)
     for section in brief.sections:
-        _write_section(document, section, text_width, brief.section_headings)
+        _write_section(document, section, text_width, brief.section_headings, brief.labels)
     _write_contact(document, brief)
-    _write_sources(document, brief.sources, brief.section_headings)
+    _write_sources(document, brief.sources, brief.labels.sources if brief.section_headings else None)
     _set_properties(document, brief)
     buffer = BytesIO()
     document.save(buffer)
@@ -194,10 +195,12 @@ def _write_footer(document, brief: Brief, text_width: Emu) -> None:
     paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
     if brief.recipient_line:
         paragraph.add_run(brief.recipient_line)
-    paragraph.add_run("\tPage ")
-    _add_field(paragraph, "PAGE")
-    paragraph.add_run(" of ")
-    _add_field(paragraph, "NUMPAGES")
+    paragraph.add_run("\t")
+    for literal, name in split_placeholders(brief.labels.page):
+        if literal:
+            paragraph.add_run(literal)
+        if name:
+            _add_field(paragraph, "NUMPAGES" if name == "pages" else "PAGE")
     if brief.provenance:
         footer.add_paragraph(brief.provenance, style="Footer")
 
@@ -247,7 +250,7 @@ def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
-def _write_section(document, section: Section, text_width: Emu, heading: bool) -> None:
+def _write_section(document, section: Section, text_width: Emu, heading: bool, labels: Labels) -> None:
     if heading:
         document.add_paragraph(section.title, style="Heading 1")
     style = POINT_STYLES[section.style]
@@ -264,10 +267,10 @@ def _write_section(document, section: Section, text_width: Emu, heading: bool) -
     for response in section.responses:
         claim = document.add_paragraph(style="Normal")
         claim.paragraph_format.keep_with_next = True
-        claim.add_run("They may say: ").bold = True
+        claim.add_run(f"{labels.claim}: ").bold = True
         _add_text(claim, response.claim)
         reply = document.add_paragraph(style="Normal")
-        reply.add_run("Response: ").bold = True
+        reply.add_run(f"{labels.reply}: ").bold = True
         _add_text(reply, response.reply)
         _add_citations(reply, response.citations)
 
@@ -333,7 +336,7 @@ def _write_case_card(document, case: CaseEntry, text_width: Emu) -> None:
     paragraph = _case_field(table, case.labels.detail, case.detail)
     _add_citations(paragraph, case.citations)
     paragraph = _case_field(table, case.labels.status, case.status)
-    paragraph.add_run(f" (as of {case.as_of})", style="As Of")
+    paragraph.add_run(f" ({case.as_of})", style="As Of")
     if case.ask:
         _case_field(table, case.labels.ask, case.ask)
     for row in table.rows:
@@ -376,11 +379,11 @@ def _write_contact(document, brief: Brief) -> None:
     paragraph.add_run(" · ".join(brief.contact))
 
 
-def _write_sources(document, sources: tuple[SourceEntry, ...], heading: bool) -> None:
+def _write_sources(document, sources: tuple[SourceEntry, ...], heading: str | None) -> None:
     if not sources:
         return
     if heading:
-        document.add_paragraph("Sources", style="Heading 1")
+        document.add_paragraph(heading, style="Heading 1")
     for entry in sources:
         # Numbered in the text, not by Word, so the numbers always match the citations.
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")

@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .. import TEMPLATES_DIR
 from ..brief import Brief
+from ..catalogue import split_placeholders
 from ..errors import RenderError
 
 ENTRY_TEMPLATE = "briefing.html.j2"
@@ -29,9 +31,30 @@ def render_html(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> str:
     environment = _environment(templates_dir)
     try:
         template = environment.get_template(ENTRY_TEMPLATE)
-        return template.render(brief=brief, page_size=PAGE_SIZES[brief.paper])
+        return template.render(
+            brief=brief, page_size=PAGE_SIZES[brief.paper], page_counter=css_page_counter(brief.labels.page)
+        )
     except jinja2.TemplateError as error:
         raise RenderError(f"{_where(error, templates_dir)}: {error}") from error
+
+
+def css_page_counter(label: str) -> Markup:
+    """ "Page {page} of {pages}" as a CSS `content` value: the words as strings, the numbers as counters.
+
+    Every character but letters, digits and spaces is written as a CSS escape,
+    so no label can close the string or the surrounding <style> element.
+    """
+    parts = []
+    for literal, name in split_placeholders(label):
+        if literal:
+            parts.append('"' + "".join(_css_char(char) for char in literal) + '"')
+        if name:
+            parts.append(f"counter({'pages' if name == 'pages' else 'page'})")
+    return Markup(" ".join(parts) or '""')
+
+
+def _css_char(char: str) -> str:
+    return char if char.isalnum() or char == " " else f"\\{ord(char):06x}"
 
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
