@@ -508,6 +508,23 @@ def _cannot_write(failure: WriteFailure) -> NoReturn:
 
 
 @main.command()
+@click.argument("meeting_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@briefs_option
+@country_option
+def record(meeting_file: Path, briefs: Path, country: str | None) -> None:
+    """Start the record of a meeting: writes MEETING.record.yaml beside it, pre-filled.
+
+    Refuses to replace a record that exists.
+    """
+    from .api import load_knowledge_base
+    from .kb.validate import read_meeting_file
+    from .records import write_skeleton
+
+    meeting = read_meeting_file(meeting_file, load_knowledge_base(briefs, country).kb)
+    _say(f"wrote {_shown(write_skeleton(meeting_file, meeting))}")
+
+
+@main.command()
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
