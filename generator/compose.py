@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 
-from . import __version__
+from . import __version__, records
 from .brief import (
     Brief,
     CaseEntry,
@@ -48,12 +48,20 @@ def format_as_of(date: datetime.date, approximate: bool) -> str:
     return f"c. {date:%B %Y}" if approximate else f"{date:%B %Y}"
 
 
+RECORD_KEY = "record:"
+"""Prefix of a cited meeting record among source ids, which cannot contain a colon."""
+
+
 class _Citations:
     """Numbers sources in the order the briefing first cites them."""
 
     def __init__(self, selection: Selection) -> None:
         self.selection = selection
         self.numbers: dict[str, int] = {}
+
+    def cite_record(self, meeting_id: str) -> tuple[int, ...]:
+        """Our own record of an earlier meeting, cited like a source."""
+        return (self.numbers.setdefault(RECORD_KEY + meeting_id, len(self.numbers) + 1),)
 
     def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
         numbers = []
@@ -63,17 +71,22 @@ class _Citations:
         return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
-        audience = self.selection.audience
-        return tuple(
-            SourceEntry(
-                number,
-                _reference(source, audience),
-                source.url,
-                stance=label(f"content.stance-{source.stance}", audience.language),
+        return tuple(self._entry(key, number) for key, number in self.numbers.items())
+
+    def _entry(self, key: str, number: int) -> SourceEntry:
+        audience, kb = self.selection.audience, self.selection.kb
+        if key.startswith(RECORD_KEY):
+            meeting = kb.meetings[key.removeprefix(RECORD_KEY)]
+            reference = label("record.reference", audience.language).format(
+                date=format_date(meeting.date, audience), meeting=meeting.id
             )
-            for source, number in (
-                (self.selection.kb.sources[source_id], number) for source_id, number in self.numbers.items()
-            )
+            return SourceEntry(number, reference, stance=label("record.stance", audience.language))
+        source = kb.sources[key]
+        return SourceEntry(
+            number,
+            _reference(source, audience),
+            source.url,
+            stance=label(f"content.stance-{source.stance}", audience.language),
         )
 
 
@@ -91,12 +104,14 @@ def compose(
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
     cite = _Citations(selection)
     country = kb.country.name
+    one_page = selection.length == "one-page"
+    # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
+    follow_up = _since_we_last_met(selection, cite, date) if meeting and not one_page else Section("since", "")
 
     asks = tuple(
         Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
         for rec in selection.recommendations
     )
-    one_page = selection.length == "one-page"
     stale = {
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
@@ -125,6 +140,7 @@ def compose(
     sections = [
         section
         for section in (
+            follow_up,
             Section("purpose", "Purpose", points=(Point(parse(purpose)),)),
             Section("asks", "Key asks", points=asks, style="numbered"),
             # What the official can say comes before what they may read.
@@ -173,7 +189,7 @@ def compose(
         audience_id=audience.id,
         audience_name=audience.full_name,
         classification=label(f"frame.banner.{selection.distribution.value}", audience.language),
-        handling=_handling(selection.distribution, audience.language),
+        handling=handling(selection.distribution, audience.language),
         copy_number=copy_number if recipient else None,
         knowledge_base=kb.revision,
         generator_version=__version__,
@@ -241,12 +257,53 @@ def _summary(selection: Selection, cite: _Citations) -> Summary | None:
     return Summary(label("frame.summary", language), tuple(rows)) if rows else None
 
 
+MAX_FOLLOW_UPS = 6
+"""Commitments carried into one briefing, overdue first: enough to press on, few enough to fit."""
+MAX_STATEMENTS = 3
+
+
+def _since_we_last_met(selection: Selection, cite: _Citations, date: datetime.date) -> Section:
+    """What the counterpart undertook at earlier meetings of this audience, and where each stands.
+
+    Only entries this copy may show are read: within the record's level and
+    their own, and naming no one the copy may not name.
+    """
+    assert selection.meeting is not None
+    audience, level, guard = selection.audience, selection.distribution, selection.guard
+    commitments: list[tuple[model.Record, model.RecordedCommitment, records.Status]] = []
+    statements: list[tuple[model.Record, model.Statement]] = []
+    for record in records.earlier_records(selection.kb, selection.meeting):
+        for commitment in records.shown_entries(record, record.commitments, level, guard):
+            commitments.append((record, commitment, records.status(commitment, date)))
+        statements += [(record, said) for said in records.shown_entries(record, record.they_said, level, guard)]
+    order = {"overdue": 0, "open": 1, "met": 2}
+    commitments.sort(key=lambda entry: (order[entry[2]], entry[1].by, entry[1].id))
+    points = [
+        Point(
+            parse(label(f"record.line.{status}", audience.language)),
+            cite.cite_record(record.meeting),
+            evidence=parse(f"{commitment.who}: {commitment.what}"),
+            evidence_label=label(f"record.status.{status}", audience.language).format(
+                date=format_date(commitment.by, audience)
+            ),
+        )
+        for record, commitment, status in commitments[:MAX_FOLLOW_UPS]
+    ]
+    points += [
+        Point(parse(said.text), cite.cite_record(record.meeting), label=label("record.they-said", audience.language))
+        for record, said in statements[-MAX_STATEMENTS:]
+    ]
+    return Section(
+        "since-last-met", label("record.since-we-last-met", audience.language), tuple(points), style="bullets"
+    )
+
+
 def _attendee(person: model.Attendee) -> Point:
     who = f"{person.name}, {person.role}" if person.name else person.role
     return Point(parse(f"{who}. {person.bio}" if person.bio else who))
 
 
-def _handling(level: model.Sensitivity, language: str) -> str | None:
+def handling(level: model.Sensitivity, language: str) -> str | None:
     if level is model.Sensitivity.PUBLIC:
         return None
     return label(f"frame.handling.{level.value}", language)

@@ -53,6 +53,42 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "frame.prepared-for": {"en-GB": "Prepared for {recipient}", "en-US": "Prepared for {recipient}"},
     "frame.copy": {"en-GB": "Copy {number}", "en-US": "Copy {number}"},
+    # Meeting records: "Since we last met" in a briefing, and the follow-up letter.
+    "record.since-we-last-met": {"en-GB": "Since we last met", "en-US": "Since we last met"},
+    "record.reference": {
+        "en-GB": "Record of the meeting of {date} ({meeting}).",
+        "en-US": "Record of the meeting of {date} ({meeting}).",
+    },
+    "record.stance": {"en-GB": "Our own record", "en-US": "Our own record"},
+    "record.they-said": {"en-GB": "They said", "en-US": "They said"},
+    "record.status.open": {"en-GB": "Open, due {date}", "en-US": "Open, due {date}"},
+    "record.status.overdue": {"en-GB": "Overdue since {date}", "en-US": "Overdue since {date}"},
+    "record.status.met": {"en-GB": "Met (due {date})", "en-US": "Met (due {date})"},
+    "record.line.open": {
+        "en-GB": "Ask how this commitment is progressing and whether it will be met on time.",
+        "en-US": "Ask how this commitment is progressing and whether it will be met on time.",
+    },
+    "record.line.overdue": {
+        "en-GB": "Ask when this overdue commitment will be met, and what stands in the way.",
+        "en-US": "Ask when this overdue commitment will be met, and what stands in the way.",
+    },
+    "record.line.met": {
+        "en-GB": "Thank them for meeting this commitment, and ask what follows from it.",
+        "en-US": "Thank them for meeting this commitment, and ask what follows from it.",
+    },
+    "letter.title": {"en-GB": "Our meeting of {date}", "en-US": "Our meeting of {date}"},
+    "letter.salutation": {"en-GB": "Dear colleagues,", "en-US": "Dear Colleagues:"},
+    "letter.thanks": {
+        "en-GB": "Thank you for meeting us in {place} on {date}. This letter sets out what you undertook "
+        "to do and what we asked, so that we can follow them up together.",
+        "en-US": "Thank you for meeting with us in {place} on {date}. This letter sets out what you undertook "
+        "to do and what we asked, so that we can follow up on them together.",
+    },
+    "letter.commitments": {"en-GB": "What you undertook to do", "en-US": "What you undertook to do"},
+    "letter.by": {"en-GB": "by {date}", "en-US": "by {date}"},
+    "letter.asks": {"en-GB": "What we asked", "en-US": "What we asked"},
+    "letter.close": {"en-GB": "We look forward to hearing from you.", "en-US": "We look forward to hearing from you."},
+    "letter.sign-off": {"en-GB": "Yours sincerely,", "en-US": "Sincerely,"},
     "frame.provenance": {
         "en-GB": "KB {revision} · generator {version}",
         "en-US": "KB {revision} · generator {version}",

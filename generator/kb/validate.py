@@ -16,7 +16,16 @@ from ..claims import rebuttals, states_claim
 from ..errors import Diagnostic, InputError, UsageError
 from ..names import NameGuard
 from ..select import item_date, reason_left_out
-from ..withholding import LEVELS, FieldPath, citable, field_name, name_guard, names_someone, shown_fields
+from ..withholding import (
+    LEVELS,
+    FieldPath,
+    citable,
+    field_name,
+    name_guard,
+    names_someone,
+    shown_fields,
+    text_fields,
+)
 from . import model
 from .load import RECORD_SUFFIX, KnowledgeBase, LoadResult, Origin, is_record_file, read_file
 
@@ -384,6 +393,23 @@ class _WhatCopiesShow:
                 yield from self._lever_warnings(audience, index, lever)
         for meeting in self.kb.meetings.values():
             yield from self._meeting_warnings(meeting)
+        for record in self.kb.records.values():
+            yield from self._record_warnings(record)
+
+    def _record_warnings(self, record: model.Record) -> Iterator[Diagnostic]:
+        """Every field of a record may reach a briefing or a letter: each that names a withheld person is
+        reported, and the entry holding it is left out of the copies that may not name them."""
+        if not self.anyone_withheld:
+            return
+        at = _Locator(self.result, "records", self.kb.origin("records", record.meeting))
+        for path, value in text_fields(record):
+            levels, label = self._named_at(value, [level for level in LEVELS if level.allows(record.sensitivity)])
+            if levels:
+                yield at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}), so this "
+                    f"entry is left out of {_copies(levels, LEVELS)}",
+                )
 
     def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
         shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]

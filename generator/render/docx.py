@@ -88,7 +88,9 @@ def _render(brief: Brief, reference: Path) -> bytes:
     _write_footer(document, brief, text_width)
     _write_title_block(document, brief, text_width)
     for section in brief.sections:
-        _write_section(document, section, text_width, brief.section_headings)
+        _write_section(document, section, text_width, brief.section_headings and bool(section.title))
+    for line in brief.closing:
+        document.add_paragraph(line, style="Normal")
     _write_contact(document, brief)
     _write_sources(document, brief.sources, brief.section_headings)
     _set_properties(document, brief)

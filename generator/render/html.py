@@ -16,6 +16,7 @@ from ..brief import Brief
 from ..errors import RenderError
 
 ENTRY_TEMPLATE = "briefing.html.j2"
+LETTER_TEMPLATE = "letter.html.j2"
 
 # CSS page-size keywords; kept in Python so an unknown paper fails here with
 # a message rather than falling back silently to WeasyPrint's default.
@@ -28,7 +29,7 @@ def render_html(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> str:
         raise RenderError(f"unknown paper size {brief.paper!r}; use one of {sorted(PAGE_SIZES)}")
     environment = _environment(templates_dir)
     try:
-        template = environment.get_template(ENTRY_TEMPLATE)
+        template = environment.get_template(LETTER_TEMPLATE if brief.kind == "letter" else ENTRY_TEMPLATE)
         return template.render(brief=brief, page_size=PAGE_SIZES[brief.paper])
     except jinja2.TemplateError as error:
         raise RenderError(f"{_where(error, templates_dir)}: {error}") from error
