@@ -555,7 +555,7 @@ def letter(
     from .records import record_of
 
     kb = api.load_knowledge_base(briefs, country).kb
-    formats = api.FORMATS if output_format == "all" else (output_format,)
+    formats = [fmt for fmt in api.FORMATS if output_format in ("all", fmt)]
     outcome = api.write_letter(kb, record_of(kb, record_file), model.Sensitivity(distribution), formats, out)
     for path in outcome.written:
         _say(f"wrote {_shown(path)}")
