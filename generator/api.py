@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .build import BuildOptions, CheckReport, IncrementalRun, Session, check
 from .clock import build_date
-from .documents import Outcome, Request, compose_brief, generate, requests_for
+from .documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
 from .kb.validate import Checked, load_knowledge_base, read_meeting_file
 from .render import FORMATS, Format, render
 from .render.pool import DEFAULT_TIMEOUT, RenderPool
@@ -36,4 +36,5 @@ __all__ = [
     "read_meeting_file",
     "render",
     "requests_for",
+    "write_letter",
 ]

@@ -192,6 +192,10 @@ class Brief:
     summary: Summary | None = None
     out_of_date: tuple[str, ...] = ()
     """Ids of the facts shown that are stale or past their review date at the briefing's date."""
+    kind: Literal["briefing", "letter"] = "briefing"
+    """A follow-up letter is laid out like a briefing, with its own kicker and a sign-off."""
+    closing: tuple[str, ...] = ()
+    """The lines after the body: a letter's sign-off and sender."""
 
     @property
     def recipient_line(self) -> str | None:

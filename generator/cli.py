@@ -17,7 +17,7 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .errors import BriefingError, Diagnostic, InputError, WriteFailure
+from .errors import BriefingError, Diagnostic, InputError, UsageError, WriteFailure
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -382,6 +382,109 @@ def generate(
 def _cannot_write(failure: WriteFailure) -> NoReturn:
     click.secho(f"error: cannot write {_shown(failure.path)}: {failure.reason}", err=True, fg="red", color=_color())
     sys.exit(EXIT_FAILURE)
+
+
+@main.command()
+@click.argument("meeting_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@briefs_option
+@country_option
+def record(meeting_file: Path, briefs: Path, country: str | None) -> None:
+    """Start the record of a meeting: writes MEETING.record.yaml beside it, pre-filled.
+
+    Refuses to replace a record that exists.
+    """
+    from .api import load_knowledge_base
+    from .kb.validate import read_meeting_file
+    from .records import write_skeleton
+
+    meeting = read_meeting_file(meeting_file, load_knowledge_base(briefs, country).kb)
+    _say(f"wrote {_shown(write_skeleton(meeting_file, meeting))}")
+
+
+@main.command()
+@click.argument("record_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the letter is written to.",
+)
+@click.option(
+    "--distribution",
+    type=click.Choice(["public", "restricted"]),
+    default="restricted",
+    show_default=True,
+    help="Highest sensitivity the letter may show; it goes to the counterpart, so never confidential.",
+)
+@briefs_option
+@country_option
+def letter(
+    record_file: Path, output_format: str, out: Path, distribution: str, briefs: Path, country: str | None
+) -> None:
+    """Write the follow-up letter of a meeting from its RECORD_FILE (X.record.yaml), as PDF and DOCX.
+
+    It thanks the counterpart and restates their commitments and our asks.
+    """
+    from . import api
+    from .kb import model
+    from .records import record_of
+
+    kb = api.load_knowledge_base(briefs, country).kb
+    formats = [fmt for fmt in api.FORMATS if output_format in ("all", fmt)]
+    outcome = api.write_letter(kb, record_of(kb, record_file), model.Sensitivity(distribution), formats, out)
+    for path in outcome.written:
+        _say(f"wrote {_shown(path)}")
+    for path, message in outcome.failed:
+        click.secho(f"{_shown(path)}: not written: {message}", err=True, fg="red", color=_color())
+    if outcome.failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.option("--overdue", is_flag=True, help="Only what is past its date.")
+@click.option("--audience", metavar="ID", help="Only meetings with this audience.")
+@briefs_option
+@country_option
+def followups(overdue: bool, audience: str | None, briefs: Path, country: str | None) -> None:
+    """List their open commitments and our open actions across meeting records, overdue first."""
+    from .api import load_knowledge_base
+    from .clock import build_date
+    from .kb import model
+    from .records import followups as open_followups
+    from .withholding import name_guard
+
+    kb = load_knowledge_base(briefs, country).kb
+    if audience is not None and audience not in kb.audiences:
+        raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
+    # Only the people every copy may name: this list ends up on screens and in mail.
+    guard = name_guard(kb, model.Sensitivity.PUBLIC)
+    rows = [
+        [
+            entry.due.isoformat(),
+            "overdue" if entry.overdue else "open",
+            "theirs" if entry.kind == "commitment" else "ours",
+            entry.who,
+            entry.what,
+            entry.meeting,
+        ]
+        for entry in open_followups(kb, build_date(), guard, audience=audience, overdue_only=overdue)
+    ]
+    if not rows:
+        _say("Nothing open.")
+        return
+    for line in _table(["due", "status", "side", "who", "what", "meeting"], rows):
+        click.echo(line)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns aligned on the widest cell; the last column runs free."""
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header) - 1)]
+    return [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[-1]]).rstrip()
+        for row in [header, *rows]
+    ]
 
 
 @main.command()

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 
-from . import __version__
+from . import __version__, records
 from .brief import (
     Brief,
     CaseEntry,
@@ -77,6 +77,10 @@ class Words:
         return format_date(date, message(pattern_id, self.language), locale=self.language.replace("-", "_"))
 
 
+RECORD_KEY = "record:"
+"""Prefix of a cited meeting record among source ids, which cannot contain a colon."""
+
+
 class _Citations:
     """Numbers sources in the order the briefing first cites them."""
 
@@ -84,6 +88,10 @@ class _Citations:
         self.selection = selection
         self.words = words
         self.numbers: dict[str, int] = {}
+
+    def cite_record(self, meeting_id: str) -> tuple[int, ...]:
+        """Our own record of an earlier meeting, cited like a source."""
+        return (self.numbers.setdefault(RECORD_KEY + meeting_id, len(self.numbers) + 1),)
 
     def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
         numbers = []
@@ -93,12 +101,17 @@ class _Citations:
         return tuple(sorted(set(numbers)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
-        words = self.words
-        return tuple(
-            SourceEntry(number, _reference(source, words), source.url, stance=words(f"content.stance-{source.stance}"))
-            for source, number in (
-                (self.selection.kb.sources[source_id], number) for source_id, number in self.numbers.items()
-            )
+        return tuple(self._entry(key, number) for key, number in self.numbers.items())
+
+    def _entry(self, key: str, number: int) -> SourceEntry:
+        words, kb = self.words, self.selection.kb
+        if key.startswith(RECORD_KEY):
+            meeting = kb.meetings[key.removeprefix(RECORD_KEY)]
+            reference = words("record.reference", date=words.date(meeting.date), meeting=meeting.id)
+            return SourceEntry(number, reference, stance=words("record.stance"))
+        source = kb.sources[key]
+        return SourceEntry(
+            number, _reference(source, words), source.url, stance=words(f"content.stance-{source.stance}")
         )
 
 
@@ -117,12 +130,14 @@ def compose(
     words = Words(audience)
     cite = _Citations(selection, words)
     country = kb.country.short_name_in(audience.language)
+    one_page = selection.length == "one-page"
+    # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
+    follow_up = _since_we_last_met(selection, words, cite, date) if meeting and not one_page else Section("since", "")
 
     asks = tuple(
         Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
         for rec in selection.recommendations
     )
-    one_page = selection.length == "one-page"
     stale = {
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
@@ -153,6 +168,7 @@ def compose(
     sections = [
         section
         for section in (
+            follow_up,
             Section("purpose", words("section.purpose"), points=(Point(parse(purpose)),)),
             Section("asks", words("section.asks"), points=asks, style="numbered"),
             # What the official can say comes before what they may read.
@@ -208,7 +224,7 @@ def compose(
         audience_id=audience.id,
         audience_name=audience.full_name,
         classification=words(f"frame.banner.{selection.distribution.value}"),
-        handling=_handling(selection.distribution, words),
+        handling=handling(selection.distribution, words),
         copy_number=copy_number if recipient else None,
         knowledge_base=kb.revision,
         generator_version=__version__,
@@ -282,12 +298,50 @@ def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | 
     return Summary(words("frame.summary"), tuple(rows)) if rows else None
 
 
+MAX_FOLLOW_UPS = 6
+"""Commitments carried into one briefing, overdue first: enough to press on, few enough to fit."""
+MAX_STATEMENTS = 3
+
+
+def _since_we_last_met(selection: Selection, words: Words, cite: _Citations, date: datetime.date) -> Section:
+    """What the counterpart undertook at earlier meetings of this audience, and where each stands.
+
+    Only entries this copy may show are read: within the record's level and
+    their own, and naming no one the copy may not name.
+    """
+    meeting, level, guard = selection.meeting, selection.distribution, selection.guard
+    if meeting is None:
+        return Section("since", "")
+    commitments: list[tuple[model.Record, model.RecordedCommitment, records.Status]] = []
+    statements: list[tuple[model.Record, model.Statement]] = []
+    for record in records.earlier_records(selection.kb, meeting):
+        for commitment in records.shown_entries(record, record.commitments, level, guard):
+            commitments.append((record, commitment, records.status(commitment, date)))
+        statements += [(record, said) for said in records.shown_entries(record, record.they_said, level, guard)]
+    order = {"overdue": 0, "open": 1, "met": 2}
+    commitments.sort(key=lambda entry: (order[entry[2]], entry[1].by, entry[1].id))
+    points = [
+        Point(
+            parse(words(f"record.line.{status}")),
+            cite.cite_record(record.meeting),
+            evidence=parse(f"{commitment.who}: {commitment.what}"),
+            evidence_label=words(f"record.status.{status}", date=words.date(commitment.by)),
+        )
+        for record, commitment, status in commitments[:MAX_FOLLOW_UPS]
+    ]
+    points += [
+        Point(parse(said.text), cite.cite_record(record.meeting), label=words("record.they-said"))
+        for record, said in statements[-MAX_STATEMENTS:]
+    ]
+    return Section("since-last-met", words("record.since-we-last-met"), tuple(points), style="bullets")
+
+
 def _attendee(person: model.Attendee) -> Point:
     who = f"{person.name}, {person.role}" if person.name else person.role
     return Point(parse(f"{who}. {person.bio}" if person.bio else who))
 
 
-def _handling(level: model.Sensitivity, words: Words) -> str | None:
+def handling(level: model.Sensitivity, words: Words) -> str | None:
     if level is model.Sensitivity.PUBLIC:
         return None
     return words(f"frame.handling.{level.value}")

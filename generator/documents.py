@@ -26,7 +26,7 @@ from .kb.validate import read_meeting_file
 from .names import NameGuard
 from .publish import Publisher, assign_copies, copy_series, output_name
 from .render import FORMATS, Format
-from .render.pool import RenderPool
+from .render.pool import RenderPool, render_or_report
 from .select import Length, distribution_level, select
 from .withholding import name_guard
 
@@ -261,3 +261,50 @@ def _publish(publisher: Publisher, path: Path, result: bytes | str, entry: dict[
         outcome.failed.append((path, str(refusal)))
         return
     outcome.written.append(path)
+
+
+def write_letter(
+    kb: KnowledgeBase,
+    record: model.Record,
+    level: model.Sensitivity,
+    formats: Iterable[Format] = FORMATS,
+    out_dir: Path = Path("output"),
+    date: datetime.date | None = None,
+) -> Outcome:
+    """Render the follow-up letter of a meeting's record and publish it like any document.
+
+    The finished file is read back for withheld names before it is written,
+    and a letter never replaces a briefing (`document` in its manifest entry).
+    """
+    from .letter import compose_letter
+
+    date = date or build_date()
+    brief = compose_letter(kb, record, level, date)
+    meeting = kb.meetings[record.meeting]
+    guard = name_guard(kb, level)
+    templates = templates_digest()
+    outcome = Outcome()
+    with Publisher(out_dir) as publisher:
+        for output_format in formats:
+            stem = Path(
+                output_name(meeting.date, kb.country.id, meeting.audience, meeting.id, output_format, None, level.value)
+            ).stem
+            path = out_dir / f"{stem}_letter.{output_format}"
+            entry: dict[str, object] = {
+                "audience": meeting.audience,
+                "meeting": meeting.id,
+                "format": output_format,
+                "distribution": level.value,
+                "recipient": None,
+                "date": date.isoformat(),
+                "knowledge_base": kb.revision,
+                "key": document_key(repr(brief), output_format, templates),
+                "generator": __version__,
+                "copy": None,
+                "document": "letter",
+            }
+            result = publisher.refusal(path.name, entry) or render_or_report(brief, output_format)
+            if isinstance(result, bytes) and (leak := leak_in(result, output_format, guard, path.name, entry)):
+                result = leak
+            _publish(publisher, path, result, entry, outcome)
+    return outcome

@@ -37,8 +37,10 @@ from .errors import ManifestBusy, ManifestDamaged
 MANIFEST = "manifest.json"
 LOCK_NAME = ".manifest.lock"
 LOCK_TIMEOUT_SECONDS = 60.0
-IDENTITY = ("audience", "meeting", "distribution", "recipient", "format")
-"""What makes two files the same copy: one may replace the other only when all of these agree."""
+IDENTITY = ("audience", "meeting", "distribution", "recipient", "format", "document")
+"""What makes two files the same copy: one may replace the other only when all of these agree.
+
+`document` is "letter" for a follow-up letter and absent for a briefing."""
 
 _TEXT_FIELDS = ("audience", "format", "distribution", "date", "knowledge_base", "key", "sha256")
 _OPTIONAL_TEXT_FIELDS = ("meeting", "recipient")

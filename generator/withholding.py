@@ -116,3 +116,26 @@ def naming_field(item: BaseModel, guard: NameGuard) -> tuple[FieldPath, str] | N
 def citable(source: model.Source, level: model.Sensitivity, guard: NameGuard) -> bool:
     """Whether a copy may cite `source`: within its level, and its reference names no one withheld."""
     return level.allows(source.sensitivity) and naming_field(source, guard) is None
+
+
+def text_fields(value: object, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every string inside a model, however deep, with where it sits: for kinds whose every
+    field may be printed somewhere (a meeting record's entries reach briefings and letters)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from text_fields(getattr(value, name), (*path, name))
+    elif isinstance(value, list | tuple):
+        for index, entry in enumerate(value):
+            yield from text_fields(entry, (*path, index))
+    elif isinstance(value, dict):
+        for key, entry in value.items():
+            yield from text_fields(entry, (*path, key))
+
+
+def entry_names_someone(entry: BaseModel, guard: NameGuard) -> str | None:
+    """The label of a withheld person any text field of `entry` names, if any."""
+    if not guard:
+        return None
+    return next(filter(None, (names_someone(value, guard) for _, value in text_fields(entry))), None)

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from generator.api import Request, compose_brief, generate, load_knowledge_base, render, requests_for
+from generator.api import Request, compose_brief, generate, load_knowledge_base, render, requests_for, write_letter
 from generator.errors import InputError, RenderError, UsageError
 from generator.kb import model
 from generator.kb.load import KnowledgeBase, Origin
@@ -318,7 +318,26 @@ FIELDS = {
     "meeting id": ("meetings/uk-visit.yaml", ("id",)),
     "prepared_by": ("testland/country.yaml", ("prepared_by",)),
     "recipient": (None, ()),
+    "record attended role": (RECORD_FILE := "meetings/uk-visit.record.yaml", ("attended", 0, "role")),
+    "record raised text": (RECORD_FILE, ("raised", 0, "text")),
+    "record they_said": (RECORD_FILE, ("they_said", 0, "text")),
+    "record commitment who": (RECORD_FILE, ("commitments", 0, "who")),
+    "record commitment what": (RECORD_FILE, ("commitments", 0, "what")),
+    "record action what": (RECORD_FILE, ("actions", 0, "what")),
 }
+
+# A record of the bundled meeting and a later meeting whose briefing follows it up; every entry
+# is on the record (public), so only the name guard can keep a name out.
+RECORD = {
+    "meeting": "uk-visit",
+    "held_on": datetime.date(2027, 2, 9),
+    "attended": [{"role": "Desk officer", "side": "theirs"}],
+    "raised": [{"text": "Press freedom"}],
+    "they_said": [{"text": "The desk will look into it.", "sensitivity": "public"}],
+    "commitments": [{"id": "raise", "who": "Desk officer", "what": "Raise the cases", "by": datetime.date(2027, 3, 1)}],
+    "actions": [{"owner": "Advocacy lead", "what": "Send the letter", "due": datetime.date(2027, 2, 16)}],
+}
+LATER_MEETING = "meetings/uk-visit-later.yaml"
 
 WITHHELD_CASE = {
     "id": "case-two",
@@ -360,6 +379,11 @@ def write_knowledge_base(root: Path, person: str, field: str, value: str) -> Non
     file, keys = FIELDS[field]
     if file is None:
         return
+    if file == RECORD_FILE:
+        (root / file).write_text(yaml.safe_dump(RECORD, sort_keys=False), encoding="utf-8")
+        meeting = yaml.safe_load((root / "meetings" / "uk-visit.yaml").read_text(encoding="utf-8"))
+        later = {**meeting, "id": "uk-visit-later", "date": datetime.date(2027, 5, 10), "include": []}
+        (root / LATER_MEETING).write_text(yaml.safe_dump(later, sort_keys=False), encoding="utf-8")
     path = root / file
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     target = data
@@ -421,13 +445,19 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
         try:
             checked = load_knowledge_base(briefs, today=DATE)
             messages += [warning.message for warning in checked.warnings]
+            on_record = FIELDS[field][0] == RECORD_FILE
             requests = requests_for(
                 checked.kb,
-                meeting_file=briefs / "meetings" / "uk-visit.yaml",
+                meeting_file=briefs / (LATER_MEETING if on_record else "meetings/uk-visit.yaml"),
                 recipient=value if field == "recipient" else None,
             )
             outcome = generate(checked.kb, requests, out_dir=out, date=DATE)
             messages += [message for _, message in outcome.failed]
+            if on_record:
+                record = checked.kb.records["uk-visit"]
+                for level in (model.Sensitivity.PUBLIC, model.Sensitivity.RESTRICTED):
+                    letters = write_letter(checked.kb, record, level, out_dir=out, date=DATE)
+                    messages += [message for _, message in letters.failed]
         except InputError as error:
             messages += [diagnostic.message for diagnostic in error.diagnostics]
             assert all(

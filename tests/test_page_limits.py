@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from generator import api
 from generator.errors import TooLong
 from generator.fit import PAGE_LIMITS, fit_to_pages
+from generator.kb.load import meeting_files
 from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf
@@ -48,7 +49,7 @@ def every_request() -> list[tuple[Path, api.Request]]:
         for audience in sorted(kb.audiences):
             for length in PAGE_LIMITS:
                 requests += [(briefs, api.Request(audience, None, level, length)) for level in LEVELS]
-        for meeting_file in sorted((briefs / "meetings").glob("*.yaml")):
+        for meeting_file in meeting_files(briefs / "meetings"):
             for request in api.requests_for(kb, meeting_file=meeting_file):
                 requests += [(briefs, request), (briefs, dataclasses.replace(request, length="one-page"))]
     return requests

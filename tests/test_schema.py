@@ -25,6 +25,8 @@ EditorLoader.yaml_implicit_resolvers = {
 
 
 def kind_of(path: Path) -> str:
+    if path.name.endswith(".record.yaml"):
+        return "record"
     if path.parent.name in ("audiences", "meetings"):
         return path.parent.name.removesuffix("s")
     return path.stem

@@ -56,6 +56,8 @@ class KnowledgeBase:
     responses: dict[str, model.Response] = field(default_factory=dict)
     audiences: dict[str, model.Audience] = field(default_factory=dict)
     meetings: dict[str, model.Meeting] = field(default_factory=dict)
+    records: dict[str, model.Record] = field(default_factory=dict)
+    """Meeting id -> what was recorded after that meeting."""
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     """(kind, id) -> where the item is defined; kind is the file stem."""
     revision: str = ""
@@ -127,15 +129,53 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
             many=True,
             within=briefs,
         )
-    for kind, item_model in (("audiences", model.Audience), ("meetings", model.Meeting)):
-        paths = sorted((briefs / kind).glob("*.y*ml"))
-        if kind == "audiences" and not paths:
-            result.errors.append(Diagnostic(briefs / kind, 1, "no audience files; add at least one"))
-            result.unreadable.add(kind)
-        for path in paths:
-            read_file(result, path, kind, item_model, many=False, within=briefs)
+    audience_paths = sorted((briefs / "audiences").glob("*.y*ml"))
+    if not audience_paths:
+        result.errors.append(Diagnostic(briefs / "audiences", 1, "no audience files; add at least one"))
+        result.unreadable.add("audiences")
+    for path in audience_paths:
+        read_file(result, path, "audiences", model.Audience, many=False, within=briefs)
+    meeting_paths = meeting_files(briefs / "meetings")
+    for path in meeting_paths:
+        read_file(result, path, "meetings", model.Meeting, many=False, within=briefs)
+    read_records(result, meeting_paths, briefs / "meetings", within=briefs)
     cache.prune_parsed()
     return result
+
+
+RECORD_SUFFIX = ".record.yaml"
+
+
+def is_record_file(path: Path) -> bool:
+    return path.name.endswith(RECORD_SUFFIX)
+
+
+def meeting_files(folder: Path) -> list[Path]:
+    """The meeting files of a folder; the records written beside them are not meetings."""
+    return sorted(path for path in folder.glob("*.y*ml") if not is_record_file(path))
+
+
+def record_path(meeting_file: Path) -> Path:
+    """Where the record of the meeting in `meeting_file` is kept: beside it, `X.yaml` -> `X.record.yaml`."""
+    return meeting_file.with_name(meeting_file.stem + RECORD_SUFFIX)
+
+
+def read_records(result: LoadResult, meeting_paths: list[Path], folder: Path, within: Path | None) -> None:
+    """Read the record beside each meeting file, and refuse a record that sits beside none."""
+    result.known_ids.setdefault("records", set())
+    result.items.setdefault("records", {})
+    expected = {record_path(path) for path in meeting_paths}
+    for path in sorted(folder.glob("*" + RECORD_SUFFIX)):
+        if path not in expected:
+            meeting_name = path.name.removesuffix(RECORD_SUFFIX) + ".yaml"
+            result.errors.append(
+                Diagnostic(
+                    path, 1, f"no meeting file {meeting_name} beside this record; a record sits beside its meeting"
+                )
+            )
+    for path in sorted(expected):
+        if path.exists() or path.is_symlink():
+            read_file(result, path, "records", model.Record, many=False, within=within)
 
 
 def read_file(
@@ -171,7 +211,7 @@ def read_file(
 
     for location, entry in entries:
         line = document.line_of(location)
-        item_id = entry.get("id") if isinstance(entry, dict) else None
+        item_id = entry.get(item_model.KEY) if isinstance(entry, dict) else None
         if isinstance(item_id, str) and re.match(model.ID_PATTERN, item_id):
             result.known_ids[kind].add(item_id)
         else:
@@ -187,7 +227,7 @@ def read_file(
         except ValidationError as error:
             result.errors.extend(_diagnostics(error, document, location, item_model))
             continue
-        item_key = item.id
+        item_key = getattr(item, item_model.KEY)
         if (kind, item_key) in result.origins:
             first = result.origins[(kind, item_key)]
             result.errors.append(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime
 import enum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
 from ..catalogue import languages
 from ..characters import LINE_BREAK, refused_problem
@@ -91,6 +91,8 @@ PARTISAN_STANCES = frozenset({"government", "pro-government"})
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    KEY: ClassVar[str] = "id"
+    """The field that names an item of this kind in messages and references."""
 
 
 class Theme(Model):
@@ -307,3 +309,62 @@ class Meeting(Model):
     logistics: Logistics | None = None
     positions: list[Position] = []
     previous_commitments: list[Commitment] = []
+
+
+class Raised(Model):
+    """Something we raised at a meeting: an item of the knowledge base, or words of our own."""
+
+    item: Id | None = None
+    text: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Raised:
+        if (self.item is None) == (self.text is None):
+            raise ValueError("needs exactly one of 'item:' (an id from the knowledge base) and 'text:'")
+        return self
+
+
+class Statement(Model):
+    """What the counterpart said; in confidence unless marked otherwise."""
+
+    text: Text
+    sensitivity: Sensitivity = Sensitivity.CONFIDENTIAL
+
+
+class RecordedCommitment(Model):
+    """Something the counterpart undertook to do, by a date."""
+
+    id: Id
+    who: Text
+    what: Text
+    by: Date
+    status: Literal["open", "met"] = "open"
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+
+
+class Action(Model):
+    """A follow-up of ours: who does what by when."""
+
+    owner: Text
+    what: Text
+    due: Date
+    done: Flag = False
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+
+
+class Record(Model):
+    """What happened at a meeting, written beside its file as `<meeting>.record.yaml`.
+
+    Each entry is shown only where both the record's and its own sensitivity allow.
+    """
+
+    KEY: ClassVar[str] = "meeting"
+
+    meeting: Id
+    held_on: Date
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+    attended: list[Attendee] = []
+    raised: list[Raised] = []
+    they_said: list[Statement] = []
+    commitments: list[RecordedCommitment] = []
+    actions: list[Action] = []

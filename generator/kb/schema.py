@@ -20,6 +20,7 @@ SINGLE_FILES: dict[str, type[model.Model]] = {
     "country": model.Country,
     "audience": model.Audience,
     "meeting": model.Meeting,
+    "record": model.Record,
 }
 LIST_FILES: dict[str, type[model.Model]] = {
     "themes": model.Theme,
@@ -31,7 +32,8 @@ def schemas() -> dict[str, dict[str, Any]]:
     """File kind -> JSON Schema, in a stable order."""
     result: dict[str, dict[str, Any]] = {}
     for kind, item_model in SINGLE_FILES.items():
-        result[kind] = {"$schema": SCHEMA_DRAFT, "title": f"{kind}.yaml", **item_model.model_json_schema()}
+        title = "<meeting>.record.yaml" if item_model is model.Record else f"{kind}.yaml"
+        result[kind] = {"$schema": SCHEMA_DRAFT, "title": title, **item_model.model_json_schema()}
     for kind, item_model in LIST_FILES.items():
         item = item_model.model_json_schema()
         definitions = item.pop("$defs", {})

@@ -15,12 +15,21 @@ from pathlib import Path
 
 from ..claims import rebuttals, states_claim
 from ..clock import build_date
-from ..errors import Diagnostic, InputError
+from ..errors import Diagnostic, InputError, UsageError
 from ..names import NameGuard
 from ..select import item_date, reason_left_out
-from ..withholding import LEVELS, FieldPath, citable, field_name, name_guard, names_someone, shown_fields
+from ..withholding import (
+    LEVELS,
+    FieldPath,
+    citable,
+    field_name,
+    name_guard,
+    names_someone,
+    shown_fields,
+    text_fields,
+)
 from . import model
-from .load import KnowledgeBase, LoadResult, Origin, read_file, read_items
+from .load import RECORD_SUFFIX, KnowledgeBase, LoadResult, Origin, is_record_file, read_file, read_items
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
@@ -41,7 +50,7 @@ def validate(
         return None, errors, []
     country = next(iter(result.items["country"].values()))
     root = result.documents["country"][0].path.parent.parent
-    kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
+    kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings", "records")
     kb = KnowledgeBase(
         country=country,
         origins=result.origins,
@@ -147,6 +156,66 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(
                 _each("include", item.include), any_item, "fact, case, recommendation or response", "the country folder"
             )
+        if isinstance(item, model.Record):
+            yield from _record_errors(result, item, item_at, any_item)
+
+
+def _record_errors(
+    result: LoadResult, record: model.Record, at: _Locator, any_item: set[str] | None
+) -> Iterator[Diagnostic]:
+    """A record must belong to the meeting beside it, refer to items that exist and keep its dates in order."""
+    meetings = None if "meetings" in result.unreadable else result.known_ids.get("meetings", set())
+    unknown = list(at.missing([(("meeting",), record.meeting)], meetings, "meeting", "a meeting file"))
+    yield from unknown
+    beside = _meeting_beside(result, at.origin.path)
+    if not unknown and beside is not None and beside.id != record.meeting:
+        yield at.at(
+            ("meeting",),
+            f"this record sits beside the file of meeting '{beside.id}', not '{record.meeting}'; "
+            "correct the id or move the record",
+        )
+    elif beside is not None and record.held_on != beside.date:
+        yield at.at(
+            ("held_on",),
+            f"held_on {record.held_on} is not the meeting's date ({beside.date}); correct one of them",
+        )
+    yield from at.missing(
+        [(("raised", index, "item"), raised.item) for index, raised in enumerate(record.raised) if raised.item],
+        any_item,
+        "fact, case, recommendation or response",
+        "the country folder",
+    )
+    first_line: dict[str, int] = {}
+    for index, commitment in enumerate(record.commitments):
+        line = at.document.line_of((*at.base, "commitments", index))
+        if commitment.id in first_line:
+            yield at.at(
+                ("commitments", index, "id"),
+                f"duplicate commitment id '{commitment.id}' (first at line {first_line[commitment.id]}); rename one",
+            )
+        first_line.setdefault(commitment.id, line)
+        if commitment.by < record.held_on:
+            yield at.at(
+                ("commitments", index, "by"),
+                f"by {commitment.by} is before the meeting was held ({record.held_on}); check the date",
+            )
+    for index, action in enumerate(record.actions):
+        if action.due < record.held_on:
+            yield at.at(
+                ("actions", index, "due"),
+                f"due {action.due} is before the meeting was held ({record.held_on}); check the date",
+            )
+
+
+def _meeting_beside(result: LoadResult, record_file: Path) -> model.Meeting | None:
+    """The meeting whose file the record at `record_file` was found beside, if it loaded."""
+    meeting_file = record_file.with_name(record_file.name.removesuffix(RECORD_SUFFIX) + ".yaml")
+    for (kind, meeting_id), origin in result.origins.items():
+        if kind == "meetings" and origin.path == meeting_file:
+            meeting = result.items["meetings"][meeting_id]
+            assert isinstance(meeting, model.Meeting)
+            return meeting
+    return None
 
 
 class _Locator:
@@ -326,6 +395,23 @@ class _WhatCopiesShow:
                 yield from self._lever_warnings(audience, index, lever)
         for meeting in self.kb.meetings.values():
             yield from self._meeting_warnings(meeting)
+        for record in self.kb.records.values():
+            yield from self._record_warnings(record)
+
+    def _record_warnings(self, record: model.Record) -> Iterator[Diagnostic]:
+        """Every field of a record may reach a briefing or a letter: each that names a withheld person is
+        reported, and the entry holding it is left out of the copies that may not name them."""
+        if not self.anyone_withheld:
+            return
+        at = _Locator(self.result, "records", self.kb.origin("records", record.meeting))
+        for path, value in text_fields(record):
+            levels, label = self._named_at(value, [level for level in LEVELS if level.allows(record.sensitivity)])
+            if levels:
+                yield at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}), so this "
+                    f"entry is left out of {_copies(levels, LEVELS)}",
+                )
 
     def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
         shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
@@ -421,6 +507,8 @@ def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
 
 def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
     """A meeting file from anywhere, checked against the loaded knowledge base."""
+    if is_record_file(path):
+        raise UsageError(f"{path} is the record of a meeting, not a meeting; name the meeting file beside it")
     for (kind, meeting_id), origin in kb.origins.items():
         if kind == "meetings" and origin.path.resolve() == path.resolve():
             return kb.meetings[meeting_id]

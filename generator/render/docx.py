@@ -89,7 +89,9 @@ def _render(brief: Brief, reference: Path) -> bytes:
     _write_footer(document, brief, text_width)
     _write_title_block(document, brief, text_width)
     for section in brief.sections:
-        _write_section(document, section, text_width, brief.section_headings, brief.labels)
+        _write_section(document, section, text_width, brief.section_headings and bool(section.title), brief.labels)
+    for line in brief.closing:
+        document.add_paragraph(line, style="Normal")
     _write_contact(document, brief)
     _write_sources(document, brief.sources, brief.labels.sources if brief.section_headings else None)
     _set_properties(document, brief)

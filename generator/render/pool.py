@@ -24,7 +24,7 @@ from ..errors import BriefingError
 from . import REGISTRY, Format, load_renderers, render
 
 
-def _render_or_report(brief: Brief, output_format: Format) -> bytes | str:
+def render_or_report(brief: Brief, output_format: Format) -> bytes | str:
     """A user-caused failure comes back as its message, so one document's
     problem never takes the others down."""
     try:
@@ -56,7 +56,7 @@ def _render_in_process(brief: Brief, output_format: Format, timeout: float) -> b
     instruction: enough for WeasyPrint's layout, which is Python.
     """
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return _render_or_report(brief, output_format)
+        return render_or_report(brief, output_format)
 
     def time_up(signum: int, frame: object) -> None:
         raise _TimeUp
@@ -64,7 +64,7 @@ def _render_in_process(brief: Brief, output_format: Format, timeout: float) -> b
     previous = signal.signal(signal.SIGALRM, time_up)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return _render_or_report(brief, output_format)
+        return render_or_report(brief, output_format)
     except _TimeUp:
         return _too_slow(timeout)
     finally:
@@ -93,7 +93,7 @@ def _serve(connection: Connection) -> None:
         except EOFError:  # the parent has gone
             return
         try:
-            connection.send(_render_or_report(*job))
+            connection.send(render_or_report(*job))
         except Exception:
             connection.send(_Crash(traceback.format_exc()))
 
