@@ -23,10 +23,10 @@ class Span:
     href: str | None = None
 
 
-Text = tuple[Span, ...]
+RichText = tuple[Span, ...]
 
 
-def plain(text: Text) -> str:
+def plain(text: RichText) -> str:
     """The text of a run of spans without any formatting."""
     return "".join(span.text for span in text)
 
@@ -35,13 +35,13 @@ def plain(text: Text) -> str:
 class Point:
     """A paragraph or list item with the numbers of the sources it rests on."""
 
-    text: Text
+    text: RichText
     citations: tuple[int, ...] = ()
     as_of: str | None = None
     """Display label such as "as of July 2021" for a dated claim."""
     label: str | None = None
     """A short bold lead-in, e.g. the name of a lever."""
-    evidence: Text | None = None
+    evidence: RichText | None = None
     """For a line to take: the fact it rests on. `text` is then the line, shown first;
     the citations and as-of date belong to the evidence."""
     evidence_label: str | None = None
@@ -82,13 +82,13 @@ class CaseEntry:
     name: str
     """The person's canonical name, or an anonymised description."""
     role: str
-    detail: Text
-    status: Text
+    detail: RichText
+    status: RichText
     as_of: str
     """Display label such as "as of July 2021"."""
     labels: CaseLabels
     citations: tuple[int, ...] = ()
-    ask: Text = ()
+    ask: RichText = ()
     """What this audience can ask for the person; empty when the knowledge base gives no ask."""
 
 
@@ -96,8 +96,8 @@ class CaseEntry:
 class ResponseEntry:
     """An "if raised" pair: what the government may say and our reply."""
 
-    claim: Text
-    reply: Text
+    claim: RichText
+    reply: RichText
     citations: tuple[int, ...] = ()
 
 

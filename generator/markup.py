@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .brief import Span, Text
+from .brief import RichText, Span
 
 _TOKEN = re.compile(
     r"\[(?P<label>[^\[\]\n]+)\]\((?P<href>[^()\s]+)\)"
@@ -21,7 +21,7 @@ class MarkupError(ValueError):
     """Raised for a link whose address is not http or https."""
 
 
-def parse(text: str) -> Text:
+def parse(text: str) -> RichText:
     """Split `text` into spans; anything that is not our markup stays as typed."""
     spans: list[Span] = []
     position = 0

@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Mm
 
-from generator.brief import Brief, CaseEntry, Labels, MetaRow, Point, Section, SourceEntry, Span, Summary, Text
+from generator.brief import Brief, CaseEntry, Labels, MetaRow, Point, RichText, Section, SourceEntry, Span, Summary
 from generator.catalogue import split_placeholders
 from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
@@ -349,7 +349,7 @@ def _write_case_card(document, case: CaseEntry, text_width: Emu) -> None:
     _set_widths(table, [Emu(int(text_width * share)) for share in CASE_CARD_COLUMNS])
 
 
-def _case_field(table, label: str, text: Text):
+def _case_field(table, label: str, text: RichText):
     """A row of a case card; returns the value's paragraph for what follows the text."""
     label_cell, value_cell = table.add_row().cells
     _cell_paragraph(label_cell).add_run(label).bold = True
@@ -396,7 +396,7 @@ def _write_sources(document, sources: tuple[SourceEntry, ...], heading: str | No
             _add_hyperlink(paragraph, Span(entry.url, href=entry.url))
 
 
-def _add_text(paragraph, text: Text) -> None:
+def _add_text(paragraph, text: RichText) -> None:
     for span in text:
         if span.href is None:
             run = paragraph.add_run(span.text)
