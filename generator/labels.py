@@ -57,6 +57,19 @@ LABELS: dict[str, dict[str, str]] = {
         "en-GB": "KB {revision} · generator {version}",
         "en-US": "KB {revision} · generator {version}",
     },
+    # The cover note packaged with the copies of one briefing (`generate --package`).
+    "cover.title": {"en-GB": "Copies of {briefing}", "en-US": "Copies of {briefing}"},
+    "cover.intro": {
+        "en-GB": "{count} files are attached, each stamped for its recipient. "
+        "Before passing a file on, check that its SHA-256 matches the one listed here.",
+        "en-US": "{count} files are attached, each stamped for its recipient. "
+        "Before passing a file on, check that its SHA-256 matches the one listed here.",
+    },
+    "cover.file": {"en-GB": "File", "en-US": "File"},
+    "cover.recipient": {"en-GB": "Recipient", "en-US": "Recipient"},
+    "cover.copy": {"en-GB": "Copy", "en-US": "Copy"},
+    "cover.sha256": {"en-GB": "SHA-256", "en-US": "SHA-256"},
+    "cover.team-copy": {"en-GB": "Unstamped copy", "en-US": "Unstamped copy"},
 }
 
 
