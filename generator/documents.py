@@ -184,7 +184,8 @@ def generate(
     # Everything is composed before the output folder is touched: a briefing
     # that cannot be written leaves no folder, lock or file behind.
     requests = list(requests)
-    wanted = sorted({_series(request) for request in requests if request.recipient})
+    # Numbered in the order asked for: a distribution list reads Copy 1, 2, 3 from the top.
+    wanted = list(dict.fromkeys(_series(request) for request in requests if request.recipient))
     # The number is printed, so it is settled before rendering: guessed from
     # the manifest as it stands, then given under its lock.
     guessed = assign_copies(manifest.read(out_dir).copies, wanted) if wanted else {}
