@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import cache, manifest
 from .clock import build_date
 from .errors import Diagnostic
-from .render import FORMATS, Format
+from .render import ARCHIVE, FORMATS, Format
 from .render.pool import DEFAULT_TIMEOUT, RenderPool
 
 if TYPE_CHECKING:
@@ -130,11 +130,20 @@ class BuildOptions:
     distribution: model.Sensitivity | None = None
     length: Length | None = None
     recipient: str | None = None
+    recipients_file: Path | None = None
+    package: bool = False
+    """Also write one zip per briefing with its copies and a cover note."""
+    archive: bool = False
+    """Also write a PDF/A copy of each briefing for the team's records."""
     jobs: int = 1
     force: bool = False
     strict: bool = False
     timeout: float = DEFAULT_TIMEOUT
     as_of: datetime.date | None = None
+
+    @property
+    def all_formats(self) -> tuple[Format, ...]:
+        return (*self.formats, ARCHIVE) if self.archive else self.formats
 
 
 @dataclass
@@ -149,15 +158,15 @@ class Session:
 
     @property
     def documents(self) -> int:
-        return len(self.requests) * len(self.options.formats)
+        return len(self.requests) * len(self.options.all_formats)
 
     def run(self, progress: Callable[[Path], None] | None = None) -> Outcome:
         from .documents import generate
 
-        return generate(
+        outcome = generate(
             self.checked.kb,
             self.requests,
-            self.options.formats,
+            self.options.all_formats,
             self.options.out,
             self.date,
             pool=self.pool,
@@ -165,6 +174,13 @@ class Session:
             progress=progress,
             strict=self.options.strict,
         )
+        # A package lists every copy of its briefing: none is made when a copy is missing.
+        if self.options.package and not (outcome.failed or outcome.stopped):
+            from .package import package_copies
+
+            package_copies(self.checked.kb, self.requests, outcome, self.options.out)
+            outcome.written.sort()
+        return outcome
 
 
 class IncrementalRun:
@@ -184,6 +200,9 @@ class IncrementalRun:
             options.distribution and options.distribution.value,
             options.length,
             options.recipient,
+            options.recipients_file and options.recipients_file.resolve(),
+            options.package,
+            options.archive,
             options.briefs.resolve(),
             options.country,
             options.strict,
@@ -197,6 +216,7 @@ class IncrementalRun:
             cache.tree_digest([options.briefs], YAML_SUFFIXES),
             templates,
             options.meeting_file and cache.file_digest(options.meeting_file),
+            options.recipients_file and cache.file_digest(options.recipients_file),
         )
 
     def unchanged(self) -> tuple[list[Path], list[Diagnostic]] | None:
@@ -218,7 +238,7 @@ class IncrementalRun:
             if options.all_audiences
             else len(options.audiences)
         )
-        documents = (audience_count + bool(options.meeting_file)) * len(options.formats)
+        documents = (audience_count + bool(options.meeting_file)) * len(options.all_formats)
         with RenderPool(min(options.jobs, documents) if options.jobs > 1 else 0, timeout=options.timeout) as pool:
             from .documents import requests_for
             from .kb.validate import load_knowledge_base
@@ -232,6 +252,8 @@ class IncrementalRun:
                 distribution=options.distribution,
                 length=options.length,
                 recipient=options.recipient,
+                recipients_file=options.recipients_file,
+                pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
                 as_of=self.date if options.as_of else None,
             )
             yield Session(checked, requests, options, self.date, pool)

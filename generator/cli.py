@@ -276,6 +276,15 @@ def serve(briefs: Path, country: str | None, port: int) -> None:
 @click.option("--length", type=click.Choice(["full", "one-page"]), help="Full brief or one-page leave-behind.")
 @click.option("--recipient", metavar="NAME", help='Stamp "Prepared for NAME" on this copy.')
 @click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="One stamped copy per person listed: a .txt, one name per line, or a .csv with name, organisation, email.",
+)
+@click.option("--package", is_flag=True, help="Also write one zip per briefing with its copies and a cover note.")
+@click.option("--archive", is_flag=True, help="Also write a PDF/A copy of each briefing for the records.")
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -313,6 +322,9 @@ def generate(
     distribution: str | None,
     length: str | None,
     recipient: str | None,
+    recipients_file: Path | None,
+    package: bool,
+    archive: bool,
     jobs: int,
     force: bool,
     strict: bool,
@@ -344,6 +356,9 @@ def generate(
             distribution=model.Sensitivity(distribution) if distribution else None,
             length=length,
             recipient=recipient,
+            recipients_file=recipients_file,
+            package=package,
+            archive=archive,
             jobs=jobs,
             force=force,
             strict=strict,

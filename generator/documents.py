@@ -8,6 +8,7 @@ each as soon as it is rendered.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +26,8 @@ from .kb.load import KnowledgeBase
 from .kb.validate import read_meeting_file
 from .names import NameGuard
 from .publish import Publisher, assign_copies, copy_series, output_name
-from .render import FORMATS, Format
+from .recipients import Recipient, attendees_to_copy, merged, read_recipients
+from .render import FORMATS, REGISTRY, Format
 from .render.pool import RenderPool, render_or_report
 from .select import Length, distribution_level, select
 from .withholding import name_guard
@@ -40,6 +42,10 @@ class Request:
     distribution: model.Sensitivity | None = None
     length: Length | None = None
     recipient: str | None = None
+    organisation: str | None = None
+    """Stamped after the recipient's name: "Prepared for Jane Doe, FCDO"."""
+    email: str | None = None
+    """Where the copy is to be sent; recorded in the manifest and the cover note, never printed."""
     copy_number: int | None = None
     """Which numbered copy a recipient's is; `generate` assigns it from the output folder's manifest."""
     as_of: datetime.date | None = None
@@ -54,23 +60,67 @@ def requests_for(
     distribution: model.Sensitivity | None = None,
     length: Length | None = None,
     recipient: str | None = None,
+    recipients_file: Path | None = None,
     as_of: datetime.date | None = None,
+    pdf: bool = True,
 ) -> list[Request]:
-    """Turn what the user asked for into briefings, checking every name."""
+    """Turn what the user asked for into briefings, checking every name.
+
+    Each briefing is made once per recipient (`--recipient`, the recipients
+    file, and a meeting's attendees marked `copy: true`), or once unstamped
+    when there is no one. With `pdf`, every name must be printable in the PDF's fonts.
+    """
+    listed = _listed(recipient, recipients_file)
+    briefings: list[tuple[str, model.Meeting | None]] = []
+    for audience in audiences:
+        if audience not in kb.audiences:
+            raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
+        briefings.append((audience, None))
+    if meeting_file is not None:
+        read = read_meeting_file(meeting_file, kb)
+        briefings.append((read.audience, read))
+    requests = []
+    for audience, meeting in briefings:
+        people = merged(listed, attendees_to_copy(meeting, meeting_file))
+        _check_names(kb, people, distribution_level(meeting, distribution), pdf)
+        base = Request(audience, meeting, distribution, length, as_of=as_of)
+        requests += [replace(base, recipient=p.name, organisation=p.organisation, email=p.email) for p in people]
+        requests += [base] if not people else []
+    return requests
+
+
+def _listed(recipient: str | None, recipients_file: Path | None) -> list[Recipient]:
+    """The recipients named on the command line: `--recipient`, then the file's, in order."""
+    listed = []
     if recipient is not None:
         try:
             model.check_line(recipient)
         except ValueError as error:
             raise UsageError(f"--recipient {error}") from None
-    requests = []
-    for audience in audiences:
-        if audience not in kb.audiences:
-            raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
-        requests.append(Request(audience, None, distribution, length, recipient, as_of=as_of))
-    if meeting_file is not None:
-        meeting = read_meeting_file(meeting_file, kb)
-        requests.append(Request(meeting.audience, meeting, distribution, length, recipient, as_of=as_of))
-    return requests
+        listed.append(Recipient(unicodedata.normalize("NFC", recipient)))
+    if recipients_file is not None:
+        listed += read_recipients(recipients_file)
+    return listed
+
+
+def _check_names(kb: KnowledgeBase, people: list[Recipient], level: model.Sensitivity, pdf: bool) -> None:
+    """Refuse, at their lines, names the copy may not print or the PDF's fonts cannot."""
+    from .render.fonts import unprintable_problem
+
+    guard = name_guard(kb, level)
+    errors = []
+    for person in people:
+        problem = pdf and unprintable_problem(person.stamp)
+        if person.path is None:
+            # --recipient: a withheld name is refused when composing, as it always was.
+            if problem:
+                raise UsageError(f"--recipient {problem}")
+        elif label := guard.find(person.stamp):
+            errors.append(person.diagnostic(f"names a person who may not be named in a {level.value} copy ({label})"))
+        elif problem:
+            errors.append(person.diagnostic(f"'{person.name}' {problem}"))
+    if errors:
+        raise InputError(errors)
 
 
 def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> Brief:
@@ -81,9 +131,15 @@ def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> B
     selection = select(kb, audience, request.meeting, request.distribution, request.length, request.as_of)
     return fit_to_pages(
         selection,
-        lambda chosen: compose(chosen, date=date, recipient=request.recipient, copy_number=request.copy_number),
+        lambda chosen: compose(chosen, date=date, recipient=_stamp(request), copy_number=request.copy_number),
         count_pages,
     )
+
+
+def _stamp(request: Request) -> str | None:
+    if request.recipient and request.organisation:
+        return f"{request.recipient}, {request.organisation}"
+    return request.recipient
 
 
 @dataclass
@@ -128,7 +184,8 @@ def generate(
     # Everything is composed before the output folder is touched: a briefing
     # that cannot be written leaves no folder, lock or file behind.
     requests = list(requests)
-    wanted = sorted({_series(request) for request in requests if request.recipient})
+    # Numbered in the order asked for: a distribution list reads Copy 1, 2, 3 from the top.
+    wanted = list(dict.fromkeys(_series(request) for request in requests if request.recipient))
     # The number is printed, so it is settled before rendering: guessed from
     # the manifest as it stands, then given under its lock.
     guessed = assign_copies(manifest.read(out_dir).copies, wanted) if wanted else {}
@@ -233,7 +290,7 @@ def _describe(
         kb.country.id,
         request.audience,
         meeting_id,
-        output_format,
+        REGISTRY[output_format].extension.removeprefix("."),
         request.recipient,
         distribution,
     )
@@ -248,6 +305,7 @@ def _describe(
         "key": document_key(repr(brief), output_format, templates),
         "generator": __version__,
         "copy": request.copy_number,
+        **{key: value for key, value in (("organisation", request.organisation), ("email", request.email)) if value},
     }
 
 

@@ -30,7 +30,7 @@ def leak_in(
     readable = [
         ("the file name", file_name),
         *((f"the manifest's {key}", value) for key, value in manifest_entry.items() if isinstance(value, str)),
-        *(_pdf_strings(content) if output_format == "pdf" else _docx_strings(content)),
+        *(_docx_strings(content) if output_format == "docx" else _pdf_strings(content)),
     ]
     for where, text in readable:
         if label := guard.find(text):

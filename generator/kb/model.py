@@ -265,6 +265,14 @@ class Attendee(Model):
     side: Literal["ours", "theirs", "host", "other"]
     bio: Text | None = None
     sensitivity: Sensitivity = Sensitivity.PUBLIC
+    copy_: Flag = Field(False, alias="copy")
+    """Gets a copy stamped with their name whenever the meeting's briefing is generated."""
+
+    @model_validator(mode="after")
+    def _named_if_copied(self) -> Attendee:
+        if self.copy_ and self.name is None:
+            raise ValueError("copy: true needs the attendee's name, which the copy is stamped with")
+        return self
 
 
 class Logistics(Model):

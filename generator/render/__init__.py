@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal, cast
 if TYPE_CHECKING:
     from ..brief import Brief
 
-Format = Literal["pdf", "docx"]
+Format = Literal["pdf", "docx", "pdfa"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,12 @@ class OutputFormat:
 REGISTRY: dict[Format, OutputFormat] = {
     "pdf": OutputFormat("pdf", "render_pdf", ".pdf", cost=5),
     "docx": OutputFormat("docx", "render_docx", ".docx", cost=1),
+    # The team's record copy (`--archive`): PDF/A, beside the officials' PDF.
+    "pdfa": OutputFormat("pdf", "render_pdfa", ".archive.pdf", cost=5),
 }
-FORMATS: tuple[Format, ...] = tuple(REGISTRY)
+FORMATS: tuple[Format, ...] = ("pdf", "docx")
+"""What `generate` writes unless told otherwise."""
+ARCHIVE: Format = "pdfa"
 
 
 def render(brief: Brief, output_format: Format) -> bytes:

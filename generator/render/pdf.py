@@ -25,6 +25,9 @@ from .sandbox import ResourceRefused, TemplatesFetcher
 # PDF/UA-1: a structure tree, the document language and a displayed title, so
 # that screen readers can read the briefing to a minister's office as well.
 PDF_VARIANT = "pdf/ua-1"
+# PDF/A-2a for the team's records: self-contained (fonts embedded, an sRGB
+# output intent, no encryption or scripts) and, like the PDF/UA copy, tagged.
+ARCHIVE_VARIANT = "pdf/a-2a"
 
 
 def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
@@ -33,9 +36,22 @@ def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     # The layout made while fitting the briefing to its pages, if this
     # process made it: taken, not shared, as writing may change it.
     document, fetcher = _LAID_OUT.pop((html, templates_dir), None) or _lay_out(html, templates_dir)
+    return _written(document, fetcher, brief, html, templates_dir, PDF_VARIANT)
+
+
+def render_pdfa(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
+    """The team's archive copy of the briefing, as PDF/A; the same Brief always gives the same bytes."""
+    html = render_html(brief, templates_dir)
+    document, fetcher = _lay_out(html, templates_dir, ARCHIVE_VARIANT)
+    return _written(document, fetcher, brief, html, templates_dir, ARCHIVE_VARIANT)
+
+
+def _written(
+    document: Document, fetcher: TemplatesFetcher, brief: Brief, html: str, templates_dir: Path, variant: str
+) -> bytes:
     try:
         with _source_date_epoch(calendar.timegm(brief.date.timetuple())):
-            pdf = document.write_pdf(**_options(html))
+            pdf: bytes = document.write_pdf(**_options(html, variant))
     except ResourceRefused as refusal:
         raise _violation(refusal, templates_dir) from refusal
     # A refusal raised while drawing an SVG is caught inside WeasyPrint, which
@@ -62,20 +78,20 @@ KEPT_LAYOUTS = 4
 _LAID_OUT: OrderedDict[tuple[str, Path], tuple[Document, TemplatesFetcher]] = OrderedDict()
 
 
-def _options(html: str) -> dict[str, object]:
+def _options(html: str, variant: str = PDF_VARIANT) -> dict[str, object]:
     return {
         **DEFAULT_OPTIONS,
-        "pdf_variant": PDF_VARIANT,
+        "pdf_variant": variant,
         # The first half of the file ID; the same HTML gives the same ID.
         "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
     }
 
 
-def _lay_out(html: str, templates_dir: Path) -> tuple[Document, TemplatesFetcher]:
+def _lay_out(html: str, templates_dir: Path, variant: str = PDF_VARIANT) -> tuple[Document, TemplatesFetcher]:
     fetcher = TemplatesFetcher(templates_dir)
     try:
         document = HTML(string=html, base_url=templates_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            **_options(html)
+            **_options(html, variant)
         )
     except ResourceRefused as refusal:
         raise _violation(refusal, templates_dir) from refusal
