@@ -220,7 +220,7 @@ def list_command(briefs: Path, country: str | None) -> None:
     for audience in kb.audiences.values():
         click.echo(
             f"  {audience.id:<10} {audience.full_name} ({audience.language}, {audience.paper.upper()}, "
-            f"{_count(len(audience.levers), 'levers')})"
+            f"{_count(len(kb.levers.get(audience.id, {})), 'levers')})"
         )
     click.echo("\nMeetings:")
     for meeting in kb.meetings.values():
@@ -292,6 +292,31 @@ def schema(out: Path) -> None:
 
     for path in write_schemas(out):
         _say(f"wrote {_shown(path)}")
+
+
+@main.command()
+@briefs_option
+@click.option("--write", is_flag=True, help="Make the changes; without it, only say what they would be.")
+def migrate(briefs: Path, write: bool) -> None:
+    """Move a knowledge base from the one-country layout to one folder per country.
+
+    Levers leave the audience files for <country>/levers/<audience>.yaml,
+    salutation: is dropped, and meetings/ moves into <country>/meetings/.
+    Comments and formatting are kept; no existing file is ever overwritten.
+    """
+    from .migrate import apply, plan
+
+    steps = plan(briefs)
+    if not steps:
+        _say(f"{_shown(briefs)}: nothing to do; already in the current layout")
+        return
+    for step in steps:
+        click.echo(("" if write else "would: ") + step.description)
+    if write:
+        apply(steps)
+        _say(f"{_shown(briefs)}: migrated; run 'briefing check' to confirm")
+    else:
+        _say("nothing written; run again with --write to make these changes")
 
 
 @main.command()
