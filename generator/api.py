@@ -32,6 +32,7 @@ from .inspect_output import leak_in
 from .kb import model
 from .kb.load import KnowledgeBase, read_items
 from .kb.validate import read_meeting_file, validate
+from .kb.yamlfile import YamlFileError, read_yaml
 from .names import NameGuard
 from .publish import Publisher, assign_copies, copy_series, output_name
 from .select import Length, distribution_level, select
@@ -55,6 +56,35 @@ def load_knowledge_base(briefs: Path, country: str | None = None, today: datetim
     if kb is None:
         raise InputError(errors)
     return Checked(kb, warnings)
+
+
+def check_every_country(briefs: Path, today: datetime.date | None = None) -> list[Checked]:
+    """Load and check each country of the tree with the shared files; raise InputError listing
+    every problem of them all, a problem of a shared file once."""
+    from .kb.load import country_dirs
+
+    checked, errors = [], []
+    for folder in country_dirs(briefs) or [None]:
+        try:
+            checked.append(load_knowledge_base(briefs, folder and folder.name, today))
+        except InputError as error:
+            errors.extend(error.diagnostics)
+    if errors:
+        raise InputError(list(dict.fromkeys(errors)))
+    return checked
+
+
+def meeting_country(briefs: Path, meeting_file: Path) -> str | None:
+    """The country a meeting file belongs to: the folder it sits in, else the country it names."""
+    meetings = meeting_file.resolve().parent
+    if meetings.name == "meetings" and meetings.parent.parent == briefs.resolve():
+        return meetings.parent.name
+    try:
+        data = read_yaml(meeting_file).data
+    except YamlFileError as error:
+        raise InputError(error.diagnostics) from None
+    named = data.get("country") if isinstance(data, dict) else None
+    return named if isinstance(named, str) else None
 
 
 @dataclass(frozen=True)

@@ -142,17 +142,22 @@ def check(briefs: Path, country: str | None, strict: bool) -> None:
     before = inputs()
     result = cache.recall(command, before, _is_check_result)
     if result is None:
-        from .api import load_knowledge_base
+        from .api import check_every_country, load_knowledge_base
 
-        checked = load_knowledge_base(briefs, country, date)
-        kb = checked.kb
-        counts = ", ".join(
-            _count(len(getattr(kb, kind)), kind)
-            for kind in ("sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
-        )
+        every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
+        warnings = list(dict.fromkeys(warning for checked in every for warning in checked.warnings))
+        summaries = [
+            f"{checked.kb.country.name} is valid ("
+            + ", ".join(
+                _count(len(getattr(checked.kb, kind)), kind)
+                for kind in ("sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
+            )
+            for checked in every
+        ]
+        tally = _count(len(warnings), "warnings")
         result = {
-            "warnings": _warning_rows(checked.warnings),
-            "summary": f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')}).",
+            "warnings": _warning_rows(warnings),
+            "summary": f"{summaries[0]}; {tally})." if len(summaries) == 1 else "); ".join(summaries) + f"); {tally}.",
         }
         _record(command, before, inputs, result)
     warnings = [Diagnostic(Path(path), line, message) for path, line, message in result["warnings"]]
@@ -415,14 +420,64 @@ def generate(
 ) -> None:
     """Write briefings to the output folder.
 
-    Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
-    audiences with --audience or --all.
+    Name a MEETING_FILE (e.g. briefs/kazakhstan/meetings/uk-fcdo.yaml), or
+    choose audiences with --audience or --all. In a tree of several
+    countries, a meeting names its own; --all without --country builds
+    every country.
     """
-    from . import cache
-    from .clock import build_date
+    from .kb.load import country_dirs
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
+    countries: list[str | None] = [country]
+    if country is None and len(country_dirs(briefs)) > 1:
+        if meeting_file is not None:
+            from .api import meeting_country
+
+            countries = [meeting_country(briefs, meeting_file)]
+        elif all_audiences and not audiences:
+            countries = [folder.name for folder in country_dirs(briefs)]
+    for each in countries:
+        _generate_country(
+            meeting_file,
+            audiences,
+            all_audiences,
+            output_format,
+            out,
+            distribution,
+            length,
+            recipient,
+            jobs,
+            force,
+            strict,
+            timeout,
+            as_of,
+            briefs,
+            each,
+        )
+
+
+def _generate_country(
+    meeting_file: Path | None,
+    audiences: tuple[str, ...],
+    all_audiences: bool,
+    output_format: str,
+    out: Path,
+    distribution: str | None,
+    length: str | None,
+    recipient: str | None,
+    jobs: int,
+    force: bool,
+    strict: bool,
+    timeout: float,
+    as_of: datetime.datetime | None,
+    briefs: Path,
+    country: str | None,
+) -> None:
+    """Generate what was asked for one country of the tree (the only one when `country` is None)."""
+    from . import cache
+    from .clock import build_date
+
     # When neither the command nor any input changed and the files it wrote
     # are still as written, there is nothing to do: say so without loading.
     command = [
@@ -445,7 +500,7 @@ def generate(
     def inputs(templates: str) -> str:
         return cache.inputs_key(
             date,
-            cache.tree_digest([briefs], YAML_SUFFIXES),
+            cache.country_digest(briefs, country, YAML_SUFFIXES),
             templates,
             meeting_file and cache.file_digest(meeting_file),
         )

@@ -38,7 +38,11 @@ def plan(briefs: Path) -> list[Step]:
     if not briefs.is_dir():
         raise UsageError(f"{briefs}: no such knowledge-base folder")
     countries = [folder.name for folder in country_dirs(briefs)]
-    steps = [step for path in sorted((briefs / "audiences").glob("*.y*ml")) if (step := _audience_step(briefs, path, countries))]
+    steps = [
+        step
+        for path in sorted((briefs / "audiences").glob("*.y*ml"))
+        if (step := _audience_step(briefs, path, countries))
+    ]
     steps += [_meeting_step(briefs, path, countries) for path in _old_meetings(briefs)]
     _refuse_overwrites(briefs, steps)
     return steps
@@ -72,7 +76,9 @@ def _load(path: Path) -> Any:
     try:
         return _yaml().load(path.read_text(encoding="utf-8"))
     except Exception as error:  # ruamel's errors share no useful base class
-        raise UsageError(f"{path}:1: cannot be migrated until it reads as YAML ({type(error).__name__}); run 'briefing check'") from None
+        raise UsageError(
+            f"{path}:1: cannot be migrated until it reads as YAML ({type(error).__name__}); run 'briefing check'"
+        ) from None
 
 
 def _dump(data: Any) -> str:
@@ -110,11 +116,13 @@ def _old_meetings(briefs: Path) -> list[Path]:
 
 
 def _meeting_step(briefs: Path, path: Path, countries: list[str]) -> Step:
+    from ruamel.yaml.comments import CommentedMap
+
     data = _load(path)
     named = data.get("country") if isinstance(data, dict) else None
     country = named if isinstance(named, str) and named in countries else _only_country(path, countries, "it")
     added = ""
-    if isinstance(data, dict) and named is None:
+    if isinstance(data, CommentedMap) and named is None:
         data.insert(1 if "id" in data else 0, "country", country)
         added = f", adding country: {country}"
     text = SCHEMA_COMMENT.sub(r"\1../../../schemas/", _dump(data))

@@ -194,7 +194,12 @@ def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Pa
         _add_entries(result, document, "audiences", model.Audience, [((), data)], many=False)
         return
     _add_entries(
-        result, document, "audiences", model.Audience, [((), {k: v for k, v in data.items() if k not in old})], many=False
+        result,
+        document,
+        "audiences",
+        model.Audience,
+        [((), {k: v for k, v in data.items() if k not in old})],
+        many=False,
     )
     audience = data.get("id") if isinstance(data.get("id"), str) else path.stem
     moved = country_dir.name + "/levers/" + f"{audience}.yaml"
@@ -205,8 +210,9 @@ def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Pa
                 Diagnostic(
                     path,
                     line,
-                    f"levers belong in each country's folder ({moved} and the like) when the tree holds "
-                    "several countries; run 'briefing migrate' to move them",
+                    f"levers in an audience file belong to one country, but the tree holds several: move them "
+                    f"to <country>/levers/{audience}.yaml ('briefing migrate' does it before a second country "
+                    "is added)",
                 )
             )
             return
@@ -217,7 +223,9 @@ def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Pa
             return
         levers = data["levers"]
         if not isinstance(levers, list):
-            result.errors.append(Diagnostic(path, line, f"levers: expected a list of levers, found {_describe(levers)}"))
+            result.errors.append(
+                Diagnostic(path, line, f"levers: expected a list of levers, found {_describe(levers)}")
+            )
             result.unreadable.add(lever_kind(audience))
             return
         kind = lever_kind(audience)
@@ -235,17 +243,17 @@ def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Pa
 def _read_old_meeting(result: LoadResult, path: Path, briefs: Path, country_dir: Path, several: bool) -> None:
     """A meeting in the shared meetings folder of the old layout: loaded with a warning while one country
     is all the tree holds, since which country it belongs to is then unambiguous."""
-    moved = f"{country_dir.name}/meetings/{path.name}"
     if several:
         result.errors.append(
             Diagnostic(
                 path,
                 1,
-                f"meetings belong in their country's folder ({moved} and the like) when the tree holds "
-                "several countries; run 'briefing migrate' to move them",
+                "a meeting belongs in its country's folder when the tree holds several countries: "
+                f"run 'briefing migrate' to move it to <country>/meetings/{path.name}",
             )
         )
         return
+    moved = f"{country_dir.name}/meetings/{path.name}"
     read_file(result, path, "meetings", model.Meeting, many=False, within=briefs)
     result.warnings.append(
         Diagnostic(path, 1, f"warning: old layout; 'briefing migrate --write' would move this meeting to {moved}")
