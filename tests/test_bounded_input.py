@@ -28,12 +28,12 @@ def briefing(*args: object, env: dict[str, str] | None = None) -> subprocess.Com
 
 @pytest.mark.slow
 def test_a_named_pipe_in_the_knowledge_base_is_refused_not_waited_on(minimal_kb):
-    os.mkfifo(minimal_kb / "meetings" / "pipe.yaml")
+    os.mkfifo(minimal_kb / "testland" / "meetings" / "pipe.yaml")
 
     result = briefing("check", "--briefs", minimal_kb)
 
     assert result.returncode == 2
-    assert f"{minimal_kb}/meetings/pipe.yaml:1: {PIPE_MESSAGE}" in result.stderr
+    assert f"{minimal_kb}/testland/meetings/pipe.yaml:1: {PIPE_MESSAGE}" in result.stderr
 
 
 @pytest.mark.slow
