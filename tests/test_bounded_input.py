@@ -67,7 +67,7 @@ def test_a_meeting_file_on_the_command_line_is_read_with_the_same_rules(minimal_
 def test_a_socket_is_refused(minimal_kb, cli):
     server = socket.socket(socket.AF_UNIX)
     try:
-        server.bind(str(minimal_kb / "meetings" / "socket.yaml"))
+        server.bind(str(minimal_kb / "testland" / "meetings" / "socket.yaml"))
         result = cli("check", "--briefs", minimal_kb)
     finally:
         server.close()
@@ -77,7 +77,7 @@ def test_a_socket_is_refused(minimal_kb, cli):
 
 
 def test_a_folder_named_like_a_file_is_refused(minimal_kb, cli):
-    (minimal_kb / "meetings" / "archive.yaml").mkdir()
+    (minimal_kb / "testland" / "meetings" / "archive.yaml").mkdir()
 
     result = cli("check", "--briefs", minimal_kb)
 
@@ -86,7 +86,7 @@ def test_a_folder_named_like_a_file_is_refused(minimal_kb, cli):
 
 @pytest.mark.slow
 def test_a_link_to_dev_zero_is_refused_at_once(minimal_kb):
-    (minimal_kb / "meetings" / "zero.yaml").symlink_to("/dev/zero")
+    (minimal_kb / "testland" / "meetings" / "zero.yaml").symlink_to("/dev/zero")
 
     result = briefing("check", "--briefs", minimal_kb)
 
@@ -97,7 +97,7 @@ def test_a_link_to_dev_zero_is_refused_at_once(minimal_kb):
 def test_a_link_leading_outside_is_refused_without_echoing_the_target(minimal_kb, tmp_path, cli):
     secret = tmp_path / "private-notes.yaml"
     secret.write_text("id: the-informant-is-Aidos-Sadykov\n")
-    (minimal_kb / "meetings" / "notes.yaml").symlink_to(secret)
+    (minimal_kb / "testland" / "meetings" / "notes.yaml").symlink_to(secret)
 
     result = cli("check", "--briefs", minimal_kb)
 

@@ -202,7 +202,7 @@ def test_no_field_lets_a_name_through(kb_dir: Path, cli, tmp_path: Path, scenari
     out = tmp_path / "out"
 
     result, lines = check(cli, kb_dir)
-    generated = cli("generate", kb_dir / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
+    generated = cli("generate", kb_dir / "testland" / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
 
     if message == "not a citable source":
         assert any("url names a person" in line for line in lines), lines
@@ -229,7 +229,11 @@ def test_the_recipient_is_checked_too(kb_dir: Path, cli, tmp_path: Path):
 
 def test_an_include_above_the_meeting_level_is_reported_at_its_line(minimal_kb: Path, cli):
     edit(minimal_kb / "testland" / "facts.yaml", "  priority: high\n", "  priority: high\n  sensitivity: restricted\n")
-    edit(minimal_kb / "meetings" / "uk-visit.yaml", "include: [doe]", "include:\n  - doe\n  - protest-arrests")
+    edit(
+        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
+        "include: [doe]",
+        "include:\n  - doe\n  - protest-arrests",
+    )
 
     _result, lines = check(cli, minimal_kb)
 
@@ -274,7 +278,7 @@ def test_messages_never_print_the_withheld_name(kb_dir: Path, cli, tmp_path: Pat
         "text: Release peaceful protesters.",
         "text: Release Jan Doe and peaceful protesters.",
     )
-    edit(kb_dir / "meetings" / "uk-visit.yaml", "place: London", "place: Doe's house")
+    edit(kb_dir / "testland" / "meetings" / "uk-visit.yaml", "place: London", "place: Doe's house")
 
     result, lines = check(cli, kb_dir)
 
@@ -285,7 +289,7 @@ def test_messages_never_print_the_withheld_name(kb_dir: Path, cli, tmp_path: Pat
 def test_manifest_and_files_hold_no_withheld_name_after_a_full_build(kb_dir: Path, cli, tmp_path: Path):
     out = tmp_path / "out"
 
-    result = cli("generate", kb_dir / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
+    result = cli("generate", kb_dir / "testland" / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
 
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
@@ -295,7 +299,7 @@ def test_manifest_and_files_hold_no_withheld_name_after_a_full_build(kb_dir: Pat
 
 
 def test_items_dated_after_a_meeting_are_counted_at_its_date(minimal_kb: Path, cli):
-    edit(minimal_kb / "meetings" / "uk-visit.yaml", "date: 2027-02-09", "date: 2018-01-01")
+    edit(minimal_kb / "testland" / "meetings" / "uk-visit.yaml", "date: 2027-02-09", "date: 2018-01-01")
 
     _result, lines = check(cli, minimal_kb)
 
