@@ -128,6 +128,20 @@ def test_meeting_records_are_not_meetings(tmp_path, cli):
     assert "uk-port-amsel-2027-05" in result.output
 
 
+def test_an_audience_without_levers_for_a_country_is_a_warning_naming_the_file(tmp_path, cli):
+    briefs = two_country_tree(tmp_path / "briefs")
+    (briefs / "veloria" / "levers" / "eu.yaml").unlink()
+
+    result = cli("check", "--briefs", str(briefs))
+
+    assert result.exit_code == 0, result.output
+    missing = [line for line in result.stderr.splitlines() if "no levers" in line]
+    assert missing == [
+        f"{briefs / 'audiences' / 'eu.yaml'}:2: warning: no levers for Republic of Veloria; its briefings for "
+        "'eu' name nothing this audience can do until veloria/levers/eu.yaml lists them"
+    ]
+
+
 def test_old_layout_loads_with_one_warning_per_file(tmp_path, cli):
     briefs = old_layout_tree(tmp_path / "briefs")
 

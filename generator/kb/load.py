@@ -36,8 +36,9 @@ class Origin:
 
     path: Path
     line: int
-    location: tuple[int, ...] = ()
-    """The item's index in its file, () for a file that is one item."""
+    location: Location = ()
+    """The item's place in its file: its index, () for a file that is one item, ("levers", i) for a lever
+    still written in an old-layout audience file."""
 
     def diagnostic(self, message: str) -> Diagnostic:
         return Diagnostic(self.path, self.line, message)

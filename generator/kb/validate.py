@@ -237,6 +237,8 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                     "response that answers it"
                 )
 
+    yield from _audiences_without_levers(kb)
+
     weighted = {
         theme for audience in kb.audiences.values() for theme, weight in audience.theme_weights.items() if weight > 0
     }
@@ -246,6 +248,17 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                 yield kb.origin(kind, item.id).diagnostic(
                     f"warning: no audience weights any theme of '{item.id}', so no briefing will select it"
                 )
+
+
+def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A missing levers file is allowed, but its briefings then say nothing of what the audience can do."""
+    folder = kb.origin("country", kb.country.id).path.parent.name
+    for audience in kb.audiences.values():
+        if audience.id not in kb.levers:
+            yield kb.origin("audiences", audience.id).diagnostic(
+                f"warning: no levers for {kb.country.name}; its briefings for '{audience.id}' name nothing this "
+                f"audience can do until {folder}/levers/{audience.id}.yaml lists them"
+            )
 
 
 NOUNS = {"facts": "fact", "cases": "case", "recommendations": "recommendation", "responses": "response"}
