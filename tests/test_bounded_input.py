@@ -103,7 +103,7 @@ def test_a_link_leading_outside_is_refused_without_echoing_the_target(minimal_kb
 
     assert result.exit_code == 2
     assert (
-        f"{minimal_kb}/meetings/notes.yaml:1: a symbolic link leads outside {minimal_kb}; "
+        f"{minimal_kb}/testland/meetings/notes.yaml:1: a symbolic link leads outside {minimal_kb}; "
         "copy the file into the folder instead"
     ) in result.stderr
     assert "Sadykov" not in result.output and "private-notes" not in result.output

@@ -27,6 +27,8 @@ EditorLoader.yaml_implicit_resolvers = {
 def kind_of(path: Path) -> str:
     if path.parent.name in ("audiences", "meetings"):
         return path.parent.name.removesuffix("s")
+    if path.parent.name == "levers":
+        return "levers"
     return path.stem
 
 

@@ -181,14 +181,14 @@ def test_a_level_dependent_person_is_left_out_only_below_their_case_level(kb_dir
             "a link target in the meeting purpose",
             [
                 (
-                    "meetings/uk-visit.yaml",
+                    "testland/meetings/uk-visit.yaml",
                     "purpose: Press for the release of protesters.",
                     "purpose: Press for [their release](https://example.org/doe).",
                 )
             ],
             "purpose names a person",
         ),
-        ("the meeting id", [("meetings/uk-visit.yaml", "id: uk-visit", "id: uk-doe")], "id names a person"),
+        ("the meeting id", [("testland/meetings/uk-visit.yaml", "id: uk-visit", "id: uk-doe")], "id names a person"),
         (
             "prepared_by",
             [("testland/country.yaml", "prepared_by: Test advocacy team", "prepared_by: Doe family")],
@@ -238,7 +238,7 @@ def test_an_include_above_the_meeting_level_is_reported_at_its_line(minimal_kb: 
     _result, lines = check(cli, minimal_kb)
 
     assert (
-        "meetings/uk-visit.yaml:12: warning: include[1]: the meeting's briefing leaves 'protest-arrests' out "
+        "testland/meetings/uk-visit.yaml:12: warning: include[1]: the meeting's briefing leaves 'protest-arrests' out "
         "because it is restricted, above the public distribution"
     ) in lines
 
@@ -260,13 +260,13 @@ def test_a_response_whose_claim_source_is_confidential_is_not_shown_at_public_le
 
 
 def test_a_lever_naming_a_withheld_person_is_reported_and_left_out(kb_dir: Path, cli):
-    edit(kb_dir / "audiences" / "uk.yaml", "name: Sanctions", "name: Sanctions on Doe's jailers")
+    edit(kb_dir / "testland" / "levers" / "uk.yaml", "name: Sanctions", "name: Sanctions on Doe's jailers")
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
     _result, lines = check(cli, kb_dir)
 
     assert (
-        "audiences/uk.yaml:14: warning: name names a person who may not be named (the case at cases.yaml:1), "
+        "testland/levers/uk.yaml:3: warning: name names a person who may not be named (the case at cases.yaml:1), "
         "so this lever is left out of every copy"
     ) in lines
     assert select(kb, kb.audiences["uk"]).levers == ()
@@ -304,9 +304,9 @@ def test_items_dated_after_a_meeting_are_counted_at_its_date(minimal_kb: Path, c
     _result, lines = check(cli, minimal_kb)
 
     assert (
-        "meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them out"
+        "testland/meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them out"
     ) in lines
     assert (
-        "meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
+        "testland/meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
         "dated after the meeting (2021-07-22)"
     ) in lines
