@@ -221,7 +221,46 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
         repeat,
     )
     figures.append(Figure("10,000 facts / bundled: one PDF end to end", large, median_seconds(one_pdf, repeat), 1.3))
+    figures.append(many_countries_figure(work, briefs, repeat, env))
     return figures
+
+
+def many_countries_figure(work: Path, briefs: Path, repeat: int, env: dict[str, str]) -> Figure:
+    """One meeting's PDF in a tree of 50 countries against the same in a tree of that country alone."""
+    alone = work / "alone"
+    shutil.copytree(briefs, alone)
+    fifty = work / "fifty"
+    shutil.copytree(briefs, fifty)
+    for number in range(1, 50):
+        # Copies under other ids; their meetings would name the wrong country, so they hold none.
+        shutil.copytree(
+            briefs / "kazakhstan", fifty / f"country-{number:02}", ignore=shutil.ignore_patterns("meetings")
+        )
+
+    def one_meeting(tree: Path) -> Callable[[], None]:
+        meeting = tree / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml"
+        return briefing(
+            "generate",
+            str(meeting),
+            "--country",
+            "kazakhstan",
+            "--format",
+            "pdf",
+            "--force",
+            "--briefs",
+            str(tree),
+            "--out",
+            str(work / f"out-{tree.name}"),
+            env=env,
+        )
+
+    in_fifty, on_its_own = one_meeting(fifty), one_meeting(alone)
+    return Figure(
+        "one meeting's PDF, 50-country tree / that country alone",
+        median_seconds(in_fifty, repeat),
+        median_seconds(on_its_own, repeat),
+        1.10,
+    )
 
 
 def report(figures: list[Figure], repeat: int) -> int:

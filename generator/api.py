@@ -12,7 +12,7 @@ from __future__ import annotations
 from .build import BuildOptions, CheckReport, IncrementalRun, Session, check
 from .clock import build_date
 from .documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
-from .kb.validate import Checked, load_knowledge_base, read_meeting_file
+from .kb.validate import Checked, check_every_country, load_knowledge_base, meeting_country, read_meeting_file
 from .render import FORMATS, Format, render
 from .render.pool import DEFAULT_TIMEOUT, RenderPool
 
@@ -30,9 +30,11 @@ __all__ = [
     "Session",
     "build_date",
     "check",
+    "check_every_country",
     "compose_brief",
     "generate",
     "load_knowledge_base",
+    "meeting_country",
     "read_meeting_file",
     "render",
     "requests_for",

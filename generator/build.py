@@ -88,14 +88,19 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
     recalled = cache.recall(command, before, _is_check_result)
     if recalled is not None:
         return CheckReport(diagnostics(recalled["warnings"]), str(recalled["summary"]))
-    from .kb.validate import load_knowledge_base
+    from .kb.validate import check_every_country, load_knowledge_base
 
-    checked = load_knowledge_base(briefs, country, date)
-    kb = checked.kb
-    counts = ", ".join(_count(len(getattr(kb, kind)), kind) for kind in KINDS_COUNTED)
-    summary = f"{kb.country.name} is valid ({counts}; {_count(len(checked.warnings), 'warnings')})."
-    kept = _remember(command, before, inputs, {"warnings": warning_rows(checked.warnings), "summary": summary})
-    return CheckReport(checked.warnings, summary, kept)
+    # Without --country, every country of the tree, each with the shared files.
+    every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
+    warnings = list(dict.fromkeys(warning for checked in every for warning in checked.warnings))
+    counts = [
+        f"{checked.kb.country.name} is valid ("
+        + ", ".join(_count(len(getattr(checked.kb, kind)), kind) for kind in KINDS_COUNTED)
+        for checked in every
+    ]
+    summary = "); ".join(counts) + f"; {_count(len(warnings), 'warnings')})."
+    kept = _remember(command, before, inputs, {"warnings": warning_rows(warnings), "summary": summary})
+    return CheckReport(warnings, summary, kept)
 
 
 def _count(number: int, plural: str) -> str:
@@ -213,7 +218,7 @@ class IncrementalRun:
         options = self.options
         return cache.inputs_key(
             self.date,
-            cache.tree_digest([options.briefs], YAML_SUFFIXES),
+            cache.country_digest(options.briefs, options.country, YAML_SUFFIXES),
             templates,
             options.meeting_file and cache.file_digest(options.meeting_file),
             options.recipients_file and cache.file_digest(options.recipients_file),
@@ -273,3 +278,21 @@ def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
     return all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items()) and manifest.records(
         out, digests
     )
+
+
+def countries_to_build(options: BuildOptions) -> list[str | None]:
+    """The countries a `generate` covers: the one asked for, else the meeting's, else with --all every one.
+
+    None stands for "the only country of the tree".
+    """
+    # Globbed here rather than through the loader: an unchanged rebuild must not import it.
+    folders = sorted(path.parent.name for path in options.briefs.glob("*/country.yaml"))
+    if options.country is not None or len(folders) <= 1:
+        return [options.country]
+    if options.meeting_file is not None:
+        from .kb.validate import meeting_country
+
+        return [meeting_country(options.briefs, options.meeting_file)]
+    if options.all_audiences and not options.audiences:
+        return list(folders)
+    return [None]

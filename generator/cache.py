@@ -135,6 +135,19 @@ def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None
     return digest.hexdigest()
 
 
+def country_digest(briefs: Path, country: str | None, suffixes: tuple[str, ...] | None = None) -> str:
+    """A hash of what loading one country reads: the shared files, that country's folder and
+    which countries the tree holds (the layout rules depend on their number), never another
+    country's files, so one country costs the same however many share the tree."""
+    countries = sorted(path.parent.name for path in briefs.glob("*/country.yaml"))
+    chosen = country if country is not None else (countries[0] if len(countries) == 1 else None)
+    folders = [briefs / "audiences", briefs / "meetings", *([briefs / chosen] if chosen else [])]
+    digest = hashlib.sha256("\0".join(countries).encode())
+    digest.update(tree_digest(folders, suffixes).encode())
+    digest.update(file_digest(briefs / "themes.yaml").encode())
+    return digest.hexdigest()
+
+
 def _files_under(root: Path) -> Iterator[Path]:
     """Every file below `root`, through linked folders that stay inside it, each folder once."""
     seen: set[str] = set()

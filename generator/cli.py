@@ -12,12 +12,15 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
 from .errors import BriefingError, Diagnostic, InputError, UsageError, WriteFailure
+
+if TYPE_CHECKING:
+    from .build import BuildOptions
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -153,7 +156,7 @@ def list_command(briefs: Path, country: str | None) -> None:
     for audience in kb.audiences.values():
         click.echo(
             f"  {audience.id:<10} {audience.full_name} ({audience.language}, {audience.paper.upper()}, "
-            f"{_count(len(audience.levers), 'levers')})"
+            f"{_count(len(kb.levers.get(audience.id, {})), 'levers')})"
         )
     click.echo("\nMeetings:")
     for meeting in kb.meetings.values():
@@ -225,6 +228,31 @@ def schema(out: Path) -> None:
 
     for path in write_schemas(out):
         _say(f"wrote {_shown(path)}")
+
+
+@main.command()
+@briefs_option
+@click.option("--write", is_flag=True, help="Make the changes; without it, only say what they would be.")
+def migrate(briefs: Path, write: bool) -> None:
+    """Move a knowledge base from the one-country layout to one folder per country.
+
+    Levers leave the audience files for <country>/levers/<audience>.yaml,
+    salutation: is dropped, and meetings/ moves into <country>/meetings/.
+    Comments and formatting are kept; no existing file is ever overwritten.
+    """
+    from .migrate import apply, plan
+
+    steps = plan(briefs)
+    if not steps:
+        _say(f"{_shown(briefs)}: nothing to do; already in the current layout")
+        return
+    for step in steps:
+        click.echo(("" if write else "would: ") + step.description)
+    if write:
+        apply(steps)
+        _say(f"{_shown(briefs)}: migrated; run 'briefing check' to confirm")
+    else:
+        _say("nothing written; run again with --write to make these changes")
 
 
 @main.command()
@@ -335,37 +363,51 @@ def generate(
 ) -> None:
     """Write briefings to the output folder.
 
-    Name a MEETING_FILE (e.g. briefs/meetings/uk-fcdo.yaml), or choose
-    audiences with --audience or --all.
+    Name a MEETING_FILE (e.g. briefs/kazakhstan/meetings/uk-fcdo.yaml), or
+    choose audiences with --audience or --all. In a tree of several
+    countries, a meeting names its own; --all without --country builds
+    every country.
     """
-    from .build import BuildOptions, IncrementalRun
+    from dataclasses import replace
+
+    from .build import BuildOptions, countries_to_build
     from .kb import model
     from .render import FORMATS
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
-    run = IncrementalRun(
-        BuildOptions(
-            briefs=briefs,
-            country=country,
-            meeting_file=meeting_file,
-            audiences=audiences,
-            all_audiences=all_audiences,
-            formats=FORMATS if output_format == "all" else (output_format,),
-            out=out,
-            distribution=model.Sensitivity(distribution) if distribution else None,
-            length=length,
-            recipient=recipient,
-            recipients_file=recipients_file,
-            package=package,
-            archive=archive,
-            jobs=jobs,
-            force=force,
-            strict=strict,
-            timeout=timeout,
-            as_of=as_of.date() if as_of else None,
-        )
+    options = BuildOptions(
+        briefs=briefs,
+        country=country,
+        meeting_file=meeting_file,
+        audiences=audiences,
+        all_audiences=all_audiences,
+        formats=FORMATS if output_format == "all" else (output_format,),
+        out=out,
+        distribution=model.Sensitivity(distribution) if distribution else None,
+        length=length,
+        recipient=recipient,
+        recipients_file=recipients_file,
+        package=package,
+        archive=archive,
+        jobs=jobs,
+        force=force,
+        strict=strict,
+        timeout=timeout,
+        as_of=as_of.date() if as_of else None,
     )
+    failed = False
+    for each in countries_to_build(options):
+        failed |= _generate_country(replace(options, country=each))
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _generate_country(options: BuildOptions) -> bool:
+    """Build what was asked for one country of the tree; True if a document could not be written."""
+    from .build import IncrementalRun
+
+    run = IncrementalRun(options)
     # Nothing the run depends on changed and its files are still as written:
     # say so without loading anything.
     if (unchanged := run.unchanged()) is not None:
@@ -373,7 +415,7 @@ def generate(
         _report_briefly(warnings)
         for path in files:
             _say(f"unchanged {_shown(path)}")
-        return
+        return False
     with run.session() as session:
         _report_briefly(session.checked.warnings)
         if not _quiet() and sys.stderr.isatty():
@@ -390,8 +432,9 @@ def generate(
     if outcome.stopped:
         _cannot_write(outcome.stopped)
     if outcome.failed:
-        sys.exit(EXIT_BAD_INPUT)
+        return True
     _note_if_not_kept(run.remember(outcome, session.checked.warnings))
+    return False
 
 
 def _cannot_write(failure: WriteFailure) -> NoReturn:

@@ -94,7 +94,7 @@ def _schema_comment(meeting_file: Path) -> str:
     first = meeting_file.read_text(encoding="utf-8").split("\n", 1)[0]
     if match := re.fullmatch(r"# yaml-language-server: \$schema=(.*)meeting\.schema\.json", first.strip()):
         return f"# yaml-language-server: $schema={match.group(1)}record.schema.json"
-    return "# yaml-language-server: $schema=../../schemas/record.schema.json"
+    return "# yaml-language-server: $schema=../../../schemas/record.schema.json"
 
 
 def _quoted(text: str) -> str:

@@ -105,7 +105,7 @@ def select(
 
     levers = [
         lever
-        for lever in audience.levers
+        for lever in kb.levers.get(audience.id, {}).values()
         if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
     ][: budget.levers]
     # A fact that only restates a lever the briefing shows would say the same thing twice.

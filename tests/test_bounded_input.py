@@ -28,12 +28,12 @@ def briefing(*args: object, env: dict[str, str] | None = None) -> subprocess.Com
 
 @pytest.mark.slow
 def test_a_named_pipe_in_the_knowledge_base_is_refused_not_waited_on(minimal_kb):
-    os.mkfifo(minimal_kb / "meetings" / "pipe.yaml")
+    os.mkfifo(minimal_kb / "testland" / "meetings" / "pipe.yaml")
 
     result = briefing("check", "--briefs", minimal_kb)
 
     assert result.returncode == 2
-    assert f"{minimal_kb}/meetings/pipe.yaml:1: {PIPE_MESSAGE}" in result.stderr
+    assert f"{minimal_kb}/testland/meetings/pipe.yaml:1: {PIPE_MESSAGE}" in result.stderr
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_a_meeting_file_on_the_command_line_is_read_with_the_same_rules(minimal_
 def test_a_socket_is_refused(minimal_kb, cli):
     server = socket.socket(socket.AF_UNIX)
     try:
-        server.bind(str(minimal_kb / "meetings" / "socket.yaml"))
+        server.bind(str(minimal_kb / "testland" / "meetings" / "socket.yaml"))
         result = cli("check", "--briefs", minimal_kb)
     finally:
         server.close()
@@ -77,7 +77,7 @@ def test_a_socket_is_refused(minimal_kb, cli):
 
 
 def test_a_folder_named_like_a_file_is_refused(minimal_kb, cli):
-    (minimal_kb / "meetings" / "archive.yaml").mkdir()
+    (minimal_kb / "testland" / "meetings" / "archive.yaml").mkdir()
 
     result = cli("check", "--briefs", minimal_kb)
 
@@ -86,7 +86,7 @@ def test_a_folder_named_like_a_file_is_refused(minimal_kb, cli):
 
 @pytest.mark.slow
 def test_a_link_to_dev_zero_is_refused_at_once(minimal_kb):
-    (minimal_kb / "meetings" / "zero.yaml").symlink_to("/dev/zero")
+    (minimal_kb / "testland" / "meetings" / "zero.yaml").symlink_to("/dev/zero")
 
     result = briefing("check", "--briefs", minimal_kb)
 
@@ -97,13 +97,13 @@ def test_a_link_to_dev_zero_is_refused_at_once(minimal_kb):
 def test_a_link_leading_outside_is_refused_without_echoing_the_target(minimal_kb, tmp_path, cli):
     secret = tmp_path / "private-notes.yaml"
     secret.write_text("id: the-informant-is-Aidos-Sadykov\n")
-    (minimal_kb / "meetings" / "notes.yaml").symlink_to(secret)
+    (minimal_kb / "testland" / "meetings" / "notes.yaml").symlink_to(secret)
 
     result = cli("check", "--briefs", minimal_kb)
 
     assert result.exit_code == 2
     assert (
-        f"{minimal_kb}/meetings/notes.yaml:1: a symbolic link leads outside {minimal_kb}; "
+        f"{minimal_kb}/testland/meetings/notes.yaml:1: a symbolic link leads outside {minimal_kb}; "
         "copy the file into the folder instead"
     ) in result.stderr
     assert "Sadykov" not in result.output and "private-notes" not in result.output

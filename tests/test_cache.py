@@ -203,7 +203,7 @@ def test_a_file_edited_during_a_run_leaves_no_answer_for_the_next(minimal_kb, cl
 
 
 def test_deleted_items_leave_nothing_in_the_cache(minimal_kb, cli, fixed_date, tmp_path):
-    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
     meeting.write_text(meeting.read_text().replace("[Desk officer]", "[Aigerim Zhaksylykovna]"))
     cases = minimal_kb / "testland" / "cases.yaml"
     cases.write_text(cases.read_text().replace("peaceful protest.", "peaceful protest in Zhanaozen."))

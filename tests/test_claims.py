@@ -158,11 +158,11 @@ def test_a_claim_is_background_never_a_line_to_take(minimal_kb):
 
 def test_a_fact_that_restates_a_lever_is_not_repeated(minimal_kb):
     before = select(load(minimal_kb), load(minimal_kb).audiences["uk"])
-    uk = minimal_kb / "audiences" / "uk.yaml"
+    uk = minimal_kb / "testland" / "levers" / "uk.yaml"
     uk.write_text(
         uk.read_text().replace(
-            "        passage: targeted sanctions",
-            "        passage: targeted sanctions\n      - source: report-2021\n        passage: 40 protesters",
+            "      passage: targeted sanctions",
+            "      passage: targeted sanctions\n    - source: report-2021\n      passage: 40 protesters",
         )
     )
     kb = load(minimal_kb)

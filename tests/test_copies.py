@@ -99,7 +99,7 @@ def test_a_different_copy_under_the_same_name_is_refused_and_the_rest_still_land
     stamped = out / "2027-01-15_testland_uk_for-jane-smith.docx"
     before = stamped.read_bytes()
 
-    result = run("--recipient", "jane smith", str(minimal_kb / "meetings" / "uk-visit.yaml"), expect=2)
+    result = run("--recipient", "jane smith", str(minimal_kb / "testland" / "meetings" / "uk-visit.yaml"), expect=2)
 
     assert result.stderr.strip().splitlines()[-1] == (
         f"{stamped}: not written: it holds the public DOCX for uk, stamped for Jane Smith, and this is the public "

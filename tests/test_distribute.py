@@ -17,7 +17,7 @@ MEETING_PREFIX = "2027-02-09_testland_uk_uk-visit"
 def distribute(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     out = tmp_path / "out"
-    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
 
     def run(*extra: object, expect: int = 0):
         result = cli("generate", meeting, "--briefs", minimal_kb, "--out", out, "--jobs", "1", *extra)
@@ -167,7 +167,7 @@ def test_a_withheld_person_as_recipient_is_refused_at_their_line(distribute, tmp
 
 def test_attendees_marked_for_a_copy_get_one(distribute, minimal_kb, tmp_path):
     out, run = distribute
-    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
     meeting.write_text(
         meeting.read_text()
         + "attendees:\n"
@@ -186,7 +186,7 @@ def test_attendees_marked_for_a_copy_get_one(distribute, minimal_kb, tmp_path):
 
 def test_an_attendee_marked_for_a_copy_needs_a_name(distribute, minimal_kb):
     out, run = distribute
-    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
     meeting.write_text(meeting.read_text() + "attendees:\n  - {role: Desk officer, side: theirs, copy: true}\n")
 
     result = run(expect=2)

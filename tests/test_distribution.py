@@ -38,7 +38,7 @@ def test_recipient_copy_is_stamped_named_and_recorded(minimal_kb: Path, tmp_path
 
 
 def test_manifest_records_the_meeting_and_its_distribution(minimal_kb: Path, tmp_path: Path, cli):
-    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
     meeting.write_text(meeting.read_text().replace("distribution: public", "distribution: restricted"))
 
     result = cli("generate", meeting, "--briefs", minimal_kb, "--out", tmp_path, "--format", "pdf", "--jobs", "1")

@@ -26,7 +26,7 @@ def citations(kb: KnowledgeBase) -> Iterator[tuple[str, model.Citation]]:
                 for citation in item.claim_sources:
                     yield f"{kind}/{item.id} (claim)", citation
     for audience in kb.audiences.values():
-        for lever in audience.levers:
+        for lever in kb.levers[audience.id].values():
             for citation in lever.sources:
                 yield f"audiences/{audience.id}/{lever.id}", citation
 
@@ -79,7 +79,7 @@ def test_every_recommendation_of_the_report_is_there(kb):
 )
 def test_key_figures_are_stated_exactly(kb, figure):
     texts = [fact.text for fact in kb.facts.values()] + [
-        lever.text for audience in kb.audiences.values() for lever in audience.levers
+        lever.text for levers in kb.levers.values() for lever in levers.values()
     ]
     assert any(figure in text for text in texts), figure
 

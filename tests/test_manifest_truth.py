@@ -102,7 +102,7 @@ def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb:
         "generator",
         "-q",
         "generate",
-        str(minimal_kb / "meetings" / "uk-visit.yaml"),
+        str(minimal_kb / "testland" / "meetings" / "uk-visit.yaml"),
         "--all",
         "--format",
         "docx",
@@ -148,7 +148,7 @@ def generated(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
     def generate(*extra: str):
         return cli(
             "generate",
-            minimal_kb / "meetings" / "uk-visit.yaml",
+            minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
             "--audience",
             "uk",
             "--format",
@@ -227,7 +227,7 @@ def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(
 
     result = cli(
         "generate",
-        minimal_kb / "meetings" / "uk-visit.yaml",
+        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
         "--audience",
         "uk",
         "--format",

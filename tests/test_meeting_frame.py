@@ -18,7 +18,7 @@ from generator.render.pdf import render_pdf
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)
-UK_MEETING = BUNDLED_BRIEFS / "meetings" / "uk-fcdo-london-2027-02.yaml"
+UK_MEETING = BUNDLED_BRIEFS / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_a_leave_behind_carries_no_summary_box(kb):
 
 def test_an_old_meeting_file_with_participants_only_still_works(minimal_kb):
     kb = api.load_knowledge_base(minimal_kb, today=DATE).kb
-    (request,) = api.requests_for(kb, meeting_file=minimal_kb / "meetings" / "uk-visit.yaml")
+    (request,) = api.requests_for(kb, meeting_file=minimal_kb / "testland" / "meetings" / "uk-visit.yaml")
     brief = api.compose_brief(kb, request, DATE)
     assert brief.summary is None
     assert any(row.label == "Participants" and "Desk officer" in row.value for row in brief.meta)

@@ -128,21 +128,18 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
         name="United Kingdom",
         full_name="UK Government",
         addressee="officials",
-        salutation="Be brief.",
         language="en-GB",
         paper="a4",
         date_style="day-month",
         theme_weights={"assembly": 2, "corruption": 1},
-        levers=[
-            model.Lever(
-                id="sanctions",
-                name="Sanctions",
-                text="Sanctions exist.",
-                themes=["corruption"],
-                # A passage no fact cites: a fact restating a lever is left out.
-                sources=cite(source_ids[0], "sanctions exist"),
-            )
-        ],
+    )
+    lever = model.Lever(
+        id="sanctions",
+        name="Sanctions",
+        text="Sanctions exist.",
+        themes=["corruption"],
+        # A passage no fact cites: a fact restating a lever is left out.
+        sources=cite(source_ids[0], "sanctions exist"),
     )
     # A meeting's distribution is the default level of its briefing, which
     # --distribution may lower: its own words are the user's, not an item's.
@@ -167,6 +164,7 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
         responses=responses,
         audiences={"uk": audience},
         meetings={"zqmeetingx": meeting},
+        levers={"uk": {"sanctions": lever}},
         origins={("x", "x"): Origin(Path("x"), 1)},
     )
     return kb, levels, withheld
@@ -306,19 +304,19 @@ FIELDS = {
     "recommendation ask": ("testland/recommendations.yaml", (0, "asks", "uk")),
     "response claim": ("testland/responses.yaml", (0, "claim")),
     "response reply": ("testland/responses.yaml", (0, "reply")),
-    "lever name": ("audiences/uk.yaml", ("levers", 0, "name")),
-    "lever text": ("audiences/uk.yaml", ("levers", 0, "text")),
+    "lever name": ("testland/levers/uk.yaml", (0, "name")),
+    "lever text": ("testland/levers/uk.yaml", (0, "text")),
     "source title": ("testland/sources.yaml", (0, "title")),
     "source author": ("testland/sources.yaml", (0, "author")),
     "source url": ("testland/sources.yaml", (0, "url")),
-    "meeting purpose link": ("meetings/uk-visit.yaml", ("purpose",)),
-    "meeting place": ("meetings/uk-visit.yaml", ("place",)),
-    "meeting title": ("meetings/uk-visit.yaml", ("title",)),
-    "meeting participants": ("meetings/uk-visit.yaml", ("participants", 0)),
-    "meeting id": ("meetings/uk-visit.yaml", ("id",)),
+    "meeting purpose link": ("testland/meetings/uk-visit.yaml", ("purpose",)),
+    "meeting place": ("testland/meetings/uk-visit.yaml", ("place",)),
+    "meeting title": ("testland/meetings/uk-visit.yaml", ("title",)),
+    "meeting participants": ("testland/meetings/uk-visit.yaml", ("participants", 0)),
+    "meeting id": ("testland/meetings/uk-visit.yaml", ("id",)),
     "prepared_by": ("testland/country.yaml", ("prepared_by",)),
     "recipient": (None, ()),
-    "record attended role": (RECORD_FILE := "meetings/uk-visit.record.yaml", ("attended", 0, "role")),
+    "record attended role": (RECORD_FILE := "testland/meetings/uk-visit.record.yaml", ("attended", 0, "role")),
     "record raised text": (RECORD_FILE, ("raised", 0, "text")),
     "record they_said": (RECORD_FILE, ("they_said", 0, "text")),
     "record commitment who": (RECORD_FILE, ("commitments", 0, "who")),
@@ -337,7 +335,7 @@ RECORD = {
     "commitments": [{"id": "raise", "who": "Desk officer", "what": "Raise the cases", "by": datetime.date(2027, 3, 1)}],
     "actions": [{"owner": "Advocacy lead", "what": "Send the letter", "due": datetime.date(2027, 2, 16)}],
 }
-LATER_MEETING = "meetings/uk-visit-later.yaml"
+LATER_MEETING = "testland/meetings/uk-visit-later.yaml"
 
 WITHHELD_CASE = {
     "id": "case-two",
@@ -381,7 +379,7 @@ def write_knowledge_base(root: Path, person: str, field: str, value: str) -> Non
         return
     if file == RECORD_FILE:
         (root / file).write_text(yaml.safe_dump(RECORD, sort_keys=False), encoding="utf-8")
-        meeting = yaml.safe_load((root / "meetings" / "uk-visit.yaml").read_text(encoding="utf-8"))
+        meeting = yaml.safe_load((root / "testland" / "meetings" / "uk-visit.yaml").read_text(encoding="utf-8"))
         later = {**meeting, "id": "uk-visit-later", "date": datetime.date(2027, 5, 10), "include": []}
         (root / LATER_MEETING).write_text(yaml.safe_dump(later, sort_keys=False), encoding="utf-8")
     path = root / file
@@ -448,7 +446,7 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
             on_record = FIELDS[field][0] == RECORD_FILE
             requests = requests_for(
                 checked.kb,
-                meeting_file=briefs / (LATER_MEETING if on_record else "meetings/uk-visit.yaml"),
+                meeting_file=briefs / (LATER_MEETING if on_record else "testland/meetings/uk-visit.yaml"),
                 recipient=value if field == "recipient" else None,
             )
             outcome = generate(checked.kb, requests, out_dir=out, date=DATE)

@@ -89,7 +89,7 @@ def git(*args: str, cwd: Path) -> None:
 @pytest.mark.slow
 def test_diff_with_a_committed_link_leading_outside_names_it(tmp_path):
     briefs = build_knowledge_base(tmp_path / "briefs")
-    (briefs / "meetings" / "hosts.yaml").symlink_to("/etc/hostname")
+    (briefs / "testland" / "meetings" / "hosts.yaml").symlink_to("/etc/hostname")
     git("init", "-q", cwd=tmp_path)
     git("add", "-A", cwd=tmp_path)
     git("commit", "-qm", "knowledge base", cwd=tmp_path)
@@ -98,6 +98,6 @@ def test_diff_with_a_committed_link_leading_outside_names_it(tmp_path):
 
     assert result.returncode == 2
     assert result.stderr == (
-        "error: cannot compare with HEAD: briefs/meetings/hosts.yaml is a symbolic link to "
+        "error: cannot compare with HEAD: briefs/testland/meetings/hosts.yaml is a symbolic link to "
         "'/etc/hostname', which leads outside the knowledge base\n"
     )

@@ -49,7 +49,7 @@ def every_request() -> list[tuple[Path, api.Request]]:
         for audience in sorted(kb.audiences):
             for length in PAGE_LIMITS:
                 requests += [(briefs, api.Request(audience, None, level, length)) for level in LEVELS]
-        for meeting_file in meeting_files(briefs / "meetings"):
+        for meeting_file in sorted(path for folder in briefs.glob("*/meetings") for path in meeting_files(folder)):
             for request in api.requests_for(kb, meeting_file=meeting_file):
                 requests += [(briefs, request), (briefs, dataclasses.replace(request, length="one-page"))]
     return requests
@@ -142,7 +142,7 @@ def test_a_briefing_that_fits_is_laid_out_once(kbs):
 
 def test_pinned_items_never_give_way_and_a_briefing_that_cannot_fit_is_refused(kbs):
     kb = kbs[BUNDLED_BRIEFS]
-    meeting = api.read_meeting_file(BUNDLED_BRIEFS / "meetings" / "uk-fcdo-london-2027-02.yaml", kb)
+    meeting = api.read_meeting_file(BUNDLED_BRIEFS / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml", kb)
     selection = selection_of(kbs, "one-page", meeting)
     pinned = {item.id for item in ids_in(selection)} & set(meeting.include)
     assert pinned

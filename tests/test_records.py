@@ -67,9 +67,9 @@ FIRST_OF_APRIL_2027 = "1806537600"
 
 def with_record(tmp_path: Path, record: str = RECORD, later: bool = True) -> Path:
     briefs = build_knowledge_base(tmp_path / "briefs")
-    (briefs / "meetings" / "uk-visit.record.yaml").write_text(record, encoding="utf-8")
+    (briefs / "testland" / "meetings" / "uk-visit.record.yaml").write_text(record, encoding="utf-8")
     if later:
-        (briefs / "meetings" / "uk-visit-2.yaml").write_text(LATER_MEETING, encoding="utf-8")
+        (briefs / "testland" / "meetings" / "uk-visit-2.yaml").write_text(LATER_MEETING, encoding="utf-8")
     return briefs
 
 
@@ -80,12 +80,12 @@ def test_record_writes_a_skeleton_that_passes_check(tmp_path: Path, cli, monkeyp
     briefs = build_knowledge_base(tmp_path / "briefs")
     monkeypatch.chdir(tmp_path)
 
-    result = cli("record", "briefs/meetings/uk-visit.yaml", "--briefs", "briefs")
+    result = cli("record", "briefs/testland/meetings/uk-visit.yaml", "--briefs", "briefs")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == "wrote briefs/meetings/uk-visit.record.yaml\n"
-    written = (briefs / "meetings" / "uk-visit.record.yaml").read_text(encoding="utf-8")
-    assert written.startswith("# yaml-language-server: $schema=../../schemas/record.schema.json\n")
+    assert result.stdout == "wrote briefs/testland/meetings/uk-visit.record.yaml\n"
+    written = (briefs / "testland" / "meetings" / "uk-visit.record.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# yaml-language-server: $schema=../../../schemas/record.schema.json\n")
     assert "meeting: uk-visit\nheld_on: 2027-02-09\n" in written
     assert "raised:\n  - item: doe\n" in written
     assert "commitments: []\n#  - id: a-short-id\n" in written
@@ -97,16 +97,19 @@ def test_record_writes_a_skeleton_that_passes_check(tmp_path: Path, cli, monkeyp
 def test_record_never_overwrites_an_existing_record(tmp_path: Path, cli, monkeypatch):
     briefs = with_record(tmp_path, later=False)
     monkeypatch.chdir(tmp_path)
-    before = (briefs / "meetings" / "uk-visit.record.yaml").read_bytes()
+    before = (briefs / "testland" / "meetings" / "uk-visit.record.yaml").read_bytes()
 
-    result = cli("record", "briefs/meetings/uk-visit.yaml", "--briefs", "briefs")
+    result = cli("record", "briefs/testland/meetings/uk-visit.yaml", "--briefs", "briefs")
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: briefs/meetings/uk-visit.record.yaml already exists; edit it, or move it aside to start a new one\n"
+        "error: briefs/testland/meetings/uk-visit.record.yaml already exists; edit it, or move it aside to start a new one\n"
     )
-    assert (briefs / "meetings" / "uk-visit.record.yaml").read_bytes() == before
-    assert sorted(path.name for path in (briefs / "meetings").iterdir()) == ["uk-visit.record.yaml", "uk-visit.yaml"]
+    assert (briefs / "testland" / "meetings" / "uk-visit.record.yaml").read_bytes() == before
+    assert sorted(path.name for path in (briefs / "testland" / "meetings").iterdir()) == [
+        "uk-visit.record.yaml",
+        "uk-visit.yaml",
+    ]
 
 
 def test_the_skeleton_is_pre_filled_from_the_bundled_meeting(tmp_path: Path, cli):
@@ -117,7 +120,7 @@ def test_the_skeleton_is_pre_filled_from_the_bundled_meeting(tmp_path: Path, cli
 
     from .conftest import BUNDLED_BRIEFS
 
-    meeting_file = BUNDLED_BRIEFS / "meetings" / "uk-fcdo-london-2027-02.yaml"
+    meeting_file = BUNDLED_BRIEFS / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml"
     meeting = model.Meeting.model_validate(yaml.safe_load(meeting_file.read_text(encoding="utf-8")))
     data = yaml.safe_load(skeleton(meeting, "# schema"))
 
@@ -132,7 +135,7 @@ def test_generate_refuses_a_record_named_as_the_meeting(tmp_path: Path, cli, mon
     with_record(tmp_path, later=False)
     monkeypatch.chdir(tmp_path)
 
-    result = cli("generate", "briefs/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--out", "out")
+    result = cli("generate", "briefs/testland/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--out", "out")
 
     assert result.exit_code == 2
     assert "is the record of a meeting, not a meeting; name the meeting file beside it" in result.stderr
@@ -147,7 +150,7 @@ def generate_later_meeting(
 ) -> dict[str, bytes]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-    result = cli("generate", "briefs/meetings/uk-visit-2.yaml", "--briefs", "briefs", "--out", "out", *extra)
+    result = cli("generate", "briefs/testland/meetings/uk-visit-2.yaml", "--briefs", "briefs", "--out", "out", *extra)
     assert result.exit_code == 0, result.output
     return {path.suffix: path.read_bytes() for path in (tmp_path / "out").iterdir() if path.suffix in (".pdf", ".docx")}
 
@@ -251,10 +254,13 @@ def test_a_withheld_name_in_a_record_never_reaches_a_copy_and_check_reports_it(t
 
     assert checked.exit_code == 0, checked.output
     assert (
-        "briefs/meetings/uk-visit.record.yaml:11: warning: they_said[0].text names a person who may not be named "
+        "briefs/testland/meetings/uk-visit.record.yaml:11: warning: they_said[0].text names a person who may not be named "
         "(the case at cases.yaml:18), so this entry is left out of every copy"
     ) in checked.stderr
-    assert "briefs/meetings/uk-visit.record.yaml:17: warning: commitments[0].what names a person" in checked.stderr
+    assert (
+        "briefs/testland/meetings/uk-visit.record.yaml:17: warning: commitments[0].what names a person"
+        in checked.stderr
+    )
     for text in (pdf_text(files[".pdf"]), " ".join(docx_paragraphs(files[".docx"]))):
         assert "Vorlen" not in text
         assert "Put the dialogue proposal to the minister" in text
@@ -286,8 +292,8 @@ def with_two_audiences(tmp_path: Path) -> Path:
     briefs = with_record(tmp_path, later=False)
     uk = (briefs / "audiences" / "uk.yaml").read_text(encoding="utf-8")
     (briefs / "audiences" / "eu.yaml").write_text(uk.replace("id: uk", "id: eu", 1), encoding="utf-8")
-    (briefs / "meetings" / "eu-visit.yaml").write_text(EU_MEETING, encoding="utf-8")
-    (briefs / "meetings" / "eu-visit.record.yaml").write_text(EU_RECORD, encoding="utf-8")
+    (briefs / "testland" / "meetings" / "eu-visit.yaml").write_text(EU_MEETING, encoding="utf-8")
+    (briefs / "testland" / "meetings" / "eu-visit.record.yaml").write_text(EU_RECORD, encoding="utf-8")
     return briefs
 
 
@@ -349,7 +355,7 @@ def test_letter_thanks_and_restates_commitments_and_asks_in_pdf_and_docx(tmp_pat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIRST_OF_APRIL_2027)
 
-    result = cli("letter", "briefs/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--out", "out")
+    result = cli("letter", "briefs/testland/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--out", "out")
 
     assert result.exit_code == 0, result.output
     stem = "out/2027-02-09_testland_uk_restricted_uk-visit_letter"
@@ -380,7 +386,7 @@ def test_letter_leaves_out_what_is_above_its_level(tmp_path: Path, cli, monkeypa
 
     result = cli(
         "letter",
-        "briefs/meetings/uk-visit.record.yaml",
+        "briefs/testland/meetings/uk-visit.record.yaml",
         "--briefs",
         "briefs",
         "--out",
@@ -397,7 +403,12 @@ def test_letter_leaves_out_what_is_above_its_level(tmp_path: Path, cli, monkeypa
     assert "Put the dialogue proposal" not in body
     assert (
         cli(
-            "letter", "briefs/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--distribution", "confidential"
+            "letter",
+            "briefs/testland/meetings/uk-visit.record.yaml",
+            "--briefs",
+            "briefs",
+            "--distribution",
+            "confidential",
         ).exit_code
         == 2
     )

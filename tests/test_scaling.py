@@ -18,7 +18,7 @@ PARTICIPANT = "Participant {number}, " + "official of the ministry of foreign af
 
 def seconds_for_a_meeting_of(participants: int, kb, folder: Path) -> float:
     """Read, compose and render both formats of a meeting briefing with that many long participants."""
-    meeting = yaml.safe_load((Path(__file__).parent / "fixtures/minimal/meetings/uk-visit.yaml").read_text())
+    meeting = yaml.safe_load((Path(__file__).parent / "fixtures/minimal/testland/meetings/uk-visit.yaml").read_text())
     meeting["participants"] = [PARTICIPANT.format(number=number).strip() for number in range(participants)]
     path = folder / f"meeting-{participants}.yaml"
     path.write_text(yaml.safe_dump(meeting, sort_keys=False))
@@ -46,7 +46,7 @@ def test_a_meeting_with_400_long_participants_costs_less_than_five_times_one_wit
 @pytest.mark.slow
 def test_a_meeting_too_long_for_four_pages_is_refused_in_a_few_layouts(minimal_kb, tmp_path):
     kb = api.load_knowledge_base(minimal_kb).kb
-    meeting = yaml.safe_load((Path(__file__).parent / "fixtures/minimal/meetings/uk-visit.yaml").read_text())
+    meeting = yaml.safe_load((Path(__file__).parent / "fixtures/minimal/testland/meetings/uk-visit.yaml").read_text())
     meeting["participants"] = [PARTICIPANT.format(number=number).strip() for number in range(400)]
     path = tmp_path / "meeting.yaml"
     path.write_text(yaml.safe_dump(meeting, sort_keys=False))

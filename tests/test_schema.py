@@ -29,6 +29,8 @@ def kind_of(path: Path) -> str:
         return "record"
     if path.parent.name in ("audiences", "meetings"):
         return path.parent.name.removesuffix("s")
+    if path.parent.name == "levers":
+        return "levers"
     return path.stem
 
 

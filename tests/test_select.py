@@ -69,7 +69,7 @@ def test_a_person_who_may_not_be_named_is_not_named_anywhere(minimal_kb: Path):
 
 
 def test_items_dated_after_the_meeting_are_left_out(minimal_kb: Path):
-    meeting = minimal_kb / "meetings" / "uk-visit.yaml"
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
     meeting.write_text(meeting.read_text().replace("date: 2027-02-09", "date: 2018-01-01"))
     kb = load_knowledge_base(minimal_kb, today=TODAY).kb
 

@@ -378,7 +378,7 @@ def test_items_a_meeting_names_but_its_briefing_leaves_out_are_reported(tmp_path
     assert left_out["message"] == (
         "warning: the meeting includes 'doe', but this briefing leaves it out: it is restricted, above this public copy"
     )
-    assert left_out["where"] == f"{(briefs / 'meetings' / 'uk-visit.yaml').resolve()}:1"
+    assert left_out["where"] == f"{(briefs / 'testland' / 'meetings' / 'uk-visit.yaml').resolve()}:1"
     assert preview.describe(View(meeting="uk-visit", distribution=Sensitivity.RESTRICTED))["left_out"] == []
 
 

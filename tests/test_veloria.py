@@ -114,21 +114,21 @@ id: lender
 name: Multilateral lenders
 full_name: Development Bank of the North
 addressee: Bank staff working on Veloria
-salutation: Speak of governance and project risk.
 language: en-GB
 paper: a4
 date_style: day-month
 theme_weights:
   press: 2
   finance: 3
-levers:
-  - id: budget-support
-    name: Budget support
-    text: Budget support is reviewed every year.
-    themes: [finance]
-    sources:
-      - source: monitor-2025
-        passage: budget support
+""",
+    "veloria/levers/lender.yaml": """
+- id: budget-support
+  name: Budget support
+  text: Budget support is reviewed every year.
+  themes: [finance]
+  sources:
+    - source: monitor-2025
+      passage: budget support
 """,
 }
 

@@ -181,14 +181,14 @@ def test_a_level_dependent_person_is_left_out_only_below_their_case_level(kb_dir
             "a link target in the meeting purpose",
             [
                 (
-                    "meetings/uk-visit.yaml",
+                    "testland/meetings/uk-visit.yaml",
                     "purpose: Press for the release of protesters.",
                     "purpose: Press for [their release](https://example.org/doe).",
                 )
             ],
             "purpose names a person",
         ),
-        ("the meeting id", [("meetings/uk-visit.yaml", "id: uk-visit", "id: uk-doe")], "id names a person"),
+        ("the meeting id", [("testland/meetings/uk-visit.yaml", "id: uk-visit", "id: uk-doe")], "id names a person"),
         (
             "prepared_by",
             [("testland/country.yaml", "prepared_by: Test advocacy team", "prepared_by: Doe family")],
@@ -202,7 +202,7 @@ def test_no_field_lets_a_name_through(kb_dir: Path, cli, tmp_path: Path, scenari
     out = tmp_path / "out"
 
     result, lines = check(cli, kb_dir)
-    generated = cli("generate", kb_dir / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
+    generated = cli("generate", kb_dir / "testland" / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
 
     if message == "not a citable source":
         assert any("url names a person" in line for line in lines), lines
@@ -229,12 +229,16 @@ def test_the_recipient_is_checked_too(kb_dir: Path, cli, tmp_path: Path):
 
 def test_an_include_above_the_meeting_level_is_reported_at_its_line(minimal_kb: Path, cli):
     edit(minimal_kb / "testland" / "facts.yaml", "  priority: high\n", "  priority: high\n  sensitivity: restricted\n")
-    edit(minimal_kb / "meetings" / "uk-visit.yaml", "include: [doe]", "include:\n  - doe\n  - protest-arrests")
+    edit(
+        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
+        "include: [doe]",
+        "include:\n  - doe\n  - protest-arrests",
+    )
 
     _result, lines = check(cli, minimal_kb)
 
     assert (
-        "meetings/uk-visit.yaml:12: warning: include[1]: the meeting's briefing leaves 'protest-arrests' out "
+        "testland/meetings/uk-visit.yaml:12: warning: include[1]: the meeting's briefing leaves 'protest-arrests' out "
         "because it is restricted, above the public distribution"
     ) in lines
 
@@ -256,13 +260,13 @@ def test_a_response_whose_claim_source_is_confidential_is_not_shown_at_public_le
 
 
 def test_a_lever_naming_a_withheld_person_is_reported_and_left_out(kb_dir: Path, cli):
-    edit(kb_dir / "audiences" / "uk.yaml", "name: Sanctions", "name: Sanctions on Doe's jailers")
+    edit(kb_dir / "testland" / "levers" / "uk.yaml", "name: Sanctions", "name: Sanctions on Doe's jailers")
     kb = load_knowledge_base(kb_dir, today=TODAY).kb
 
     _result, lines = check(cli, kb_dir)
 
     assert (
-        "audiences/uk.yaml:14: warning: name names a person who may not be named (the case at cases.yaml:1), "
+        "testland/levers/uk.yaml:3: warning: name names a person who may not be named (the case at cases.yaml:1), "
         "so this lever is left out of every copy"
     ) in lines
     assert select(kb, kb.audiences["uk"]).levers == ()
@@ -274,7 +278,7 @@ def test_messages_never_print_the_withheld_name(kb_dir: Path, cli, tmp_path: Pat
         "text: Release peaceful protesters.",
         "text: Release Jan Doe and peaceful protesters.",
     )
-    edit(kb_dir / "meetings" / "uk-visit.yaml", "place: London", "place: Doe's house")
+    edit(kb_dir / "testland" / "meetings" / "uk-visit.yaml", "place: London", "place: Doe's house")
 
     result, lines = check(cli, kb_dir)
 
@@ -285,7 +289,7 @@ def test_messages_never_print_the_withheld_name(kb_dir: Path, cli, tmp_path: Pat
 def test_manifest_and_files_hold_no_withheld_name_after_a_full_build(kb_dir: Path, cli, tmp_path: Path):
     out = tmp_path / "out"
 
-    result = cli("generate", kb_dir / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
+    result = cli("generate", kb_dir / "testland" / "meetings" / "uk-visit.yaml", "--out", out, "--briefs", kb_dir)
 
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
@@ -295,14 +299,14 @@ def test_manifest_and_files_hold_no_withheld_name_after_a_full_build(kb_dir: Pat
 
 
 def test_items_dated_after_a_meeting_are_counted_at_its_date(minimal_kb: Path, cli):
-    edit(minimal_kb / "meetings" / "uk-visit.yaml", "date: 2027-02-09", "date: 2018-01-01")
+    edit(minimal_kb / "testland" / "meetings" / "uk-visit.yaml", "date: 2027-02-09", "date: 2018-01-01")
 
     _result, lines = check(cli, minimal_kb)
 
     assert (
-        "meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them out"
+        "testland/meetings/uk-visit.yaml:4: warning: 4 items are dated after this meeting, so its briefing leaves them out"
     ) in lines
     assert (
-        "meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
+        "testland/meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
         "dated after the meeting (2021-07-22)"
     ) in lines

@@ -36,8 +36,9 @@ class Origin:
 
     path: Path
     line: int
-    location: tuple[int, ...] = ()
-    """The item's index in its file, () for a file that is one item."""
+    location: Location = ()
+    """The item's place in its file: its index, () for a file that is one item, ("levers", i) for a lever
+    still written in an old-layout audience file."""
 
     def diagnostic(self, message: str) -> Diagnostic:
         return Diagnostic(self.path, self.line, message)
@@ -58,6 +59,8 @@ class KnowledgeBase:
     meetings: dict[str, model.Meeting] = field(default_factory=dict)
     records: dict[str, model.Record] = field(default_factory=dict)
     """Meeting id -> what was recorded after that meeting."""
+    levers: dict[str, dict[str, model.Lever]] = field(default_factory=dict)
+    """audience id -> lever id -> what that audience can do about this country."""
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     """(kind, id) -> where the item is defined; kind is the file stem."""
     revision: str = ""
@@ -80,13 +83,32 @@ class LoadResult:
     """Kinds with a file that could not be read; checks against them are skipped."""
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     documents: dict[str, list[YamlDocument]] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """What loaded but is written in the old layout."""
+    country_dir: Path | None = None
+    """The country folder read; None for a meeting file read on its own."""
+
+
+OLD_AUDIENCE_FIELDS = ("levers", "salutation")
+"""Fields audience files held before levers moved into each country's folder."""
+
+LEVERS = "levers/"
+"""Prefix of the kinds levers load under, one per audience (see `lever_kind`)."""
+
+RECORD_SUFFIX = ".record.yaml"
+"""Meeting records sit beside the meetings they record; they are not meetings."""
+
+
+def country_dirs(briefs: Path) -> list[Path]:
+    """Every country folder of the tree, by name."""
+    return sorted(p.parent for p in briefs.glob("*/country.yaml"))
 
 
 def find_country_dir(briefs: Path, country: str | None) -> Path:
     """The country folder to load: the one named, or the only one there is."""
     if not briefs.is_dir():
         raise UsageError(f"{briefs}: no such knowledge-base folder")
-    folders = sorted(p.parent for p in briefs.glob("*/country.yaml"))
+    folders = country_dirs(briefs)
     if country is not None:
         wanted = briefs / country
         if wanted not in folders:
@@ -102,11 +124,43 @@ def find_country_dir(briefs: Path, country: str | None) -> Path:
 
 
 def read_items(briefs: Path, country: str | None = None) -> LoadResult:
-    """Read and validate every file of the knowledge base, item by item."""
+    """Read and validate the shared files and one country's folder, item by item.
+
+    Other countries' folders are never read, so one country costs the same
+    however many share the tree.
+    """
     country_dir = find_country_dir(briefs, country)
-    result = LoadResult()
+    result = LoadResult(country_dir=country_dir)
     read_file(result, briefs / "themes.yaml", "themes", model.Theme, many=True, within=briefs)
     read_file(result, country_dir / "country.yaml", "country", model.Country, many=False, within=briefs)
+    _read_country_files(result, briefs, country_dir)
+    several = len(country_dirs(briefs)) > 1
+    audience_paths = sorted((briefs / "audiences").glob("*.y*ml"))
+    if not audience_paths:
+        result.errors.append(Diagnostic(briefs / "audiences", 1, "no audience files; add at least one"))
+        result.unreadable.add("audiences")
+    for path in audience_paths:
+        _read_audience(result, path, briefs, country_dir, several)
+    for path in sorted((country_dir / "levers").glob("*.y*ml")):
+        read_file(result, path, lever_kind(path.stem), model.Lever, many=True, within=briefs)
+    meetings = meeting_files(country_dir / "meetings")
+    for path in meetings:
+        read_file(result, path, "meetings", model.Meeting, many=False, within=briefs)
+    read_records(result, meetings, country_dir / "meetings", within=briefs)
+    old_meetings = meeting_files(briefs / "meetings")
+    for path in old_meetings:
+        _read_old_meeting(result, path, briefs, country_dir, several)
+    read_records(result, old_meetings, briefs / "meetings", within=briefs)
+    cache.prune_parsed()
+    return result
+
+
+def lever_kind(audience: str) -> str:
+    """The kind under which one audience's levers are loaded: ids are unique per audience only."""
+    return f"{LEVERS}{audience}"
+
+
+def _read_country_files(result: LoadResult, briefs: Path, country_dir: Path) -> None:
     names = ["country.yaml", *COUNTRY_FILES]
     misnamed: dict[str, Path] = {}
     for path in sorted(country_dir.glob("*.y*ml")):
@@ -129,18 +183,83 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
             many=True,
             within=briefs,
         )
-    audience_paths = sorted((briefs / "audiences").glob("*.y*ml"))
-    if not audience_paths:
-        result.errors.append(Diagnostic(briefs / "audiences", 1, "no audience files; add at least one"))
-        result.unreadable.add("audiences")
-    for path in audience_paths:
-        read_file(result, path, "audiences", model.Audience, many=False, within=briefs)
-    meeting_paths = meeting_files(briefs / "meetings")
-    for path in meeting_paths:
-        read_file(result, path, "meetings", model.Meeting, many=False, within=briefs)
-    read_records(result, meeting_paths, briefs / "meetings", within=briefs)
-    cache.prune_parsed()
-    return result
+
+
+def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Path, several: bool) -> None:
+    """An audience file; one still holding levers or a salutation loads as before, with a warning."""
+    document = _read_document(result, path, "audiences", within=briefs)
+    if document is None:
+        return
+    data = document.data
+    old = [key for key in OLD_AUDIENCE_FIELDS if isinstance(data, dict) and key in data]
+    if not old:
+        _add_entries(result, document, "audiences", model.Audience, [((), data)], many=False)
+        return
+    _add_entries(
+        result,
+        document,
+        "audiences",
+        model.Audience,
+        [((), {k: v for k, v in data.items() if k not in old})],
+        many=False,
+    )
+    audience = data.get("id") if isinstance(data.get("id"), str) else path.stem
+    moved = country_dir.name + "/levers/" + f"{audience}.yaml"
+    if "levers" in data:
+        line = document.line_of(("levers",))
+        if several:
+            result.errors.append(
+                Diagnostic(
+                    path,
+                    line,
+                    f"levers in an audience file belong to one country, but the tree holds several: move them "
+                    f"to <country>/levers/{audience}.yaml ('briefing migrate' does it before a second country "
+                    "is added)",
+                )
+            )
+            return
+        if (country_dir / "levers" / f"{audience}.yaml").exists():
+            result.errors.append(
+                Diagnostic(path, line, f"levers are written both here and in {moved}; keep only {moved}")
+            )
+            return
+        levers = data["levers"]
+        if not isinstance(levers, list):
+            result.errors.append(
+                Diagnostic(path, line, f"levers: expected a list of levers, found {_describe(levers)}")
+            )
+            result.unreadable.add(lever_kind(audience))
+            return
+        kind = lever_kind(audience)
+        result.documents.setdefault(kind, []).append(document)
+        _add_entries(
+            result, document, kind, model.Lever, [(("levers", i), entry) for i, entry in enumerate(levers)], many=True
+        )
+    changes = [f"move its levers to {moved}"] if "levers" in data else []
+    changes += ["drop salutation"] if "salutation" in data else []
+    result.warnings.append(
+        Diagnostic(path, 1, f"warning: old layout; 'briefing migrate --write' would {' and '.join(changes)}")
+    )
+
+
+def _read_old_meeting(result: LoadResult, path: Path, briefs: Path, country_dir: Path, several: bool) -> None:
+    """A meeting in the shared meetings folder of the old layout: loaded with a warning while one country
+    is all the tree holds, since which country it belongs to is then unambiguous."""
+    if several:
+        result.errors.append(
+            Diagnostic(
+                path,
+                1,
+                "a meeting belongs in its country's folder when the tree holds several countries: "
+                f"run 'briefing migrate' to move it to <country>/meetings/{path.name}",
+            )
+        )
+        return
+    moved = f"{country_dir.name}/meetings/{path.name}"
+    read_file(result, path, "meetings", model.Meeting, many=False, within=briefs)
+    result.warnings.append(
+        Diagnostic(path, 1, f"warning: old layout; 'briefing migrate --write' would move this meeting to {moved}")
+    )
 
 
 RECORD_SUFFIX = ".record.yaml"
@@ -182,33 +301,54 @@ def read_file(
     result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool, within: Path | None = None
 ) -> None:
     """Read one file into `result`; with `within`, only a file whose real location is inside that folder."""
+    document = _read_document(result, path, kind, within)
+    if document is None:
+        return
+    if many and not isinstance(document.data, list):
+        noun = "levers" if kind.startswith(LEVERS) else kind
+        result.errors.append(
+            Diagnostic(
+                path, 1, f"expected a list of {noun} (each starting with '- id:'), found {_describe(document.data)}"
+            )
+        )
+        result.unreadable.add(kind)
+        return
+    entries: list[tuple[Location, Any]] = (
+        [((index,), entry) for index, entry in enumerate(document.data)] if many else [((), document.data)]
+    )
+    _add_entries(result, document, kind, item_model, entries, many=many)
+
+
+def _read_document(result: LoadResult, path: Path, kind: str, within: Path | None) -> YamlDocument | None:
     result.known_ids.setdefault(kind, set())
     result.items.setdefault(kind, {})
     if not (path.exists() or path.is_symlink()):
         result.errors.append(Diagnostic(path, 1, f"missing file; every knowledge base needs {path.name}"))
         result.unreadable.add(kind)
-        return
+        return None
     try:
         document = read_yaml(path, within=within)
     except YamlFileError as error:
         result.errors.extend(error.diagnostics)
         result.unreadable.add(kind)
-        return
+        return None
     result.documents.setdefault(kind, []).append(document)
+    return document
 
-    if many:
-        if not isinstance(document.data, list):
-            result.errors.append(
-                Diagnostic(
-                    path, 1, f"expected a list of {kind} (each starting with '- id:'), found {_describe(document.data)}"
-                )
-            )
-            result.unreadable.add(kind)
-            return
-        entries = [((index,), entry) for index, entry in enumerate(document.data)]
-    else:
-        entries = [((), document.data)]
 
+def _add_entries(
+    result: LoadResult,
+    document: YamlDocument,
+    kind: str,
+    item_model: type[model.Model],
+    entries: list[tuple[Location, Any]],
+    *,
+    many: bool,
+) -> None:
+    """Validate each entry of a read document as one item of `kind`."""
+    result.known_ids.setdefault(kind, set())
+    result.items.setdefault(kind, {})
+    path = document.path
     for location, entry in entries:
         line = document.line_of(location)
         item_id = entry.get(item_model.KEY) if isinstance(entry, dict) else None

@@ -245,16 +245,16 @@ class Lever(Model):
 
 
 class Audience(Model):
+    """What is true of an audience whatever the country; its levers live in each country's folder."""
+
     id: Id
     name: Text
     full_name: Text
     addressee: Text
-    salutation: Text
     language: Language
     paper: Literal["a4", "letter"]
     date_style: Literal["day-month", "month-day"]
     theme_weights: dict[Id, Annotated[int, Field(ge=0, le=5)]]
-    levers: list[Lever] = Field(min_length=1)
 
 
 class Attendee(Model):

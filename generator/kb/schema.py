@@ -24,6 +24,7 @@ SINGLE_FILES: dict[str, type[model.Model]] = {
 }
 LIST_FILES: dict[str, type[model.Model]] = {
     "themes": model.Theme,
+    "levers": model.Lever,
     **{name.removesuffix(".yaml"): item for name, item in COUNTRY_FILES.items()},
 }
 

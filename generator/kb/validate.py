@@ -29,7 +29,19 @@ from ..withholding import (
     text_fields,
 )
 from . import model
-from .load import RECORD_SUFFIX, KnowledgeBase, LoadResult, Origin, is_record_file, read_file, read_items
+from .load import (
+    LEVERS,
+    RECORD_SUFFIX,
+    KnowledgeBase,
+    LoadResult,
+    Origin,
+    country_dirs,
+    is_record_file,
+    lever_kind,
+    read_file,
+    read_items,
+)
+from .yamlfile import YamlFileError, read_yaml
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
@@ -55,13 +67,18 @@ def validate(
         country=country,
         origins=result.origins,
         revision=_revision(result, root),
+        levers={
+            kind.removeprefix(LEVERS): levers  # type: ignore[misc]
+            for kind, levers in result.items.items()
+            if kind.startswith(LEVERS)
+        },
         **{kind: result.items.get(kind, {}) for kind in kinds},
     )
     copies = _WhatCopiesShow(kb, result)
     errors = list(copies.errors())
     if errors:
         return None, errors, []
-    return kb, [], sorted([*warnings(kb, today), *copies.warnings()])
+    return kb, [], sorted([*result.warnings, *warnings(kb, today), *copies.warnings()])
 
 
 Reference = tuple[FieldPath, str]
@@ -83,7 +100,9 @@ def _citations(field: str, citations: list[model.Citation]) -> list[Reference]:
 def _revision(result: LoadResult, root: Path) -> str:
     """Names relative to the root, so the same files hash alike wherever they are."""
     digest = hashlib.sha256()
-    for document in sorted((doc for docs in result.documents.values() for doc in docs), key=lambda d: d.path):
+    # An old-layout audience file is listed under its levers too; hash it once.
+    documents = {doc.path: doc for docs in result.documents.values() for doc in docs}
+    for document in sorted(documents.values(), key=lambda d: d.path):
         digest.update(f"{document.path.relative_to(root).as_posix()}\0{document.sha256}\0".encode())
     return digest.hexdigest()[:16]
 
@@ -105,6 +124,7 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
         (audiences, "audience", "audiences/"),
     )
 
+    yield from _lever_file_errors(result, audiences)
     for (kind, item_id), origin in result.origins.items():
         item = result.items[kind][item_id]
         item_at = _Locator(result, kind, origin)
@@ -142,12 +162,21 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
         if isinstance(item, model.Audience):
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
-            for index, lever in enumerate(item.levers):
-                lever_at = _Locator(result, kind, origin, prefix=("levers", index))
-                yield from lever_at.missing(_each("themes", lever.themes), *theme)
-                yield from lever_at.missing(_citations("sources", lever.sources), *source)
+        if isinstance(item, model.Lever):
+            yield from item_at.missing(_each("themes", item.themes), *theme)
+            yield from item_at.missing(_citations("sources", item.sources), *source)
         if isinstance(item, model.Meeting):
-            yield from item_at.missing([(("country",), item.country)], known("country"), "country", "a country.yaml")
+            folder = _meeting_folder_country(result, origin)
+            if folder is not None and item.country != folder:
+                yield item_at.at(
+                    ("country",),
+                    f"country '{item.country}' disagrees with the folder the meeting is in ({folder}/meetings/); "
+                    f"correct it or move the file to {item.country}/meetings/",
+                )
+            else:
+                yield from item_at.missing(
+                    [(("country",), item.country)], known("country"), "country", "a country.yaml"
+                )
             yield from item_at.missing([(("audience",), item.audience)], *audience)
             yield from item_at.missing(_each("focus", item.focus), *theme)
             for index, position in enumerate(item.positions):
@@ -218,6 +247,24 @@ def _meeting_beside(result: LoadResult, record_file: Path) -> model.Meeting | No
     return None
 
 
+def _lever_file_errors(result: LoadResult, audiences: set[str] | None) -> Iterator[Diagnostic]:
+    """A levers file is named after its audience; one naming no audience would never be read."""
+    if audiences is None or result.country_dir is None:
+        return
+    for path in sorted((result.country_dir / "levers").glob("*.y*ml")):
+        if path.stem not in audiences:
+            hint = difflib.get_close_matches(path.stem, audiences, n=1)
+            advice = f"did you mean {hint[0]}.yaml?" if hint else "name it after an audience in audiences/"
+            yield Diagnostic(path, 1, f"no audience '{path.stem}' for these levers; {advice}")
+
+
+def _meeting_folder_country(result: LoadResult, origin: Origin) -> str | None:
+    """The country whose meetings folder holds the meeting, or None for one that lives elsewhere."""
+    if result.country_dir is not None and origin.path.parent == result.country_dir / "meetings":
+        return result.country_dir.name
+    return None
+
+
 class _Locator:
     """Turns a field of one item into the line it is written on."""
 
@@ -273,6 +320,8 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                     "response that answers it"
                 )
 
+    yield from _audiences_without_levers(kb)
+
     weighted = {
         theme for audience in kb.audiences.values() for theme, weight in audience.theme_weights.items() if weight > 0
     }
@@ -282,6 +331,17 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                 yield kb.origin(kind, item.id).diagnostic(
                     f"warning: no audience weights any theme of '{item.id}', so no briefing will select it"
                 )
+
+
+def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A missing levers file is allowed, but its briefings then say nothing of what the audience can do."""
+    folder = kb.origin("country", kb.country.id).path.parent.name
+    for audience in kb.audiences.values():
+        if audience.id not in kb.levers:
+            yield kb.origin("audiences", audience.id).diagnostic(
+                f"warning: no levers for {kb.country.name}; its briefings for '{audience.id}' name nothing this "
+                f"audience can do until {folder}/levers/{audience.id}.yaml lists them"
+            )
 
 
 NOUNS = {"facts": "fact", "cases": "case", "recommendations": "recommendation", "responses": "response"}
@@ -390,9 +450,9 @@ class _WhatCopiesShow:
                         f"warning: {field_name(path)} names a person who may not be named ({label}), "
                         f"so {_cannot(levels, shown_at, 'cite this source')}",
                     )
-        for audience in self.kb.audiences.values():
-            for index, lever in enumerate(audience.levers):
-                yield from self._lever_warnings(audience, index, lever)
+        for audience, levers in self.kb.levers.items():
+            for lever in levers.values():
+                yield from self._lever_warnings(audience, lever)
         for meeting in self.kb.meetings.values():
             yield from self._meeting_warnings(meeting)
         for record in self.kb.records.values():
@@ -449,13 +509,12 @@ class _WhatCopiesShow:
                     f"this {noun} is left out of {_copies(levels, shown_at)}",
                 )
 
-    def _lever_warnings(self, audience: model.Audience, index: int, lever: model.Lever) -> Iterator[Diagnostic]:
-        yield from self._naming_warnings(
-            self._fields("audiences", audience.id, lever, prefix=("levers", index)), LEVELS, "lever"
-        )
+    def _lever_warnings(self, audience: str, lever: model.Lever) -> Iterator[Diagnostic]:
+        kind = lever_kind(audience)
+        yield from self._naming_warnings(self._fields(kind, lever.id, lever), LEVELS, "lever")
         uncitable = [level for level in LEVELS if not all(c.source in self.citable[level] for c in lever.sources)]
         if uncitable:
-            at = _Locator(self.result, "audiences", self.kb.origin("audiences", audience.id), ("levers", index))
+            at = _Locator(self.result, kind, self.kb.origin(kind, lever.id))
             yield at.at(
                 ("sources",),
                 f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
@@ -500,8 +559,8 @@ def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
             yield item.sources
             if isinstance(item, model.Response):
                 yield item.claim_sources
-    for audience in kb.audiences.values():
-        for lever in audience.levers:
+    for levers in kb.levers.values():
+        for lever in levers.values():
             yield lever.sources
 
 
@@ -541,3 +600,30 @@ def load_knowledge_base(briefs: Path, country: str | None = None, today: datetim
     if kb is None:
         raise InputError(errors)
     return Checked(kb, warnings)
+
+
+def check_every_country(briefs: Path, today: datetime.date | None = None) -> list[Checked]:
+    """Load and check each country of the tree with the shared files; raise InputError listing
+    every problem of them all, a problem of a shared file once."""
+    checked, errors = [], []
+    for folder in country_dirs(briefs) or [None]:
+        try:
+            checked.append(load_knowledge_base(briefs, folder and folder.name, today))
+        except InputError as error:
+            errors.extend(error.diagnostics)
+    if errors:
+        raise InputError(list(dict.fromkeys(errors)))
+    return checked
+
+
+def meeting_country(briefs: Path, meeting_file: Path) -> str | None:
+    """The country a meeting file belongs to: the folder it sits in, else the country it names."""
+    meetings = meeting_file.resolve().parent
+    if meetings.name == "meetings" and meetings.parent.parent == briefs.resolve():
+        return meetings.parent.name
+    try:
+        data = read_yaml(meeting_file).data
+    except YamlFileError as error:
+        raise InputError(error.diagnostics) from None
+    named = data.get("country") if isinstance(data, dict) else None
+    return named if isinstance(named, str) else None
