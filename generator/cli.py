@@ -12,7 +12,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
 
@@ -21,6 +21,7 @@ from .errors import BriefingError, Diagnostic, InputError, UsageError, WriteFail
 
 if TYPE_CHECKING:
     from .build import BuildOptions
+    from .select import Length
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -95,7 +96,7 @@ def _report_briefly(diagnostics: list[Diagnostic]) -> None:
 class _Group(click.Group):
     """Turns every error the user can cause into lines on stderr and exit 2."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as error:
@@ -345,10 +346,10 @@ def generate(
     meeting_file: Path | None,
     audiences: tuple[str, ...],
     all_audiences: bool,
-    output_format: str,
+    output_format: Literal["pdf", "docx", "all"],
     out: Path,
     distribution: str | None,
-    length: str | None,
+    length: Length | None,
     recipient: str | None,
     recipients_file: Path | None,
     package: bool,

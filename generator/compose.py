@@ -364,7 +364,8 @@ def _contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
 
 def _currency_rows(selection: Selection, words: Words, stale: set[str]) -> list[MetaRow]:
     """The span of the facts' dates, and how many are out of date, for the title block."""
-    dates = [item.as_of for item in (*selection.talking_points, *selection.background, *selection.cases)]
+    dated: tuple[model.Fact | model.Case, ...] = (*selection.talking_points, *selection.background, *selection.cases)
+    dates = [item.as_of for item in dated]
     rows = []
     if span := words.month_span(dates):
         rows.append(MetaRow(words("frame.facts-dated"), span))

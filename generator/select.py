@@ -8,11 +8,11 @@ the output may not show is dropped before anything is ranked.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
-from .claims import rebuttals, states_claim
+from .claims import Claimable, rebuttals, states_claim
 from .kb import model
 from .kb.load import KnowledgeBase
 from .names import NameGuard
@@ -73,6 +73,11 @@ class Selection:
 
 Item = TypeVar("Item", model.Fact, model.Case, model.Recommendation, model.Response)
 
+Pick = Claimable | model.Lever
+PickT = TypeVar("PickT", model.Fact, model.Case, model.Recommendation, model.Response, model.Lever)
+Picks = dict[str, list[Pick]]
+"""The items of each section of a Selection, by field name, while they are chosen and trimmed."""
+
 
 def distribution_level(meeting: model.Meeting | None, distribution: model.Sensitivity | None) -> model.Sensitivity:
     """The level asked for, else the meeting's, else public: the safe default."""
@@ -112,13 +117,13 @@ def select(
     facts = [fact for fact in ranker.rank(kb.facts.values()) if fact.id in ranker.pinned or not _restates(fact, levers)]
     # The government's claims are background to answer, never lines to take.
     talking_points = [fact for fact in facts if not states_claim(fact, kb.sources)][: budget.talking_points]
-    picks = {
-        "talking_points": talking_points,
-        "background": [fact for fact in facts if fact not in talking_points][: budget.background],
-        "cases": ranker.rank(kb.cases.values())[: budget.cases],
-        "recommendations": ranker.rank(kb.recommendations.values())[: budget.asks],
-        "responses": ranker.rank(kb.responses.values())[: budget.responses],
-        "levers": levers,
+    picks: Picks = {
+        "talking_points": list(talking_points),
+        "background": list([fact for fact in facts if fact not in talking_points][: budget.background]),
+        "cases": list(ranker.rank(kb.cases.values())[: budget.cases]),
+        "recommendations": list(ranker.rank(kb.recommendations.values())[: budget.asks]),
+        "responses": list(ranker.rank(kb.responses.values())[: budget.responses]),
+        "levers": list(levers),
     }
     answers = rebuttals(kb.responses)
     _answer_claims(picks, kb, answers, ranker, budget.responses)
@@ -132,16 +137,21 @@ def select(
         meeting=meeting,
         distribution=level,
         length=size,
-        talking_points=tuple(picks["talking_points"]),
+        talking_points=_picked(picks["talking_points"], model.Fact),
         # Background reads as a story, so it runs in date order.
-        background=tuple(sorted(picks["background"], key=lambda fact: (fact.as_of, fact.id))),
-        cases=tuple(picks["cases"]),
-        recommendations=tuple(picks["recommendations"]),
-        responses=tuple(picks["responses"]),
-        levers=tuple(picks["levers"]),
+        background=tuple(sorted(_picked(picks["background"], model.Fact), key=lambda fact: (fact.as_of, fact.id))),
+        cases=_picked(picks["cases"], model.Case),
+        recommendations=_picked(picks["recommendations"], model.Recommendation),
+        responses=_picked(picks["responses"], model.Response),
+        levers=_picked(picks["levers"], model.Lever),
         guard=guard,
         citable=sources,
     )
+
+
+def _picked(items: Iterable[Pick], kind: type[PickT]) -> tuple[PickT, ...]:
+    """A section's items as the kind that section holds (it holds no other)."""
+    return tuple(item for item in items if isinstance(item, kind))
 
 
 def _restates(fact: model.Fact, levers: list[model.Lever]) -> bool:
@@ -157,8 +167,13 @@ def _restates(fact: model.Fact, levers: list[model.Lever]) -> bool:
 CLAIM_SECTIONS = ("talking_points", "background", "cases", "recommendations")
 
 
+def _is_claim(item: Pick, kb: KnowledgeBase) -> bool:
+    # A lever is what the audience itself can do, never the government's case.
+    return not isinstance(item, model.Lever) and states_claim(item, kb.sources)
+
+
 def _answer_claims(
-    picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]], ranker: _Ranker, room: int
+    picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]], ranker: _Ranker, room: int
 ) -> None:
     """Bring each selected claim's rebuttal into "if raised", or drop the claim.
 
@@ -168,7 +183,7 @@ def _answer_claims(
     responses = picks["responses"]
     for section in CLAIM_SECTIONS:
         for item in list(picks[section]):
-            if not states_claim(item, kb.sources) or _answered(item, responses, answers):
+            if not _is_claim(item, kb) or _answered(item, responses, answers):
                 continue
             rebuttal = next((r for r in answers.get(item.id, []) if ranker.admissible(r)), None)
             if (
@@ -183,13 +198,13 @@ def _answer_claims(
                 picks[section].remove(item)
 
 
-def _answered(item: model.Item, responses: list[model.Response], answers: dict[str, list[model.Response]]) -> bool:
+def _answered(item: Pick, responses: Collection[Pick], answers: dict[str, list[model.Response]]) -> bool:
     return any(response in responses for response in answers.get(item.id, []))
 
 
 def _spare_response(
-    picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]], pinned: set[str]
-) -> model.Response | None:
+    picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]], pinned: set[str]
+) -> Pick | None:
     """The lowest-ranked response that no selected claim needs and no meeting pins."""
     needed = _needed_rebuttals(picks, kb, answers)
     return next(
@@ -202,33 +217,36 @@ def _spare_response(
     )
 
 
-def _needed_rebuttals(picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]]) -> set[str]:
+def _needed_rebuttals(picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]]) -> set[str]:
     """Ids of the responses that answer a selected claim."""
     return {
         response.id
         for section in CLAIM_SECTIONS
         for item in picks[section]
-        if states_claim(item, kb.sources)
+        if _is_claim(item, kb)
         for response in answers.get(item.id, [])
     }
 
 
-def _drop_unanswered_claims(
-    picks: dict[str, list], kb: KnowledgeBase, answers: dict[str, list[model.Response]]
-) -> None:
+def _drop_unanswered_claims(picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]]) -> None:
     for section in CLAIM_SECTIONS:
         picks[section][:] = [
-            item
-            for item in picks[section]
-            if not states_claim(item, kb.sources) or _answered(item, picks["responses"], answers)
+            item for item in picks[section] if not _is_claim(item, kb) or _answered(item, picks["responses"], answers)
         ]
 
 
 def without_unanswered_claims(selection: Selection) -> Selection:
     """`selection` less every claim whose rebuttal it no longer holds: a rebuttal that gives way takes its claim."""
-    picks = {section: list(getattr(selection, section)) for section in (*CLAIM_SECTIONS, "responses")}
+    picks: Picks = {section: list(getattr(selection, section)) for section in (*CLAIM_SECTIONS, "responses")}
     _drop_unanswered_claims(picks, selection.kb, rebuttals(selection.kb.responses))
-    return replace(selection, **{section: tuple(items) for section, items in picks.items()})
+    return replace(
+        selection,
+        talking_points=_picked(picks["talking_points"], model.Fact),
+        background=_picked(picks["background"], model.Fact),
+        cases=_picked(picks["cases"], model.Case),
+        recommendations=_picked(picks["recommendations"], model.Recommendation),
+        responses=_picked(picks["responses"], model.Response),
+    )
 
 
 TRIM_ORDER = (
@@ -243,7 +261,7 @@ TRIM_ORDER = (
 """What gives way, in turn, when a briefing runs long, and how many of each always stay."""
 
 
-def _fit(picks: dict[str, list], characters: int, audience_id: str, pinned: set[str]) -> None:
+def _fit(picks: Picks, characters: int, audience_id: str, pinned: set[str]) -> None:
     """Drop the lowest-ranked items until the text fits the length budget; never a pinned one."""
     total = sum(_size(item, audience_id) for items in picks.values() for item in items)
     for section, keep in TRIM_ORDER:
@@ -256,7 +274,7 @@ def _fit(picks: dict[str, list], characters: int, audience_id: str, pinned: set[
                 total -= _size(item, audience_id)
 
 
-def _size(item: model.Fact | model.Case | model.Recommendation | model.Response | model.Lever, audience_id: str) -> int:
+def _size(item: Pick, audience_id: str) -> int:
     """Roughly how much room an item takes on the page, in characters."""
     if isinstance(item, model.Fact):
         # Counted as a full briefing's talking point: the line, then its evidence.

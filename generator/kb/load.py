@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .. import cache
 from ..errors import Diagnostic, UsageError
@@ -421,7 +422,7 @@ def _diagnostics(
     return found
 
 
-def _message(detail: dict[str, Any], item_model: type[model.Model], hint: str | None) -> str:
+def _message(detail: ErrorDetails, item_model: type[model.Model], hint: str | None) -> str:
     """Say what is wrong in words a YAML author understands, and what to do."""
     loc = [part for part in detail["loc"] if not isinstance(part, int)]
     field_path = ".".join(loc) or "value"

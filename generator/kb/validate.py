@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from ..claims import rebuttals, states_claim
 from ..clock import build_date
@@ -48,6 +51,8 @@ ADDRESSEES = ("government", "international")
 
 ITEM_KINDS = ("facts", "cases", "recommendations", "responses")
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
 
 def validate(
     result: LoadResult, today: datetime.date
@@ -60,25 +65,37 @@ def validate(
     errors.extend(_reference_errors(result))
     if errors:
         return None, errors, []
-    country = next(iter(result.items["country"].values()))
+    country = next(iter(_of_kind(result, "country", model.Country).values()))
     root = result.documents["country"][0].path.parent.parent
-    kinds = ("themes", "sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings", "records")
     kb = KnowledgeBase(
         country=country,
         origins=result.origins,
         revision=_revision(result, root),
         levers={
-            kind.removeprefix(LEVERS): levers  # type: ignore[misc]
-            for kind, levers in result.items.items()
+            kind.removeprefix(LEVERS): _of_kind(result, kind, model.Lever)
+            for kind in result.items
             if kind.startswith(LEVERS)
         },
-        **{kind: result.items.get(kind, {}) for kind in kinds},
+        themes=_of_kind(result, "themes", model.Theme),
+        sources=_of_kind(result, "sources", model.Source),
+        facts=_of_kind(result, "facts", model.Fact),
+        cases=_of_kind(result, "cases", model.Case),
+        recommendations=_of_kind(result, "recommendations", model.Recommendation),
+        responses=_of_kind(result, "responses", model.Response),
+        audiences=_of_kind(result, "audiences", model.Audience),
+        meetings=_of_kind(result, "meetings", model.Meeting),
+        records=_of_kind(result, "records", model.Record),
     )
     copies = _WhatCopiesShow(kb, result)
     errors = list(copies.errors())
     if errors:
         return None, errors, []
     return kb, [], sorted([*result.warnings, *warnings(kb, today), *copies.warnings()])
+
+
+def _of_kind(result: LoadResult, kind: str, item_model: type[ModelT]) -> dict[str, ModelT]:
+    """The items of `kind` that loaded, as the model their files hold (they hold no other)."""
+    return {item_id: item for item_id, item in result.items.get(kind, {}).items() if isinstance(item, item_model)}
 
 
 Reference = tuple[FieldPath, str]
@@ -89,7 +106,7 @@ def _each(field: str, values: Iterable[str]) -> list[Reference]:
     return [((field, index), value) for index, value in enumerate(values)]
 
 
-def _keys(field: str, mapping: dict[str, object], skip: str | None = None) -> list[Reference]:
+def _keys(field: str, mapping: Mapping[str, object], skip: str | None = None) -> list[Reference]:
     return [((field, key), key) for key in mapping if key != skip]
 
 
@@ -497,7 +514,7 @@ class _WhatCopiesShow:
                 )
 
     def _naming_warnings(
-        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: list[model.Sensitivity], noun: str
+        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels, noun: str
     ) -> Iterator[Diagnostic]:
         """One warning per field that names a person some of the copies showing the item may not name."""
         for at, path, value in fields:
@@ -583,7 +600,7 @@ def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
     errors = result.errors + list(_reference_errors(result))
     if errors:
         raise InputError(errors)
-    return next(iter(result.items["meetings"].values()))
+    return next(iter(_of_kind(result, "meetings", model.Meeting).values()))
 
 
 @dataclass
@@ -606,9 +623,10 @@ def check_every_country(briefs: Path, today: datetime.date | None = None) -> lis
     """Load and check each country of the tree with the shared files; raise InputError listing
     every problem of them all, a problem of a shared file once."""
     checked, errors = [], []
-    for folder in country_dirs(briefs) or [None]:
+    names: list[str | None] = [folder.name for folder in country_dirs(briefs)] or [None]
+    for name in names:
         try:
-            checked.append(load_knowledge_base(briefs, folder and folder.name, today))
+            checked.append(load_knowledge_base(briefs, name, today))
         except InputError as error:
             errors.extend(error.diagnostics)
     if errors:

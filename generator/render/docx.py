@@ -11,26 +11,32 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 from zipfile import ZipFile, ZipInfo
 
 import docx
+from docx.blkcntnr import BlockItemContainer
+from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Mm
+from docx.shared import Emu, Inches, Length, Mm
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
-from generator.brief import Brief, CaseEntry, Labels, MetaRow, Point, RichText, Section, SourceEntry, Span, Summary
+from generator import TEMPLATES_DIR
+from generator.brief import Brief, CaseEntry, Labels, MetaRow, Point, RichText, Section, SourceEntry, Summary
 from generator.catalogue import split_placeholders
 from generator.clock import EARLIEST, LATEST
 from generator.errors import RenderError
-from generator.render.html import TEMPLATES_DIR
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
@@ -68,6 +74,8 @@ META_LABEL_SHARE = 0.22
 
 # Characters XML 1.0 cannot hold; python-docx would raise on them mid-render.
 _XML_INCOMPATIBLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+ContainerT = TypeVar("ContainerT", bound=BlockItemContainer)
 
 
 def render_docx(brief: Brief, reference: Path = REFERENCE_DOCX) -> bytes:
@@ -138,7 +146,7 @@ def _check_text(value: object, where: str) -> None:
             _check_text(getattr(value, field.name), f"{where}.{field.name}")
 
 
-def _open_reference(reference: Path):
+def _open_reference(reference: Path) -> Document:
     try:
         document = docx.Document(str(reference))
     except (PackageNotFoundError, ValueError) as error:
@@ -156,7 +164,7 @@ def _open_reference(reference: Path):
     return document
 
 
-def _set_language(document, language: str) -> None:
+def _set_language(document: Document, language: str) -> None:
     """Make Word spell-check in the briefing's language (en-GB and en-US differ)."""
     rpr = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr")[0]
     lang = rpr.find(qn("w:lang"))
@@ -166,7 +174,7 @@ def _set_language(document, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
-def _set_up_page(document, paper: str) -> Emu:
+def _set_up_page(document: Document, paper: str) -> Emu:
     if paper not in PAPER:
         raise RenderError(f"unknown paper size {paper!r}; use one of {sorted(PAPER)}")
     width, height, margin = PAPER[paper]
@@ -179,19 +187,19 @@ def _set_up_page(document, paper: str) -> Emu:
     return Emu(width - 2 * margin)
 
 
-def _emptied(part):
+def _emptied(part: ContainerT) -> ContainerT:
     """A header or footer without the paragraphs the reference may have put there."""
     for child in list(part._element):
         part._element.remove(child)
     return part
 
 
-def _write_header(document, brief: Brief) -> None:
+def _write_header(document: Document, brief: Brief) -> None:
     header = _emptied(document.sections[0].header)
     header.add_paragraph(f"{brief.classification} · {brief.title}", style="Classification")
 
 
-def _write_footer(document, brief: Brief, text_width: Emu) -> None:
+def _write_footer(document: Document, brief: Brief, text_width: Emu) -> None:
     footer = _emptied(document.sections[0].footer)
     paragraph = footer.add_paragraph(style="Footer")
     paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
@@ -207,14 +215,14 @@ def _write_footer(document, brief: Brief, text_width: Emu) -> None:
         footer.add_paragraph(brief.provenance, style="Footer")
 
 
-def _add_field(paragraph, code: str) -> None:
+def _add_field(paragraph: Paragraph, code: str) -> None:
     field = OxmlElement("w:fldSimple", {qn("w:instr"): f" {code} "})
     # A placeholder result until Word lays out the page and updates the field.
     field.append(paragraph.add_run("1")._r)
     paragraph._p.append(field)
 
 
-def _write_title_block(document, brief: Brief, text_width: Emu) -> None:
+def _write_title_block(document: Document, brief: Brief, text_width: Emu) -> None:
     document.add_paragraph(brief.title, style="Title")
     if brief.handling:
         handling = document.add_paragraph(style="Subtitle")
@@ -227,7 +235,7 @@ def _write_title_block(document, brief: Brief, text_width: Emu) -> None:
         _write_summary(document, brief.summary, text_width)
 
 
-def _write_summary(document, summary: Summary, text_width: Emu) -> None:
+def _write_summary(document: Document, summary: Summary, text_width: Emu) -> None:
     document.add_paragraph(summary.title, style="Heading 1")
     table = document.add_table(rows=0, cols=2)
     table.style = "Meta Table"
@@ -241,7 +249,7 @@ def _write_summary(document, summary: Summary, text_width: Emu) -> None:
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
-def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
+def _write_meta(document: Document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
     table = document.add_table(rows=0, cols=2)
     table.style = "Meta Table"
     for row in meta:
@@ -252,7 +260,7 @@ def _write_meta(document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
-def _write_section(document, section: Section, text_width: Emu, heading: bool, labels: Labels) -> None:
+def _write_section(document: Document, section: Section, text_width: Emu, heading: bool, labels: Labels) -> None:
     if heading:
         document.add_paragraph(section.title, style="Heading 1")
     style = POINT_STYLES[section.style]
@@ -277,7 +285,7 @@ def _write_section(document, section: Section, text_width: Emu, heading: bool, l
         _add_citations(reply, response.citations)
 
 
-def _restarted_list(document) -> int | None:
+def _restarted_list(document: Document) -> int | None:
     """A new instance of the List Number list that starts again at 1.
 
     This is what Word's "Restart at 1" does: a w:num sharing the style's
@@ -291,12 +299,13 @@ def _restarted_list(document) -> int | None:
     abstract_id = numbering.num_having_numId(ppr.numPr.numId.val).abstractNumId.val
     num = numbering.add_num(abstract_id)
     num.add_lvlOverride(0).add_startOverride(1)
-    return num.numId
+    num_id: int = num.numId
+    return num_id
 
 
-def _write_point(paragraph, point: Point) -> None:
+def _write_point(paragraph: Paragraph, point: Point) -> None:
     if point.evidence is not None:
-        _write_line(paragraph, point)
+        _write_line(paragraph, point, point.evidence)
         return
     if point.label:
         paragraph.add_run(f"{point.label}: ").bold = True
@@ -306,7 +315,7 @@ def _write_point(paragraph, point: Point) -> None:
         paragraph.add_run(f" ({point.as_of})", style="As Of")
 
 
-def _write_line(paragraph, point: Point) -> None:
+def _write_line(paragraph: Paragraph, point: Point, evidence: RichText) -> None:
     """A line to take in bold, then on its own line the evidence it rests on."""
     before = len(paragraph.runs)
     _add_text(paragraph, point.text)
@@ -314,20 +323,20 @@ def _write_line(paragraph, point: Point) -> None:
         run.bold = True
     paragraph.add_run().add_break()
     paragraph.add_run(f"{point.evidence_label}: ").italic = True
-    _add_text(paragraph, point.evidence)
+    _add_text(paragraph, evidence)
     _add_citations(paragraph, point.citations)
     if point.as_of:
         paragraph.add_run(f" ({point.as_of})", style="As Of")
 
 
-def _write_cases(document, cases: tuple[CaseEntry, ...], text_width: Emu) -> None:
+def _write_cases(document: Document, cases: tuple[CaseEntry, ...], text_width: Emu) -> None:
     for case in cases:
         _write_case_card(document, case, text_width)
         # Word joins two tables that touch into one: a paragraph keeps the cards apart.
         document.add_paragraph(style="Normal")
 
 
-def _write_case_card(document, case: CaseEntry, text_width: Emu) -> None:
+def _write_case_card(document: Document, case: CaseEntry, text_width: Emu) -> None:
     """A two-column card: the person across the top, then each field by its label."""
     table = document.add_table(rows=1, cols=2)
     table.style = "Briefing Table"
@@ -349,22 +358,23 @@ def _write_case_card(document, case: CaseEntry, text_width: Emu) -> None:
     _set_widths(table, [Emu(int(text_width * share)) for share in CASE_CARD_COLUMNS])
 
 
-def _case_field(table, label: str, text: RichText):
+def _case_field(table: Table, label: str, text: RichText) -> Paragraph:
     """A row of a case card; returns the value's paragraph for what follows the text."""
-    label_cell, value_cell = table.add_row().cells
+    # python-docx leaves Table.add_row unannotated.
+    label_cell, value_cell = table.add_row().cells  # type: ignore[no-untyped-call]
     _cell_paragraph(label_cell).add_run(label).bold = True
     paragraph = _cell_paragraph(value_cell)
     _add_text(paragraph, text)
     return paragraph
 
 
-def _cell_paragraph(cell):
-    paragraph = cell.paragraphs[0]
+def _cell_paragraph(cell: _Cell) -> Paragraph:
+    paragraph: Paragraph = cell.paragraphs[0]
     paragraph.style = "Table Text"
     return paragraph
 
 
-def _set_widths(table, widths) -> None:
+def _set_widths(table: Table, widths: Sequence[Length]) -> None:
     """Fix column widths: Word reads the cells' widths, LibreOffice the grid's."""
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=False):
@@ -373,7 +383,7 @@ def _set_widths(table, widths) -> None:
             cell.width = width
 
 
-def _write_contact(document, brief: Brief) -> None:
+def _write_contact(document: Document, brief: Brief) -> None:
     if not brief.contact:
         return
     paragraph = document.add_paragraph(style="Normal")
@@ -381,7 +391,7 @@ def _write_contact(document, brief: Brief) -> None:
     paragraph.add_run(" · ".join(brief.contact))
 
 
-def _write_sources(document, sources: tuple[SourceEntry, ...], heading: str | None) -> None:
+def _write_sources(document: Document, sources: tuple[SourceEntry, ...], heading: str | None) -> None:
     if not sources:
         return
     if heading:
@@ -393,35 +403,35 @@ def _write_sources(document, sources: tuple[SourceEntry, ...], heading: str | No
             paragraph.add_run(f" {entry.stance}.").italic = True
         if entry.url:
             paragraph.add_run(" ")
-            _add_hyperlink(paragraph, Span(entry.url, href=entry.url))
+            _add_hyperlink(paragraph, entry.url, entry.url)
 
 
-def _add_text(paragraph, text: RichText) -> None:
+def _add_text(paragraph: Paragraph, text: RichText) -> None:
     for span in text:
         if span.href is None:
             run = paragraph.add_run(span.text)
             run.italic = span.emphasis or None
         else:
-            _add_hyperlink(paragraph, span)
+            _add_hyperlink(paragraph, span.text, span.href, span.emphasis)
 
 
-def _add_hyperlink(paragraph, span: Span) -> None:
-    if urlsplit(span.href).scheme not in ("http", "https"):
-        raise RenderError(f"refusing to link to {span.href!r}: only http and https are allowed")
-    rid = paragraph.part.relate_to(span.href, RT.HYPERLINK, is_external=True)
+def _add_hyperlink(paragraph: Paragraph, text: str, href: str, emphasis: bool = False) -> None:
+    if urlsplit(href).scheme not in ("http", "https"):
+        raise RenderError(f"refusing to link to {href!r}: only http and https are allowed")
+    rid = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink", {qn("r:id"): rid})
-    run = paragraph.add_run(span.text, style="Hyperlink")
-    run.italic = span.emphasis or None
+    run = paragraph.add_run(text, style="Hyperlink")
+    run.italic = emphasis or None
     link.append(run._r)
     paragraph._p.append(link)
 
 
-def _add_citations(paragraph, numbers: tuple[int, ...]) -> None:
+def _add_citations(paragraph: Paragraph, numbers: tuple[int, ...]) -> None:
     if numbers:
         paragraph.add_run(",".join(str(number) for number in numbers), style="Citation")
 
 
-def _set_properties(document, brief: Brief) -> None:
+def _set_properties(document: Document, brief: Brief) -> None:
     props = document.core_properties
     props.title = brief.title
     props.author = props.last_modified_by = brief.author
