@@ -60,6 +60,30 @@ def test_a_recipients_file_gives_each_person_a_stamped_numbered_copy(distribute,
         assert stamp_lines(out / name) == {f"Prepared for {entry['recipient']} · Copy {entry['copy']}"}
 
 
+def test_names_in_arabic_hebrew_devanagari_and_chinese_print_as_written(distribute, tmp_path):
+    out, run = distribute
+    names = ["محمد علي", "דוד כהן", "देवेन्द्र", "王小明"]
+    recipients = write(tmp_path, "recipients.txt", "\n".join(names) + "\n")
+
+    run("--recipients", recipients, "--format", "pdf")
+
+    files = manifest_files(out)
+    assert sorted(entry["recipient"] for entry in files.values()) == sorted(names)
+    for name, entry in files.items():
+        # Right-to-left runs come back from the text layer in visual order; the letters are what matter.
+        (stamp,) = stamp_lines(out / name)
+        assert sorted(entry["recipient"].replace(" ", "")) == sorted(
+            stamp.removeprefix("Prepared for ").rsplit(" · ", 1)[0].replace(" ", "")
+        )
+        fonts = {str(font["/BaseFont"]) for page in PdfReader(out / name).pages for font in _fonts(page)}
+        assert any(f"Briefing-{script}" in " ".join(fonts) for script in ("Arabic", "Hebrew", "Devanagari", "CJK"))
+
+
+def _fonts(page):
+    resources = page["/Resources"]
+    return [font.get_object() for font in resources.get("/Font", {}).values()] if "/Font" in resources else []
+
+
 def test_a_rerun_keeps_every_copy_and_its_number(distribute, tmp_path):
     out, run = distribute
     recipients = write(tmp_path, "recipients.txt", "Jane Doe\nИван Петров\n")
@@ -118,14 +142,14 @@ def test_a_csv_adds_the_organisation_to_the_stamp_and_the_email_to_the_record(di
         ("list.csv", "name,email\nJane Doe\n", "2: has 1 fields; the header names 2"),
         (
             "list.txt",
-            "王小明\n",
-            "1: '王小明' has characters the PDF's fonts (Noto Sans: Latin, Greek, Cyrillic) cannot print: "
-            "U+5C0F (CJK UNIFIED IDEOGRAPH-5C0F), U+660E (CJK UNIFIED IDEOGRAPH-660E), "
-            "U+738B (CJK UNIFIED IDEOGRAPH-738B); write the name in Latin letters, or generate --format docx only",
+            "ሰላም\n",
+            "1: 'ሰላም' has characters the PDF's fonts (Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari, Chinese, "
+            "Japanese, Korean) cannot print: U+120B (ETHIOPIC SYLLABLE LAA), U+121D (ETHIOPIC SYLLABLE ME), "
+            "U+1230 (ETHIOPIC SYLLABLE SA); write the name in Latin letters, or generate --format docx only",
         ),
         ("list.txt", "# nobody yet\n\n", "1: names no recipient; write one name per line"),
     ],
-    ids=["empty-name", "invisible", "duplicate", "unknown-column", "no-name-column", "short-row", "cjk", "empty"],
+    ids=["empty-name", "invisible", "duplicate", "unknown-column", "no-name-column", "short-row", "ethiopic", "empty"],
 )
 def test_a_bad_line_is_reported_at_its_line_and_nothing_is_written(distribute, tmp_path, name, content, message):
     out, run = distribute

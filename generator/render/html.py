@@ -16,6 +16,7 @@ from .. import TEMPLATES_DIR
 from ..brief import Brief
 from ..catalogue import split_placeholders
 from ..errors import RenderError
+from .fonts import fallbacks_for, strings_of
 
 ENTRY_TEMPLATE = "briefing.html.j2"
 
@@ -32,7 +33,10 @@ def render_html(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> str:
     try:
         template = environment.get_template(ENTRY_TEMPLATE)
         return template.render(
-            brief=brief, page_size=PAGE_SIZES[brief.paper], page_counter=css_page_counter(brief.labels.page)
+            brief=brief,
+            page_size=PAGE_SIZES[brief.paper],
+            page_counter=css_page_counter(brief.labels.page),
+            fallback_fonts=fallbacks_for("".join(strings_of(brief))),
         )
     except jinja2.TemplateError as error:
         raise RenderError(f"{_where(error, templates_dir)}: {error}") from error
