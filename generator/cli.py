@@ -452,11 +452,12 @@ def record(meeting_file: Path, briefs: Path, country: str | None) -> None:
 
     Refuses to replace a record that exists.
     """
-    from .api import load_knowledge_base
+    from .api import load_knowledge_base, meeting_country
     from .kb.validate import read_meeting_file
     from .records import write_skeleton
 
-    meeting = read_meeting_file(meeting_file, load_knowledge_base(briefs, country).kb)
+    kb = load_knowledge_base(briefs, country or meeting_country(briefs, meeting_file)).kb
+    meeting = read_meeting_file(meeting_file, kb)
     _say(f"wrote {_shown(write_skeleton(meeting_file, meeting))}")
 
 
@@ -490,7 +491,9 @@ def letter(
     from .kb import model
     from .records import record_of
 
-    kb = api.load_knowledge_base(briefs, country).kb
+    # The record sits beside its meeting, which says whose country it is.
+    meeting_file = record_file.with_name(record_file.name.removesuffix(".record.yaml") + ".yaml")
+    kb = api.load_knowledge_base(briefs, country or api.meeting_country(briefs, meeting_file)).kb
     formats = [fmt for fmt in api.FORMATS if output_format in ("all", fmt)]
     outcome = api.write_letter(kb, record_of(kb, record_file), model.Sensitivity(distribution), formats, out)
     for path in outcome.written:
@@ -508,17 +511,28 @@ def letter(
 @country_option
 def followups(overdue: bool, audience: str | None, briefs: Path, country: str | None) -> None:
     """List their open commitments and our open actions across meeting records, overdue first."""
-    from .api import load_knowledge_base
+    from .api import check_every_country, load_knowledge_base
     from .clock import build_date
     from .kb import model
     from .records import followups as open_followups
     from .withholding import name_guard
 
-    kb = load_knowledge_base(briefs, country).kb
-    if audience is not None and audience not in kb.audiences:
-        raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
-    # Only the people every copy may name: this list ends up on screens and in mail.
-    guard = name_guard(kb, model.Sensitivity.PUBLIC)
+    # Without --country, the records of every country in the tree.
+    kbs = [load_knowledge_base(briefs, country).kb] if country else [c.kb for c in check_every_country(briefs)]
+    audiences = sorted({audience_id for kb in kbs for audience_id in kb.audiences})
+    if audience is not None and audience not in audiences:
+        raise UsageError(f"no audience '{audience}'; choose one of {', '.join(audiences)}")
+    entries = sorted(
+        (
+            entry
+            # Only the people every copy may name: this list ends up on screens and in mail.
+            for kb in kbs
+            for entry in open_followups(
+                kb, build_date(), name_guard(kb, model.Sensitivity.PUBLIC), audience=audience, overdue_only=overdue
+            )
+        ),
+        key=lambda entry: (not entry.overdue, entry.due, entry.meeting, entry.kind, entry.what),
+    )
     rows = [
         [
             entry.due.isoformat(),
@@ -528,10 +542,10 @@ def followups(overdue: bool, audience: str | None, briefs: Path, country: str | 
             entry.what,
             entry.meeting,
         ]
-        for entry in open_followups(kb, build_date(), guard, audience=audience, overdue_only=overdue)
+        for entry in entries
     ]
     if not rows:
-        _say("Nothing open.")
+        _say("Nothing overdue." if overdue else "Nothing open.")
         return
     for line in _table(["due", "status", "side", "who", "what", "meeting"], rows):
         click.echo(line)

@@ -222,3 +222,36 @@ def test_migrate_never_overwrites(tmp_path, cli):
     assert result.exit_code == 2
     assert f"migrate never overwrites a file, and these exist already: {taken}" in result.stderr
     assert {p: p.read_bytes() for p in briefs.rglob("*.yaml")} == untouched
+
+
+VELORIA_RECORD = """meeting: uk-port-amsel-2027-05
+held_on: 2027-05-12
+sensitivity: restricted
+commitments:
+  - id: raise-detentions
+    who: Embassy political officer
+    what: Raise the Port Amsel detentions with the interior ministry
+    by: 2027-06-30
+    sensitivity: restricted
+"""
+
+
+def test_records_of_every_country_are_followed_up_and_answered_without_naming_the_country(tmp_path, cli, monkeypatch):
+    briefs = two_country_tree(tmp_path / "briefs")
+    meetings = briefs / "veloria" / "meetings"
+    (meetings / "uk-port-amsel-2027-05.record.yaml").write_text(VELORIA_RECORD, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1814400000")  # 2027-07-01: the commitment is overdue
+
+    listed = cli("followups", "--briefs", str(briefs))
+    letter = cli(
+        "letter", str(meetings / "uk-port-amsel-2027-05.record.yaml"), "--briefs", str(briefs), "--out", str(tmp_path)
+    )
+
+    assert listed.exit_code == 0, listed.output
+    rows = [line.split() for line in listed.stdout.splitlines()[1:]]
+    meetings_listed = {row[-1] for row in rows}
+    assert meetings_listed == {"uk-port-amsel-2027-05", "uk-fcdo-london-2027-02"}  # both countries' records
+    assert [row[1] for row in rows] == ["overdue"] * len(rows)
+    assert [row[0] for row in rows] == sorted(row[0] for row in rows)
+    assert letter.exit_code == 0, letter.output
+    assert any(tmp_path.glob("*_veloria_uk_*_letter.pdf"))
