@@ -187,21 +187,20 @@ def _zygote(control: Connection, pools_end: Connection, workers: int) -> None:
     pools_end.close()
     load_renderers()
     children: set[int] = set()
-    for _ in range(workers):
-        children.add(_fork_worker(control))
-    while True:
-        try:
+    # A closed pool reads as a broken pipe or an end of file: its workers are ended with it.
+    with contextlib.suppress(OSError, EOFError):
+        for _ in range(workers):
+            _fork_worker(control, children)
+        while True:
             command, pid = control.recv()
-        except EOFError:  # the pool is closed or its process has gone
-            break
-        if command == "spawn":
-            children.add(_fork_worker(control))
-            continue
-        if command == "stop":
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        children.discard(pid)
-        control.send(_reap(pid))
+            if command == "spawn":
+                _fork_worker(control, children)
+                continue
+            if command == "stop":
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            children.discard(pid)
+            control.send(_reap(pid))
     for pid in children:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -216,7 +215,7 @@ def _reap(pid: int) -> int | None:
         return None
 
 
-def _fork_worker(control: Connection) -> int:
+def _fork_worker(control: Connection, children: set[int]) -> None:
     """Fork a worker and hand the parent of the pool its end of the worker's pipe."""
     ours, theirs = multiprocessing.Pipe()
     pid = os.fork()
@@ -230,11 +229,13 @@ def _fork_worker(control: Connection) -> int:
             code = 1
         finally:
             os._exit(code)
+    children.add(pid)
     theirs.close()
-    control.send(pid)
-    send_handle(control, ours.fileno(), 0)
-    ours.close()
-    return pid
+    try:
+        control.send(pid)
+        send_handle(control, ours.fileno(), 0)
+    finally:
+        ours.close()
 
 
 class _Zygote:
