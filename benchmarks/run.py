@@ -130,8 +130,9 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
 
     # 2. A tour of four capitals: every audience in both formats, two workers against one,
     # held to what two processes gain on this machine right now.
-    capacity = capacity_ratio(repeat)
-    figures.append(Figure("capacity: 2 CPU-bound tasks on 2 processes / on 1 process", capacity, 1, None))
+    parallel, serial = capacity_seconds(repeat)
+    capacity = parallel / serial
+    figures.append(Figure("capacity: 2 CPU-bound tasks on 2 processes / on 1 process", parallel, serial, None))
     everything = ("generate", "--all", "--force", "--out", str(out))
     two = median_seconds(briefing(*everything, "--jobs", "2", env=env), repeat)
     one = median_seconds(briefing(*everything, "--jobs", "1", env=env), repeat)
@@ -231,8 +232,8 @@ SPIN = "n = 0\nfor i in range(3_000_000):\n    n += i * i"
 """A fixed CPU-bound pure-Python task of a fraction of a second."""
 
 
-def capacity_ratio(repeat: int) -> float:
-    """Wall time of two tasks on two processes at once over the same two tasks one after the other.
+def capacity_seconds(repeat: int) -> tuple[float, float]:
+    """Wall time of two tasks on two processes at once, and of the same two tasks one after the other.
 
     About 0.5 on an idle 2-core machine, about 1 on a saturated one.
     """
@@ -247,7 +248,7 @@ def capacity_ratio(repeat: int) -> float:
         for _ in range(2):
             subprocess.run(task, check=True)
 
-    return median_seconds(parallel, repeat) / median_seconds(serial, repeat)
+    return median_seconds(parallel, repeat), median_seconds(serial, repeat)
 
 
 def report(figures: list[Figure], repeat: int) -> int:
