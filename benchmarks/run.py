@@ -128,11 +128,15 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
         )
     )
 
-    # 2. A tour of four capitals: every audience in both formats, two workers against one.
+    # 2. A tour of four capitals: every audience in both formats, two workers against one,
+    # held to what two processes gain on this machine right now.
+    parallel, serial = capacity_seconds(repeat)
+    capacity = parallel / serial
+    figures.append(Figure("capacity: 2 CPU-bound tasks on 2 processes / on 1 process", parallel, serial, None))
     everything = ("generate", "--all", "--force", "--out", str(out))
     two = median_seconds(briefing(*everything, "--jobs", "2", env=env), repeat)
     one = median_seconds(briefing(*everything, "--jobs", "1", env=env), repeat)
-    figures.append(Figure("all audiences x both formats, --jobs 2 / --jobs 1", two, one, 0.6))
+    figures.append(Figure("all audiences x both formats, --jobs 2 / --jobs 1", two, one, round(1.15 * capacity, 3)))
 
     # 3. Run again with nothing changed, against the full build just measured.
     briefing("generate", "--all", "--out", str(out), env=env)()
@@ -261,6 +265,29 @@ def many_countries_figure(work: Path, briefs: Path, repeat: int, env: dict[str, 
         median_seconds(on_its_own, repeat),
         1.10,
     )
+
+
+SPIN = "n = 0\nfor i in range(3_000_000):\n    n += i * i"
+"""A fixed CPU-bound pure-Python task of a fraction of a second."""
+
+
+def capacity_seconds(repeat: int) -> tuple[float, float]:
+    """Wall time of two tasks on two processes at once, and of the same two tasks one after the other.
+
+    About 0.5 on an idle 2-core machine, about 1 on a saturated one.
+    """
+    task = [PYTHON, "-c", SPIN]
+
+    def parallel() -> None:
+        running = [subprocess.Popen(task) for _ in range(2)]
+        for process in running:
+            process.wait()
+
+    def serial() -> None:
+        for _ in range(2):
+            subprocess.run(task, check=True)
+
+    return median_seconds(parallel, repeat), median_seconds(serial, repeat)
 
 
 def report(figures: list[Figure], repeat: int) -> int:

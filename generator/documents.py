@@ -7,9 +7,12 @@ each as soon as it is rendered.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime
+import itertools
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,11 +28,11 @@ from .kb import model
 from .kb.load import KnowledgeBase
 from .kb.validate import read_meeting_file
 from .names import NameGuard
-from .publish import Publisher, assign_copies, copy_series, output_name
+from .publish import Publisher, assign_copies, copy_series, output_name, unchanged_sha256
 from .recipients import Recipient, attendees_to_copy, merged, read_recipients
 from .render import FORMATS, REGISTRY, Format
-from .render.pool import RenderPool, render_or_report
-from .select import Length, distribution_level, select
+from .render.pool import Event, Fitted, Job, Refused, Rendered, RenderPool, render_or_report
+from .select import Length, Selection, distribution_level, select
 from .withholding import name_guard
 
 
@@ -123,17 +126,55 @@ def _check_names(kb: KnowledgeBase, people: list[Recipient], level: model.Sensit
         raise InputError(errors)
 
 
-def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> Brief:
-    """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
-    from .render.pdf import count_pages
+@dataclass(frozen=True)
+class Draft:
+    """A briefing selected and composed but not yet fitted to its pages: what a render job carries."""
 
+    selection: Selection
+    date: datetime.date
+    recipient: str | None = None
+    copy_number: int | None = None
+
+    def compose(self, selection: Selection) -> Brief:
+        return compose(selection, date=self.date, recipient=self.recipient, copy_number=self.copy_number)
+
+    def fitted(self) -> Brief:
+        """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
+        from .render.pdf import count_pages
+
+        return fit_to_pages(self.selection, self.compose, count_pages)
+
+    def portable(self) -> Draft:
+        """This draft holding only the part of the knowledge base fitting reads, to send to a worker.
+
+        Composing reads the country, themes and sources, the records of
+        earlier meetings with their meetings ("Since we last met"), and
+        trimming the responses that answer a claim; the rest can be megabytes.
+        """
+        selection = self.selection
+        kb = selection.kb
+        kb = dataclasses.replace(
+            kb,
+            facts={},
+            cases={},
+            recommendations={},
+            responses={response.id: response for response in selection.responses},
+            audiences={selection.audience.id: selection.audience},
+            meetings={meeting_id: kb.meetings[meeting_id] for meeting_id in kb.records if meeting_id in kb.meetings},
+            origins={},
+        )
+        return dataclasses.replace(self, selection=dataclasses.replace(selection, kb=kb))
+
+
+def draft_of(kb: KnowledgeBase, request: Request, date: datetime.date) -> Draft:
     audience = kb.audiences[request.audience]
     selection = select(kb, audience, request.meeting, request.distribution, request.length, request.as_of)
-    return fit_to_pages(
-        selection,
-        lambda chosen: compose(chosen, date=date, recipient=_stamp(request), copy_number=request.copy_number),
-        count_pages,
-    )
+    return Draft(selection, date, _stamp(request), request.copy_number)
+
+
+def compose_brief(kb: KnowledgeBase, request: Request, date: datetime.date) -> Brief:
+    """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
+    return draft_of(kb, request, date).fitted()
 
 
 def _stamp(request: Request) -> str | None:
@@ -168,67 +209,83 @@ def generate(
     progress: Callable[[Path], None] | None = None,
     strict: bool = False,
 ) -> Outcome:
-    """Render the requested briefings in every format and write them to `out_dir`.
+    """Fit and render the requested briefings in every format and write them to `out_dir`.
 
     A document is rendered only when something it depends on changed (see
     `cache.document_key`) or the manifest does not record the file as it is,
-    or with `force`. Each is written and recorded as soon as it is rendered;
-    one that fails, or would replace a different copy, is reported in the
-    outcome and the rest still land. Raises ManifestDamaged, before writing
-    anything, when the folder's manifest cannot be read.
+    or with `force`; a briefing with nothing to render is not laid out at
+    all. Documents are written and recorded as they are rendered, once every
+    briefing has been fitted to its pages; one that fails, or would replace a
+    different copy, is reported in the outcome and the rest still land.
+    Raises ManifestDamaged when the folder's manifest cannot be read, TooLong
+    when a briefing cannot fit and, with `strict`, InputError for the stale
+    facts a briefing would print, all before the folder is touched.
     """
     formats = tuple(formats)  # iterated once per request
     date = date or build_date()
     templates = templates_digest()
     outcome = Outcome()
-    # Everything is composed before the output folder is touched: a briefing
-    # that cannot be written leaves no folder, lock or file behind.
+    pool = pool or RenderPool(0)
     requests = list(requests)
     # Numbered in the order asked for: a distribution list reads Copy 1, 2, 3 from the top.
     wanted = list(dict.fromkeys(_series(request) for request in requests if request.recipient))
-    # The number is printed, so it is settled before rendering: guessed from
-    # the manifest as it stands, then given under its lock.
-    guessed = assign_copies(manifest.read(out_dir).copies, wanted) if wanted else {}
-    documents = _compose_all(kb, requests, guessed, formats, date, templates, out_dir)
-    if strict:
-        _refuse_out_of_date(kb, [brief for _, brief, _, _, _ in documents])
-    with Publisher(out_dir) as publisher:
-        if wanted and (numbers := publisher.number_copies(wanted)) != guessed:
-            documents = _compose_all(kb, requests, numbers, formats, date, templates, out_dir)
-        to_render: list[tuple[Path, Brief, Format, dict[str, object]]] = []
-        guards: dict[Path, NameGuard] = {}
-        for path, brief, output_format, entry, guard in documents:
-            refusal = publisher.refusal(path.name, entry)
-            if refusal:
-                outcome.failed.append((path, refusal))
-            elif not force and (digest := publisher.unchanged_sha256(path.name, str(entry["key"]))):
-                outcome.unchanged.append(path)
-                outcome.sha256[path] = digest
-            else:
-                to_render.append((path, brief, output_format, entry))
-                guards[path] = guard
-                continue
+    # What changed is judged on the manifest as it stands, and the copy
+    # numbers (they are printed) are guessed from it, then given under its lock.
+    recorded = manifest.read(out_dir)
+    guessed = assign_copies(recorded.copies, wanted) if wanted else {}
+    drafted = _draft_all(kb, requests, guessed, formats, date, templates, out_dir)
+    briefings = _to_render(drafted, recorded, force, strict, outcome)
+    with contextlib.closing(pool.render_all([briefing.job() for briefing in briefings])) as events:
+        # Every briefing is fitted before the output folder is touched: one
+        # that cannot be written leaves no folder, lock or file behind.
+        held = _until_fitted(kb, events, len(briefings), strict)
+        with Publisher(out_dir) as publisher:
             if progress:
-                progress(path)
-        pool = pool or RenderPool(0)
-        for index, result in pool.render_all([(brief, output_format) for _, brief, output_format, _ in to_render]):
-            path, _, output_format, entry = to_render[index]
-            if isinstance(result, bytes) and (leak := leak_in(result, output_format, guards[path], path.name, entry)):
-                result = leak
-            try:
-                _publish(publisher, path, result, entry, outcome)
-            except WriteFailure as failure:
-                outcome.stopped = failure
-                break
-            if progress:
-                progress(path)
+                for path in outcome.unchanged:
+                    progress(path)
+            numbers = publisher.number_copies(wanted) if wanted else guessed
+            # Another run may have numbered a copy meanwhile: that briefing is drafted and rendered again.
+            renumbered = {
+                index
+                for index, briefing in enumerate(briefings)
+                if _copy(briefing, numbers) != _copy(briefing, guessed)
+            }
+            _publish_all(publisher, itertools.chain(held, events), briefings, renumbered, outcome, progress)
+            if renumbered and not outcome.stopped:
+                requests = [briefings[index].request for index in sorted(renumbered)]
+                again = _to_render(
+                    _draft_all(kb, requests, numbers, formats, date, templates, out_dir), None, True, strict, outcome
+                )
+                with contextlib.closing(pool.render_all([briefing.job() for briefing in again])) as more:
+                    held = _until_fitted(kb, more, len(again), strict)
+                    _publish_all(publisher, itertools.chain(held, more), again, set(), outcome, progress)
     outcome.written.sort()
     return outcome
 
 
-def _refuse_out_of_date(kb: KnowledgeBase, briefs: list[Brief]) -> None:
+def _until_fitted(
+    kb: KnowledgeBase, events: Generator[tuple[int, Event]], jobs: int, strict: bool
+) -> list[tuple[int, Event]]:
+    """The documents rendered until every job's briefing is fitted; raise what refuses the whole run."""
+    held: list[tuple[int, Event]] = []
+    fitted = 0
+    stale: set[str] = set()
+    while fitted < jobs:
+        index, event = next(events)
+        if isinstance(event, Refused):
+            raise event.error
+        if isinstance(event, Fitted):
+            fitted += 1
+            stale.update(event.out_of_date or ())
+        else:
+            held.append((index, event))
+    if strict:
+        _refuse_out_of_date(kb, sorted(stale))
+    return held
+
+
+def _refuse_out_of_date(kb: KnowledgeBase, stale: list[str]) -> None:
     """--strict: a briefing may print no fact that is stale or past its review date."""
-    stale = sorted({fact_id for brief in briefs for fact_id in brief.out_of_date})
     if stale:
         raise InputError(
             [
@@ -241,10 +298,24 @@ def _refuse_out_of_date(kb: KnowledgeBase, briefs: list[Brief]) -> None:
         )
 
 
-_Document = tuple[Path, Brief, Format, dict[str, object], NameGuard]
+@dataclass
+class _Briefing:
+    """One request on its way to its files."""
+
+    request: Request
+    draft: Draft
+    stale: tuple[str, ...]
+    """The stale facts the unfitted briefing prints: the fitted one prints some of them at most."""
+    documents: dict[Format, tuple[Path, dict[str, object]]]
+    """Each format's path and manifest entry."""
+    guard: NameGuard
+    rendering: tuple[Format, ...] = ()
+
+    def job(self) -> Job:
+        return Job(self.draft.portable(), self.rendering)
 
 
-def _compose_all(
+def _draft_all(
     kb: KnowledgeBase,
     requests: list[Request],
     copies: dict[tuple[str, str], int],
@@ -252,17 +323,93 @@ def _compose_all(
     date: datetime.date,
     templates: str,
     out_dir: Path,
-) -> list[_Document]:
-    documents = []
+) -> list[_Briefing]:
+    briefings = []
     for request in requests:
         if request.recipient:
             request = replace(request, copy_number=copies[_series(request)])
-        brief = compose_brief(kb, request, date)
+        draft = draft_of(kb, request, date)
+        # Composing refuses, here and before any worker is busy, a briefing that would name someone it may not.
+        unfitted = draft.compose(draft.selection)
+        key = _fitting_key(draft, unfitted)
         guard = name_guard(kb, distribution_level(request.meeting, request.distribution))
-        for output_format in formats:
-            path, entry = _describe(kb, request, brief, output_format, date, templates, out_dir)
-            documents.append((path, brief, output_format, entry, guard))
-    return documents
+        documents = {
+            output_format: _describe(kb, request, key, output_format, date, templates, out_dir)
+            for output_format in formats
+        }
+        briefings.append(_Briefing(request, draft, unfitted.out_of_date, documents, guard))
+    return briefings
+
+
+RANKED_KINDS = ("talking_points", "background", "cases", "recommendations", "responses", "levers")
+
+
+def _fitting_key(draft: Draft, unfitted: Brief) -> str:
+    """What the fitted briefing is made from, but for layout, which the templates and code decide.
+
+    The unfitted briefing holds every item shown, the knowledge-base revision
+    and the request's date, level, length and copy; the ids of the items
+    selected and of those the meeting pins decide what gives way.
+    """
+    selection = draft.selection
+    ranked = [[item.id for item in getattr(selection, kind)] for kind in RANKED_KINDS]
+    pinned = sorted(selection.meeting.include) if selection.meeting else []
+    return f"{unfitted!r}\0{ranked!r}\0{pinned!r}"
+
+
+def _to_render(
+    briefings: list[_Briefing], recorded: manifest.Manifest | None, force: bool, strict: bool, outcome: Outcome
+) -> list[_Briefing]:
+    """The briefings with a document to render, or with stale facts --strict must look for in the fitted one.
+
+    Each is told which formats to render, the PDF first: its worker writes it
+    from the layout that fitting made. Unchanged documents go in `outcome`.
+    """
+    needed = []
+    for briefing in briefings:
+        rendering = []
+        for output_format, (path, entry) in briefing.documents.items():
+            key = str(entry["key"])
+            digest = None if force or recorded is None else unchanged_sha256(recorded, path.parent, path.name, key)
+            if digest:
+                outcome.unchanged.append(path)
+                outcome.sha256[path] = digest
+            else:
+                rendering.append(output_format)
+        briefing.rendering = tuple(sorted(rendering, key=lambda output_format: -REGISTRY[output_format].cost))
+        if rendering or (strict and briefing.stale):
+            needed.append(briefing)
+    return needed
+
+
+def _copy(briefing: _Briefing, numbers: dict[tuple[str, str], int]) -> int | None:
+    return numbers[_series(briefing.request)] if briefing.request.recipient else None
+
+
+def _publish_all(
+    publisher: Publisher,
+    events: Iterable[tuple[int, Event]],
+    briefings: list[_Briefing],
+    skipped: set[int],
+    outcome: Outcome,
+    progress: Callable[[Path], None] | None,
+) -> None:
+    """Write each rendered document, unless the manifest or the name guard refuses it or the disk fails."""
+    for index, event in events:
+        if not isinstance(event, Rendered) or index in skipped:
+            continue
+        briefing = briefings[index]
+        path, entry = briefing.documents[event.format]
+        result = publisher.refusal(path.name, entry) or event.result
+        if isinstance(result, bytes) and (leak := leak_in(result, event.format, briefing.guard, path.name, entry)):
+            result = leak
+        try:
+            _publish(publisher, path, result, entry, outcome)
+        except WriteFailure as failure:
+            outcome.stopped = failure
+            return
+        if progress:
+            progress(path)
 
 
 def _series(request: Request) -> tuple[str, str]:
@@ -276,7 +423,7 @@ def _series(request: Request) -> tuple[str, str]:
 def _describe(
     kb: KnowledgeBase,
     request: Request,
-    brief: Brief,
+    fitting_key: str,
     output_format: Format,
     date: datetime.date,
     templates: str,
@@ -302,7 +449,7 @@ def _describe(
         "recipient": request.recipient,
         "date": date.isoformat(),
         "knowledge_base": kb.revision,
-        "key": document_key(repr(brief), output_format, templates),
+        "key": document_key(fitting_key, output_format, templates),
         "generator": __version__,
         "copy": request.copy_number,
         **{key: value for key, value in (("organisation", request.organisation), ("email", request.email)) if value},

@@ -154,10 +154,7 @@ class Publisher:
 
     def unchanged_sha256(self, name: str, key: str) -> str | None:
         """The file's sha256 when the manifest records it, built from `key`, and it is still as written."""
-        recorded = self.recorded.files.get(name)
-        if recorded and recorded["key"] == key and recorded["sha256"] == manifest.file_sha256(self.folder / name):
-            return str(recorded["sha256"])
-        return None
+        return unchanged_sha256(self.recorded, self.folder, name, key)
 
     def publish(self, name: str, content: bytes, entry: manifest.Entry) -> str:
         """Write `content` as `name` and record it with `entry`; return its sha256.
@@ -202,6 +199,14 @@ class Publisher:
             self._run.write_atomic(path, current.to_bytes())
         except OSError as error:
             raise _failure(path, error) from None
+
+
+def unchanged_sha256(recorded: manifest.Manifest, folder: Path, name: str, key: str) -> str | None:
+    """The file's sha256 when `recorded` has it, built from `key`, and it is still as written."""
+    entry = recorded.files.get(name)
+    if entry and entry["key"] == key and entry["sha256"] == manifest.file_sha256(folder / name):
+        return entry["sha256"]
+    return None
 
 
 def _refusal(recorded: manifest.Entry | None, entry: manifest.Entry) -> str | None:

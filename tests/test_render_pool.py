@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 
 import pytest
@@ -12,6 +13,7 @@ import generator.render.pool as pool_module
 from generator import api
 
 from .conftest import build_knowledge_base
+from .sample_brief import sample_brief
 
 
 @pytest.fixture
@@ -101,13 +103,20 @@ def test_without_fork_documents_render_in_this_process(kb, tmp_path, monkeypatch
     assert rendered_in == [os.getpid(), os.getpid()]
 
 
+class Fitted:
+    """A draft that is already fitted, for jobs that only render."""
+
+    def fitted(self):
+        return sample_brief()
+
+
 def test_workers_are_forked_at_once_and_render_pdfs_first(kb, tmp_path, monkeypatch):
     monkeypatch.setattr(pool_module, "render", lambda brief, output_format: output_format.encode())
 
     with api.RenderPool(1) as pool:
-        assert len(multiprocessing.active_children()) == 1
-        jobs = [(None, "docx"), (None, "pdf"), (None, "docx"), (None, "pdf")]
-        finished = [index for index, _ in pool.render_all(jobs)]
+        assert len(multiprocessing.active_children()) == 1, "the zygote, which forks the workers"
+        jobs = [pool_module.Job(Fitted(), (output_format,)) for output_format in ("docx", "pdf", "docx", "pdf")]
+        finished = [index for index, event in pool.render_all(jobs) if isinstance(event, pool_module.Rendered)]
 
     assert finished == [1, 3, 0, 2]
     assert multiprocessing.active_children() == []
@@ -125,14 +134,16 @@ def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
     ]
 
 
-def test_a_worker_that_died_while_idle_fails_only_the_document_sent_to_it(kb, tmp_path, monkeypatch):
+def test_a_worker_that_died_while_idle_fails_only_the_briefing_sent_to_it(kb, tmp_path, monkeypatch):
     monkeypatch.setattr(pool_module, "render", lambda brief, output_format: b"stub")
+    requests = [api.Request("uk"), api.Request("uk", recipient="Jane Smith")]
 
     with api.RenderPool(1) as pool:
-        (worker,) = multiprocessing.active_children()
-        worker.kill()
-        worker.join()
-        outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), out_dir=tmp_path, pool=pool)
+        (worker,) = pool.pids
+        os.kill(worker, signal.SIGKILL)
+        outcome = api.generate(kb, requests, out_dir=tmp_path, pool=pool)
 
-    assert [message for _, message in outcome.failed] == ["the render process ended unexpectedly (exit status -9)"]
-    assert len(outcome.written) == 1, "the next document went to a new worker"
+    assert [message for _, message in outcome.failed] == [
+        "the render process ended unexpectedly (exit status -9)"
+    ] * 2, "both documents of the briefing sent to it"
+    assert len(outcome.written) == 2, "the next briefing went to a new worker"

@@ -1,8 +1,12 @@
-"""The worker processes that render documents, with a serial fallback.
+"""The worker processes that fit and render briefings, with a serial fallback.
 
-Rendering is CPU-bound Python, so documents render in parallel only in
-separate processes. Where the platform cannot fork, or no workers are asked
-for, documents render in the calling process under the same time limit.
+Fitting a briefing to its pages and rendering it are CPU-bound Python, so
+briefings render in parallel only in separate processes. One job is one
+briefing: the worker lays it out until it fits (`fit.fit_to_pages`), writes
+the PDF from that last layout and the other formats from the same fitted
+Brief, and sends each result back as soon as it is ready. Where the platform
+cannot fork, or no workers are asked for, jobs run in the calling process
+under the same time limit.
 """
 
 from __future__ import annotations
@@ -10,18 +14,63 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+import os
 import signal
 import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import recv_handle, send_handle
+from typing import Protocol
 
 from ..brief import Brief
 from ..errors import BriefingError
 from . import REGISTRY, Format, load_renderers, render
+
+
+class Draft(Protocol):
+    """A briefing not yet fitted to its pages; it must pickle, as it is sent to a worker."""
+
+    def fitted(self) -> Brief: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    draft: Draft
+    formats: tuple[Format, ...]
+    """May be empty: the briefing is then only fitted, to learn what it would print."""
+
+    @property
+    def cost(self) -> int:
+        return sum(REGISTRY[output_format].cost for output_format in self.formats)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The job's briefing fits its pages; `out_of_date` are the stale facts it prints, None if it never fitted."""
+
+    out_of_date: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The briefing cannot be produced at all (it cannot fit, say): the whole run stops with `error`."""
+
+    error: BriefingError
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One document of the job: its bytes, or why it failed."""
+
+    format: Format
+    result: bytes | str
+
+
+Event = Fitted | Refused | Rendered
 
 
 def render_or_report(brief: Brief, output_format: Format) -> bytes | str:
@@ -31,6 +80,26 @@ def render_or_report(brief: Brief, output_format: Format) -> bytes | str:
         return render(brief, output_format)
     except BriefingError as error:
         return str(error)
+
+
+def _steps(job: Job) -> Iterator[Event]:
+    """A job's events in order: fitted (or refused), then each format rendered."""
+    try:
+        brief = job.draft.fitted()
+    except BriefingError as error:
+        yield Refused(error)
+        return
+    yield Fitted(brief.out_of_date)
+    for output_format in job.formats:
+        yield Rendered(output_format, render_or_report(brief, output_format))
+
+
+def _unfinished(job: Job, done: int, fitted: bool, message: str) -> Iterator[Event]:
+    """The events of a job stopped after `done` documents: the rest fail with `message`."""
+    if not fitted:
+        yield Fitted(None)
+    for output_format in job.formats[done:]:
+        yield Rendered(output_format, message)
 
 
 DEFAULT_TIMEOUT = 300.0
@@ -49,14 +118,30 @@ class _TimeUp(BaseException):
     """
 
 
-def _render_in_process(brief: Brief, output_format: Format, timeout: float) -> bytes | str:
-    """Render here, stopped by an interval timer after `timeout` seconds where one can be set.
+def _run_in_process(job: Job, timeout: float) -> Iterator[Event]:
+    """Run a job here, each step stopped by an interval timer after `timeout` seconds where one can be set.
 
     Signals reach only the main thread, and only at the next Python
     instruction: enough for WeasyPrint's layout, which is Python.
     """
+    steps = _steps(job)
+    done, fitted = 0, False
+    while True:
+        try:
+            event = _within(timeout, lambda: next(steps))
+        except StopIteration:
+            return
+        except _TimeUp:
+            yield from _unfinished(job, done, fitted, _too_slow(timeout))
+            return
+        fitted = fitted or isinstance(event, Fitted)
+        done += isinstance(event, Rendered)
+        yield event
+
+
+def _within(timeout: float, step: Callable[[], Event]) -> Event:
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return render_or_report(brief, output_format)
+        return step()
 
     def time_up(signum: int, frame: object) -> None:
         raise _TimeUp
@@ -64,9 +149,7 @@ def _render_in_process(brief: Brief, output_format: Format, timeout: float) -> b
     previous = signal.signal(signal.SIGALRM, time_up)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return render_or_report(brief, output_format)
-    except _TimeUp:
-        return _too_slow(timeout)
+        return step()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -79,89 +162,183 @@ class _Crash:
     traceback: str
 
 
-class _Ready:
-    """Sent by a worker once the renderers are loaded: its documents' time starts then."""
-
-
 def _serve(connection: Connection) -> None:
-    """A worker's life: load the renderers, then render each job sent until stopped."""
-    load_renderers()
-    connection.send(_Ready())
+    """A worker's life: run each job sent, event by event, until the parent goes."""
     while True:
         try:
             job = connection.recv()
-        except EOFError:  # the parent has gone
+        except EOFError:
             return
         try:
-            connection.send(render_or_report(*job))
+            for event in _steps(job):
+                connection.send(event)
         except Exception:
             connection.send(_Crash(traceback.format_exc()))
 
 
-class _Worker:
-    """One render process, forked at once, spoken to through a pipe."""
+def _zygote(control: Connection, pools_end: Connection, workers: int) -> None:
+    """Import the renderers once, then fork every worker from this warm process on request.
 
-    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+    Forked workers share the imported modules and start at once; nothing is
+    imported again and the caller's `__main__` is never run. The zygote is
+    also the workers' parent: it stops them and reports how they ended.
+    """
+    # Inherited with the fork: held open here, it would keep the zygote from seeing the pool close.
+    pools_end.close()
+    load_renderers()
+    children: set[int] = set()
+    # A closed pool reads as a broken pipe or an end of file: its workers are ended with it.
+    with contextlib.suppress(OSError, EOFError):
+        for _ in range(workers):
+            _fork_worker(control, children)
+        while True:
+            command, pid = control.recv()
+            if command == "spawn":
+                _fork_worker(control, children)
+                continue
+            if command == "stop":
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            children.discard(pid)
+            control.send(_reap(pid))
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _reap(pid)
+
+
+def _reap(pid: int) -> int | None:
+    """Wait for a worker to end; its exit status (negative: the signal), None if it was reaped before."""
+    try:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    except ChildProcessError:
+        return None
+
+
+def _fork_worker(control: Connection, children: set[int]) -> None:
+    """Fork a worker and hand the parent of the pool its end of the worker's pipe."""
+    ours, theirs = multiprocessing.Pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            control.close()
+            ours.close()
+            _serve(theirs)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    children.add(pid)
+    theirs.close()
+    try:
+        control.send(pid)
+        send_handle(control, ours.fileno(), 0)
+    finally:
+        ours.close()
+
+
+class _Zygote:
+    """The pool's side of the zygote process."""
+
+    def __init__(self, context: multiprocessing.context.ForkContext, workers: int) -> None:
+        self.control, child = context.Pipe()
+        self.process = context.Process(target=_zygote, args=(child, self.control, workers), daemon=True)
         self.process.start()
         child.close()
-        self.ready = False
-        self.job: int | None = None
-        self.timeout = math.inf
-        self.deadline = math.inf
 
-    def start(self, index: int, job: tuple[Brief, Format], timeout: float) -> None:
-        """Send a job; while the worker still loads the renderers it waits in the pipe, and its time with it."""
-        # A worker that has died reads as a closed pipe, and `result` says so.
+    def next_worker(self) -> tuple[int, Connection]:
+        """The next worker forked: its process id and pipe. Waits while the zygote imports."""
+        pid = self.control.recv()
+        return pid, Connection(recv_handle(self.control))
+
+    def spawn(self) -> tuple[int, Connection]:
+        self.control.send(("spawn", 0))
+        return self.next_worker()
+
+    def end(self, pid: int, command: str) -> int | None:
+        """`stop` or `reap` a worker; its exit status (negative: the signal), None if the zygote has gone."""
+        try:
+            self.control.send((command, pid))
+            status: int = self.control.recv()
+        except (EOFError, OSError):
+            return None
+        return status
+
+    def close(self) -> None:
+        """The zygote ends its workers once the control pipe closes, then itself."""
+        self.control.close()
+        self.process.join()
+
+
+class _Worker:
+    """One render process forked by the zygote, spoken to through a pipe."""
+
+    def __init__(self, zygote: _Zygote, pid: int, connection: Connection) -> None:
+        self.zygote, self.pid, self.connection = zygote, pid, connection
+        self.index: int | None = None
+        self.job: Job | None = None
+        self.done = 0
+        self.fitted = False
+        self.deadline = math.inf
+        self.dead = False
+
+    def start(self, index: int, job: Job, timeout: float) -> None:
+        # A worker that has died reads as a closed pipe, and `events` says so.
         with contextlib.suppress(OSError):
             self.connection.send(job)
-        self.job, self.timeout = index, timeout
-        self.deadline = time.monotonic() + timeout if self.ready else math.inf
+        self.index, self.job, self.done, self.fitted = index, job, 0, False
+        self.deadline = time.monotonic() + timeout
 
-    def result(self) -> bytes | str | None:
-        """The job's result, or None when the message was only that the worker is ready."""
+    def events(self, timeout: float) -> Iterator[Event]:
+        """What the worker sent; each event restarts the time limit of the next document."""
+        assert self.job is not None
         try:
-            outcome = self.connection.recv()
-        except EOFError:
-            self.process.join()
-            outcome = f"the render process ended unexpectedly (exit status {self.process.exitcode})"
-        if isinstance(outcome, _Ready):
-            self.ready = True
-            self.deadline = time.monotonic() + self.timeout
-            return None
-        self.job, self.deadline = None, math.inf
-        if isinstance(outcome, _Crash):
-            raise RuntimeError(f"a render worker failed:\n{outcome.traceback}")
-        return outcome
+            event = self.connection.recv()
+        except (EOFError, ConnectionResetError):  # the worker has died
+            self.dead = True
+            self.connection.close()
+            status = self.zygote.end(self.pid, "reap")
+            yield from self._finish(f"the render process ended unexpectedly (exit status {status})")
+            return
+        if isinstance(event, _Crash):
+            self.job = None
+            raise RuntimeError(f"a render worker failed:\n{event.traceback}")
+        self.fitted = self.fitted or isinstance(event, Fitted)
+        self.done += isinstance(event, Rendered)
+        self.deadline = time.monotonic() + timeout
+        if isinstance(event, Refused) or self.done == len(self.job.formats):
+            self.job, self.deadline = None, math.inf
+        yield event
 
-    @property
-    def alive(self) -> bool:
-        return self.process.is_alive()
+    def _finish(self, message: str) -> Iterator[Event]:
+        assert self.job is not None
+        job, self.job, self.deadline = self.job, None, math.inf
+        yield from _unfinished(job, self.done, self.fitted, message)
 
-    def stop(self) -> None:
-        """End the process now: it holds nothing that needs saving."""
-        self.process.terminate()
-        self.process.join()
+    def stop(self, message: str) -> Iterator[Event]:
+        """End the process now (it holds nothing that needs saving) and fail what it had left to do."""
+        self.zygote.end(self.pid, "stop")
         self.connection.close()
+        if self.job is not None:
+            yield from self._finish(message)
 
 
-def _fork_context() -> multiprocessing.context.BaseContext | None:
-    """Fork where the platform has it: a forked worker starts from the parent's imports."""
+def _fork_context() -> multiprocessing.context.ForkContext | None:
+    """Fork where the platform has it: a forked process starts from its parent's imports."""
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
 
 
 class RenderPool:
-    """Worker processes for rendering, started early so their start-up overlaps loading.
+    """Worker processes for fitting and rendering, started early so their start-up overlaps loading.
 
-    Rendering is CPU-bound Python, so documents render in parallel only in
-    separate processes. Workers are forked as soon as the pool exists and
-    import WeasyPrint straight away; by the time the knowledge base is loaded
-    and the briefings composed, they are ready. Even one worker pays off that
-    way. With none, or where the platform cannot fork, documents render in
-    this process.
+    Creating the pool forks one zygote process, which imports WeasyPrint and
+    python-docx while this process reads the knowledge base, then forks the
+    workers from itself: the renderers are imported once, whatever the
+    number of workers. With none, or where the platform cannot fork, jobs run
+    in this process.
 
     A document that takes longer than `timeout` seconds is stopped and
     reported as failed; its worker is replaced and the others carry on.
@@ -169,55 +346,83 @@ class RenderPool:
 
     def __init__(self, workers: int, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.timeout = timeout
-        self._context = _fork_context()
-        self._workers = [_Worker(self._context) for _ in range(workers)] if self._context else []
+        context = _fork_context()
+        self._zygote = _Zygote(context, workers) if context and workers else None
+        self._count = workers if self._zygote else 0
+        self._workers: list[_Worker] = []
 
     def __enter__(self) -> RenderPool:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # Idle workers, or workers still importing WeasyPrint after bad input
-        # was found, are stopped rather than waited for.
-        for worker in self._workers:
-            worker.stop()
-        self._workers = []
-
-    def render_all(self, jobs: list[tuple[Brief, Format]]) -> Iterator[tuple[int, bytes | str]]:
-        """(index, result) for every job, in the order they finish."""
-        if not self._workers:
-            for index, (brief, output_format) in enumerate(jobs):
-                yield index, _render_in_process(brief, output_format, self.timeout)
-            return
-        # Costly documents started first leave the short ones to fill the
-        # workers' gaps at the end.
-        waiting = deque(sorted(range(len(jobs)), key=lambda index: -REGISTRY[jobs[index][1]].cost))
-        while waiting or any(worker.job is not None for worker in self._workers):
+        # Workers, idle or still busy after bad input was found, are stopped rather than waited for.
+        if self._zygote:
             for worker in self._workers:
-                if worker.job is None and waiting:
-                    index = waiting.popleft()
-                    worker.start(index, jobs[index], self.timeout)
-            yield from self._collect()
+                worker.connection.close()
+            self._zygote.close()
+        self._workers, self._zygote = [], None
 
-    def _collect(self) -> Iterator[tuple[int, bytes | str]]:
-        """Wait for the first result or deadline; yield what finished, stop what ran out of time."""
+    @property
+    def pids(self) -> list[int]:
+        """The workers' process ids, once they have started."""
+        return [worker.pid for worker in self._started()]
+
+    def _started(self) -> list[_Worker]:
+        if self._zygote and not self._workers:
+            zygote = self._zygote
+            self._workers = [_Worker(zygote, *zygote.next_worker()) for _ in range(self._count)]
+        return self._workers
+
+    def render_all(self, jobs: list[Job]) -> Generator[tuple[int, Event]]:
+        """(index of the job, event) for every job, in the order they happen.
+
+        Closing the iterator early stops the jobs still running.
+        """
+        if not self._zygote:
+            for index, job in enumerate(jobs):
+                for event in _run_in_process(job, self.timeout):
+                    yield index, event
+            return
+        workers = self._started()
+        # Costly briefings started first leave the short ones to fill the workers' gaps at the end.
+        waiting = deque(sorted(range(len(jobs)), key=lambda index: -jobs[index].cost))
+        try:
+            while waiting or any(worker.job is not None for worker in workers):
+                for worker in workers:
+                    if worker.job is None and waiting:
+                        index = waiting.popleft()
+                        worker.start(index, jobs[index], self.timeout)
+                yield from self._collect()
+        finally:
+            self._stop_busy()
+
+    def _collect(self) -> Iterator[tuple[int, Event]]:
+        """Wait for the first event or deadline; yield what happened, stop what ran out of time."""
         busy = [worker for worker in self._workers if worker.job is not None]
         soonest = min(worker.deadline for worker in busy)
-        ready = wait(
-            [worker.connection for worker in busy],
-            timeout=None if soonest == math.inf else max(0.0, soonest - time.monotonic()),
-        )
+        ready = wait([worker.connection for worker in busy], timeout=max(0.0, soonest - time.monotonic()))
         for position, worker in enumerate(self._workers):
-            if worker.job is None:
+            index = worker.index
+            if worker.job is None or index is None:
                 continue
-            index = worker.job
             if worker.connection in ready:
-                if (result := worker.result()) is not None:
-                    yield index, result
-                # A worker that died holding a job is replaced only once its
-                # closed pipe has been read as that job's failure.
-                if not worker.alive and worker.job is None:
-                    self._workers[position] = _Worker(self._context)
+                for event in worker.events(self.timeout):
+                    yield index, event
+                # A worker that died holding a job is replaced once its closed pipe has been read as the job's failure.
+                if worker.dead:
+                    self._workers[position] = self._replacement()
             elif time.monotonic() >= worker.deadline:
-                worker.stop()
-                self._workers[position] = _Worker(self._context)
-                yield index, _too_slow(self.timeout)
+                events = list(worker.stop(_too_slow(self.timeout)))
+                self._workers[position] = self._replacement()
+                for event in events:
+                    yield index, event
+
+    def _replacement(self) -> _Worker:
+        assert self._zygote is not None
+        return _Worker(self._zygote, *self._zygote.spawn())
+
+    def _stop_busy(self) -> None:
+        for position, worker in enumerate(self._workers):
+            if worker.job is not None:
+                list(worker.stop(""))
+                self._workers[position] = self._replacement()
