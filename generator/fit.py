@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from .brief import Brief
 from .errors import TooLong
@@ -85,7 +86,8 @@ def _trims(selection: Selection) -> list[Selection]:
             if item.id in pinned:
                 continue
             items.remove(item)
-            current = without_unanswered_claims(dataclasses.replace(current, **{kind: tuple(items)}))
+            remaining: dict[str, Any] = {kind: tuple(items)}
+            current = without_unanswered_claims(dataclasses.replace(current, **remaining))
             trims.append(current)
     return trims
 

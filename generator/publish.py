@@ -205,7 +205,7 @@ def unchanged_sha256(recorded: manifest.Manifest, folder: Path, name: str, key: 
     """The file's sha256 when `recorded` has it, built from `key`, and it is still as written."""
     entry = recorded.files.get(name)
     if entry and entry["key"] == key and entry["sha256"] == manifest.file_sha256(folder / name):
-        return entry["sha256"]
+        return str(entry["sha256"])
     return None
 
 

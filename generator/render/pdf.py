@@ -17,9 +17,10 @@ from pathlib import Path
 from weasyprint import DEFAULT_OPTIONS, HTML
 from weasyprint.document import Document
 
+from .. import TEMPLATES_DIR
 from ..brief import Brief
 from ..errors import SandboxViolation
-from .html import TEMPLATES_DIR, render_html
+from .html import render_html
 from .sandbox import ResourceRefused, TemplatesFetcher
 
 # PDF/UA-1: a structure tree, the document language and a displayed title, so
@@ -35,7 +36,8 @@ def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     html = render_html(brief, templates_dir)
     # The layout made while fitting the briefing to its pages, if this
     # process made it: taken, not shared, as writing may change it.
-    document, fetcher = _LAID_OUT.pop((html, templates_dir), None) or _lay_out(html, templates_dir)
+    key = (html, templates_dir)
+    document, fetcher = _LAID_OUT.pop(key) if key in _LAID_OUT else _lay_out(html, templates_dir)
     return _written(document, fetcher, brief, html, templates_dir, PDF_VARIANT)
 
 
