@@ -13,8 +13,8 @@ from .build import BuildOptions, CheckReport, IncrementalRun, Session, check
 from .clock import build_date
 from .documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
 from .kb.validate import Checked, check_every_country, load_knowledge_base, meeting_country, read_meeting_file
-from .render import FORMATS, Format, render
-from .render.pool import DEFAULT_TIMEOUT, RenderPool
+from .render import DEFAULT_TIMEOUT, FORMATS, Format, render
+from .render.pool import RenderPool
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 from . import cache, manifest
 from .clock import build_date
 from .errors import Diagnostic
-from .render import ARCHIVE, FORMATS, Format
-from .render.pool import DEFAULT_TIMEOUT, RenderPool
+from .render import ARCHIVE, DEFAULT_TIMEOUT, FORMATS, Format
 
 if TYPE_CHECKING:
     from .documents import Outcome, Request
     from .kb import model
     from .kb.validate import Checked
+    from .render.pool import RenderPool
     from .select import Length
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -244,6 +244,8 @@ class IncrementalRun:
             else len(options.audiences)
         )
         documents = (audience_count + bool(options.meeting_file)) * len(options.all_formats)
+        from .render.pool import RenderPool
+
         with RenderPool(min(options.jobs, documents) if options.jobs > 1 else 0, timeout=options.timeout) as pool:
             from .documents import requests_for
             from .kb.validate import load_knowledge_base

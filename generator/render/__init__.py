@@ -41,6 +41,9 @@ REGISTRY: dict[Format, OutputFormat] = {
     "pdfa": OutputFormat("pdf", "render_pdfa", ".archive.pdf", cost=5),
 }
 FORMATS: tuple[Format, ...] = ("pdf", "docx")
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one document may take to render before it is stopped."""
 """What `generate` writes unless told otherwise."""
 ARCHIVE: Format = "pdfa"
 

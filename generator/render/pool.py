@@ -28,7 +28,7 @@ from typing import Protocol
 
 from ..brief import Brief
 from ..errors import BriefingError
-from . import REGISTRY, Format, load_renderers, render
+from . import DEFAULT_TIMEOUT, REGISTRY, Format, load_renderers, render
 
 
 class Draft(Protocol):
@@ -100,10 +100,6 @@ def _unfinished(job: Job, done: int, fitted: bool, message: str) -> Iterator[Eve
         yield Fitted(None)
     for output_format in job.formats[done:]:
         yield Rendered(output_format, message)
-
-
-DEFAULT_TIMEOUT = 300.0
-"""Seconds one document may take to render before it is stopped."""
 
 
 def _too_slow(timeout: float) -> str:
