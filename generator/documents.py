@@ -16,7 +16,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__, manifest
+from . import __version__, cache, manifest
 from .brief import Brief
 from .cache import document_key, templates_digest
 from .clock import build_date
@@ -235,10 +235,11 @@ def generate(
     guessed = assign_copies(recorded.copies, wanted) if wanted else {}
     drafted = _draft_all(kb, requests, guessed, formats, date, templates, out_dir)
     briefings = _to_render(drafted, recorded, force, strict, outcome)
-    with contextlib.closing(pool.render_all([briefing.job() for briefing in briefings])) as events:
+    hints = cache.fitting_seconds()
+    with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in briefings])) as events:
         # Every briefing is fitted before the output folder is touched: one
         # that cannot be written leaves no folder, lock or file behind.
-        held = _until_fitted(kb, events, len(briefings), strict)
+        held = _until_fitted(kb, events, briefings, strict)
         with Publisher(out_dir) as publisher:
             if progress:
                 for path in outcome.unchanged:
@@ -256,29 +257,32 @@ def generate(
                 again = _to_render(
                     _draft_all(kb, requests, numbers, formats, date, templates, out_dir), None, True, strict, outcome
                 )
-                with contextlib.closing(pool.render_all([briefing.job() for briefing in again])) as more:
-                    held = _until_fitted(kb, more, len(again), strict)
+                with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in again])) as more:
+                    held = _until_fitted(kb, more, again, strict)
                     _publish_all(publisher, itertools.chain(held, more), again, set(), outcome, progress)
     outcome.written.sort()
     return outcome
 
 
 def _until_fitted(
-    kb: KnowledgeBase, events: Generator[tuple[int, Event]], jobs: int, strict: bool
+    kb: KnowledgeBase, events: Generator[tuple[int, Event]], briefings: list[_Briefing], strict: bool
 ) -> list[tuple[int, Event]]:
     """The documents rendered until every job's briefing is fitted; raise what refuses the whole run."""
     held: list[tuple[int, Event]] = []
     fitted = 0
+    seconds: dict[str, float] = {}
     stale: set[str] = set()
-    while fitted < jobs:
+    while fitted < len(briefings):
         index, event = next(events)
         if isinstance(event, Refused):
             raise event.error
         if isinstance(event, Fitted):
             fitted += 1
+            seconds[briefings[index].work_key] = event.seconds
             stale.update(event.out_of_date or ())
         else:
             held.append((index, event))
+    cache.remember_fitting_seconds(seconds)
     if strict:
         _refuse_out_of_date(kb, sorted(stale))
     return held
@@ -311,8 +315,17 @@ class _Briefing:
     guard: NameGuard
     rendering: tuple[Format, ...] = ()
 
-    def job(self) -> Job:
-        return Job(self.draft.portable(), self.rendering)
+    @property
+    def work_key(self) -> str:
+        """The same briefing from run to run, whatever its content: what its fitting time is remembered by."""
+        request, selection = self.request, self.draft.selection
+        meeting = request.meeting.id if request.meeting else ""
+        return (
+            f"{selection.kb.country.id}/{request.audience}/{meeting}/{selection.length}/{selection.distribution.value}"
+        )
+
+    def job(self, hints: dict[str, float]) -> Job:
+        return Job(self.draft.portable(), self.rendering, hints.get(self.work_key, max(hints.values(), default=0.0)))
 
 
 def _draft_all(

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import generator.render.pool as pool_module
-from generator import api
+from generator import api, cache
 
 from .conftest import build_knowledge_base
 from .sample_brief import sample_brief
@@ -120,6 +120,30 @@ def test_workers_are_forked_at_once_and_render_pdfs_first(kb, tmp_path, monkeypa
 
     assert finished == [1, 3, 0, 2]
     assert multiprocessing.active_children() == []
+
+
+def test_the_briefing_that_took_longest_to_fit_last_time_starts_first(kb, tmp_path, monkeypatch):
+    monkeypatch.setattr(pool_module, "render", lambda brief, output_format: output_format.encode())
+
+    with api.RenderPool(1) as pool:
+        jobs = [pool_module.Job(Fitted(), ("docx",), expected_seconds) for expected_seconds in (0.2, 1.5, 0.0, 0.7)]
+        finished = [index for index, event in pool.render_all(jobs) if isinstance(event, pool_module.Rendered)]
+
+    assert finished == [1, 3, 0, 2]
+
+
+def test_fitting_times_are_remembered_per_briefing_and_a_damaged_record_is_ignored(kb, tmp_path):
+    api.generate(kb, api.requests_for(kb, audiences=["uk"]), ("docx",), out_dir=tmp_path / "one")
+    remembered = cache.fitting_seconds()
+    hints = cache._run_path(cache.FITTING_HINTS)
+    hints.write_bytes(hints.read_bytes()[:-7] + b"garbage")
+
+    assert list(remembered) == ["testland/uk//full/public"]
+    assert remembered["testland/uk//full/public"] > 0
+    assert cache.fitting_seconds() == {}
+    outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), ("docx",), out_dir=tmp_path / "two")
+    assert len(outcome.written) == 1
+    assert list(cache.fitting_seconds()) == ["testland/uk//full/public"]
 
 
 def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):

@@ -42,6 +42,8 @@ class Job:
     draft: Draft
     formats: tuple[Format, ...]
     """May be empty: the briefing is then only fitted, to learn what it would print."""
+    expected_seconds: float = 0.0
+    """How long fitting this briefing took last time, if known: the longest start first."""
 
     @property
     def cost(self) -> int:
@@ -53,6 +55,8 @@ class Fitted:
     """The job's briefing fits its pages; `out_of_date` are the stale facts it prints, None if it never fitted."""
 
     out_of_date: tuple[str, ...] | None
+    seconds: float = 0.0
+    """How long fitting took, for ordering the same briefing's job next time."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +88,13 @@ def render_or_report(brief: Brief, output_format: Format) -> bytes | str:
 
 def _steps(job: Job) -> Iterator[Event]:
     """A job's events in order: fitted (or refused), then each format rendered."""
+    started = time.perf_counter()
     try:
         brief = job.draft.fitted()
     except BriefingError as error:
         yield Refused(error)
         return
-    yield Fitted(brief.out_of_date)
+    yield Fitted(brief.out_of_date, time.perf_counter() - started)
     for output_format in job.formats:
         yield Rendered(output_format, render_or_report(brief, output_format))
 
@@ -381,7 +386,8 @@ class RenderPool:
             return
         workers = self._started()
         # Costly briefings started first leave the short ones to fill the workers' gaps at the end.
-        waiting = deque(sorted(range(len(jobs)), key=lambda index: -jobs[index].cost))
+        # Fitting dominates and varies most (one layout or ten), so last run's time decides first.
+        waiting = deque(sorted(range(len(jobs)), key=lambda index: (-jobs[index].expected_seconds, -jobs[index].cost)))
         try:
             while waiting or any(worker.job is not None for worker in workers):
                 for worker in workers:
