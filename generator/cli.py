@@ -372,8 +372,8 @@ def generate(
     from dataclasses import replace
 
     from .build import BuildOptions, countries_to_build
-    from .kb import model
     from .render import FORMATS
+    from .sensitivity import Sensitivity
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
@@ -385,7 +385,7 @@ def generate(
         all_audiences=all_audiences,
         formats=FORMATS if output_format == "all" else (output_format,),
         out=out,
-        distribution=model.Sensitivity(distribution) if distribution else None,
+        distribution=Sensitivity(distribution) if distribution else None,
         length=length,
         recipient=recipient,
         recipients_file=recipients_file,

@@ -7,7 +7,6 @@ must exist, unused sources) live in `validate.py`.
 from __future__ import annotations
 
 import datetime
-import enum
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
@@ -15,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from ..catalogue import languages
 from ..characters import LINE_BREAK, refused_problem
 from ..markup import parse
+from ..sensitivity import Sensitivity as Sensitivity
 
 MAX_TEXT_LENGTH = 4000
 """Longer than any paragraph a briefing should carry; protects the renderers."""
@@ -69,18 +69,6 @@ Language = Annotated[
     WithJsonSchema({"type": "string", "enum": list(languages())}),
 ]
 
-
-class Sensitivity(str, enum.Enum):
-    PUBLIC = "public"
-    RESTRICTED = "restricted"
-    CONFIDENTIAL = "confidential"
-
-    def allows(self, item: Sensitivity) -> bool:
-        """Whether an output at this distribution level may show `item`."""
-        return _RANK[item] <= _RANK[self]
-
-
-_RANK = {level: rank for rank, level in enumerate(Sensitivity)}
 
 Priority = Literal["high", "medium", "low"]
 
