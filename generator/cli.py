@@ -11,10 +11,12 @@ import datetime
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import click
+from click.decorators import FC
 
 from . import __version__
 from .errors import BriefingError, Diagnostic, InputError, UsageError, WriteFailure
@@ -36,6 +38,20 @@ briefs_option = click.option(
     help="Knowledge-base folder.",
 )
 country_option = click.option("--country", help="Country folder to use when the knowledge base has several.")
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all", show_default=True
+)
+
+
+def out_option(help_text: str) -> Callable[[FC], FC]:
+    """--out, the folder a command writes to."""
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("output"),
+        show_default=True,
+        help=help_text,
+    )
 
 
 def _shown(path: Path) -> Path:
@@ -289,14 +305,8 @@ def serve(briefs: Path, country: str | None, port: int) -> None:
     help="Audience to brief (us, uk, eu, lender); repeat for several.",
 )
 @click.option("--all", "all_audiences", is_flag=True, help="Every audience in the knowledge base.")
-@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all", show_default=True)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the briefings are written to.",
-)
+@format_option
+@out_option("Folder the briefings are written to.")
 @click.option(
     "--distribution",
     type=click.Choice(["public", "restricted", "confidential"]),
@@ -463,14 +473,8 @@ def record(meeting_file: Path, briefs: Path, country: str | None) -> None:
 
 @main.command()
 @click.argument("record_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all", show_default=True)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the letter is written to.",
-)
+@format_option
+@out_option("Folder the letter is written to.")
 @click.option(
     "--distribution",
     type=click.Choice(["public", "restricted"]),

@@ -244,19 +244,28 @@ def compose(
         sources=cite.entries(),
         keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
         section_headings=not one_page,
-        contact=_contact_lines(kb.country.contact),
+        contact=contact_lines(kb.country.contact),
         contact_label=words("frame.contact"),
-        labels=Labels(
+        labels=document_labels(
+            words,
             kicker=words("frame.kicker"),
-            sources=words("section.sources"),
-            claim=words("content.they-may-say"),
-            reply=words("content.response"),
-            page=words("frame.page", page="{page}", pages="{pages}"),
             subject=words("frame.subject", country=country, audience=audience.full_name),
         ),
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
+
+
+def document_labels(words: Words, *, kicker: str, subject: str) -> Labels:
+    """The words the renderers print around any document's content."""
+    return Labels(
+        kicker=kicker,
+        sources=words("section.sources"),
+        claim=words("content.they-may-say"),
+        reply=words("content.response"),
+        page=words("frame.page", page="{page}", pages="{pages}"),
+        subject=subject,
+    )
 
 
 def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | None:
@@ -356,7 +365,7 @@ def _leave_behind(sections: list[Section]) -> list[Section]:
     return [by_key[key] for key in LEAVE_BEHIND_ORDER if key in by_key]
 
 
-def _contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
+def contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
     if contact is None:
         return ()
     return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 
 from . import __version__, records
-from .brief import Brief, Labels, MetaRow, Point, Section
-from .compose import Words, handling, refuse_withheld_names
+from .brief import Brief, MetaRow, Point, Section
+from .compose import Words, contact_lines, document_labels, handling, refuse_withheld_names
 from .errors import UsageError
 from .kb import model
 from .kb.load import KnowledgeBase
@@ -66,20 +66,8 @@ def compose_letter(kb: KnowledgeBase, record: model.Record, level: model.Sensiti
         knowledge_base=kb.revision,
         generator_version=__version__,
         kind="letter",
-        closing=(
-            sign_off,
-            *(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part),
-        )
-        if contact
-        else (sign_off, kb.country.prepared_by),
-        labels=Labels(
-            kicker=words("letter.kicker"),
-            sources=words("section.sources"),
-            claim=words("content.they-may-say"),
-            reply=words("content.response"),
-            page=words("frame.page", page="{page}", pages="{pages}"),
-            subject=words("letter.title", date=held_on),
-        ),
+        closing=(sign_off, *contact_lines(contact)) if contact else (sign_off, kb.country.prepared_by),
+        labels=document_labels(words, kicker=words("letter.kicker"), subject=words("letter.title", date=held_on)),
     )
     refuse_withheld_names(brief, guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
