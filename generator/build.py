@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import cache, manifest
 from .clock import build_date
 from .errors import Diagnostic
+from .kb.layout import country_dirs
 from .render import ARCHIVE, DEFAULT_TIMEOUT, FORMATS, Format
 
 if TYPE_CHECKING:
@@ -287,8 +288,7 @@ def countries_to_build(options: BuildOptions) -> list[str | None]:
 
     None stands for "the only country of the tree".
     """
-    # Globbed here rather than through the loader: an unchanged rebuild must not import it.
-    folders = sorted(path.parent.name for path in options.briefs.glob("*/country.yaml"))
+    folders = [folder.name for folder in country_dirs(options.briefs)]
     if options.country is not None or len(folders) <= 1:
         return [options.country]
     if options.meeting_file is not None:

@@ -55,6 +55,7 @@ from typing import Any, ClassVar
 
 from . import TEMPLATES_DIR, __version__
 from .inputs import Refused, max_file_bytes, read_input
+from .kb.layout import country_dirs
 
 MAGIC = b"briefing-cache 1\n"
 
@@ -140,7 +141,7 @@ def country_digest(briefs: Path, country: str | None, suffixes: tuple[str, ...] 
     """A hash of what loading one country reads: the shared files, that country's folder and
     which countries the tree holds (the layout rules depend on their number), never another
     country's files, so one country costs the same however many share the tree."""
-    countries = sorted(path.parent.name for path in briefs.glob("*/country.yaml"))
+    countries = [folder.name for folder in country_dirs(briefs)]
     chosen = country if country is not None else (countries[0] if len(countries) == 1 else None)
     folders = [briefs / "audiences", briefs / "meetings", *([briefs / chosen] if chosen else [])]
     digest = hashlib.sha256("\0".join(countries).encode())

@@ -493,11 +493,12 @@ def letter(
     """
     from . import api
     from .kb import model
-    from .records import record_of
 
     # The record sits beside its meeting, which says whose country it is.
-    meeting_file = record_file.with_name(record_file.name.removesuffix(".record.yaml") + ".yaml")
-    kb = api.load_knowledge_base(briefs, country or api.meeting_country(briefs, meeting_file)).kb
+    from .kb.layout import meeting_path
+    from .records import record_of
+
+    kb = api.load_knowledge_base(briefs, country or api.meeting_country(briefs, meeting_path(record_file))).kb
     formats = [fmt for fmt in api.FORMATS if output_format in ("all", fmt)]
     outcome = api.write_letter(kb, record_of(kb, record_file), model.Sensitivity(distribution), formats, out)
     for path in outcome.written:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .kb.load import RECORD_SUFFIX, country_dirs
+from .kb.layout import country_dirs, meeting_files
 
 SCHEMA_COMMENT = re.compile(r"^(# yaml-language-server: \$schema=)(\S*/)?schemas/", re.MULTILINE)
 
@@ -112,7 +112,7 @@ def _levers_file(levers: Any) -> str:
 
 
 def _old_meetings(briefs: Path) -> list[Path]:
-    return sorted(path for path in (briefs / "meetings").glob("*.y*ml") if not path.name.endswith(RECORD_SUFFIX))
+    return meeting_files(briefs / "meetings")
 
 
 def _meeting_step(briefs: Path, path: Path, countries: list[str]) -> Step:

@@ -20,7 +20,8 @@ from typing import Literal, TypeVar
 
 from .errors import UsageError
 from .kb import model
-from .kb.load import KnowledgeBase, record_path
+from .kb.layout import record_path
+from .kb.load import KnowledgeBase
 from .names import NameGuard
 from .withholding import entry_names_someone
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from generator import api
 from generator.errors import TooLong
 from generator.fit import PAGE_LIMITS, fit_to_pages
-from generator.kb.load import meeting_files
+from generator.kb.layout import meeting_files
 from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf

@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 from .. import cache
 from ..errors import Diagnostic, UsageError
 from . import model
+from .layout import RECORD_SUFFIX, country_dirs, meeting_files, meeting_path, record_path
 from .yamlfile import Location, YamlDocument, YamlFileError, read_yaml
 
 COUNTRY_FILES: dict[str, type[model.Model]] = {
@@ -95,14 +96,6 @@ OLD_AUDIENCE_FIELDS = ("levers", "salutation")
 
 LEVERS = "levers/"
 """Prefix of the kinds levers load under, one per audience (see `lever_kind`)."""
-
-RECORD_SUFFIX = ".record.yaml"
-"""Meeting records sit beside the meetings they record; they are not meetings."""
-
-
-def country_dirs(briefs: Path) -> list[Path]:
-    """Every country folder of the tree, by name."""
-    return sorted(p.parent for p in briefs.glob("*/country.yaml"))
 
 
 def find_country_dir(briefs: Path, country: str | None) -> Path:
@@ -263,23 +256,6 @@ def _read_old_meeting(result: LoadResult, path: Path, briefs: Path, country_dir:
     )
 
 
-RECORD_SUFFIX = ".record.yaml"
-
-
-def is_record_file(path: Path) -> bool:
-    return path.name.endswith(RECORD_SUFFIX)
-
-
-def meeting_files(folder: Path) -> list[Path]:
-    """The meeting files of a folder; the records written beside them are not meetings."""
-    return sorted(path for path in folder.glob("*.y*ml") if not is_record_file(path))
-
-
-def record_path(meeting_file: Path) -> Path:
-    """Where the record of the meeting in `meeting_file` is kept: beside it, `X.yaml` -> `X.record.yaml`."""
-    return meeting_file.with_name(meeting_file.stem + RECORD_SUFFIX)
-
-
 def read_records(result: LoadResult, meeting_paths: list[Path], folder: Path, within: Path | None) -> None:
     """Read the record beside each meeting file, and refuse a record that sits beside none."""
     result.known_ids.setdefault("records", set())
@@ -287,7 +263,7 @@ def read_records(result: LoadResult, meeting_paths: list[Path], folder: Path, wi
     expected = {record_path(path) for path in meeting_paths}
     for path in sorted(folder.glob("*" + RECORD_SUFFIX)):
         if path not in expected:
-            meeting_name = path.name.removesuffix(RECORD_SUFFIX) + ".yaml"
+            meeting_name = meeting_path(path).name
             result.errors.append(
                 Diagnostic(
                     path, 1, f"no meeting file {meeting_name} beside this record; a record sits beside its meeting"

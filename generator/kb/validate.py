@@ -32,18 +32,8 @@ from ..withholding import (
     text_fields,
 )
 from . import model
-from .load import (
-    LEVERS,
-    RECORD_SUFFIX,
-    KnowledgeBase,
-    LoadResult,
-    Origin,
-    country_dirs,
-    is_record_file,
-    lever_kind,
-    read_file,
-    read_items,
-)
+from .layout import country_dirs, is_record_file, meeting_path
+from .load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
 from .yamlfile import YamlFileError, read_yaml
 
 ADDRESSEES = ("government", "international")
@@ -255,7 +245,7 @@ def _record_errors(
 
 def _meeting_beside(result: LoadResult, record_file: Path) -> model.Meeting | None:
     """The meeting whose file the record at `record_file` was found beside, if it loaded."""
-    meeting_file = record_file.with_name(record_file.name.removesuffix(RECORD_SUFFIX) + ".yaml")
+    meeting_file = meeting_path(record_file)
     for (kind, meeting_id), origin in result.origins.items():
         if kind == "meetings" and origin.path == meeting_file:
             meeting = result.items["meetings"][meeting_id]

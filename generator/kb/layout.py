@@ -1,0 +1,36 @@
+"""Where things live in a knowledge-base tree: country folders, meetings and their records.
+
+Standard library only, so that a run answered from the cache can find the
+countries of a tree without importing the loader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RECORD_SUFFIX = ".record.yaml"
+"""Meeting records sit beside the meetings they record; they are not meetings."""
+
+
+def country_dirs(briefs: Path) -> list[Path]:
+    """Every country folder of the tree, by name."""
+    return sorted(path.parent for path in briefs.glob("*/country.yaml"))
+
+
+def is_record_file(path: Path) -> bool:
+    return path.name.endswith(RECORD_SUFFIX)
+
+
+def meeting_files(folder: Path) -> list[Path]:
+    """The meeting files of a folder; the records written beside them are not meetings."""
+    return sorted(path for path in folder.glob("*.y*ml") if not is_record_file(path))
+
+
+def record_path(meeting_file: Path) -> Path:
+    """Where the record of the meeting in `meeting_file` is kept: beside it, `X.yaml` -> `X.record.yaml`."""
+    return meeting_file.with_name(meeting_file.stem + RECORD_SUFFIX)
+
+
+def meeting_path(record_file: Path) -> Path:
+    """The meeting file a record sits beside: `X.record.yaml` -> `X.yaml`."""
+    return record_file.with_name(record_file.name.removesuffix(RECORD_SUFFIX) + ".yaml")
