@@ -8,7 +8,8 @@ text (never markup), which makes escaping the renderers' job and only theirs.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Literal
 
 from .catalogue import message
@@ -219,3 +220,22 @@ class Brief:
     @property
     def subject(self) -> str:
         return self.labels.subject
+
+
+def strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string inside a document model, with where it is (e.g. sources[2].url).
+
+    Found by walking the model rather than from a list a new field could be
+    missing from: the name guard and the font choice must both see all of it.
+    """
+    if isinstance(value, str):
+        yield path, value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            yield from strings(getattr(value, item.name), f"{path}.{item.name}" if path else item.name)
+    elif isinstance(value, tuple):
+        if value and all(isinstance(span, Span) for span in value):
+            # A name can be split across spans ("*Qua*stik"): read the text whole, too.
+            yield path, plain(value)
+        for index, entry in enumerate(value):
+            yield from strings(entry, f"{path}[{index}]")

@@ -520,6 +520,7 @@ def followups(overdue: bool, audience: str | None, briefs: Path, country: str | 
     from .clock import build_date
     from .kb import model
     from .records import followups as open_followups
+    from .records import in_order
     from .withholding import name_guard
 
     # Without --country, the records of every country in the tree.
@@ -527,16 +528,13 @@ def followups(overdue: bool, audience: str | None, briefs: Path, country: str | 
     audiences = sorted({audience_id for kb in kbs for audience_id in kb.audiences})
     if audience is not None and audience not in audiences:
         raise UsageError(f"no audience '{audience}'; choose one of {', '.join(audiences)}")
-    entries = sorted(
-        (
-            entry
-            # Only the people every copy may name: this list ends up on screens and in mail.
-            for kb in kbs
-            for entry in open_followups(
-                kb, build_date(), name_guard(kb, model.Sensitivity.PUBLIC), audience=audience, overdue_only=overdue
-            )
-        ),
-        key=lambda entry: (not entry.overdue, entry.due, entry.meeting, entry.kind, entry.what),
+    entries = in_order(
+        entry
+        # Only the people every copy may name: this list ends up on screens and in mail.
+        for kb in kbs
+        for entry in open_followups(
+            kb, build_date(), name_guard(kb, model.Sensitivity.PUBLIC), audience=audience, overdue_only=overdue
+        )
     )
     rows = [
         [

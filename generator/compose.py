@@ -7,8 +7,7 @@ read, how sources are numbered. The renderers only lay out what this returns.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 
 from . import __version__, records
 from .brief import (
@@ -24,7 +23,7 @@ from .brief import (
     Span,
     Summary,
     SummaryRow,
-    plain,
+    strings,
 )
 from .catalogue import message
 from .currency import out_of_date
@@ -461,23 +460,8 @@ def refuse_withheld_names(brief: Brief, guard: NameGuard, file_name_parts: dict[
     """
     if not guard:
         return
-    for where, text in [*_strings(brief, ""), ("subject", brief.subject), *file_name_parts.items()]:
+    for where, text in [*strings(brief), ("subject", brief.subject), *file_name_parts.items()]:
         if label := guard.find(text):
             raise RenderError(
                 f"the briefing would name a person who may not be named here ({label}) in {where}; refusing to write it"
             )
-
-
-def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
-    """Every string inside `value`, with where it is (e.g. sources[2].url)."""
-    if isinstance(value, str):
-        yield path, value
-    elif is_dataclass(value):
-        for field in fields(value):
-            yield from _strings(getattr(value, field.name), f"{path}.{field.name}" if path else field.name)
-    elif isinstance(value, tuple):
-        if value and all(isinstance(span, Span) for span in value):
-            # A name can be split across spans ("*Qua*stik"): read the text whole, too.
-            yield path, plain(value)
-        for index, entry in enumerate(value):
-            yield from _strings(entry, f"{path}[{index}]")

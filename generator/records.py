@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -214,7 +215,12 @@ def followups(
                 )
     if overdue_only:
         found = [entry for entry in found if entry.overdue]
-    return sorted(found, key=lambda entry: (not entry.overdue, entry.due, entry.meeting, entry.kind, entry.what))
+    return in_order(found)
+
+
+def in_order(entries: Iterable[FollowUp]) -> list[FollowUp]:
+    """Overdue first, then by date; ties by meeting and what, so the table reads the same every time."""
+    return sorted(entries, key=lambda entry: (not entry.overdue, entry.due, entry.meeting, entry.kind, entry.what))
 
 
 def record_of(kb: KnowledgeBase, record_file: Path) -> model.Record:

@@ -11,9 +11,7 @@ anything is written.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import TEMPLATES_DIR
@@ -73,15 +71,3 @@ def unprintable_problem(text: str) -> str | None:
         f"has characters the PDF's fonts ({COVERED}) cannot print: {shown}{more}; "
         "write the name in Latin letters, or generate --format docx only"
     )
-
-
-def strings_of(value: object) -> Iterator[str]:
-    """Every string inside a document model: what its fonts must be able to draw."""
-    if isinstance(value, str):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from strings_of(getattr(value, field.name))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from strings_of(item)

@@ -13,10 +13,10 @@ import jinja2
 from markupsafe import Markup
 
 from .. import TEMPLATES_DIR
-from ..brief import Brief
+from ..brief import Brief, strings
 from ..catalogue import split_placeholders
 from ..errors import RenderError
-from .fonts import fallbacks_for, strings_of
+from .fonts import fallbacks_for
 
 ENTRY_TEMPLATE = "briefing.html.j2"
 
@@ -36,7 +36,7 @@ def render_html(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> str:
             brief=brief,
             page_size=PAGE_SIZES[brief.paper],
             page_counter=css_page_counter(brief.labels.page),
-            fallback_fonts=fallbacks_for("".join(strings_of(brief))),
+            fallback_fonts=fallbacks_for("".join(text for _, text in strings(brief))),
         )
     except jinja2.TemplateError as error:
         raise RenderError(f"{_where(error, templates_dir)}: {error}") from error
