@@ -43,12 +43,12 @@ format_option = click.option(
 )
 
 
-def out_option(help_text: str) -> Callable[[FC], FC]:
-    """--out, the folder a command writes to."""
+def out_option(help_text: str, default: Path = Path("output")) -> Callable[[FC], FC]:
+    """--out, the folder a command works in."""
     return click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=False),
-        default=Path("output"),
+        default=default,
         show_default=True,
         help=help_text,
     )
@@ -232,13 +232,7 @@ def diff(old: str, new: str | None, distribution: str, briefs: Path, country: st
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("schemas"),
-    show_default=True,
-    help="Folder the schemas are written to.",
-)
+@out_option("Folder the schemas are written to.", default=Path("schemas"))
 def schema(out: Path) -> None:
     """Write JSON Schemas of every kind of knowledge-base file, for editors."""
     from .kb.schema import write_schemas
@@ -564,13 +558,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to check.",
-)
+@out_option("Folder to check.")
 def verify(out: Path) -> None:
     """Check the output folder against its manifest.
 
