@@ -9,7 +9,7 @@ a knowledge base never pays for loading WeasyPrint or python-docx.
 
 from __future__ import annotations
 
-from .build import BuildOptions, CheckReport, IncrementalRun, Session, check
+from .build import BuildOptions, CheckReport, IncrementalRun, Session, Workers, check, country_runs
 from .clock import build_date
 from .documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
 from .kb.validate import Checked, check_every_country, load_knowledge_base, meeting_country, read_meeting_file
@@ -28,10 +28,12 @@ __all__ = [
     "RenderPool",
     "Request",
     "Session",
+    "Workers",
     "build_date",
     "check",
     "check_every_country",
     "compose_brief",
+    "country_runs",
     "generate",
     "load_knowledge_base",
     "meeting_country",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,11 +189,43 @@ class Session:
         return outcome
 
 
+class Workers:
+    """The render workers of one command, started when a run first needs them and shared by every country."""
+
+    def __init__(self, jobs: int, timeout: float) -> None:
+        self.jobs, self.timeout = jobs, timeout
+        self._pool: RenderPool | None = None
+
+    def pool(self, documents: int) -> RenderPool:
+        """No more workers than the first run has documents, and none for --jobs 1."""
+        if self._pool is None:
+            from .render.pool import RenderPool
+
+            self._pool = RenderPool(min(self.jobs, documents) if self.jobs > 1 else 0, timeout=self.timeout)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(None, None, None)
+            self._pool = None
+
+
+@contextmanager
+def country_runs(options: BuildOptions) -> Iterator[list[IncrementalRun]]:
+    """One run per country the command covers (see `countries_to_build`), all rendering with the same workers."""
+    workers = Workers(options.jobs, options.timeout)
+    try:
+        yield [IncrementalRun(replace(options, country=country), workers) for country in countries_to_build(options)]
+    finally:
+        workers.close()
+
+
 class IncrementalRun:
     """One `briefing generate`: skipped whole when neither the command nor any input changed."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, workers: Workers) -> None:
         self.options = options
+        self.workers = workers
         # The briefing's own date: staleness is judged on it, and it stands on the page.
         self.date = options.as_of or build_date()
         self.command: list[object] = [
@@ -238,33 +270,30 @@ class IncrementalRun:
     def session(self) -> Iterator[Session]:
         """Start the workers, then load the knowledge base while they import the renderers."""
         options = self.options
-        # No more workers than there will be documents, and none for --jobs 1.
         audience_count = (
             len(list((options.briefs / "audiences").glob("*.y*ml")))
             if options.all_audiences
             else len(options.audiences)
         )
         documents = (audience_count + bool(options.meeting_file)) * len(options.all_formats)
-        from .render.pool import RenderPool
+        pool = self.workers.pool(documents)
+        from .documents import requests_for
+        from .kb.validate import load_knowledge_base
 
-        with RenderPool(min(options.jobs, documents) if options.jobs > 1 else 0, timeout=options.timeout) as pool:
-            from .documents import requests_for
-            from .kb.validate import load_knowledge_base
-
-            checked = load_knowledge_base(options.briefs, options.country, today=self.date)
-            kb = checked.kb
-            requests = requests_for(
-                kb,
-                audiences=list(kb.audiences) if options.all_audiences else options.audiences,
-                meeting_file=options.meeting_file,
-                distribution=options.distribution,
-                length=options.length,
-                recipient=options.recipient,
-                recipients_file=options.recipients_file,
-                pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
-                as_of=self.date if options.as_of else None,
-            )
-            yield Session(checked, requests, options, self.date, pool)
+        checked = load_knowledge_base(options.briefs, options.country, today=self.date)
+        kb = checked.kb
+        requests = requests_for(
+            kb,
+            audiences=list(kb.audiences) if options.all_audiences else options.audiences,
+            meeting_file=options.meeting_file,
+            distribution=options.distribution,
+            length=options.length,
+            recipient=options.recipient,
+            recipients_file=options.recipients_file,
+            pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
+            as_of=self.date if options.as_of else None,
+        )
+        yield Session(checked, requests, options, self.date, pool)
 
     def remember(self, outcome: Outcome, warnings: list[Diagnostic]) -> bool:
         """Keep a clean run's answer for the next identical run; False if an input changed while it ran."""

@@ -22,7 +22,7 @@ from . import __version__
 from .errors import BriefingError, Diagnostic, InputError, UsageError, WriteFailure
 
 if TYPE_CHECKING:
-    from .build import BuildOptions
+    from .build import IncrementalRun
     from .select import Length
 
 EXIT_BAD_INPUT = 2
@@ -373,9 +373,8 @@ def generate(
     countries, a meeting names its own; --all without --country builds
     every country.
     """
-    from dataclasses import replace
 
-    from .build import BuildOptions, countries_to_build
+    from .build import BuildOptions, country_runs
     from .render import FORMATS
     from .sensitivity import Sensitivity
 
@@ -402,17 +401,15 @@ def generate(
         as_of=as_of.date() if as_of else None,
     )
     failed = False
-    for each in countries_to_build(options):
-        failed |= _generate_country(replace(options, country=each))
+    with country_runs(options) as runs:
+        for run in runs:
+            failed |= _generate_country(run)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _generate_country(options: BuildOptions) -> bool:
+def _generate_country(run: IncrementalRun) -> bool:
     """Build what was asked for one country of the tree; True if a document could not be written."""
-    from .build import IncrementalRun
-
-    run = IncrementalRun(options)
     # Nothing the run depends on changed and its files are still as written:
     # say so without loading anything.
     if (unchanged := run.unchanged()) is not None:

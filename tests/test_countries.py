@@ -255,3 +255,30 @@ def test_records_of_every_country_are_followed_up_and_answered_without_naming_th
     assert [row[0] for row in rows] == sorted(row[0] for row in rows)
     assert letter.exit_code == 0, letter.output
     assert any(tmp_path.glob("*_veloria_uk_*_letter.pdf"))
+
+
+def test_every_country_of_one_command_renders_with_the_same_workers(tmp_path, cli, monkeypatch):
+    import generator.render.pool as pool_module
+
+    briefs = tmp_path / "briefs"
+    shutil.copytree(VELORIA, briefs)
+    shutil.copytree(VELORIA / "veloria", briefs / "ostland")
+    (briefs / "ostland" / "country.yaml").write_text(
+        (briefs / "veloria" / "country.yaml").read_text(encoding="utf-8").replace("id: veloria", "id: ostland"),
+        encoding="utf-8",
+    )
+    shutil.rmtree(briefs / "ostland" / "meetings")
+    pools = []
+    started = pool_module.RenderPool.__init__
+
+    def counted(self, *args, **kwargs):
+        pools.append(self)
+        started(self, *args, **kwargs)
+
+    monkeypatch.setattr(pool_module.RenderPool, "__init__", counted)
+
+    result = cli("generate", "--all", "--format", "docx", "--jobs", "2", "--briefs", briefs, "--out", tmp_path / "out")
+
+    assert result.exit_code == 0, result.output
+    assert {path.name.split("_")[1] for path in (tmp_path / "out").glob("*.docx")} == {"veloria", "ostland"}
+    assert len(pools) == 1
