@@ -122,6 +122,43 @@ def test_workers_are_forked_at_once_and_render_pdfs_first(kb, tmp_path, monkeypa
     assert multiprocessing.active_children() == []
 
 
+def test_a_fitted_briefings_docx_goes_to_the_worker_that_is_free(kb, tmp_path, monkeypatch):
+    def render(brief, output_format):
+        if output_format == "pdf":
+            time.sleep(1)
+        return str(os.getpid()).encode()
+
+    monkeypatch.setattr(pool_module, "render", render)
+
+    with api.RenderPool(2) as pool:
+        events = list(pool.render_all([pool_module.Job(Fitted(), ("pdf", "docx"))]))
+
+    fitted = [event for _, event in events if isinstance(event, pool_module.Fitted)]
+    rendered = {event.format: event.result for _, event in events if isinstance(event, pool_module.Rendered)}
+    assert len(fitted) == 1
+    assert fitted[0].brief is None, "the fitted Brief stays inside the pool"
+    assert rendered["docx"] != rendered["pdf"], "rendered by the worker that was free, not behind the slow PDF"
+    assert [event.format for _, event in events if isinstance(event, pool_module.Rendered)] == ["docx", "pdf"]
+
+
+class Dying:
+    """A draft whose worker dies while fitting it."""
+
+    def fitted(self):
+        os._exit(3)
+
+
+def test_a_worker_that_dies_before_fitting_fails_the_documents_it_would_have_handed_on(kb, tmp_path, monkeypatch):
+    with api.RenderPool(2) as pool:
+        events = list(pool.render_all([pool_module.Job(Dying(), ("pdf", "docx"))]))
+
+    assert [type(event).__name__ for _, event in events] == ["Fitted", "Rendered", "Rendered"]
+    assert {event.format: event.result for _, event in events if isinstance(event, pool_module.Rendered)} == {
+        "pdf": "the render process ended unexpectedly (exit status 3)",
+        "docx": "the render process ended unexpectedly (exit status 3)",
+    }
+
+
 def test_the_briefing_that_took_longest_to_fit_last_time_starts_first(kb, tmp_path, monkeypatch):
     monkeypatch.setattr(pool_module, "render", lambda brief, output_format: output_format.encode())
 

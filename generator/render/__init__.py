@@ -28,6 +28,9 @@ class OutputFormat:
     extension: str
     cost: int
     """Relative time to render one document: the pool starts the costly ones first."""
+    from_fitting: bool = False
+    """Drawn from the layout that fitting the briefing made, so rendered by the process that fitted it;
+    any other format can be rendered by whichever worker is free."""
 
     def renderer(self) -> Callable[[Brief], bytes]:
         module = importlib.import_module(f"{__name__}.{self.module}")
@@ -35,9 +38,9 @@ class OutputFormat:
 
 
 REGISTRY: dict[Format, OutputFormat] = {
-    "pdf": OutputFormat("pdf", "render_pdf", ".pdf", cost=5),
+    "pdf": OutputFormat("pdf", "render_pdf", ".pdf", cost=5, from_fitting=True),
     "docx": OutputFormat("docx", "render_docx", ".docx", cost=1),
-    # The team's record copy (`--archive`): PDF/A, beside the officials' PDF.
+    # The team's record copy (`--archive`): PDF/A, beside the officials' PDF, laid out afresh for its variant.
     "pdfa": OutputFormat("pdf", "render_pdfa", ".archive.pdf", cost=5),
 }
 FORMATS: tuple[Format, ...] = ("pdf", "docx")

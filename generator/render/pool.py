@@ -3,10 +3,12 @@
 Fitting a briefing to its pages and rendering it are CPU-bound Python, so
 briefings render in parallel only in separate processes. One job is one
 briefing: the worker lays it out until it fits (`fit.fit_to_pages`), writes
-the PDF from that last layout and the other formats from the same fitted
-Brief, and sends each result back as soon as it is ready. Where the platform
-cannot fork, or no workers are asked for, jobs run in the calling process
-under the same time limit.
+the PDF from that last layout and sends each result back as soon as it is
+ready. The briefing's other documents need only the fitted Brief, which the
+worker sends back, so whichever worker is free renders them: a long briefing
+does not hold a short one's DOCX behind it. Where the platform cannot fork,
+or no workers are asked for, jobs run in the calling process under the same
+time limit.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import recv_handle, send_handle
 from typing import Protocol
@@ -57,6 +59,8 @@ class Fitted:
     out_of_date: tuple[str, ...] | None
     seconds: float = 0.0
     """How long fitting took, for ordering the same briefing's job next time."""
+    brief: Brief | None = None
+    """The fitted briefing, sent back from a worker for its documents that any worker may render."""
 
 
 @dataclass(frozen=True)
@@ -86,24 +90,56 @@ def render_or_report(brief: Brief, output_format: Format) -> bytes | str:
         return str(error)
 
 
-def _steps(job: Job) -> Iterator[Event]:
-    """A job's events in order: fitted (or refused), then each format rendered."""
+@dataclass(frozen=True)
+class _Fit:
+    """A worker's share of a job: fit the briefing, render `formats` from its layout, and
+    send the fitted Brief back with `Fitted` when other formats are left to any worker."""
+
+    draft: Draft
+    formats: tuple[Format, ...]
+    hand_back: bool
+
+
+@dataclass(frozen=True)
+class _Render:
+    """One document of a briefing already fitted."""
+
+    brief: Brief
+    format: Format
+
+
+Task = _Fit | _Render
+
+
+def _split(formats: tuple[Format, ...]) -> tuple[tuple[Format, ...], tuple[Format, ...]]:
+    """The formats the fitting process renders from its layout, and those any worker may render."""
+    return (
+        tuple(output_format for output_format in formats if REGISTRY[output_format].from_fitting),
+        tuple(output_format for output_format in formats if not REGISTRY[output_format].from_fitting),
+    )
+
+
+def _steps(task: Task) -> Iterator[Event]:
+    """A task's events in order: fitted (or refused), then each format rendered."""
+    if isinstance(task, _Render):
+        yield Rendered(task.format, render_or_report(task.brief, task.format))
+        return
     started = time.perf_counter()
     try:
-        brief = job.draft.fitted()
+        brief = task.draft.fitted()
     except BriefingError as error:
         yield Refused(error)
         return
-    yield Fitted(brief.out_of_date, time.perf_counter() - started)
-    for output_format in job.formats:
+    yield Fitted(brief.out_of_date, time.perf_counter() - started, brief if task.hand_back else None)
+    for output_format in task.formats:
         yield Rendered(output_format, render_or_report(brief, output_format))
 
 
-def _unfinished(job: Job, done: int, fitted: bool, message: str) -> Iterator[Event]:
-    """The events of a job stopped after `done` documents: the rest fail with `message`."""
+def _unfinished(formats: tuple[Format, ...], fitted: bool, message: str) -> Iterator[Event]:
+    """The events still owed by a task that was stopped: every document in `formats` fails with `message`."""
     if not fitted:
         yield Fitted(None)
-    for output_format in job.formats[done:]:
+    for output_format in formats:
         yield Rendered(output_format, message)
 
 
@@ -125,7 +161,7 @@ def _run_in_process(job: Job, timeout: float) -> Iterator[Event]:
     Signals reach only the main thread, and only at the next Python
     instruction: enough for WeasyPrint's layout, which is Python.
     """
-    steps = _steps(job)
+    steps = _steps(_Fit(job.draft, job.formats, hand_back=False))
     done, fitted = 0, False
     while True:
         try:
@@ -133,7 +169,7 @@ def _run_in_process(job: Job, timeout: float) -> Iterator[Event]:
         except StopIteration:
             return
         except _TimeUp:
-            yield from _unfinished(job, done, fitted, _too_slow(timeout))
+            yield from _unfinished(job.formats[done:], fitted, _too_slow(timeout))
             return
         fitted = fitted or isinstance(event, Fitted)
         done += isinstance(event, Rendered)
@@ -164,14 +200,14 @@ class _Crash:
 
 
 def _serve(connection: Connection) -> None:
-    """A worker's life: run each job sent, event by event, until the parent goes."""
+    """A worker's life: run each task sent, event by event, until the parent goes."""
     while True:
         try:
-            job = connection.recv()
+            task = connection.recv()
         except EOFError:
             return
         try:
-            for event in _steps(job):
+            for event in _steps(task):
                 connection.send(event)
         except Exception:
             connection.send(_Crash(traceback.format_exc()))
@@ -278,22 +314,35 @@ class _Worker:
     def __init__(self, zygote: _Zygote, pid: int, connection: Connection) -> None:
         self.zygote, self.pid, self.connection = zygote, pid, connection
         self.index: int | None = None
-        self.job: Job | None = None
+        """The job the current task belongs to; None while idle."""
+        self.owed: tuple[Format, ...] = ()
+        """The documents whose outcome this worker must report, until its task ends."""
         self.done = 0
         self.fitted = False
         self.deadline = math.inf
         self.dead = False
 
-    def start(self, index: int, job: Job, timeout: float) -> None:
+    @property
+    def busy(self) -> bool:
+        return self.index is not None
+
+    def fit(self, index: int, job: Job, timeout: float) -> None:
+        """Fit the job's briefing and render what needs its layout; until fitted, it owes every document."""
+        here, elsewhere = _split(job.formats)
+        self._start(index, _Fit(job.draft, here, hand_back=bool(elsewhere)), here + elsewhere, False, timeout)
+
+    def render(self, index: int, task: _Render, timeout: float) -> None:
+        self._start(index, task, (task.format,), True, timeout)
+
+    def _start(self, index: int, task: Task, owed: tuple[Format, ...], fitted: bool, timeout: float) -> None:
         # A worker that has died reads as a closed pipe, and `events` says so.
         with contextlib.suppress(OSError):
-            self.connection.send(job)
-        self.index, self.job, self.done, self.fitted = index, job, 0, False
+            self.connection.send(task)
+        self.index, self.owed, self.done, self.fitted = index, owed, 0, fitted
         self.deadline = time.monotonic() + timeout
 
     def events(self, timeout: float) -> Iterator[Event]:
         """What the worker sent; each event restarts the time limit of the next document."""
-        assert self.job is not None
         try:
             event = self.connection.recv()
         except (EOFError, ConnectionResetError):  # the worker has died
@@ -303,25 +352,28 @@ class _Worker:
             yield from self._finish(f"the render process ended unexpectedly (exit status {status})")
             return
         if isinstance(event, _Crash):
-            self.job = None
+            self.index = None
             raise RuntimeError(f"a render worker failed:\n{event.traceback}")
-        self.fitted = self.fitted or isinstance(event, Fitted)
+        if isinstance(event, Fitted):
+            self.fitted = True
+            # The documents left to any worker are the pool's to report from now on.
+            self.owed = _split(self.owed)[0] if event.brief is not None else self.owed
         self.done += isinstance(event, Rendered)
         self.deadline = time.monotonic() + timeout
-        if isinstance(event, Refused) or self.done == len(self.job.formats):
-            self.job, self.deadline = None, math.inf
+        if isinstance(event, Refused) or (self.fitted and self.done == len(self.owed)):
+            self.index, self.deadline = None, math.inf
         yield event
 
     def _finish(self, message: str) -> Iterator[Event]:
-        assert self.job is not None
-        job, self.job, self.deadline = self.job, None, math.inf
-        yield from _unfinished(job, self.done, self.fitted, message)
+        owed, fitted = self.owed[self.done :], self.fitted
+        self.index, self.deadline = None, math.inf
+        yield from _unfinished(owed, fitted, message)
 
     def stop(self, message: str) -> Iterator[Event]:
         """End the process now (it holds nothing that needs saving) and fail what it had left to do."""
         self.zygote.end(self.pid, "stop")
         self.connection.close()
-        if self.job is not None:
+        if self.busy:
             yield from self._finish(message)
 
 
@@ -387,25 +439,35 @@ class RenderPool:
         workers = self._started()
         # Costly briefings started first leave the short ones to fill the workers' gaps at the end.
         # Fitting dominates and varies most (one layout or ten), so last run's time decides first.
-        waiting = deque(sorted(range(len(jobs)), key=lambda index: (-jobs[index].expected_seconds, -jobs[index].cost)))
+        fits = deque(sorted(range(len(jobs)), key=lambda index: (-jobs[index].expected_seconds, -jobs[index].cost)))
+        renders: deque[tuple[int, _Render]] = deque()
         try:
-            while waiting or any(worker.job is not None for worker in workers):
+            while fits or renders or any(worker.busy for worker in workers):
                 for worker in workers:
-                    if worker.job is None and waiting:
-                        index = waiting.popleft()
-                        worker.start(index, jobs[index], self.timeout)
-                yield from self._collect()
+                    if worker.busy:
+                        continue
+                    if fits:
+                        index = fits.popleft()
+                        worker.fit(index, jobs[index], self.timeout)
+                    elif renders:
+                        worker.render(*renders.popleft(), self.timeout)
+                for index, event in self._collect():
+                    if isinstance(event, Fitted) and event.brief is not None:
+                        elsewhere = _split(jobs[index].formats)[1]
+                        renders.extend((index, _Render(event.brief, output_format)) for output_format in elsewhere)
+                        event = replace(event, brief=None)
+                    yield index, event
         finally:
             self._stop_busy()
 
     def _collect(self) -> Iterator[tuple[int, Event]]:
         """Wait for the first event or deadline; yield what happened, stop what ran out of time."""
-        busy = [worker for worker in self._workers if worker.job is not None]
+        busy = [worker for worker in self._workers if worker.busy]
         soonest = min(worker.deadline for worker in busy)
         ready = wait([worker.connection for worker in busy], timeout=max(0.0, soonest - time.monotonic()))
         for position, worker in enumerate(self._workers):
             index = worker.index
-            if worker.job is None or index is None:
+            if index is None:
                 continue
             if worker.connection in ready:
                 for event in worker.events(self.timeout):
@@ -425,6 +487,6 @@ class RenderPool:
 
     def _stop_busy(self) -> None:
         for position, worker in enumerate(self._workers):
-            if worker.job is not None:
+            if worker.busy:
                 list(worker.stop(""))
                 self._workers[position] = self._replacement()
