@@ -78,7 +78,9 @@ PARTISAN_STANCES = frozenset({"government", "pro-government"})
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first use: a render worker only unpickles items
+    # loaded elsewhere, and a run whose input is cached validates nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     KEY: ClassVar[str] = "id"
     """The field that names an item of this kind in messages and references."""
 

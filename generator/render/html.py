@@ -6,6 +6,7 @@ text typed by a YAML author is always shown as text, never read as markup.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,7 +62,14 @@ def _css_char(char: str) -> str:
     return char if char.isalnum() or char == " " else f"\\{ord(char):06x}"
 
 
+@functools.cache
 def _environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per templates folder for the life of the process.
+
+    Compiling the templates costs more than rendering them, and fitting
+    renders a briefing up to ten times; Jinja still reloads a template whose
+    file has changed since it was compiled.
+    """
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         # Every template, whatever its name ends with: a briefing has no
