@@ -14,12 +14,10 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
-from weasyprint import DEFAULT_OPTIONS, HTML
-from weasyprint.document import Document
-
 from .. import TEMPLATES_DIR
 from ..brief import Brief
 from ..errors import SandboxViolation
+from .engine import DEFAULT_OPTIONS, HTML, Document
 from .html import render_html
 from .sandbox import ResourceRefused, TemplatesFetcher
 

@@ -1,0 +1,42 @@
+"""WeasyPrint, the layout engine, imported in one place and without a compiler.
+
+WeasyPrint opens pango, harfbuzz, fontconfig and gobject through cffi,
+trying each under its Windows, macOS and Linux names in turn. cffi hands
+every name the dynamic loader cannot open to `ctypes.util.find_library`,
+which on Linux asks the loader's cache and then, for a name it does not
+know, runs gcc and ld: some twenty processes and 0.2 s of every command that
+renders, each answering "no such library" for another platform's name. While
+WeasyPrint is imported, names are looked up in the loader's cache only. It
+knows every library the loader can open by name, so WeasyPrint finds the
+same libraries; a library it does not know could not be opened by name
+anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes.util
+import sys
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def _loader_cache_lookups() -> Iterator[None]:
+    lookup = getattr(ctypes.util, "_findSoname_ldconfig", None)
+    if not sys.platform.startswith("linux") or lookup is None:
+        yield
+        return
+    standard = ctypes.util.find_library
+    ctypes.util.find_library = lookup
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = standard
+
+
+with _loader_cache_lookups():
+    from weasyprint import DEFAULT_OPTIONS, HTML
+    from weasyprint.document import Document
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+__all__ = ["DEFAULT_OPTIONS", "HTML", "Document", "FatalURLFetchingError", "URLFetcher", "URLFetcherResponse"]
