@@ -57,6 +57,19 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(seconds(action) for _ in range(repeat))
 
 
+def side_by_side(*actions: Callable[[], object], repeat: int) -> list[float]:
+    """The median time of each action, run in turn round after round.
+
+    A shared machine speeds up and slows down from one minute to the next;
+    taking turns lets every action of a ratio meet the same moments.
+    """
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for action, taken in zip(actions, times, strict=True):
+            taken.append(seconds(action))
+    return [statistics.median(taken) for taken in times]
+
+
 def seconds(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
@@ -122,23 +135,25 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
     figures.append(
         Figure(
             "one PDF end to end / WeasyPrint alone, same HTML",
-            median_seconds(one_pdf, repeat),
-            median_seconds(weasyprint_only, repeat),
+            *side_by_side(one_pdf, weasyprint_only, repeat=repeat),
             1.10,
         )
     )
 
     # 2. A tour of four capitals: every audience in both formats, two workers against one,
     # held to what two processes gain on this machine right now.
-    parallel, serial = capacity_seconds(repeat)
-    capacity = parallel / serial
-    figures.append(Figure("capacity: 2 CPU-bound tasks on 2 processes / on 1 process", parallel, serial, None))
     everything = ("generate", "--all", "--force", "--out", str(out))
     # Measured as a team runs it, again and again: the first build of a session
     # learns how long each briefing takes to fit, and later builds start the longest first.
     briefing(*everything, "--jobs", "2", env=env)()
-    two = median_seconds(briefing(*everything, "--jobs", "2", env=env), repeat)
-    one = median_seconds(briefing(*everything, "--jobs", "1", env=env), repeat)
+    parallel, serial, two, one = side_by_side(
+        *capacity_tasks(),
+        briefing(*everything, "--jobs", "2", env=env),
+        briefing(*everything, "--jobs", "1", env=env),
+        repeat=repeat,
+    )
+    capacity = parallel / serial
+    figures.append(Figure("capacity: 2 CPU-bound tasks on 2 processes / on 1 process", parallel, serial, None))
     figures.append(Figure("all audiences x both formats, --jobs 2 / --jobs 1", two, one, round(1.15 * capacity, 3)))
 
     # 3. Run again with nothing changed, against the full build just measured.
@@ -147,32 +162,25 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
     figures.append(Figure("rebuild with nothing changed / full build (--jobs 2)", unchanged, two, 0.05))
 
     # 4. Start-up of commands that do not render, against an empty interpreter.
-    nothing = median_seconds(command(PYTHON, "-c", "pass", env=env), repeat * 2)
-    figures.append(
-        Figure(
-            "briefing --help / python -c pass", median_seconds(briefing("--help", env=env), repeat * 2), nothing, 3.0
-        )
-    )
-    briefing("check", env=env)()
-    figures.append(
-        Figure(
-            "briefing check, files unchanged since last check / python -c pass",
-            median_seconds(briefing("check", env=env), repeat * 2),
-            nothing,
-            3.0,
-        )
-    )
     cold_env = {**env, "XDG_CACHE_HOME": str(work / "no-cache")}
 
     def cold_check() -> None:
         shutil.rmtree(work / "no-cache", ignore_errors=True)
         briefing("check", env=cold_env)()
 
-    figures.append(
-        Figure(
-            "briefing check, first run (no cache) / python -c pass", median_seconds(cold_check, repeat), nothing, 3.0
-        )
+    briefing("check", env=env)()
+    nothing, help_, cached_check, first_check = side_by_side(
+        command(PYTHON, "-c", "pass", env=env),
+        briefing("--help", env=env),
+        briefing("check", env=env),
+        cold_check,
+        repeat=repeat * 2,
     )
+    figures.append(Figure("briefing --help / python -c pass", help_, nothing, 3.0))
+    figures.append(
+        Figure("briefing check, files unchanged since last check / python -c pass", cached_check, nothing, 3.0)
+    )
+    figures.append(Figure("briefing check, first run (no cache) / python -c pass", first_check, nothing, 3.0))
 
     # 5. A knowledge base of 10,000 facts against the bundled one.
     synthetic = make_synthetic(briefs, work / "synthetic", 10_000)
@@ -211,7 +219,7 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
             unit="s",
         )
     )
-    large = median_seconds(
+    large, bundled = side_by_side(
         briefing(
             "generate",
             "--audience",
@@ -225,9 +233,10 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
             str(work / "large"),
             env=env,
         ),
-        repeat,
+        one_pdf,
+        repeat=repeat,
     )
-    figures.append(Figure("10,000 facts / bundled: one PDF end to end", large, median_seconds(one_pdf, repeat), 1.3))
+    figures.append(Figure("10,000 facts / bundled: one PDF end to end", large, bundled, 1.3))
     figures.append(many_countries_figure(work, briefs, repeat, env))
     return figures
 
@@ -261,11 +270,9 @@ def many_countries_figure(work: Path, briefs: Path, repeat: int, env: dict[str, 
             env=env,
         )
 
-    in_fifty, on_its_own = one_meeting(fifty), one_meeting(alone)
     return Figure(
         "one meeting's PDF, 50-country tree / that country alone",
-        median_seconds(in_fifty, repeat),
-        median_seconds(on_its_own, repeat),
+        *side_by_side(one_meeting(fifty), one_meeting(alone), repeat=repeat),
         1.10,
     )
 
@@ -274,10 +281,10 @@ SPIN = "n = 0\nfor i in range(3_000_000):\n    n += i * i"
 """A fixed CPU-bound pure-Python task of a fraction of a second."""
 
 
-def capacity_seconds(repeat: int) -> tuple[float, float]:
-    """Wall time of two tasks on two processes at once, and of the same two tasks one after the other.
+def capacity_tasks() -> tuple[Callable[[], None], Callable[[], None]]:
+    """Two tasks on two processes at once, and the same two tasks one after the other.
 
-    About 0.5 on an idle 2-core machine, about 1 on a saturated one.
+    The ratio of their times is about 0.5 on an idle 2-core machine, about 1 on a saturated one.
     """
     task = [PYTHON, "-c", SPIN]
 
@@ -290,7 +297,7 @@ def capacity_seconds(repeat: int) -> tuple[float, float]:
         for _ in range(2):
             subprocess.run(task, check=True)
 
-    return median_seconds(parallel, repeat), median_seconds(serial, repeat)
+    return parallel, serial
 
 
 def report(figures: list[Figure], repeat: int) -> int:
