@@ -19,6 +19,7 @@ from pathlib import Path
 from .errors import Diagnostic, InputError
 from .inputs import Refused, read_input
 from .kb import model
+from .kb.yamlfile import YamlFileError, read_yaml
 from .publish import recipient_slug
 
 CSV_COLUMNS = ("name", "organisation", "email")
@@ -71,12 +72,29 @@ def attendees_to_copy(meeting: model.Meeting | None, path: Path | None) -> list[
     """The meeting's attendees marked `copy: true`, each stamped with their name."""
     if meeting is None:
         return []
-    return [
-        # Attendees carry no line of their own: the message points at the meeting file.
-        Recipient(attendee.name, path=path, line=1)
-        for attendee in meeting.attendees
+    copied = [
+        (index, attendee.name)
+        for index, attendee in enumerate(meeting.attendees)
         if attendee.copy_ and attendee.name is not None
     ]
+    lines = _name_lines(path) if copied and path is not None else {}
+    return [Recipient(name, path=path, line=lines.get(index, 1)) for index, name in copied]
+
+
+def _name_lines(path: Path) -> dict[int, int]:
+    """The line of each attendee's name in the meeting file, for messages about one of them.
+
+    Read again only when someone is marked for a copy; the file was parsed
+    moments ago, so it comes from the parse cache. Should it have become
+    unreadable since, messages point at its first line.
+    """
+    try:
+        document = read_yaml(path)
+    except YamlFileError:
+        return {}
+    attendees = document.data.get("attendees") if isinstance(document.data, dict) else None
+    count = len(attendees) if isinstance(attendees, list) else 0
+    return {index: document.line_of(("attendees", index, "name")) for index in range(count)}
 
 
 def merged(*lists: Iterable[Recipient]) -> list[Recipient]:

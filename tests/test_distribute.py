@@ -208,6 +208,31 @@ def test_attendees_marked_for_a_copy_get_one(distribute, minimal_kb, tmp_path):
     assert stamp_lines(out / anna) == {f"Prepared for Anna Smith · Copy {files[anna]['copy']}"}
 
 
+def test_an_attendee_who_may_not_be_named_is_refused_at_their_line(distribute, minimal_kb):
+    out, run = distribute
+    cases = minimal_kb / "testland" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("may_name: true", "may_name: false"))
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
+    before = meeting.read_text()
+    meeting.write_text(
+        before
+        + "attendees:\n"
+        + "  - {name: Bob Jones, role: Adviser, side: theirs, copy: true}\n"
+        + "  - role: Desk officer\n"
+        + "    side: theirs\n"
+        + "    name: Jane Doe\n"
+        + "    copy: true\n"
+    )
+    line = before.count("\n") + 5
+
+    result = run(expect=2)
+
+    assert result.stderr.splitlines()[0] == (
+        f"{meeting}:{line}: names a person who may not be named in a public copy (the case at cases.yaml:1)"
+    )
+    assert not out.exists()
+
+
 def test_an_attendee_marked_for_a_copy_needs_a_name(distribute, minimal_kb):
     out, run = distribute
     meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
