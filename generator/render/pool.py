@@ -108,7 +108,7 @@ class _Render:
     format: Format
 
 
-Task = _Fit | _Render
+_Task = _Fit | _Render
 
 
 def _split(formats: tuple[Format, ...]) -> tuple[tuple[Format, ...], tuple[Format, ...]]:
@@ -119,7 +119,7 @@ def _split(formats: tuple[Format, ...]) -> tuple[tuple[Format, ...], tuple[Forma
     )
 
 
-def _steps(task: Task) -> Iterator[Event]:
+def _steps(task: _Task) -> Iterator[Event]:
     """A task's events in order: fitted (or refused), then each format rendered."""
     if isinstance(task, _Render):
         yield Rendered(task.format, render_or_report(task.brief, task.format))
@@ -334,7 +334,7 @@ class _Worker:
     def render(self, index: int, task: _Render, timeout: float) -> None:
         self._start(index, task, (task.format,), True, timeout)
 
-    def _start(self, index: int, task: Task, owed: tuple[Format, ...], fitted: bool, timeout: float) -> None:
+    def _start(self, index: int, task: _Task, owed: tuple[Format, ...], fitted: bool, timeout: float) -> None:
         # A worker that has died reads as a closed pipe, and `events` says so.
         with contextlib.suppress(OSError):
             self.connection.send(task)
