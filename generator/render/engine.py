@@ -4,7 +4,7 @@ WeasyPrint opens pango, harfbuzz, fontconfig and gobject through cffi,
 trying each under its Windows, macOS and Linux names in turn. cffi hands
 every name the dynamic loader cannot open to `ctypes.util.find_library`,
 which on Linux asks the loader's cache and then, for a name it does not
-know, runs gcc and ld: some twenty processes and 0.2 s of every command that
+know, runs gcc and ld: some thirty processes and 0.2 s of every command that
 renders, each answering "no such library" for another platform's name. While
 WeasyPrint is imported, names are looked up in the loader's cache only. It
 knows every library the loader can open by name, so WeasyPrint finds the
