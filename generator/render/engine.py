@@ -5,11 +5,13 @@ trying each under its Windows, macOS and Linux names in turn. cffi hands
 every name the dynamic loader cannot open to `ctypes.util.find_library`,
 which on Linux asks the loader's cache and then, for a name it does not
 know, runs gcc and ld: some thirty processes and 0.2 s of every command that
-renders, each answering "no such library" for another platform's name. While
-WeasyPrint is imported, names are looked up in the loader's cache only. It
-knows every library the loader can open by name, so WeasyPrint finds the
-same libraries; a library it does not know could not be opened by name
-anyway.
+renders, each answering "no such library" for another platform's name.
+
+While WeasyPrint is imported, names are looked up in the loader's cache
+only. A name the cache knows resolves as before, and a library found only
+through LD_LIBRARY_PATH is still opened under its Linux file name, which
+WeasyPrint tries after the others and the loader opens directly
+(tests/test_engine.py checks that both ways open the same libraries).
 """
 
 from __future__ import annotations
