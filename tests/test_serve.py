@@ -6,6 +6,7 @@ test_serve_browser.py; here, what any HTTP client can ask of the server.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import http.client
@@ -428,3 +429,29 @@ def test_a_knowledge_base_folder_removed_while_serving_is_a_problem_not_a_crash(
     description = preview.describe(View())
     assert not description["current"] and description["problems"]
     assert description["document"]["key"] == shown
+
+
+def test_pages_asking_at_once_never_lay_out_two_briefings_together(tmp_path, monkeypatch):
+    """WeasyPrint is not made for threads: fitting a briefing, like writing its PDF, takes turns."""
+    from generator.render import pdf
+
+    preview = Preview(build_knowledge_base(tmp_path / "briefs"))
+    running, most = [], []
+    lay_out = pdf._lay_out
+
+    def one_at_a_time(*args, **kwargs):
+        running.append(threading.get_ident())
+        most.append(len(running))
+        time.sleep(0.05)
+        try:
+            return lay_out(*args, **kwargs)
+        finally:
+            running.pop()
+
+    monkeypatch.setattr(pdf, "_lay_out", one_at_a_time)
+    views = [View(audience="uk", distribution=level) for level in Sensitivity] + [View(meeting="uk-visit")]
+    with concurrent.futures.ThreadPoolExecutor(len(views)) as pool:
+        described = list(pool.map(preview.describe, views))
+
+    assert all(description["document"] for description in described)
+    assert max(most) == 1

@@ -164,7 +164,7 @@ class Preview:
         self._changed = threading.Condition()
         self._documents: OrderedDict[str, Document] = OrderedDict()
         self._last_shown: dict[View, Document] = {}
-        # WeasyPrint and python-docx are not made for threads: one render at a time.
+        # WeasyPrint and python-docx are not made for threads: one layout or render at a time.
         self._render_lock = threading.Lock()
         self.reload()
 
@@ -250,24 +250,28 @@ class Preview:
             return self._last_shown.get(view), []
         try:
             request = _request(view, state.checked.kb)
-            brief = compose_brief(state.checked.kb, request, self._day())
-            document = self._render(brief, _file_names(state.checked.kb, request, brief), state.templates_generation)
+            # Fitting lays the briefing out with WeasyPrint too, so it takes its turn like the PDF.
+            with self._render_lock:
+                brief = compose_brief(state.checked.kb, request, self._day())
+                document = self._render(
+                    brief, _file_names(state.checked.kb, request, brief), state.templates_generation
+                )
         except BriefingError as error:
             return self._last_shown.get(view), Problem.from_error(error)
         self._last_shown[view] = document
         return document, []
 
     def _render(self, brief: Brief, names: dict[str, str], templates_generation: int) -> Document:
+        """The PDF of a fitted briefing, rendered unless kept from before; called holding the render lock."""
         key = hashlib.sha256(f"{templates_generation}\0{brief!r}".encode()).hexdigest()[:32]
-        with self._render_lock:
-            document = self._documents.get(key)
-            if document is None:
-                document = Document(key, brief, names, render_pdf(brief, self.templates_dir))
-                self._documents[key] = document
-                while len(self._documents) > DOCUMENTS_KEPT:
-                    self._documents.popitem(last=False)
-            self._documents.move_to_end(key)
-            return document
+        document = self._documents.get(key)
+        if document is None:
+            document = Document(key, brief, names, render_pdf(brief, self.templates_dir))
+            self._documents[key] = document
+            while len(self._documents) > DOCUMENTS_KEPT:
+                self._documents.popitem(last=False)
+        self._documents.move_to_end(key)
+        return document
 
     def _warnings(self, state: _State, brief: Brief | None, pages: tuple[Page, ...]) -> list[dict[str, Any]]:
         """Every warning, placed beside its item when the item is on a page shown."""
