@@ -140,27 +140,32 @@ def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb:
     assert briefing("verify", "--out", out).returncode == 0
 
 
+def meeting_and_audience_docx(cli, minimal_kb: Path, out: Path, *extra: str):
+    """Two DOCX in one run, in this process: the UK meeting's briefing and the UK audience's."""
+    return cli(
+        "generate",
+        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
+        "--audience",
+        "uk",
+        "--format",
+        "docx",
+        "--briefs",
+        minimal_kb,
+        "--out",
+        out,
+        "--jobs",
+        "1",
+        *extra,
+    )
+
+
 @pytest.fixture
 def generated(minimal_kb: Path, tmp_path: Path, cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     out = tmp_path / "out"
 
     def generate(*extra: str):
-        return cli(
-            "generate",
-            minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
-            "--audience",
-            "uk",
-            "--format",
-            "docx",
-            "--briefs",
-            minimal_kb,
-            "--out",
-            out,
-            "--jobs",
-            "1",
-            *extra,
-        )
+        return meeting_and_audience_docx(cli, minimal_kb, out, *extra)
 
     first = generate()
     assert first.exit_code == 0, first.output
@@ -225,20 +230,7 @@ def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(
 
     monkeypatch.setattr(atomic, "write_all", fill_up_after_one_document)
 
-    result = cli(
-        "generate",
-        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
-        "--audience",
-        "uk",
-        "--format",
-        "docx",
-        "--briefs",
-        minimal_kb,
-        "--out",
-        out,
-        "--jobs",
-        "1",
-    )
+    result = meeting_and_audience_docx(cli, minimal_kb, out)
 
     assert result.exit_code == 1
     assert result.stdout.strip() == f"wrote {out / '2027-01-15_testland_uk.docx'}"
