@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from .render.pool import RenderPool
     from .select import Length
 
-YAML_SUFFIXES = (".yaml", ".yml")
-
 Warnings = list[list[object]]
 """Diagnostics as stored in the run cache: [path, line, message] rows."""
 
@@ -54,16 +52,19 @@ def _is_warning_rows(rows: object) -> bool:
     )
 
 
-def _remember(command: list[object], inputs: str, inputs_now: Callable[[], str], result: dict[str, object]) -> bool:
+def _remember(
+    command: list[object],
+    inputs: str,
+    inputs_now: Callable[[], str],
+    seen: cache.RunInputs | None,
+    result: dict[str, object],
+) -> bool:
     """Keep a run's result for the next run, unless an input changed while it ran; say whether it was kept.
 
     A file edited mid-run may have been read before or after the edit; a result
     recorded under either state could then answer for the other.
     """
-    if inputs_now() != inputs:
-        return False
-    cache.remember(command, inputs, result)
-    return True
+    return seen is not None and inputs_now() == inputs and cache.remember(command, inputs, result, seen)
 
 
 @dataclass
@@ -83,7 +84,7 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
     command: list[object] = ["check", briefs.resolve(), country]
 
     def inputs() -> str:
-        return cache.inputs_key(date, cache.tree_digest([briefs], YAML_SUFFIXES))
+        return cache.inputs_key(date)
 
     before = inputs()
     recalled = cache.recall(command, before, _is_check_result)
@@ -92,7 +93,8 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
     from .kb.validate import check_every_country, load_knowledge_base
 
     # Without --country, every country of the tree, each with the shared files.
-    every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
+    with cache.recording(briefs, country) as seen:
+        every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
     warnings = list(dict.fromkeys(warning for checked in every for warning in checked.warnings))
     counts = [
         f"{checked.kb.country.name} is valid ("
@@ -100,7 +102,7 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
         for checked in every
     ]
     summary = "); ".join(counts) + f"; {_count(len(warnings), 'warnings')})."
-    kept = _remember(command, before, inputs, {"warnings": warning_rows(warnings), "summary": summary})
+    kept = _remember(command, before, inputs, seen, {"warnings": warning_rows(warnings), "summary": summary})
     return CheckReport(warnings, summary, kept)
 
 
@@ -237,6 +239,8 @@ class IncrementalRun:
             options.out.resolve(),
             options.distribution and options.distribution.value,
             options.length,
+            # The inputs hold the briefing's date either way; whether it is an --as-of date changes the copy.
+            options.as_of and options.as_of.isoformat(),
             options.recipient,
             options.recipients_file and options.recipients_file.resolve(),
             options.package,
@@ -246,16 +250,11 @@ class IncrementalRun:
             options.strict,
         ]
         self.inputs_before = self._inputs(cache.templates_digest())
+        self.seen: cache.RunInputs | None = None
+        """What the session's load read: the files of the knowledge base, the meeting and the recipients."""
 
     def _inputs(self, templates: str) -> str:
-        options = self.options
-        return cache.inputs_key(
-            self.date,
-            cache.country_digest(options.briefs, options.country, YAML_SUFFIXES),
-            templates,
-            options.meeting_file and cache.file_digest(options.meeting_file),
-            options.recipients_file and cache.file_digest(options.recipients_file),
-        )
+        return cache.inputs_key(self.date, templates)
 
     def unchanged(self) -> tuple[list[Path], list[Diagnostic]] | None:
         """The files and warnings of the last identical run, if its files are still as it wrote them."""
@@ -280,19 +279,20 @@ class IncrementalRun:
         from .documents import requests_for
         from .kb.validate import load_knowledge_base
 
-        checked = load_knowledge_base(options.briefs, options.country, today=self.date)
-        kb = checked.kb
-        requests = requests_for(
-            kb,
-            audiences=list(kb.audiences) if options.all_audiences else options.audiences,
-            meeting_file=options.meeting_file,
-            distribution=options.distribution,
-            length=options.length,
-            recipient=options.recipient,
-            recipients_file=options.recipients_file,
-            pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
-            as_of=self.date if options.as_of else None,
-        )
+        with cache.recording(options.briefs, options.country) as self.seen:
+            checked = load_knowledge_base(options.briefs, options.country, today=self.date)
+            kb = checked.kb
+            requests = requests_for(
+                kb,
+                audiences=list(kb.audiences) if options.all_audiences else options.audiences,
+                meeting_file=options.meeting_file,
+                distribution=options.distribution,
+                length=options.length,
+                recipient=options.recipient,
+                recipients_file=options.recipients_file,
+                pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
+                as_of=self.date if options.as_of else None,
+            )
         yield Session(checked, requests, options, self.date, pool)
 
     def remember(self, outcome: Outcome, warnings: list[Diagnostic]) -> bool:
@@ -302,7 +302,9 @@ class IncrementalRun:
             "warnings": warning_rows(warnings),
         }
         # Re-read, not the digest cached for this process: a template edited mid-run counts too.
-        return _remember(self.command, self.inputs_before, lambda: self._inputs(cache.read_templates_digest()), result)
+        return _remember(
+            self.command, self.inputs_before, lambda: self._inputs(cache.read_templates_digest()), self.seen, result
+        )
 
 
 def _still_as_written(out: Path, digests: dict[str, str]) -> bool:

@@ -1,8 +1,10 @@
 """Content-hash caches that can be wrong only by being absent.
 
 Two levels. A *run* entry remembers what the last run of one command line
-printed or wrote; when no input changed, the command answers from it without
-parsing YAML or importing the renderers. A *document* key, kept in the
+printed or wrote, with every file its load read and every folder listing that
+decided which (see `recording`); while each of those files reads as it did
+and each listing is the same, the command answers from it without parsing
+YAML or importing the renderers. A *document* key, kept in the
 output manifest, names everything one document depends on, so a build after
 an edit re-renders only the documents the edit reached. A third cache keeps
 what each YAML file parsed into. Content hashes, never timestamps: a touched
@@ -24,6 +26,10 @@ An entry is four parts, one per line but the last:
     <sha256 of the two parts below>
     <label: the command line or the file's real path, as JSON>
     <payload: JSON for a run, a pickle of plain data for a parsed file>
+
+A run's payload is {"inputs": key, "files": [[path, within, limit, real
+path, sha256 or why unread], ...], "listings": [[folder, pattern, sha256 of
+the names it matched], ...], "result": what the run printed or wrote}.
 
 An entry is used only when its checksum matches, its payload loads into the
 expected shape and its key is today's; any other entry is deleted and built
@@ -49,12 +55,14 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from . import TEMPLATES_DIR, __version__
-from .inputs import Refused, max_file_bytes, read_input
+from .inputs import Outcome, Read, Refused, max_file_bytes, outcome_now, read_bounded
+from .inputs import recording as recording_reads
 from .kb.layout import country_dirs
 
 MAGIC = b"briefing-cache 1\n"
@@ -120,33 +128,17 @@ def _normalised(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
-def tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
-    """A hash of every file under `folders`, by its real path and its bytes.
+def tree_digest(folder: Path) -> str:
+    """A hash of every file under `folder`, by its real path and its bytes.
 
-    Symbolic links to folders inside a folder are followed, as the loader
-    follows them. A file the loader refuses (see `inputs.read_input`) is
-    hashed by the reason, never read.
+    Symbolic links to folders inside it are followed. A file that
+    `inputs.read_bounded` refuses is hashed by the reason, never read.
     """
     digest = hashlib.sha256()
-    for folder in folders:
-        root = Path(os.path.realpath(folder))
-        for path in _files_under(root):
-            if suffixes is None or path.suffix in suffixes:
-                digest.update(f"\0{os.path.realpath(path)}\0".encode())
-                digest.update(_fingerprint(path, root))
-    return digest.hexdigest()
-
-
-def country_digest(briefs: Path, country: str | None, suffixes: tuple[str, ...] | None = None) -> str:
-    """A hash of what loading one country reads: the shared files, that country's folder and
-    which countries the tree holds (the layout rules depend on their number), never another
-    country's files, so one country costs the same however many share the tree."""
-    countries = [folder.name for folder in country_dirs(briefs)]
-    chosen = country if country is not None else (countries[0] if len(countries) == 1 else None)
-    folders = [briefs / "audiences", briefs / "meetings", *([briefs / chosen] if chosen else [])]
-    digest = hashlib.sha256("\0".join(countries).encode())
-    digest.update(tree_digest(folders, suffixes).encode())
-    digest.update(file_digest(briefs / "themes.yaml").encode())
+    root = Path(os.path.realpath(folder))
+    for path in _files_under(root):
+        digest.update(f"\0{os.path.realpath(path)}\0".encode())
+        digest.update(_fingerprint(path, root))
     return digest.hexdigest()
 
 
@@ -171,14 +163,9 @@ def _files_under(root: Path) -> Iterator[Path]:
                 yield Path(entry.path)
 
 
-def file_digest(path: Path) -> str:
-    """A hash of one input file, read within the loader's bounds; a named pipe is never waited on."""
-    return hashlib.sha256(_fingerprint(path)).hexdigest()
-
-
-def _fingerprint(path: Path, root: Path | None = None) -> bytes:
+def _fingerprint(path: Path, root: Path) -> bytes:
     try:
-        return read_input(path, within=root)
+        return read_bounded(path, within=root)
     except Refused as refusal:
         return f"\0refused: {refusal}".encode()
     except OSError as error:
@@ -187,7 +174,7 @@ def _fingerprint(path: Path, root: Path | None = None) -> bytes:
 
 def read_templates_digest() -> str:
     """The shipped templates, fonts and reference document, hashed now."""
-    return tree_digest([TEMPLATES_DIR])
+    return tree_digest(TEMPLATES_DIR)
 
 
 @functools.cache
@@ -206,11 +193,94 @@ def inputs_key(*parts: object) -> str:
     return hashlib.sha256("\0".join(map(str, (code_digest(), *parts))).encode()).hexdigest()
 
 
+# What a run read.
+
+Listing = tuple[str, str]
+"""A folder and a glob pattern the loader lists it with."""
+
+
+class RunInputs:
+    """What loading a knowledge base looked at: every file it read and every listing that decided which.
+
+    A run's answer stands while each file reads as it did (the same real path
+    and bytes, or refused alike) and each listing matches the same names, so
+    an edit, a retargeted link and a file that appeared or went are all seen.
+    """
+
+    def __init__(self, files: dict[Read, Outcome], listings: dict[Listing, str]) -> None:
+        self.files = files
+        self.listings = listings
+
+    def hold(self) -> bool:
+        """Whether every file and listing is still as recorded."""
+        return all(_listed(*listing) == names for listing, names in self.listings.items()) and all(
+            outcome_now(read) == outcome for read, outcome in self.files.items()
+        )
+
+    def rows(self) -> dict[str, list[list[object]]]:
+        return {
+            "files": [[*read, *outcome] for read, outcome in self.files.items()],
+            "listings": [[*listing, names] for listing, names in self.listings.items()],
+        }
+
+    @classmethod
+    def from_rows(cls, entry: dict[str, Any]) -> RunInputs | None:
+        """The run inputs stored in a run entry; None when they are not of the shape `rows` gives."""
+        files, listings = entry.get("files"), entry.get("listings")
+        if not (isinstance(files, list) and isinstance(listings, list)):
+            return None
+        if not all(_is_file_row(row) for row in files) or not all(
+            isinstance(row, list) and len(row) == 3 and all(isinstance(part, str) for part in row) for row in listings
+        ):
+            return None
+        return cls(
+            {(path, within, limit): (real, outcome) for path, within, limit, real, outcome in files},
+            {(folder, pattern): names for folder, pattern, names in listings},
+        )
+
+
+def _is_file_row(row: Any) -> bool:
+    return (
+        isinstance(row, list)
+        and len(row) == 5
+        and all(isinstance(row[index], str) for index in (0, 3, 4))
+        and (row[1] is None or isinstance(row[1], str))
+        and (row[2] is None or type(row[2]) is int)
+    )
+
+
+@contextmanager
+def recording(briefs: Path, country: str | None) -> Iterator[RunInputs]:
+    """Record what loading `country` from `briefs` looks at; None stands for every country of the tree.
+
+    The folders are those the loader lists: the tree for its countries, the
+    shared audiences and meetings, and each country's own folder with its
+    levers and meetings. They are listed first, so a file that appears while
+    the load runs changes a listing and the run is not remembered.
+    """
+    countries = [country] if country is not None else [folder.name for folder in country_dirs(briefs)]
+    listings = [
+        (briefs, "*/country.yaml"),
+        (briefs / "audiences", "*"),
+        (briefs / "meetings", "*"),
+        *((briefs / name / folder, "*") for name in countries for folder in ("", "levers", "meetings")),
+    ]
+    listed = {(str(folder), pattern): _listed(str(folder), pattern) for folder, pattern in listings}
+    with recording_reads() as reads:
+        yield RunInputs(reads.files, listed)
+
+
+def _listed(folder: str, pattern: str) -> str:
+    """The names `pattern` matches in `folder`, hashed; the same for a folder that is missing or empty."""
+    names = sorted(map(str, Path(folder).glob(pattern)))
+    return hashlib.sha256("\0".join(names).encode()).hexdigest()
+
+
 # Run entries.
 
 
 def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> dict[str, Any] | None:
-    """What the last run of `command` found, if its inputs were exactly `inputs`."""
+    """What the last run of `command` found, if its inputs were exactly `inputs` and what it read still holds."""
     path = _run_path(command)
     payload = _read_entry(path, _label(command))
     if payload is None:
@@ -221,13 +291,14 @@ def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> 
         entry = None
     if not (
         isinstance(entry, dict)
+        and (seen := RunInputs.from_rows(entry)) is not None
         and isinstance(entry.get("inputs"), str)
         and isinstance(entry.get("result"), dict)
         and valid(entry["result"])
     ):
         _discard(path)
         return None
-    if entry["inputs"] != inputs:
+    if entry["inputs"] != inputs or not seen.hold():
         # Stale: what it says may name what the inputs no longer hold.
         _discard(path)
         return None
@@ -235,10 +306,20 @@ def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> 
     return result
 
 
-def remember(command: list[object], inputs: str, result: dict[str, Any]) -> None:
-    """Store a run's result, replacing the last one of the same command line."""
-    payload = json.dumps({"inputs": inputs, "result": result}).encode("utf-8")
+def remember(command: list[object], inputs: str, result: dict[str, Any], seen: RunInputs | None = None) -> bool:
+    """Store a run's result, replacing the last one of the same command line; say whether it was stored.
+
+    `seen` is what the run's load looked at (see `recording`), None for an
+    entry that rests on no file. It is not stored when one of those files or
+    listings changed since: the run may have seen either state, and must not
+    answer for the other.
+    """
+    seen = seen or RunInputs({}, {})
+    if not seen.hold():
+        return False
+    payload = json.dumps({"inputs": inputs, **seen.rows(), "result": result}).encode("utf-8")
     _write_entry(_run_path(command), _label(command), payload)
+    return True
 
 
 def _label(command: list[object]) -> str:
@@ -357,7 +438,7 @@ _ENTRY_LIMIT_FACTOR = 16
 def _read_entry(path: Path, label: str) -> bytes | None:
     """The payload of an intact entry for `label`; a damaged entry is deleted."""
     try:
-        raw = read_input(path, limit=_ENTRY_LIMIT_FACTOR * max_file_bytes())
+        raw = read_bounded(path, limit=_ENTRY_LIMIT_FACTOR * max_file_bytes())
     except FileNotFoundError:
         return None
     except (OSError, Refused):

@@ -6,13 +6,21 @@ private file elsewhere — is refused before a byte is read, and no read ever
 takes more than the size limit plus one byte. The loader and the cache's
 input hashing both read through here, so they agree on what is readable.
 
+While `recording()` is active, every read is noted with what it gave (see
+`Reads`): the run cache keys a run on exactly the bytes its load read, through
+whatever links led to them.
+
 Standard library only: the cache imports this on every start.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
@@ -50,7 +58,75 @@ def max_file_bytes() -> int:
     return limit
 
 
+Read = tuple[str, str | None, int | None]
+"""How a file was asked for: its path as given, the folder it had to lie within, the size limit."""
+
+Outcome = tuple[str, str]
+"""What reading it gave: the file's real path, and the sha256 of its bytes or why it was not read."""
+
+CHANGED = "read twice, with different outcomes"
+"""The outcome of a file that changed between two reads of one recording; no reading of it gives this."""
+
+
+class Reads:
+    """Every input file read while recording, with what reading it gave."""
+
+    def __init__(self) -> None:
+        self.files: dict[Read, Outcome] = {}
+
+    def note(self, read: Read, outcome: Outcome) -> None:
+        if self.files.setdefault(read, outcome) != outcome:
+            self.files[read] = (outcome[0], CHANGED)
+
+
+_recording: ContextVar[Reads | None] = ContextVar("recording", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[Reads]:
+    """Note every `read_input` made inside, in this thread."""
+    reads = Reads()
+    token = _recording.set(reads)
+    try:
+        yield reads
+    finally:
+        _recording.reset(token)
+
+
 def read_input(path: Path, within: Path | None = None, limit: int | None = None) -> bytes:
+    """`read_bounded`, noted when recording."""
+    reads = _recording.get()
+    if reads is None:
+        return read_bounded(path, within, limit)
+    # The path and folder as given, as a refusal's reason names them; a run started from another
+    # folder then finds other real paths, and reads again.
+    real = os.path.realpath(path)
+    read: Read = (str(path), None if within is None else str(within), limit)
+    try:
+        content = read_bounded(path, within, limit)
+    except (Refused, OSError) as error:
+        reads.note(read, (real, _why_unread(error)))
+        raise
+    reads.note(read, (real, hashlib.sha256(content).hexdigest()))
+    return content
+
+
+def outcome_now(read: Read) -> Outcome:
+    """What reading a file as `read` describes gives now; never noted."""
+    path, within, limit = read
+    real = os.path.realpath(path)
+    try:
+        content = read_bounded(Path(path), None if within is None else Path(within), limit)
+    except (Refused, OSError) as error:
+        return real, _why_unread(error)
+    return real, hashlib.sha256(content).hexdigest()
+
+
+def _why_unread(error: Refused | OSError) -> str:
+    return f"refused: {error}" if isinstance(error, Refused) else f"unreadable: {error.errno}"
+
+
+def read_bounded(path: Path, within: Path | None = None, limit: int | None = None) -> bytes:
     """The bytes of `path`; raise Refused for anything but a regular file of allowed size.
 
     With `within`, the file's real location (symbolic links followed) must be

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.build as build_module
 import generator.kb.validate as validate_module
 from generator import cache
 
@@ -178,28 +179,155 @@ def test_an_edit_inside_a_symlinked_country_folder_is_seen(tmp_path, cli, fixed_
     assert "a protest organiser" in text.lower() and "Jan Doe" not in text
 
 
-def test_a_file_edited_during_a_run_leaves_no_answer_for_the_next(minimal_kb, cli, fixed_date, monkeypatch):
-    from generator import api
+def pdf_text(out: Path) -> str:
+    from pypdf import PdfReader
 
+    (pdf,) = out.glob("*.pdf")
+    return "".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def generate_uk_pdf(cli, briefs: Path, out: Path):
+    return cli("generate", "--audience", "uk", "--format", "pdf", "--jobs", "1", "--briefs", briefs, "--out", out)
+
+
+def test_an_edit_behind_a_link_leading_out_of_the_country_folder_is_seen(minimal_kb, cli, fixed_date, tmp_path):
+    shared = minimal_kb / "shared"
+    shared.mkdir()
+    (minimal_kb / "testland" / "cases.yaml").rename(shared / "cases.yaml")
+    (minimal_kb / "testland" / "cases.yaml").symlink_to(Path("..") / "shared" / "cases.yaml")
+    out = tmp_path / "out"
+    assert generate_uk_pdf(cli, minimal_kb, out).stdout.startswith("wrote")
+    assert "Jan Doe" in pdf_text(out)
+    assert generate_uk_pdf(cli, minimal_kb, out).stdout.startswith("unchanged")
+
+    protect(shared / "cases.yaml")
+    result = generate_uk_pdf(cli, minimal_kb, out)
+
+    assert result.stdout.startswith("wrote"), result.output
+    assert "Jan Doe" not in pdf_text(out) and "a protest organiser" in pdf_text(out).lower()
+
+
+def test_an_edit_inside_a_linked_levers_folder_is_seen(minimal_kb, cli, fixed_date, tmp_path):
+    shared = minimal_kb / "shared"
+    shared.mkdir()
+    (minimal_kb / "testland" / "levers").rename(shared / "levers")
+    (minimal_kb / "testland" / "levers").symlink_to(Path("..") / "shared" / "levers", target_is_directory=True)
+    out = tmp_path / "out"
+    assert generate_uk_pdf(cli, minimal_kb, out).stdout.startswith("wrote")
+    assert "targeted sanctions" in pdf_text(out)
+
+    levers = shared / "levers" / "uk.yaml"
+    levers.write_text(levers.read_text().replace("impose targeted sanctions", "freeze the officials' assets"))
+    result = generate_uk_pdf(cli, minimal_kb, out)
+
+    assert result.stdout.startswith("wrote"), result.output
+    assert "freeze the officials" in pdf_text(out) and "targeted sanctions" not in pdf_text(out)
+
+
+def test_a_file_added_behind_a_linked_folder_is_seen(minimal_kb, cli, fixed_date):
+    shared = minimal_kb / "shared"
+    shared.mkdir()
+    (minimal_kb / "testland" / "meetings").rename(shared / "meetings")
+    (minimal_kb / "testland" / "meetings").symlink_to(Path("..") / "shared" / "meetings", target_is_directory=True)
+    assert "1 meeting;" in cli("check", "--briefs", minimal_kb).stdout
+
+    meeting = shared / "meetings" / "uk-visit.yaml"
+    (shared / "meetings" / "uk-return.yaml").write_text(meeting.read_text().replace("uk-visit", "uk-return"))
+
+    assert "2 meetings" in cli("check", "--briefs", minimal_kb).stdout
+
+
+def test_a_link_retargeted_to_another_file_is_seen(minimal_kb, cli, fixed_date):
+    facts = minimal_kb / "testland" / "facts.yaml"
+    shared = minimal_kb / "shared"
+    shared.mkdir()
+    facts.rename(shared / "facts.yaml")
+    original = (shared / "facts.yaml").read_text()
+    (shared / "more-facts.yaml").write_text(original + original.replace("id: ", "id: more-"))
+    facts.symlink_to(Path("..") / "shared" / "facts.yaml")
+    assert "2 facts" in cli("check", "--briefs", minimal_kb).stdout
+
+    facts.unlink()
+    facts.symlink_to(Path("..") / "shared" / "more-facts.yaml")
+
+    assert "4 facts" in cli("check", "--briefs", minimal_kb).stdout
+
+
+def test_a_file_edited_after_it_was_read_leaves_no_answer_for_its_new_bytes(minimal_kb, cli, fixed_date, monkeypatch):
     facts = minimal_kb / "testland" / "facts.yaml"
     original = facts.read_text()
-    load = api.load_knowledge_base
+    load = validate_module.load_knowledge_base
 
-    def load_after_an_edit(*args, **kwargs):
-        # The edit lands after the inputs were hashed and before they are read.
+    def load_then_edit(*args, **kwargs):
+        # The edit lands after the file was read and before the run is remembered.
+        checked = load(*args, **kwargs)
         facts.write_text(original + original.replace("id: ", "id: more-"))
-        return load(*args, **kwargs)
+        return checked
 
-    monkeypatch.setattr(validate_module, "load_knowledge_base", load_after_an_edit)
+    monkeypatch.setattr(validate_module, "load_knowledge_base", load_then_edit)
     during = cli("check", "--briefs", minimal_kb)
     monkeypatch.setattr(validate_module, "load_knowledge_base", load)
-    facts.write_text(original)
 
     after = cli("check", "--briefs", minimal_kb)
 
-    assert "4 facts" in during.stdout
+    assert "2 facts" in during.stdout
     assert "note: an input changed during the run" in during.stderr
-    assert "2 facts" in after.stdout
+    assert "4 facts" in after.stdout and "note" not in after.stderr
+    facts.write_text(original)
+    assert "2 facts" in cli("check", "--briefs", minimal_kb).stdout
+
+
+def test_a_file_edited_while_generate_renders_is_read_again_next_time(
+    minimal_kb, cli, fixed_date, monkeypatch, tmp_path
+):
+    cases = minimal_kb / "testland" / "cases.yaml"
+    remember = build_module.IncrementalRun.remember
+
+    def edit_then_remember(run, *args, **kwargs):
+        protect(cases)
+        return remember(run, *args, **kwargs)
+
+    monkeypatch.setattr(build_module.IncrementalRun, "remember", edit_then_remember)
+    out = tmp_path / "out"
+    during = generate_uk_pdf(cli, minimal_kb, out)
+    monkeypatch.setattr(build_module.IncrementalRun, "remember", remember)
+    assert "Jan Doe" in pdf_text(out)
+    assert "note: an input changed during the run" in during.stderr
+
+    after = generate_uk_pdf(cli, minimal_kb, out)
+
+    assert after.stdout.startswith("wrote"), after.output
+    assert "Jan Doe" not in pdf_text(out)
+
+
+def test_a_file_read_twice_with_different_bytes_in_one_run_leaves_no_answer(minimal_kb, cli, fixed_date, monkeypatch):
+    second = minimal_kb / "second"
+    shutil.copytree(minimal_kb / "testland", second)
+    for path in (second / "country.yaml", second / "meetings" / "uk-visit.yaml"):
+        path.write_text(path.read_text().replace("testland", "second"))
+    audience = minimal_kb / "audiences" / "uk.yaml"
+    original = audience.read_text()
+    cold = cli("check", "--briefs", minimal_kb)
+    assert "old layout" not in cold.output
+    load = validate_module.load_knowledge_base
+
+    def load_while_the_shared_audience_changes(briefs, country, *args):
+        # Each country reads the shared files: the second country reads an old-layout audience, which
+        # is back as it was when the run ends.
+        audience.write_text(original + ("salutation: Dear colleagues\n" if country == "testland" else ""))
+        try:
+            return load(briefs, country, *args)
+        finally:
+            audience.write_text(original)
+
+    run_entry().unlink()
+    monkeypatch.setattr(validate_module, "load_knowledge_base", load_while_the_shared_audience_changes)
+    during = cli("check", "--briefs", minimal_kb)
+    monkeypatch.setattr(validate_module, "load_knowledge_base", load)
+
+    assert "old layout" in during.output
+    assert "note: an input changed during the run" in during.stderr
+    assert cli("check", "--briefs", minimal_kb).output == cold.output
 
 
 def test_deleted_items_leave_nothing_in_the_cache(minimal_kb, cli, fixed_date, tmp_path):
@@ -351,9 +479,43 @@ def test_a_wrong_shaped_run_entry_is_rebuilt(minimal_kb, cli, fixed_date, payloa
     assert intact(entry) and json.loads(parts(entry)[3])["result"]["summary"]
 
 
+WRONG_READS = {
+    "a file row cut short": lambda entry: entry["files"][0].pop(),
+    "a size limit in words": lambda entry: entry["files"][0].__setitem__(2, "16 MB"),
+    "a size limit of true": lambda entry: entry["files"][0].__setitem__(2, True),
+    "a listing row of numbers": lambda entry: entry["listings"].append([1, 2, 3]),
+    "files as a mapping": lambda entry: entry.__setitem__("files", {}),
+    "no listings": lambda entry: entry.pop("listings"),
+}
+
+
+@pytest.mark.parametrize("damage", WRONG_READS)
+def test_a_run_entry_whose_record_of_reads_is_malformed_is_rebuilt(minimal_kb, cli, fixed_date, damage):
+    cold = cli("check", "--briefs", minimal_kb)
+    entry = json.loads(parts(run_entry())[3])
+    WRONG_READS[damage](entry)
+    forge(run_entry(), json.dumps({**entry, "result": {"warnings": [], "summary": "forged"}}).encode())
+
+    assert cli("check", "--briefs", minimal_kb).output == cold.output
+    assert cache.RunInputs.from_rows(json.loads(parts(run_entry())[3])) is not None
+
+
 def test_a_run_entry_of_the_right_shape_for_other_inputs_is_not_used(minimal_kb, cli, fixed_date):
     cli("check", "--briefs", minimal_kb)
-    forge(run_entry(), json.dumps({"inputs": "0" * 64, "result": {"warnings": [], "summary": "forged"}}).encode())
+    entry = json.loads(parts(run_entry())[3])
+    forge(
+        run_entry(), json.dumps({**entry, "inputs": "0" * 64, "result": {"warnings": [], "summary": "forged"}}).encode()
+    )
+
+    assert "forged" not in cli("check", "--briefs", minimal_kb).stdout
+
+
+def test_a_run_entry_for_other_bytes_of_a_file_is_not_used(minimal_kb, cli, fixed_date):
+    cli("check", "--briefs", minimal_kb)
+    entry = json.loads(parts(run_entry())[3])
+    (row,) = [row for row in entry["files"] if row[0].endswith("facts.yaml")]
+    row[4] = hashlib.sha256(b"other bytes").hexdigest()
+    forge(run_entry(), json.dumps({**entry, "result": {"warnings": [], "summary": "forged"}}).encode())
 
     assert "forged" not in cli("check", "--briefs", minimal_kb).stdout
 
