@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,66 @@ def test_a_named_pipe_in_the_output_folder_is_never_waited_on(minimal_kb, tmp_pa
     assert document.is_file()
     # Only regular files are documents: the stray pipe is neither hashed nor waited on.
     assert verified.returncode == 0, verified.stdout
+
+
+NO_KNOWLEDGE_BASE = "no knowledge base here; expected a folder holding <country>/country.yaml and audiences/"
+
+
+def nested_folders(root: Path, top: int = 40, depth: int = 25) -> Path:
+    """`top` chains of `depth` folders, a YAML file at the bottom of each: a thousand paths, no knowledge base."""
+    for branch in range(top):
+        bottom = root.joinpath(f"project-{branch}", *(f"level-{level}" for level in range(depth)))
+        bottom.mkdir(parents=True)
+        (bottom / "notes.yaml").write_text("id: notes\n")
+    return root
+
+
+@pytest.mark.parametrize("layout", ["empty", "nested"])
+def test_a_folder_holding_no_knowledge_base_is_answered_without_walking_it(tmp_path, cli, monkeypatch, layout):
+    folder = nested_folders(tmp_path / "nested") if layout == "nested" else tmp_path / "empty"
+    folder.mkdir(exist_ok=True)
+    visited: list[str] = []
+    scandir = os.scandir
+
+    class CountingScandir:
+        def __init__(self, path: str = ".") -> None:
+            self.entries = scandir(path)
+
+        def __enter__(self) -> CountingScandir:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self.entries.close()
+
+        def __iter__(self):
+            for entry in self.entries:
+                visited.append(entry.path)
+                yield entry
+
+        def close(self) -> None:
+            self.entries.close()
+
+    monkeypatch.setattr(os, "scandir", CountingScandir)
+    monkeypatch.setattr(os, "listdir", lambda path=".": [entry.name for entry in CountingScandir(path)])
+
+    result = cli("check", "--briefs", folder)
+
+    assert result.exit_code == 2
+    assert f"{folder}: {NO_KNOWLEDGE_BASE}" in result.stderr
+    # The top level is looked at, for country folders; nothing below it.
+    below = {Path(path).relative_to(folder) for path in visited if Path(path).is_relative_to(folder)}
+    assert all(len(path.parts) == 1 for path in below), sorted(map(str, below))[:5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["/", "nested"])
+def test_check_of_a_large_folder_holding_no_knowledge_base_ends_at_once(tmp_path, where):
+    folder = nested_folders(tmp_path / "nested") if where == "nested" else Path(where)
+
+    started = time.monotonic()
+    result = briefing("check", "--briefs", folder)
+    seconds = time.monotonic() - started
+
+    assert result.returncode == 2, result.stderr
+    assert NO_KNOWLEDGE_BASE in result.stderr
+    assert seconds < 5, f"{seconds:.1f} s"

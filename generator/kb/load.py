@@ -103,6 +103,10 @@ def find_country_dir(briefs: Path, country: str | None) -> Path:
     if not briefs.is_dir():
         raise UsageError(f"{briefs}: no such knowledge-base folder")
     folders = country_dirs(briefs)
+    if not folders and not (briefs / "audiences").is_dir():
+        raise UsageError(
+            f"{briefs}: no knowledge base here; expected a folder holding <country>/country.yaml and audiences/"
+        )
     if country is not None:
         wanted = briefs / country
         if wanted not in folders:
