@@ -171,9 +171,13 @@ def _create_locked(path: Path) -> int | None:
 
 @contextlib.contextmanager
 def _lock_of_dead_run(folder: Path, run_id: str) -> Iterator[bool]:
-    """True (holding its lock meanwhile) when the run is provably over; False when it may be alive."""
+    """True (holding its lock meanwhile) when the run is provably over; False when it may be alive.
+
+    Opened for reading only, which `flock` needs no more than: `verify` tells
+    a dead run's leftovers in a folder it may not write, too.
+    """
     try:
-        handle = os.open(_lock_path(folder, run_id), os.O_RDWR)
+        handle = os.open(_lock_path(folder, run_id), os.O_RDONLY)
     except FileNotFoundError:
         yield True
         return

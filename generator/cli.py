@@ -23,6 +23,7 @@ from .errors import BriefingError, Diagnostic, InputError, UsageError, WriteFail
 
 if TYPE_CHECKING:
     from .build import IncrementalRun
+    from .documents import Outcome
     from .select import Length
 
 EXIT_BAD_INPUT = 2
@@ -430,13 +431,21 @@ def _generate_country(run: IncrementalRun) -> bool:
     for path in outcome.written:
         _say(f"wrote {_shown(path)}")
     for path, message in outcome.failed:
-        click.secho(f"{_shown(path)}: not written: {message}", err=True, fg="red", color=_color())
+        click.secho(f"{_named(outcome, path)}: not written: {message}", err=True, fg="red", color=_color())
     if outcome.stopped:
         _cannot_write(outcome.stopped)
     if outcome.failed:
         return True
     _note_if_not_kept(run.remember(outcome, session.checked.warnings))
     return False
+
+
+def _named(outcome: Outcome, path: Path) -> str:
+    """A document as a message names it: a refused stamped copy by its number, as its file name spells the recipient."""
+    if path in outcome.refused_copies:
+        number, briefing = outcome.refused_copies[path]
+        return f"copy {number} of {_shown(briefing)}"
+    return str(_shown(path))
 
 
 def _cannot_write(failure: WriteFailure) -> NoReturn:

@@ -12,7 +12,7 @@ import dataclasses
 import datetime
 import itertools
 import unicodedata
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,14 +21,23 @@ from .brief import Brief
 from .cache import document_key, templates_digest
 from .clock import build_date
 from .compose import compose
-from .errors import CopyRefused, InputError, UsageError, WriteFailure
+from .errors import CopyRefused, InputError, RenderError, UsageError, WriteFailure
 from .fit import fit_to_pages
 from .inspect_output import leak_in
 from .kb import model
 from .kb.load import KnowledgeBase
 from .kb.validate import read_meeting_file
 from .names import NameGuard
-from .publish import Publisher, assign_copies, copy_series, output_name, unchanged_sha256
+from .publish import (
+    DEFAULT_LENGTH,
+    Publisher,
+    assign_copies,
+    copy_series,
+    output_name,
+    recipient_slug,
+    unchanged_sha256,
+    unstamped,
+)
 from .recipients import Recipient, attendees_to_copy, merged, read_recipients
 from .render import FORMATS, REGISTRY, Format
 from .render.pool import Event, Fitted, Job, Refused, Rendered, RenderPool, render_or_report
@@ -107,7 +116,11 @@ def _listed(recipient: str | None, recipients_file: Path | None) -> list[Recipie
 
 
 def _check_names(kb: KnowledgeBase, people: list[Recipient], level: model.Sensitivity, pdf: bool) -> None:
-    """Refuse, at their lines, names the copy may not print or the PDF's fonts cannot."""
+    """Refuse, at their lines, names the copy may not print or the PDF's fonts cannot.
+
+    What else of a listed person's the copy records is read too: the email
+    its manifest entry holds and the name as its file name spells it.
+    """
     from .render.fonts import unprintable_problem
 
     guard = name_guard(kb, level)
@@ -118,10 +131,20 @@ def _check_names(kb: KnowledgeBase, people: list[Recipient], level: model.Sensit
             # --recipient: a withheld name is refused when composing, as it always was.
             if problem:
                 raise UsageError(f"--recipient {problem}")
-        elif label := guard.find(person.stamp):
-            errors.append(person.diagnostic(f"names a person who may not be named in a {level.value} copy ({label})"))
-        elif problem:
-            errors.append(person.diagnostic(f"'{person.name}' {problem}"))
+            continue
+        for where, text in (
+            ("", person.stamp),
+            ("email ", person.email or ""),
+            ("as the file name spells it ", recipient_slug(person.name)),
+        ):
+            if label := guard.find(text):
+                errors.append(
+                    person.diagnostic(f"{where}names a person who may not be named in a {level.value} copy ({label})")
+                )
+                break
+        else:
+            if problem:
+                errors.append(person.diagnostic(f"'{person.name}' {problem}"))
     if errors:
         raise InputError(errors)
 
@@ -195,6 +218,9 @@ class Outcome:
     """Of every file written or left unchanged, as recorded in the manifest."""
     stopped: WriteFailure | None = None
     """The file the disk refused (full, no permission); the build stopped there, all before it recorded."""
+    refused_copies: dict[Path, tuple[int, Path]] = field(default_factory=dict)
+    """Stamped copies the finished-file guard refused, as messages name them: their copy number and the
+    unstamped briefing's file. Their own names spell the recipient's, which may be why they were refused."""
 
 
 def generate(
@@ -228,7 +254,7 @@ def generate(
     pool = pool or RenderPool(0)
     requests = list(requests)
     # Numbered in the order asked for: a distribution list reads Copy 1, 2, 3 from the top.
-    wanted = list(dict.fromkeys(_series(request) for request in requests if request.recipient))
+    wanted = list(dict.fromkeys(_series(kb, request) for request in requests if request.recipient))
     # What changed is judged on the manifest as it stands, and the copy
     # numbers (they are printed) are guessed from it, then given under its lock.
     recorded = manifest.read(out_dir)
@@ -249,7 +275,7 @@ def generate(
             renumbered = {
                 index
                 for index, briefing in enumerate(briefings)
-                if _copy(briefing, numbers) != _copy(briefing, guessed)
+                if _copy(kb, briefing, numbers) != _copy(kb, briefing, guessed)
             }
             _publish_all(publisher, itertools.chain(held, events), briefings, renumbered, outcome, progress)
             if renumbered and not outcome.stopped:
@@ -260,8 +286,25 @@ def generate(
                 with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in again])) as more:
                     held = _until_fitted(kb, more, again, strict)
                     _publish_all(publisher, itertools.chain(held, more), again, set(), outcome, progress)
+            _withdraw_unwritten(kb, publisher, wanted, drafted, outcome)
     outcome.written.sort()
     return outcome
+
+
+def _withdraw_unwritten(
+    kb: KnowledgeBase, publisher: Publisher, wanted: list[tuple[str, str]], drafted: list[_Briefing], outcome: Outcome
+) -> None:
+    """Give back the numbers of copies none of whose files this run wrote or found unchanged."""
+    kept = {
+        _series(kb, briefing.request)
+        for briefing in drafted
+        if any(path in outcome.sha256 for path, _ in briefing.documents.values())
+    }
+    try:
+        publisher.withdraw_copies(key for key in wanted if key not in kept)
+    except WriteFailure as failure:
+        # The disk that stopped the run refuses this too: the first failure is the one to report.
+        outcome.stopped = outcome.stopped or failure
 
 
 def _until_fitted(
@@ -340,7 +383,7 @@ def _draft_all(
     briefings = []
     for request in requests:
         if request.recipient:
-            request = replace(request, copy_number=copies[_series(request)])
+            request = replace(request, copy_number=copies[_series(kb, request)])
         draft = draft_of(kb, request, date)
         # Composing refuses, here and before any worker is busy, a briefing that would name someone it may not.
         unfitted = draft.compose(draft.selection)
@@ -350,8 +393,19 @@ def _draft_all(
             output_format: _describe(kb, request, key, output_format, date, templates, out_dir)
             for output_format in formats
         }
+        for path, entry in documents.values():
+            _refuse_withheld_in_record(guard, path.name, entry)
         briefings.append(_Briefing(request, draft, unfitted.out_of_date, documents, guard))
     return briefings
+
+
+def _refuse_withheld_in_record(guard: NameGuard, name: str, entry: Mapping[str, object]) -> None:
+    """Refuse, before the output folder is touched, a file name or manifest entry that names someone it may not."""
+    for where, text in [("the file name", name), *((f"the manifest's {key}", value) for key, value in entry.items())]:
+        if isinstance(text, str) and (label := guard.find(text)):
+            raise RenderError(
+                f"the briefing would name a person who may not be named here ({label}) in {where}; refusing to write it"
+            )
 
 
 RANKED_KINDS = ("talking_points", "background", "cases", "recommendations", "responses", "levers")
@@ -382,8 +436,7 @@ def _to_render(
     for briefing in briefings:
         rendering = []
         for output_format, (path, entry) in briefing.documents.items():
-            key = str(entry["key"])
-            digest = None if force or recorded is None else unchanged_sha256(recorded, path.parent, path.name, key)
+            digest = None if force or recorded is None else unchanged_sha256(recorded, path.parent, path.name, entry)
             if digest:
                 outcome.unchanged.append(path)
                 outcome.sha256[path] = digest
@@ -395,8 +448,8 @@ def _to_render(
     return needed
 
 
-def _copy(briefing: _Briefing, numbers: dict[tuple[str, str], int]) -> int | None:
-    return numbers[_series(briefing.request)] if briefing.request.recipient else None
+def _copy(kb: KnowledgeBase, briefing: _Briefing, numbers: dict[tuple[str, str], int]) -> int | None:
+    return numbers[_series(kb, briefing.request)] if briefing.request.recipient else None
 
 
 def _publish_all(
@@ -413,9 +466,14 @@ def _publish_all(
             continue
         briefing = briefings[index]
         path, entry = briefing.documents[event.format]
-        result = publisher.refusal(path.name, entry) or event.result
+        result = event.result
+        # The guard reads the file before anything else may refuse it: that refusal would print the recipient's name.
         if isinstance(result, bytes) and (leak := leak_in(result, event.format, briefing.guard, path.name, entry)):
             result = leak
+            if briefing.request.copy_number is not None:
+                outcome.refused_copies[path] = (briefing.request.copy_number, path.with_name(unstamped(path.name)))
+        else:
+            result = publisher.refusal(path.name, entry) or result
         try:
             _publish(publisher, path, result, entry, outcome)
         except WriteFailure as failure:
@@ -425,12 +483,28 @@ def _publish_all(
             progress(path)
 
 
-def _series(request: Request) -> tuple[str, str]:
+def _series(kb: KnowledgeBase, request: Request) -> tuple[str, str]:
     """The numbered series a recipient's copy belongs to, and the recipient."""
-    level = distribution_level(request.meeting, request.distribution).value
-    return copy_series(
-        request.audience, request.meeting.id if request.meeting else None, level
-    ), request.recipient or ""
+    return copy_series(_identity(kb, request)), request.recipient or ""
+
+
+def country_folder(kb: KnowledgeBase) -> str:
+    """The country's folder: unique in its tree, where two countries' ids need not be."""
+    return kb.origin("country", kb.country.id).path.parent.name
+
+
+def _identity(kb: KnowledgeBase, request: Request) -> dict[str, object]:
+    """What, besides format and recipient, makes the request's copies differ from any other's (`manifest.IDENTITY`)."""
+    meeting = request.meeting
+    return {
+        "country": country_folder(kb),
+        "audience": request.audience,
+        "meeting": meeting.id if meeting else None,
+        "distribution": distribution_level(meeting, request.distribution).value,
+        "length": request.length or (meeting.length if meeting else DEFAULT_LENGTH),
+        "language": kb.audiences[request.audience].language,
+        "as_of": request.as_of.isoformat() if request.as_of else None,
+    }
 
 
 def _describe(
@@ -443,22 +517,21 @@ def _describe(
     out_dir: Path,
 ) -> tuple[Path, dict[str, object]]:
     """Where a document goes and the manifest entry that says what it is."""
-    meeting_id = request.meeting.id if request.meeting else None
-    distribution = distribution_level(request.meeting, request.distribution).value
+    identity = _identity(kb, request)
     name = output_name(
         request.meeting.date if request.meeting else date,
-        kb.country.id,
+        country_folder(kb),
         request.audience,
-        meeting_id,
+        request.meeting.id if request.meeting else None,
         REGISTRY[output_format].extension.removeprefix("."),
         request.recipient,
-        distribution,
+        str(identity["distribution"]),
+        length=str(identity["length"]),
+        as_of=request.as_of,
     )
     return out_dir / name, {
-        "audience": request.audience,
-        "meeting": meeting_id,
+        **identity,
         "format": output_format,
-        "distribution": distribution,
         "recipient": request.recipient,
         "date": date.isoformat(),
         "knowledge_base": kb.revision,
@@ -502,25 +575,38 @@ def write_letter(
     guard = name_guard(kb, level)
     templates = templates_digest()
     outcome = Outcome()
+    entries: dict[Format, tuple[Path, dict[str, object]]] = {}
+    for output_format in formats:
+        name = output_name(
+            meeting.date,
+            country_folder(kb),
+            meeting.audience,
+            meeting.id,
+            output_format,
+            None,
+            level.value,
+            kind="letter",
+        )
+        entry: dict[str, object] = {
+            "country": country_folder(kb),
+            "audience": meeting.audience,
+            "meeting": meeting.id,
+            "distribution": level.value,
+            "language": kb.audiences[meeting.audience].language,
+            "as_of": None,
+            "format": output_format,
+            "recipient": None,
+            "date": date.isoformat(),
+            "knowledge_base": kb.revision,
+            "key": document_key(repr(brief), output_format, templates),
+            "generator": __version__,
+            "copy": None,
+            "document": "letter",
+        }
+        _refuse_withheld_in_record(guard, name, entry)
+        entries[output_format] = (out_dir / name, entry)
     with Publisher(out_dir) as publisher:
-        for output_format in formats:
-            stem = Path(
-                output_name(meeting.date, kb.country.id, meeting.audience, meeting.id, output_format, None, level.value)
-            ).stem
-            path = out_dir / f"{stem}_letter.{output_format}"
-            entry: dict[str, object] = {
-                "audience": meeting.audience,
-                "meeting": meeting.id,
-                "format": output_format,
-                "distribution": level.value,
-                "recipient": None,
-                "date": date.isoformat(),
-                "knowledge_base": kb.revision,
-                "key": document_key(repr(brief), output_format, templates),
-                "generator": __version__,
-                "copy": None,
-                "document": "letter",
-            }
+        for output_format, (path, entry) in entries.items():
             result = publisher.refusal(path.name, entry) or render_or_report(brief, output_format)
             if isinstance(result, bytes) and (leak := leak_in(result, output_format, guard, path.name, entry)):
                 result = leak

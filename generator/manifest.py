@@ -4,8 +4,10 @@ Its shape is `{"files": {name: entry}, "pending": {name: entry}}`. An entry
 names one file's audience, meeting, format, distribution level, recipient,
 build date, knowledge-base revision, document key and sha256; entries
 written since copies were numbered add the generator version and the copy
-number (null without a recipient). `copies` is the register those numbers
-come from, one series per audience, meeting and level. `files` says
+number (null without a recipient), and entries written since every request
+parameter was recorded add the country folder, length, language and as-of
+date (null without one). `copies` is the register those numbers come from,
+one series per briefing (see `publish.copy_series`). `files` says
 what is on disk; `pending` holds what a run is about to rename into place
 (see `publish`). Whoever reads the manifest under its lock resolves pending
 entries first, by hashing the file: a pending entry whose sha256 is the
@@ -22,29 +24,57 @@ the lock is imported only when taken.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestBusy, ManifestDamaged
 
 MANIFEST = "manifest.json"
 LOCK_NAME = ".manifest.lock"
 LOCK_TIMEOUT_SECONDS = 60.0
-IDENTITY = ("audience", "meeting", "distribution", "recipient", "format", "document")
-"""What makes two files the same copy: one may replace the other only when all of these agree.
+LOCK_POLL_SECONDS = 0.05
+IDENTITY = (
+    "country",
+    "audience",
+    "meeting",
+    "distribution",
+    "length",
+    "recipient",
+    "language",
+    "as_of",
+    "format",
+    "document",
+)
+"""Every request parameter that changes a copy's content: one file may replace another only when all agree.
 
+`country` is the country's folder, `language` the one the copy is written
+in, `as_of` the day an `--as-of` copy reads as of (null otherwise), and
 `document` is "letter" for a follow-up letter and absent for a briefing."""
+
+OLDER_ENTRIES_MEANT = {"length": "full", "as_of": None, "document": None}
+"""What an entry written before a field was recorded meant by its absence: that field's default."""
+NOT_RECORDED_BEFORE = ("country", "language")
+"""Fields an earlier version did not record and whose value it did not fix either: the file name
+held the country's id and the audience its language. An entry without them matches any value,
+so that a folder written by that version is not refused its own copies."""
 
 _TEXT_FIELDS = ("audience", "format", "distribution", "date", "knowledge_base", "key", "sha256")
 _OPTIONAL_TEXT_FIELDS = ("meeting", "recipient")
+_LATER_TEXT_FIELDS = ("country", "language", "length", "document")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 Entry = dict[str, Any]
 
@@ -141,6 +171,11 @@ def _entry_problem(entry: object) -> str | None:
     for name in _OPTIONAL_TEXT_FIELDS:
         if name not in entry or not isinstance(entry[name], (str, type(None))):
             return f'has no "{name}" (text or null)'
+    for name in _LATER_TEXT_FIELDS:
+        if name in entry and not isinstance(entry[name], str):
+            return f'has a "{name}" that is not text'
+    if not isinstance(entry.get("as_of"), (str, type(None))):
+        return 'has an "as_of" that is neither text nor null'
     if not _SHA256.fullmatch(entry["sha256"]):
         return 'has a "sha256" that is not 64 hexadecimal digits'
     return None
@@ -163,20 +198,81 @@ def resolve(manifest: Manifest, folder: Path) -> bool:
 @contextlib.contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """Hold the folder's manifest lock; other runs wait for it."""
+    lock = _acquired(folder)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+_NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+"""How opening a file to write fails where one may only read."""
+
+
+@contextlib.contextmanager
+def locked_for_reading(folder: Path) -> Iterator[bool]:
+    """Hold the manifest lock for a reader that changes nothing, also where it may not write; yield whether it is held.
+
+    What the lock gives a reader is a folder no run changes while it reads:
+    the manifest and the files it compares with it are of one moment. Where
+    this process cannot open the lock file for writing (a read-only file
+    system, an archived folder it has no write permission on), a run that
+    can write still locks that file: it is locked here through a read-only
+    descriptor, which `flock` allows. Only when there is no lock file at all
+    is nothing held; no run has then published here since the file was
+    removed, and one that starts creates it first, so the caller can tell.
+    """
+    try:
+        lock = _acquired(folder)
+    except OSError as error:
+        if error.errno not in _NOT_WRITABLE:
+            raise
+    else:
+        try:
+            yield True
+        finally:
+            lock.release()
+        return
+    try:
+        handle = os.open(folder / LOCK_NAME, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        yield False
+        return
+    try:
+        _wait_for_shared_lock(handle, folder)
+        yield True
+    finally:
+        os.close(handle)
+
+
+def _acquired(folder: Path) -> BaseFileLock:
     from filelock import FileLock, Timeout
 
     lock = FileLock(folder / LOCK_NAME, timeout=LOCK_TIMEOUT_SECONDS)
     try:
         lock.acquire()
     except Timeout:
-        raise ManifestBusy(
-            f"another run has held {folder / LOCK_NAME} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
-            "if no other run is going, delete it and run again"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
+        raise _busy(folder) from None
+    return lock
+
+
+def _wait_for_shared_lock(handle: int, folder: Path) -> None:
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise _busy(folder) from None
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def _busy(folder: Path) -> ManifestBusy:
+    return ManifestBusy(
+        f"another run has held {folder / LOCK_NAME} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
+        "if no other run is going, delete it and run again"
+    )
 
 
 def records(folder: Path, digests: dict[str, str]) -> bool:
@@ -190,15 +286,42 @@ def records(folder: Path, digests: dict[str, str]) -> bool:
     )
 
 
-def describe(entry: Entry) -> str:
-    """Whose copy an entry is, in words: 'the restricted PDF for uk at meeting x, stamped for Jane Smith'."""
-    words = f"the {entry['distribution']} {entry['format'].upper()} for {entry['audience']}"
-    if entry.get("meeting"):
-        words += f" at meeting {entry['meeting']}"
-    if entry.get("recipient"):
-        words += f", stamped for {entry['recipient']}"
+def identity(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry's identity fields, each absent one as an earlier version meant it (None: not recorded)."""
+    return {name: entry.get(name, OLDER_ENTRIES_MEANT.get(name)) for name in IDENTITY}
+
+
+def describe(entry: Mapping[str, Any], unlike: Mapping[str, Any] | None = None) -> str:
+    """Whose copy an entry is, in words.
+
+    'the restricted one-page PDF for uk at meeting x (kazakhstan, en-GB), as of 2026-01-01, stamped for Jane Smith'
+
+    Told apart from the copy `unlike`, the country and language are named
+    only where they differ from its: they seldom do, and would hide what does.
+    """
+    copy = identity(entry)
+    other = identity(unlike) if unlike is not None else {}
+    words = f"the {copy['distribution']}"
+    if copy["length"] != OLDER_ENTRIES_MEANT["length"]:
+        words += f" {copy['length']}"
+    words += f" {copy['format'].upper()}"
+    if copy["document"]:
+        words += f" {copy['document']}"
+    words += f" for {copy['audience']}"
+    if copy["meeting"]:
+        words += f" at meeting {copy['meeting']}"
+    if known := [copy[name] for name in NOT_RECORDED_BEFORE if copy[name] and copy[name] != other.get(name)]:
+        words += f" ({', '.join(known)})"
+    if copy["as_of"]:
+        words += f", as of {copy['as_of']}"
+    if copy["recipient"]:
+        words += f", stamped for {copy['recipient']}"
     return words
 
 
-def same_copy(recorded: Entry, entry: Entry) -> bool:
-    return all(recorded.get(name) == entry.get(name) for name in IDENTITY)
+def same_copy(recorded: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+    """Whether `entry` is the copy `recorded` is, so that its file may replace the recorded one."""
+    was, now = identity(recorded), identity(entry)
+    return all(
+        was[name] == now[name] for name in IDENTITY if not (name in NOT_RECORDED_BEFORE and name not in recorded)
+    )

@@ -1,6 +1,6 @@
 """`generate --package`: the copies of one briefing in one zip, with a cover note, ready to attach to an email.
 
-One zip per briefing (audience, meeting and distribution level), holding the
+One zip per briefing (every identity field but recipient and format), holding the
 files this run wrote or found unchanged for it, plus `cover-note.txt` and
 `cover-note.docx` listing each file with its recipient, copy number and
 sha256. The same files give the same zip, byte for byte: entries are sorted,
@@ -24,7 +24,7 @@ from .cache import document_key
 from .catalogue import message
 from .errors import CopyRefused, RenderError
 from .inspect_output import leak_in
-from .publish import Publisher, copy_series
+from .publish import Publisher, copy_series, unstamped
 from .withholding import name_guard
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def package_copies(kb: KnowledgeBase, requests: Iterable[Request], outcome: Outc
     with Publisher(out_dir) as publisher:
         for package in _packages(kb, outcome, recorded, titles):
             path = out_dir / package.name
-            if digest := publisher.unchanged_sha256(package.name, str(package.entry["key"])):
+            if digest := publisher.unchanged_sha256(package.name, package.entry):
                 outcome.unchanged.append(path)
                 outcome.sha256[path] = digest
                 continue
@@ -99,7 +99,7 @@ def _packages(
     series: dict[str, list[manifest.Entry]] = {}
     for path in sorted(outcome.sha256):
         entry = {**recorded[path.name], "name": path.name}
-        series.setdefault(copy_series(entry["audience"], entry["meeting"], entry["distribution"]), []).append(entry)
+        series.setdefault(copy_series(entry), []).append(entry)
     for entries in series.values():
         first = entries[0]
         title, language = titles[(first["audience"], first["meeting"])]
@@ -111,10 +111,8 @@ def _packages(
             title,
             language,
             {
-                "audience": first["audience"],
-                "meeting": first["meeting"],
+                **{name: first[name] for name in manifest.IDENTITY if name in first},
                 "format": ZIP_FORMAT,
-                "distribution": first["distribution"],
                 "recipient": None,
                 "date": first["date"],
                 "knowledge_base": first["knowledge_base"],
@@ -135,8 +133,7 @@ def _recipient(entry: manifest.Entry) -> str | None:
 
 def _zip_name(file_name: str) -> str:
     """The briefing's own file name, without recipient or extension, ending `_copies.zip`."""
-    stem = file_name.split(".", 1)[0]
-    return stem.split("_for-", 1)[0] + "_copies.zip"
+    return unstamped(file_name).split(".", 1)[0] + "_copies.zip"
 
 
 def _zipped(package: Package, out_dir: Path) -> bytes:
@@ -224,10 +221,13 @@ def _leak(kb: KnowledgeBase, package: Package, content: bytes) -> str | None:
     from .kb import model
 
     guard = name_guard(kb, model.Sensitivity(package.entry["distribution"]))
+    copies = {attachment.name: attachment.copy for attachment in package.attachments}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for name in archive.namelist():
             if found := guard.find(name):
-                return f"the package would name a person who may not be named here ({found}) in {name}; not written"
+                # The entry's name spells its recipient's: the message names the copy by its number.
+                where = f"the name of copy {copies[name]}" if copies.get(name) else f"the name of {name}"
+                return f"the package would name a person who may not be named here ({found}) in {where}; not written"
         for line in archive.read(COVER_TEXT).decode("utf-8").splitlines():
             if found := guard.find(line):
                 return f"the package would name a person who may not be named here ({found}) in {COVER_TEXT}"

@@ -5,10 +5,12 @@ Three promises, whatever else runs or fails:
 - **A file appears whole or not at all.** It is written to a temporary of
   this run and renamed over its target (`generator.atomic`); temporaries of
   a live run are never removed by another.
-- **No copy is replaced by a different copy.** File names carry the
-  distribution level, meeting and recipient, and a file is replaced only when
-  its manifest record is the same copy (`manifest.IDENTITY`): otherwise the
-  document is refused with `CopyRefused`.
+- **No copy is replaced by a different copy.** File names carry every
+  request parameter that differs from its default (`output_name`), and a file
+  is replaced only when its manifest record is the same copy
+  (`manifest.IDENTITY`); a file the manifest does not record is never
+  replaced by other bytes. Otherwise the document is refused with
+  `CopyRefused`.
 - **The manifest is always true.** After a kill at any moment, every file is
   either recorded with its true sha256 or repaired by the next reader. Each
   document is published under the manifest lock in three steps: (1) record
@@ -26,8 +28,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +43,11 @@ from .errors import CopyRefused, UsageError, WriteFailure
 MAX_SLUG_LENGTH = 40
 HASH_LENGTH = 6
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9 '-]*")
+MEETING_PREFIX = "at-"
+AS_OF_PREFIX = "as-of-"
+RECIPIENT_PREFIX = "for-"
+DEFAULT_LEVEL = "public"
+DEFAULT_LENGTH = "full"
 
 
 def output_name(
@@ -48,22 +57,44 @@ def output_name(
     meeting: str | None,
     extension: str,
     recipient: str | None = None,
-    distribution: str = "public",
+    distribution: str = DEFAULT_LEVEL,
+    *,
+    length: str = DEFAULT_LENGTH,
+    as_of: datetime.date | None = None,
+    kind: str | None = None,
 ) -> str:
-    """`<date>_<country>_<audience>[_<level>][_<meeting>][_for-<recipient>].<ext>`: sorts by date, reads at a glance.
+    """`<date>_<country>_<audience>[_at-<meeting>][_<level>][_<length>][_as-of-<day>][_for-<recipient>][_<kind>].<ext>`.
 
-    Every copy that may differ gets a name of its own: the level unless
-    public, the meeting, and the recipient, so that writing one never
-    replaces another.
+    Sorts by date and reads at a glance. Every parameter that changes a
+    copy's content and differs from its default (public, full, no meeting,
+    no as-of date, no recipient, a briefing) has a part of its own, so that
+    writing one copy never replaces another. Ids hold only lowercase letters,
+    digits and single hyphens, never `_`: the parts split at `_`, the first
+    three stand in fixed places, and each later one says what it is, by its
+    prefix (`at-`, `as-of-`, `for-`) or as a fixed word (`restricted`,
+    `one-page`, `letter`), so no id can be read as another part. `kind` is
+    "letter" for a follow-up letter, "copies" for a package.
     """
     parts = [date.isoformat(), country, audience]
-    if distribution != "public":
-        parts.append(distribution)
     if meeting:
-        parts.append(meeting)
+        parts.append(MEETING_PREFIX + meeting)
+    if distribution != DEFAULT_LEVEL:
+        parts.append(distribution)
+    if length != DEFAULT_LENGTH:
+        parts.append(length)
+    if as_of:
+        parts.append(AS_OF_PREFIX + as_of.isoformat())
     if recipient:
-        parts.append("for-" + recipient_slug(recipient))
+        parts.append(RECIPIENT_PREFIX + recipient_slug(recipient))
+    if kind:
+        parts.append(kind)
     return "_".join(parts) + f".{extension}"
+
+
+def unstamped(name: str) -> str:
+    """The file name of the unstamped copy of the briefing whose copy is called `name`."""
+    stem, extension = name.split(".", 1)
+    return f"{stem.split('_' + RECIPIENT_PREFIX, 1)[0]}.{extension}"
 
 
 def recipient_slug(name: str) -> str:
@@ -85,16 +116,35 @@ def recipient_slug(name: str) -> str:
     return f"{shortened or 'recipient'}-{digest}"
 
 
-def copy_series(audience: str, meeting: str | None, distribution: str) -> str:
-    """Copies numbered in one series: the same briefing, whoever it is for."""
-    return f"{audience}/{meeting or ''}/{distribution}"
+SERIES = ("country", "audience", "meeting", "distribution", "length", "as_of")
+"""What makes copies one briefing, whoever each is for: they are numbered in one series."""
+
+
+def copy_series(entry: Mapping[str, object]) -> str:
+    """The series a copy is numbered in, named by its manifest entry's identity."""
+    copy = manifest.identity(entry)
+    return "/".join(str(copy[name] or "") for name in SERIES)
+
+
+def _earlier_series(series: str) -> str | None:
+    """The series a briefing was numbered in before copies were numbered per country, length and date."""
+    _country, audience, meeting, distribution, length, as_of = series.split("/")
+    return f"{audience}/{meeting}/{distribution}" if length == DEFAULT_LENGTH and not as_of else None
+
+
+def _numbers(register: dict[str, dict[str, int]], series: str) -> dict[str, int]:
+    """The numbers given in `series`, starting from those of its earlier series: no one's number changes."""
+    if series not in register:
+        earlier = _earlier_series(series)
+        register[series] = dict(register.get(earlier, {})) if earlier else {}
+    return register[series]
 
 
 def assign_copies(register: dict[str, dict[str, int]], wanted: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Each (series, recipient) its number: the one it holds, else the next free one; `register` records new ones."""
     numbers = {}
     for series, recipient in wanted:
-        given = register.setdefault(series, {})
+        given = _numbers(register, series)
         numbers[(series, recipient)] = given.setdefault(recipient, max(given.values(), default=0) + 1)
     return numbers
 
@@ -116,6 +166,8 @@ class Publisher:
         self._run = Run(folder)
         self.recorded = manifest.Manifest()
         """The manifest as it stood when the run began."""
+        self._given: set[tuple[str, str]] = set()
+        """(series, recipient) this run gave a number that no one held before."""
 
     def __enter__(self) -> Publisher:
         try:
@@ -138,28 +190,58 @@ class Publisher:
         """Copy numbers for these (series, recipient), recorded under the lock before any file is written.
 
         Recorded at once, so that concurrent runs never give one number to
-        two recipients; a number whose file is never written stays given.
+        two recipients. A number this run gives to a copy it then does not
+        write is taken back (`withdraw_copies`).
         """
         with manifest.locked(self.folder):
             current = self._read_resolved()
             before = json.dumps(current.copies, sort_keys=True)
+            held = {(series, person) for series, person in wanted if person in _numbers(current.copies, series)}
             numbers = assign_copies(current.copies, wanted)
+            self._given.update(set(numbers) - held)
             if json.dumps(current.copies, sort_keys=True) != before:
                 self._save(current)
         return numbers
+
+    def withdraw_copies(self, unwritten: Iterable[tuple[str, str]]) -> None:
+        """Take back the numbers this run gave to copies of which it wrote no file.
+
+        The register then keeps no name of a copy that does not exist (its
+        name may be why it was refused), and the number is free again. A copy
+        that another run has written meanwhile with that number keeps it.
+        """
+        withdrawn = [key for key in unwritten if key in self._given]
+        if not withdrawn:
+            return
+        with manifest.locked(self.folder):
+            current = self._read_resolved()
+            written = {(copy_series(entry), entry["recipient"]) for entry in current.files.values()}
+            changed = False
+            for series, recipient in withdrawn:
+                numbers = current.copies.get(series, {})
+                if recipient in numbers and (series, recipient) not in written:
+                    del numbers[recipient]
+                    changed = True
+                    if not numbers:
+                        del current.copies[series]
+            if changed:
+                self._save(current)
+        self._given.difference_update(withdrawn)
 
     def refusal(self, name: str, entry: manifest.Entry) -> str | None:
         """Why `name` must not be written with `entry`, judged by the manifest at the start of the run."""
         return _refusal(self.recorded.files.get(name), entry)
 
-    def unchanged_sha256(self, name: str, key: str) -> str | None:
-        """The file's sha256 when the manifest records it, built from `key`, and it is still as written."""
-        return unchanged_sha256(self.recorded, self.folder, name, key)
+    def unchanged_sha256(self, name: str, entry: manifest.Entry) -> str | None:
+        """The file's sha256 when the manifest records it as this copy, built from the same key, still as written."""
+        return unchanged_sha256(self.recorded, self.folder, name, entry)
 
     def publish(self, name: str, content: bytes, entry: manifest.Entry) -> str:
         """Write `content` as `name` and record it with `entry`; return its sha256.
 
-        Raises CopyRefused when the name is now recorded as another copy, and
+        Raises CopyRefused when the name is now recorded as another copy,
+        when a file the manifest does not record stands there with other
+        bytes, or when the copy's number has meanwhile gone to someone else;
         WriteFailure naming the file when the disk refuses it.
         """
         target = self.folder / name
@@ -171,7 +253,8 @@ class Publisher:
         try:
             with manifest.locked(self.folder):
                 current = self._read_resolved()
-                refusal = _refusal(current.files.get(name), entry)
+                refusal = _refusal(current.files.get(name), entry) or _unrecorded(current, target, digest)
+                refusal = refusal or _claim_number(current.copies, entry)
                 if refusal:
                     raise CopyRefused(refusal)
                 current.pending[name] = {**entry, "sha256": digest}
@@ -201,11 +284,16 @@ class Publisher:
             raise _failure(path, error) from None
 
 
-def unchanged_sha256(recorded: manifest.Manifest, folder: Path, name: str, key: str) -> str | None:
-    """The file's sha256 when `recorded` has it, built from `key`, and it is still as written."""
-    entry = recorded.files.get(name)
-    if entry and entry["key"] == key and entry["sha256"] == manifest.file_sha256(folder / name):
-        return str(entry["sha256"])
+def unchanged_sha256(recorded: manifest.Manifest, folder: Path, name: str, entry: manifest.Entry) -> str | None:
+    """The file's sha256 when `recorded` has it as this copy, built from the same key, and it is still as written."""
+    was = recorded.files.get(name)
+    if (
+        was
+        and was["key"] == entry["key"]
+        and manifest.same_copy(was, entry)
+        and was["sha256"] == manifest.file_sha256(folder / name)
+    ):
+        return str(was["sha256"])
     return None
 
 
@@ -213,9 +301,34 @@ def _refusal(recorded: manifest.Entry | None, entry: manifest.Entry) -> str | No
     if recorded is None or manifest.same_copy(recorded, entry):
         return None
     return (
-        f"it holds {manifest.describe(recorded)}, and this is {manifest.describe(entry)}; "
+        f"it holds {manifest.describe(recorded, entry)}, and this is {manifest.describe(entry, recorded)}; "
         "move it aside or write to another --out folder"
     )
+
+
+def _unrecorded(current: manifest.Manifest, target: Path, digest: str) -> str | None:
+    """Why a file the manifest does not record may not be replaced: it may be anyone's, even a copy edited by hand.
+
+    The same bytes are no replacement: a copy whose record was lost is recorded again.
+    """
+    if target.name in current.files or not os.path.lexists(target) or manifest.file_sha256(target) == digest:
+        return None
+    return (
+        "a file the manifest does not record is there, and it is left as it is; "
+        "move it aside or write to another --out folder"
+    )
+
+
+def _claim_number(register: dict[str, dict[str, int]], entry: manifest.Entry) -> str | None:
+    """Why a numbered copy may not be written: its number went to someone else since it was given."""
+    number, recipient = entry.get("copy"), entry["recipient"]
+    if number is None:
+        return None
+    given = _numbers(register, copy_series(entry))
+    if given.get(recipient, number) == number and (recipient in given or number not in given.values()):
+        given[recipient] = number
+        return None
+    return f"copy {number} of this briefing has been given to someone else meanwhile; run again"
 
 
 @dataclass
@@ -238,14 +351,20 @@ class VerifyReport:
 def verify(folder: Path) -> VerifyReport:
     """Re-hash every recorded file and every file in `folder`, under the manifest lock.
 
-    Changes nothing: entries a dead run left pending are settled in memory only.
+    Changes nothing, so it needs no write permission: entries a dead run left
+    pending are settled in memory only, and a folder no run can write (an
+    archived copy) is read as it stands (see `manifest.locked_for_reading`).
     """
     if not folder.is_dir():
         raise UsageError(f"no such output folder: {folder}")
-    with manifest.locked(folder):
-        recorded = manifest.read(folder)
-        manifest.resolve(recorded, folder)
-        present = {path.name: manifest.file_sha256(path) for path in _documents(folder)}
+    while True:
+        with manifest.locked_for_reading(folder) as held:
+            recorded = manifest.read(folder)
+            manifest.resolve(recorded, folder)
+            present = {path.name: manifest.file_sha256(path) for path in _documents(folder)}
+        # Unlocked, the reading holds only if no run created the lock file to start writing meanwhile.
+        if held or not os.path.lexists(folder / manifest.LOCK_NAME):
+            break
     report = VerifyReport(recorded=len(recorded.files))
     for name, entry in sorted(recorded.files.items()):
         if name not in present:

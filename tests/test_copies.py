@@ -1,7 +1,12 @@
 """Every copy keeps its own file and record; a different copy never replaces one. And `briefing verify`."""
 
+import fcntl
 import hashlib
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import docx
@@ -107,7 +112,7 @@ def test_a_different_copy_under_the_same_name_is_refused_and_the_rest_still_land
     )
     assert stamped.read_bytes() == before
     assert manifest_of(out)[stamped.name]["recipient"] == "Jane Smith"
-    assert "wrote" in result.stdout and "uk-visit_for-jane-smith.docx" in result.stdout
+    assert "wrote" in result.stdout and "at-uk-visit_for-jane-smith.docx" in result.stdout
     assert_every_file_recorded_truly(out)
 
 
@@ -169,3 +174,97 @@ def test_verify_refuses_a_damaged_manifest_and_a_missing_folder(generate, cli, t
     assert damaged.stderr.startswith(f'error: {out / "manifest.json"} is damaged (no "files" object at the top)')
     assert nowhere.exit_code == 2
     assert nowhere.stderr.strip() == f"error: no such output folder: {tmp_path / 'nowhere'}"
+
+
+def verify_command(out: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "verify", "--out", str(out)]
+
+
+def read_only_mount(folder: Path) -> list[str]:
+    """The start of a command that runs the rest with `folder` read-only, in a mount namespace of its own."""
+    return ["unshare", "-m", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(folder)]
+
+
+def mounts_read_only(tmp_path: Path) -> bool:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    try:
+        result = subprocess.run([*read_only_mount(probe), "touch", str(probe / "x")], capture_output=True, text=True)
+    except FileNotFoundError:
+        return False
+    return "Read-only file system" in result.stderr
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):
+    """Runs a command on a folder mounted read-only: what an archived output folder is."""
+    if not mounts_read_only(tmp_path):
+        pytest.skip("this machine cannot mount a folder read-only (needs unshare and mount rights)")
+
+    def run(out: Path, command: list[str], **options) -> subprocess.CompletedProcess:
+        environment = {**os.environ, "NO_COLOR": "1"}
+        return subprocess.run(
+            [*read_only_mount(out), *command], capture_output=True, text=True, env=environment, **options
+        )
+
+    return run
+
+
+@pytest.mark.parametrize("lock_file", ["left by the last run", "removed"])
+def test_verify_reads_a_read_only_folder_as_it_reads_a_writable_one(generate, cli, read_only, lock_file):
+    out, run = generate
+    run()
+    run("--recipient", "Jane Smith")
+    (out / "2027-01-15_testland_uk_for-jane-smith.docx").write_bytes(b"altered")
+    (out / ".briefing-0badc0ffee00-x.part").write_bytes(b"a dead run's leftover")
+    (out / ".briefing-0badc0ffee00.lock").write_bytes(b"")
+    if lock_file == "removed":
+        (out / ".manifest.lock").unlink()
+    before = sorted(path.name for path in out.iterdir())
+
+    archived = read_only(out, verify_command(out))
+
+    assert archived.returncode == 2, archived.stderr
+    assert archived.stdout.splitlines() == [
+        f"changed     {out / '2027-01-15_testland_uk_for-jane-smith.docx'}",
+        f"unrecorded  {out / '.briefing-0badc0ffee00-x.part'}",
+        f"{out}: 2 recorded files; 0 missing, 1 changed, 1 unrecorded.",
+    ]
+    assert sorted(path.name for path in out.iterdir()) == before
+    writable = cli("verify", "--out", out)
+    assert (writable.exit_code, writable.stdout) == (archived.returncode, archived.stdout)
+
+
+def test_verify_of_a_read_only_folder_waits_for_a_run_that_holds_the_lock(generate, read_only):
+    """A run that can write there may be publishing: the manifest and the files are read once it is done."""
+    out, run = generate
+    run()
+    with (out / ".manifest.lock").open("rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        verifying = subprocess.Popen(
+            [*read_only_mount(out), *verify_command(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        time.sleep(1.5)
+        waited = verifying.poll() is None
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    stdout, stderr = verifying.communicate(timeout=60)
+
+    assert waited
+    assert verifying.returncode == 0, stderr
+    assert stdout.strip() == f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded."
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a folder whatever its mode")
+def test_verify_reads_a_folder_it_may_not_write(generate, cli):
+    out, run = generate
+    run()
+    # Without a lock file, one cannot be made there: the lock is what cannot be had.
+    (out / ".manifest.lock").unlink()
+    out.chmod(0o555)
+    try:
+        result = cli("verify", "--out", out)
+    finally:
+        out.chmod(0o755)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded."

@@ -10,7 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-MEETING_PREFIX = "2027-02-09_testland_uk_uk-visit"
+MEETING_PREFIX = "2027-02-09_testland_uk_at-uk-visit"
 
 
 @pytest.fixture
@@ -186,6 +186,22 @@ def test_a_withheld_person_as_recipient_is_refused_at_their_line(distribute, tmp
 
     first = result.stderr.splitlines()[0]
     assert first == f"{recipients}:2: names a person who may not be named in a public copy (the case at cases.yaml:1)"
+    assert not out.exists()
+
+
+def test_an_email_naming_a_withheld_person_is_refused_at_its_line_before_the_folder_is_made(
+    distribute, tmp_path, minimal_kb
+):
+    out, run = distribute
+    cases = minimal_kb / "testland" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("may_name: true", "may_name: false"))
+    recipients = write(tmp_path, "list.csv", "name,email\nAnn Lee,ann@example.org\nBob Jones,jan.doe@example.org\n")
+
+    result = run("--recipients", recipients, "--format", "docx", expect=2)
+
+    assert result.stderr.splitlines()[0] == (
+        f"{recipients}:3: email names a person who may not be named in a public copy (the case at cases.yaml:1)"
+    )
     assert not out.exists()
 
 

@@ -44,7 +44,7 @@ def test_manifest_records_the_meeting_and_its_distribution(minimal_kb: Path, tmp
     result = cli("generate", meeting, "--briefs", minimal_kb, "--out", tmp_path, "--format", "pdf", "--jobs", "1")
 
     assert result.exit_code == 0, result.output
-    name = "2027-02-09_testland_uk_restricted_uk-visit.pdf"
+    name = "2027-02-09_testland_uk_at-uk-visit_restricted.pdf"
     entry = json.loads((tmp_path / "manifest.json").read_text())["files"][name]
     assert entry["meeting"] == "uk-visit" and entry["distribution"] == "restricted"
     text = PdfReader(io.BytesIO((tmp_path / name).read_bytes())).pages[0]

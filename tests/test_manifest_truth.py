@@ -235,7 +235,7 @@ def test_a_full_disk_names_the_file_and_keeps_what_was_written_recorded(
     assert result.exit_code == 1
     assert result.stdout.strip() == f"wrote {out / '2027-01-15_testland_uk.docx'}"
     assert result.stderr.strip().splitlines()[-1] == (
-        f"error: cannot write {out / '2027-02-09_testland_uk_uk-visit.docx'}: No space left on device"
+        f"error: cannot write {out / '2027-02-09_testland_uk_at-uk-visit.docx'}: No space left on device"
     )
     assert list(documents(out)) == ["2027-01-15_testland_uk.docx"]
     assert recorded(out) == documents(out)

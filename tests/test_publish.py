@@ -14,24 +14,47 @@ import pytest
 
 from generator import manifest
 from generator.atomic import TEMP_PREFIX, Run, remove_stale_temporaries
-from generator.errors import ManifestDamaged
-from generator.publish import Publisher, output_name, recipient_slug
+from generator.errors import CopyRefused, ManifestDamaged
+from generator.publish import Publisher, copy_series, output_name, recipient_slug
 
 DAY = datetime.date(2027, 2, 9)
 
 
 def test_output_names_are_predictable():
     assert output_name(DAY, "kazakhstan", "uk", None, "pdf") == "2027-02-09_kazakhstan_uk.pdf"
-    assert output_name(DAY, "kazakhstan", "uk", "uk-fcdo", "docx") == "2027-02-09_kazakhstan_uk_uk-fcdo.docx"
+    assert output_name(DAY, "kazakhstan", "uk", "uk-fcdo", "docx") == "2027-02-09_kazakhstan_uk_at-uk-fcdo.docx"
     assert output_name(DAY, "kazakhstan", "uk", None, "pdf", "Jane Smith") == (
         "2027-02-09_kazakhstan_uk_for-jane-smith.pdf"
     )
     assert output_name(DAY, "kazakhstan", "uk", "uk-fcdo", "pdf", "Jane Smith", "confidential") == (
-        "2027-02-09_kazakhstan_uk_confidential_uk-fcdo_for-jane-smith.pdf"
+        "2027-02-09_kazakhstan_uk_at-uk-fcdo_confidential_for-jane-smith.pdf"
     )
     assert output_name(DAY, "kazakhstan", "uk", None, "pdf", distribution="restricted") == (
         "2027-02-09_kazakhstan_uk_restricted.pdf"
     )
+    assert (
+        output_name(DAY, "kazakhstan", "uk", None, "pdf", length="one-page") == "2027-02-09_kazakhstan_uk_one-page.pdf"
+    )
+    assert output_name(
+        DAY, "kazakhstan", "uk", "uk-fcdo", "archive.pdf", "Jane Smith", "restricted", length="one-page", as_of=DAY
+    ) == ("2027-02-09_kazakhstan_uk_at-uk-fcdo_restricted_one-page_as-of-2027-02-09_for-jane-smith.archive.pdf")
+    assert output_name(DAY, "kazakhstan", "uk", "uk-fcdo", "pdf", None, "restricted", kind="letter") == (
+        "2027-02-09_kazakhstan_uk_at-uk-fcdo_restricted_letter.pdf"
+    )
+
+
+def test_no_meeting_id_reads_as_a_level_a_length_or_a_recipient():
+    meetings = ["restricted", "confidential", "one-page", "for-jane-smith", "as-of-2027-02-09", "letter", "at-x"]
+    names = {output_name(DAY, "kazakhstan", "uk", meeting, "pdf") for meeting in meetings} | {
+        output_name(DAY, "kazakhstan", "uk", None, "pdf", "Jane Smith"),
+        output_name(DAY, "kazakhstan", "uk", None, "pdf", distribution="restricted"),
+        output_name(DAY, "kazakhstan", "uk", None, "pdf", distribution="confidential"),
+        output_name(DAY, "kazakhstan", "uk", None, "pdf", length="one-page"),
+        output_name(DAY, "kazakhstan", "uk", None, "pdf", as_of=DAY),
+        output_name(DAY, "kazakhstan", "uk", "x", "pdf"),
+    }
+
+    assert len(names) == len(meetings) + 6
 
 
 def nfc_hash(name: str) -> str:
@@ -274,3 +297,116 @@ def test_records_answers_only_for_files_recorded_with_that_sha256(tmp_path: Path
     assert not manifest.records(tmp_path, {str(tmp_path / "a.pdf"): sha(b"b")})
     assert not manifest.records(tmp_path, {str(tmp_path / "b.pdf"): sha(b"a")})
     assert not manifest.records(tmp_path / "elsewhere", {str(tmp_path / "a.pdf"): sha(b"a")})
+
+
+NEW_ENTRY = {
+    **ENTRY,
+    "country": "kazakhstan",
+    "length": "full",
+    "language": "en-GB",
+    "as_of": None,
+    "generator": "1",
+    "copy": None,
+}
+"""An entry as this version writes it: every identity field recorded."""
+
+
+@pytest.mark.parametrize(
+    "field, other",
+    [
+        ("country", "veloria"),
+        ("audience", "eu"),
+        ("meeting", "restricted"),
+        ("distribution", "restricted"),
+        ("length", "one-page"),
+        ("recipient", "Jane Smith"),
+        ("language", "ru"),
+        ("as_of", "2026-01-01"),
+        ("format", "docx"),
+        ("document", "letter"),
+    ],
+)
+def test_a_file_recorded_for_another_request_is_never_replaced(tmp_path: Path, field, other):
+    assert field in manifest.IDENTITY
+    with Publisher(tmp_path) as publisher:
+        publisher.publish("a.pdf", b"first", NEW_ENTRY)
+
+        with pytest.raises(CopyRefused, match="move it aside or write to another --out folder"):
+            publisher.publish("a.pdf", b"second", {**NEW_ENTRY, field: other})
+
+    assert (tmp_path / "a.pdf").read_bytes() == b"first"
+    assert manifest.read(tmp_path).files["a.pdf"].get(field) == NEW_ENTRY.get(field)
+
+
+def test_an_entry_of_an_earlier_version_is_the_same_copy_when_it_matches_the_defaults(tmp_path: Path):
+    (tmp_path / "a.pdf").write_bytes(b"first")
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": {"a.pdf": {**ENTRY, "sha256": sha(b"first")}}}))
+
+    with Publisher(tmp_path) as publisher:
+        for changed in ({"length": "one-page"}, {"as_of": "2026-01-01"}, {"document": "letter"}):
+            with pytest.raises(CopyRefused):
+                publisher.publish("a.pdf", b"second", {**NEW_ENTRY, **changed})
+        publisher.publish("a.pdf", b"second", NEW_ENTRY)
+
+    assert (tmp_path / "a.pdf").read_bytes() == b"second"
+    assert manifest.read(tmp_path).files["a.pdf"]["country"] == "kazakhstan"
+
+
+def test_a_file_the_manifest_does_not_record_is_never_replaced_by_other_bytes(tmp_path: Path):
+    (tmp_path / "a.pdf").write_bytes(b"someone's own edits")
+    (tmp_path / "b.pdf").write_bytes(b"the same bytes")
+
+    with Publisher(tmp_path) as publisher:
+        with pytest.raises(CopyRefused, match="a file the manifest does not record is there, and it is left as it is"):
+            publisher.publish("a.pdf", b"a briefing", NEW_ENTRY)
+        publisher.publish("b.pdf", b"the same bytes", NEW_ENTRY)
+
+    assert (tmp_path / "a.pdf").read_bytes() == b"someone's own edits"
+    assert sorted(manifest.read(tmp_path).files) == ["b.pdf"]
+
+
+SERIES = copy_series(NEW_ENTRY)
+
+
+def test_a_number_given_to_a_copy_that_is_not_written_is_taken_back(tmp_path: Path):
+    with Publisher(tmp_path) as publisher:
+        publisher.number_copies([(SERIES, "Jane Smith"), (SERIES, "Ann Lee")])
+        publisher.publish("jane.pdf", b"jane", {**NEW_ENTRY, "recipient": "Jane Smith", "copy": 1})
+
+        publisher.withdraw_copies([(SERIES, "Ann Lee")])
+
+    assert manifest.read(tmp_path).copies == {SERIES: {"Jane Smith": 1}}
+
+
+def test_a_number_held_before_the_run_is_not_taken_back(tmp_path: Path):
+    with Publisher(tmp_path) as first:
+        first.number_copies([(SERIES, "Jane Smith")])
+    with Publisher(tmp_path) as second:
+        second.number_copies([(SERIES, "Jane Smith"), (SERIES, "Ann Lee")])
+
+        second.withdraw_copies([(SERIES, "Jane Smith"), (SERIES, "Ann Lee")])
+
+    assert manifest.read(tmp_path).copies == {SERIES: {"Jane Smith": 1}}
+
+
+def test_a_copy_whose_number_went_to_someone_else_meanwhile_is_refused(tmp_path: Path):
+    with Publisher(tmp_path) as slow, Publisher(tmp_path) as fast:
+        slow.number_copies([(SERIES, "Ann Lee")])
+        slow.withdraw_copies([(SERIES, "Ann Lee")])
+        fast.number_copies([(SERIES, "Bob Jones")])
+
+        with pytest.raises(CopyRefused, match="copy 1 of this briefing has been given to someone else meanwhile"):
+            slow.publish("ann.pdf", b"ann", {**NEW_ENTRY, "recipient": "Ann Lee", "copy": 1})
+
+    assert manifest.read(tmp_path).copies == {SERIES: {"Bob Jones": 1}}
+
+
+def test_numbers_given_before_copies_were_numbered_per_country_length_and_date_are_kept(tmp_path: Path):
+    earlier = {"files": {}, "copies": {"uk//public": {"Jane Smith": 1, "Ann Lee": 2}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(earlier))
+    one_page = copy_series({**NEW_ENTRY, "length": "one-page"})
+
+    with Publisher(tmp_path) as publisher:
+        numbers = publisher.number_copies([(SERIES, "Ann Lee"), (SERIES, "Bob Jones"), (one_page, "Ann Lee")])
+
+    assert numbers == {(SERIES, "Ann Lee"): 2, (SERIES, "Bob Jones"): 3, (one_page, "Ann Lee"): 1}
