@@ -5,6 +5,7 @@ minimal knowledge base and the exact lines `briefing check` must print.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,28 @@ def test_generate_on_bad_input_writes_nothing(tmp_path: Path, cli, monkeypatch):
 
     assert result.exit_code == 2
     assert not os.path.exists(tmp_path / "out")
+
+
+def test_a_country_whose_id_is_not_its_folders_name_is_refused_at_the_id(minimal_kb: Path, cli):
+    country = minimal_kb / "testland" / "country.yaml"
+    country.write_text(country.read_text().replace("id: testland", "id: otherland"))
+
+    result = cli("check", "--briefs", minimal_kb)
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{country}:1: id 'otherland' differs from the name of its folder (testland/); rename the folder or the id",
+        "1 problem found.",
+    ]
+
+
+def test_two_country_folders_cannot_hold_one_country(minimal_kb: Path, cli):
+    shutil.copytree(minimal_kb / "testland", minimal_kb / "testland-copy")
+
+    result = cli("check", "--briefs", minimal_kb)
+
+    assert result.exit_code == 2
+    assert (
+        f"{minimal_kb}/testland-copy/country.yaml:1: id 'testland' differs from the name of its folder "
+        "(testland-copy/); rename the folder or the id"
+    ) in result.stderr.splitlines()

@@ -6,8 +6,10 @@ import dataclasses
 import datetime
 import io
 import os
+import re
 import subprocess
 import sys
+import typing
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from generator.clock import build_date
 from generator.errors import RenderError, UsageError
+from generator.kb.schema import LIST_FILES, SINGLE_FILES
 from generator.render.docx import render_docx
 from tests.sample_brief import sample_brief
 
@@ -101,3 +104,41 @@ def test_diff_with_a_committed_link_leading_outside_names_it(tmp_path):
         "error: cannot compare with HEAD: briefs/testland/meetings/hosts.yaml is a symbolic link to "
         "'/etc/hostname', which leads outside the knowledge base\n"
     )
+
+
+NUMBERS = {
+    "stale_after_days": ("testland/country.yaml", "stale_after_days: 3650", "stale_after_days: {}"),
+    "theme_weights": ("audiences/uk.yaml", "corruption: 3", "corruption: {}"),
+}
+"""Every number a knowledge base holds: the file, the line as the minimal base writes it, and the same with a value."""
+
+
+def numeric_fields() -> set[str]:
+    def holds_int(annotation: object) -> bool:
+        return annotation is int or any(holds_int(argument) for argument in typing.get_args(annotation))
+
+    kinds = [*SINGLE_FILES.values(), *LIST_FILES.values()]
+    return {name for kind in kinds for name, info in kind.model_fields.items() if holds_int(info.annotation)}
+
+
+def test_every_number_in_the_models_is_tried():
+    assert numeric_fields() == set(NUMBERS)
+
+
+@pytest.mark.parametrize(
+    "value", ["1000000000", "-1", "99999999999999999999999999999999"], ids=["huge", "negative", "huger"]
+)
+@pytest.mark.parametrize("field", sorted(NUMBERS))
+def test_a_number_out_of_bounds_is_reported_at_its_line(minimal_kb, field, value):
+    relative, written, replaced = NUMBERS[field]
+    path = minimal_kb / relative
+    path.write_text(path.read_text().replace(written, replaced.format(value)))
+    line = next(number for number, text in enumerate(path.read_text().splitlines(), 1) if value in text)
+
+    result = briefing("check", "--briefs", minimal_kb)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    most = "more than" if value[0] != "-" else "less than"
+    assert re.search(rf"^{re.escape(str(path))}:{line}: {field}\S*: {value} is {most} \d+, the", result.stderr, re.M)
+    assert "write a smaller number" in result.stderr or "write a larger number" in result.stderr

@@ -85,6 +85,9 @@ class LoadResult:
     """Kinds with a file that could not be read; checks against them are skipped."""
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     documents: dict[str, list[YamlDocument]] = field(default_factory=dict)
+    unparsed: dict[str, list[tuple[Path, Path | None]]] = field(default_factory=dict)
+    """kind -> each file found but not read as YAML, with the folder it must lie in: a broken
+    cases file still holds names that no message may print."""
     warnings: list[Diagnostic] = field(default_factory=list)
     """What loaded but is written in the old layout."""
     country_dir: Path | None = None
@@ -312,6 +315,7 @@ def _read_document(result: LoadResult, path: Path, kind: str, within: Path | Non
     except YamlFileError as error:
         result.errors.extend(error.diagnostics)
         result.unreadable.add(kind)
+        result.unparsed.setdefault(kind, []).append((path, within))
         return None
     result.documents.setdefault(kind, []).append(document)
     return document
@@ -446,6 +450,15 @@ def _message(detail: ErrorDetails, item_model: type[model.Model], hint: str | No
             else ""
         )
         return f"{field_path}: '{value}' is not a date; write it as YYYY-MM-DD{hint}"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        most = kind == "less_than_equal"
+        bound = detail.get("ctx", {}).get("le" if most else "ge")
+        return (
+            f"{field_path}: {value} is {'more' if most else 'less'} than {bound}, the {'most' if most else 'least'} "
+            f"it may be; write a {'smaller' if most else 'larger'} number"
+        )
+    if kind == "int_type":
+        return f"{field_path}: expected a whole number, found {_describe(value)}"
     if kind == "string_type":
         quote = "" if isinstance(value, list | dict) else "; put it in quotes"
         return f"{field_path}: expected text, found {_describe(value)}{quote}"

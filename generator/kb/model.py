@@ -19,6 +19,11 @@ from ..sensitivity import Sensitivity as Sensitivity
 MAX_TEXT_LENGTH = 4000
 """Longer than any paragraph a briefing should carry; protects the renderers."""
 
+MAX_STALE_AFTER_DAYS = 36_525
+"""A century: a fact older than that is history, better marked `historical` than kept current."""
+MAX_THEME_WEIGHT = 5
+"""The weight of a theme an audience cares about most; 0 is a theme it never reads about."""
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -53,6 +58,10 @@ Text = Annotated[str, AfterValidator(check_text)]
 Date = Annotated[datetime.date, Field(strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+# Every number is bounded: what a briefing does with it (a span of days, a share of
+# the ranking) must stay within what dates and scores can hold.
+Days = Annotated[int, Field(strict=True, ge=1, le=MAX_STALE_AFTER_DAYS)]
+Weight = Annotated[int, Field(strict=True, ge=0, le=MAX_THEME_WEIGHT)]
 
 
 def check_language(value: str) -> str:
@@ -83,9 +92,15 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     KEY: ClassVar[str] = "id"
     """The field that names an item of this kind in messages and references."""
+    NOT_PRINTED: ClassVar[frozenset[str]] = frozenset()
+    """Text fields no copy prints: ids that only link items, references to other items, notes
+    for the authors. The withheld-names guard of `check` and of `generate` reads every other
+    text field, however deep (`withholding.shown_fields`)."""
 
 
 class Theme(Model):
+    NOT_PRINTED = frozenset({"id"})
+
     id: Id
     label: Text
 
@@ -119,7 +134,7 @@ class Country(Model):
     """The same names in other languages, by language tag (`fr: {short_name: Kazakhstan}`)."""
     local_name: Text | None = None
     prepared_by: Text
-    stale_after_days: int = Field(default=1095, gt=0)
+    stale_after_days: Days = 1095
     contact: Contact | None = None
 
     def name_in(self, language: str) -> str:
@@ -139,11 +154,17 @@ class Country(Model):
 
 
 class Citation(Model):
+    NOT_PRINTED = frozenset({"source", "passage"})
+    """The source is printed from its own entry; the passage is checked against the source, never shown."""
+
     source: Id
     passage: Text
 
 
 class Source(Model):
+    NOT_PRINTED = frozenset({"id", "date_note", "document"})
+    """The note and the local copy's file name are for the authors."""
+
     id: Id
     title: Text
     title_descriptive: Flag = False
@@ -164,6 +185,8 @@ class Source(Model):
 class Item(Model):
     """What facts, cases, recommendations and responses share."""
 
+    NOT_PRINTED = frozenset({"themes", "audiences", "only_for"})
+
     id: Id
     themes: list[Id] = Field(min_length=1)
     priority: Priority
@@ -176,6 +199,7 @@ class Item(Model):
 
 
 class Fact(Item):
+    # Its id is read too: a briefing carries the ids of the out-of-date facts it prints.
     text: Text
     as_of: Date
     as_of_approximate: Flag = False
@@ -194,6 +218,10 @@ class Fact(Item):
 
 
 class Case(Item):
+    """A person's case. Their name is printed only where they may be named; their aliases never are."""
+
+    NOT_PRINTED = Item.NOT_PRINTED | {"id", "aliases"}
+
     name: Text
     aliases: list[Text] = []
     anonymised_as: Text
@@ -212,6 +240,8 @@ class Case(Item):
 
 
 class Recommendation(Item):
+    NOT_PRINTED = Item.NOT_PRINTED | {"id", "addressee", "cases"}
+
     addressee: Id
     text: Text
     cases: list[Id] = []
@@ -219,6 +249,8 @@ class Recommendation(Item):
 
 
 class Response(Item):
+    NOT_PRINTED = Item.NOT_PRINTED | {"id", "rebuts"}
+
     claim: Text
     reply: Text
     claim_sources: list[Citation] = []
@@ -227,6 +259,8 @@ class Response(Item):
 
 
 class Lever(Model):
+    NOT_PRINTED = frozenset({"id", "themes"})
+
     id: Id
     name: Text
     text: Text
@@ -244,7 +278,7 @@ class Audience(Model):
     language: Language
     paper: Literal["a4", "letter"]
     date_style: Literal["day-month", "month-day"]
-    theme_weights: dict[Id, Annotated[int, Field(ge=0, le=5)]]
+    theme_weights: dict[Id, Weight]
 
 
 class Attendee(Model):
@@ -288,6 +322,8 @@ class Commitment(Model):
 
 
 class Meeting(Model):
+    NOT_PRINTED = frozenset({"country", "audience", "focus", "include"})
+
     id: Id
     country: Id
     audience: Id
@@ -312,6 +348,9 @@ class Meeting(Model):
 class Raised(Model):
     """Something we raised at a meeting: an item of the knowledge base, or words of our own."""
 
+    NOT_PRINTED = frozenset({"item"})
+    """A letter prints the item's own wording, read where the item is defined."""
+
     item: Id | None = None
     text: Text | None = None
 
@@ -331,6 +370,8 @@ class Statement(Model):
 
 class RecordedCommitment(Model):
     """Something the counterpart undertook to do, by a date."""
+
+    NOT_PRINTED = frozenset({"id"})
 
     id: Id
     who: Text
@@ -357,6 +398,8 @@ class Record(Model):
     """
 
     KEY: ClassVar[str] = "meeting"
+    NOT_PRINTED = frozenset({"meeting"})
+    """The meeting's id is printed, and read, where the meeting defines it."""
 
     meeting: Id
     held_on: Date

@@ -22,14 +22,18 @@ from ..errors import Diagnostic, InputError, UsageError
 from ..names import NameGuard
 from ..select import item_date, reason_left_out
 from ..withholding import (
+    ITEM_NOUNS,
     LEVELS,
     FieldPath,
+    Unnamed,
     citable,
+    entries_shown_alone,
     field_name,
     name_guard,
     names_someone,
     shown_fields,
-    text_fields,
+    unnamed,
+    unnamed_on_load,
 )
 from . import model
 from .layout import country_dirs, is_record_file, meeting_path
@@ -49,12 +53,14 @@ def validate(
 ) -> tuple[KnowledgeBase | None, list[Diagnostic], list[Diagnostic]]:
     """Cross-check what loaded; return the knowledge base, errors and warnings.
 
-    The knowledge base is None when there are errors.
+    The knowledge base is None when there are errors. No message spells the name of a
+    person a public copy may not name (see `withholding.Unnamed`).
     """
+    unnamed = unnamed_on_load(result)
     errors = list(result.errors)
     errors.extend(_reference_errors(result))
     if errors:
-        return None, errors, []
+        return None, unnamed(errors), []
     country = next(iter(_of_kind(result, "country", model.Country).values()))
     root = result.documents["country"][0].path.parent.parent
     kb = KnowledgeBase(
@@ -79,8 +85,8 @@ def validate(
     copies = _WhatCopiesShow(kb, result)
     errors = list(copies.errors())
     if errors:
-        return None, errors, []
-    return kb, [], sorted([*result.warnings, *warnings(kb, today), *copies.warnings()])
+        return None, unnamed(errors), []
+    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *copies.warnings()]))
 
 
 def _of_kind(result: LoadResult, kind: str, item_model: type[ModelT]) -> dict[str, ModelT]:
@@ -169,6 +175,8 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
         if isinstance(item, model.Audience):
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
+        if isinstance(item, model.Country) and origin.path.parent == result.country_dir:
+            yield from _country_folder_errors(item, item_at)
         if isinstance(item, model.Lever):
             yield from item_at.missing(_each("themes", item.themes), *theme)
             yield from item_at.missing(_citations("sources", item.sources), *source)
@@ -180,7 +188,8 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
                     f"country '{item.country}' disagrees with the folder the meeting is in ({folder}/meetings/); "
                     f"correct it or move the file to {item.country}/meetings/",
                 )
-            else:
+            elif folder is None:
+                # Within a country's folder, the folder is the country (its id must say so).
                 yield from item_at.missing(
                     [(("country",), item.country)], known("country"), "country", "a country.yaml"
                 )
@@ -241,6 +250,15 @@ def _record_errors(
                 ("actions", index, "due"),
                 f"due {action.due} is before the meeting was held ({record.held_on}); check the date",
             )
+
+
+def _country_folder_errors(country: model.Country, at: _Locator) -> Iterator[Diagnostic]:
+    """Commands name a country by its folder: an id that differs would let two folders hold one country."""
+    folder = at.origin.path.parent.name
+    if country.id != folder:
+        yield at.at(
+            ("id",), f"id '{country.id}' differs from the name of its folder ({folder}/); rename the folder or the id"
+        )
 
 
 def _meeting_beside(result: LoadResult, record_file: Path) -> model.Meeting | None:
@@ -322,7 +340,7 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
         for item in getattr(kb, kind).values():
             if states_claim(item, kb.sources) and item.id not in answered:
                 yield kb.origin(kind, item.id).diagnostic(
-                    f"warning: {NOUNS[kind]} '{item.id}' rests only on government or pro-government sources "
+                    f"warning: {ITEM_NOUNS[kind]} '{item.id}' rests only on government or pro-government sources "
                     "and no response rebuts it, so no briefing shows it; list it in the rebuts of the "
                     "response that answers it"
                 )
@@ -349,9 +367,6 @@ def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
                 f"warning: no levers for {kb.country.name}; its briefings for '{audience.id}' name nothing this "
                 f"audience can do until {folder}/levers/{audience.id}.yaml lists them"
             )
-
-
-NOUNS = {"facts": "fact", "cases": "case", "recommendations": "recommendation", "responses": "response"}
 
 
 Levels = tuple[model.Sensitivity, ...] | list[model.Sensitivity]
@@ -401,14 +416,17 @@ class _WhatCopiesShow:
         return [level for level, _ in found], (found[0][1] if found else None)
 
     def _fields(
-        self, kind: str, item_id: str, item: model.Model, prefix: FieldPath = ()
+        self, kind: str, item_id: str, item: model.Model, *, whole: bool = False
     ) -> Iterator[tuple[_Locator, FieldPath, str]]:
-        """The fields of `item` a copy shows, where there is anyone they could name."""
+        """The fields of `item` a copy shows, where there is anyone they could name; with `whole`,
+        only those a copy prints whenever it shows the item, not entries it shows one by one."""
         if not self.anyone_withheld:
             return
-        at = _Locator(self.result, kind, self.kb.origin(kind, item_id), prefix)
+        at = _Locator(self.result, kind, self.kb.origin(kind, item_id))
+        alone = entries_shown_alone(type(item)) if whole else frozenset()
         for path, value in shown_fields(item):
-            yield at, path, value
+            if path[0] not in alone:
+                yield at, path, value
 
     def errors(self) -> Iterator[Diagnostic]:
         everywhere = (
@@ -433,7 +451,7 @@ class _WhatCopiesShow:
                         "reword it",
                     )
         for meeting in self.kb.meetings.values():
-            for at, path, value in self._fields("meetings", meeting.id, meeting):
+            for at, path, value in self._fields("meetings", meeting.id, meeting, whole=True):
                 _, label = self._named_at(value, [meeting.distribution])
                 if label:
                     yield at.at(
@@ -444,7 +462,7 @@ class _WhatCopiesShow:
                     )
 
     def warnings(self) -> Iterator[Diagnostic]:
-        for kind, noun in NOUNS.items():
+        for kind, noun in ITEM_NOUNS.items():
             for item in getattr(self.kb, kind).values():
                 yield from self._item_warnings(kind, item, noun)
         for source in self.kb.sources.values():
@@ -466,13 +484,16 @@ class _WhatCopiesShow:
             yield from self._record_warnings(record)
 
     def _record_warnings(self, record: model.Record) -> Iterator[Diagnostic]:
-        """Every field of a record may reach a briefing or a letter: each that names a withheld person is
-        reported, and the entry holding it is left out of the copies that may not name them."""
-        if not self.anyone_withheld:
-            return
-        at = _Locator(self.result, "records", self.kb.origin("records", record.meeting))
-        for path, value in text_fields(record):
-            levels, label = self._named_at(value, [level for level in LEVELS if level.allows(record.sensitivity)])
+        """Every printed field of a record may reach a briefing or a letter: each that names a withheld
+        person is reported, and the entry holding it is left out of the copies that may not name them."""
+        shown_at = [level for level in LEVELS if level.allows(record.sensitivity)]
+        yield from self._entry_warnings(self._fields("records", record.meeting, record), shown_at)
+
+    def _entry_warnings(
+        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels
+    ) -> Iterator[Diagnostic]:
+        for at, path, value in fields:
+            levels, label = self._named_at(value, shown_at)
             if levels:
                 yield at.at(
                     path,
@@ -531,15 +552,13 @@ class _WhatCopiesShow:
     def _meeting_warnings(self, meeting: model.Meeting) -> Iterator[Diagnostic]:
         level = meeting.distribution
         at = _Locator(self.result, "meetings", self.kb.origin("meetings", meeting.id))
-        items = {item_id: item for kind in NOUNS for item_id, item in getattr(self.kb, kind).items()}
+        items = {item_id: item for kind in ITEM_NOUNS for item_id, item in getattr(self.kb, kind).items()}
         for index, item_id in enumerate(meeting.include):
             reason = reason_left_out(self.kb, items[item_id], level, self.guards[level], self.citable[level], meeting)
             if reason:
-                # An id may spell a name; only one that names no one is repeated here.
-                which = f"'{item_id}'" if not self.guards[model.Sensitivity.PUBLIC].find(item_id) else "this item"
                 yield at.at(
                     ("include", index),
-                    f"warning: include[{index}]: the meeting's briefing leaves {which} out because {reason}",
+                    f"warning: include[{index}]: the meeting's briefing leaves '{item_id}' out because {reason}",
                 )
         later = sum(item_date(self.kb, item) > meeting.date for item in items.values())
         if later:
@@ -549,10 +568,16 @@ class _WhatCopiesShow:
                 f"so its briefing leaves {'them' if later != 1 else 'it'} out",
             )
         lower = [other for other in LEVELS if other != level and level.allows(other)]
-        for path, value in shown_fields(meeting):
+        alone = entries_shown_alone(model.Meeting)
+        for field_at, path, value in self._fields("meetings", meeting.id, meeting):
+            if path[0] in alone:
+                entry = getattr(meeting, str(path[0]))[path[1]]
+                shown_at = [other for other in LEVELS if other.allows(entry.sensitivity)]
+                yield from self._entry_warnings([(field_at, path, value)], shown_at)
+                continue
             levels, label = self._named_at(value, lower)
             if levels:
-                yield at.at(
+                yield field_at.at(
                     path,
                     f"warning: {field_name(path)} names a person who may not be named ({label}) in "
                     f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
@@ -589,7 +614,7 @@ def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
     read_file(result, path, "meetings", model.Meeting, many=False)
     errors = result.errors + list(_reference_errors(result))
     if errors:
-        raise InputError(errors)
+        raise InputError(unnamed(kb, errors, (document for docs in result.documents.values() for document in docs)))
     return next(iter(_of_kind(result, "meetings", model.Meeting).values()))
 
 
@@ -613,15 +638,32 @@ def check_every_country(briefs: Path, today: datetime.date | None = None) -> lis
     """Load and check each country of the tree with the shared files; raise InputError listing
     every problem of them all, a problem of a shared file once."""
     checked, errors = [], []
-    names: list[str | None] = [folder.name for folder in country_dirs(briefs)] or [None]
+    folders = country_dirs(briefs)
+    names: list[str | None] = [folder.name for folder in folders] or [None]
     for name in names:
         try:
             checked.append(load_knowledge_base(briefs, name, today))
         except InputError as error:
             errors.extend(error.diagnostics)
+    if len(folders) > 1:
+        # A shared file is read with each country, but a message about it was kept from
+        # spelling only the names that country withholds.
+        unnamed = _unnamed_in_every_country(briefs, folders)
+        errors = unnamed(errors)
+        checked = [Checked(each.kb, unnamed(each.warnings)) for each in checked]
     if errors:
         raise InputError(list(dict.fromkeys(errors)))
     return checked
+
+
+def _unnamed_in_every_country(briefs: Path, folders: list[Path]) -> Unnamed:
+    cases = LoadResult()
+    for path in (folder / "cases.yaml" for folder in folders):
+        try:
+            cases.documents.setdefault("cases", []).append(read_yaml(path, within=briefs))
+        except YamlFileError:
+            cases.unparsed.setdefault("cases", []).append((path, briefs))
+    return unnamed_on_load(cases)
 
 
 def meeting_country(briefs: Path, meeting_file: Path) -> str | None:
