@@ -89,7 +89,7 @@ def test_a_meeting_names_its_country_when_the_tree_has_several(tmp_path, cli):
     result = cli("generate", "--briefs", str(briefs), str(meeting), "--format", "pdf", "--out", str(tmp_path / "out"))
 
     assert result.exit_code == 0, result.output
-    assert [p.name for p in (tmp_path / "out").glob("*.pdf")] == ["2027-05-12_veloria_uk_uk-port-amsel-2027-05.pdf"]
+    assert [p.name for p in (tmp_path / "out").glob("*.pdf")] == ["2027-05-12_veloria_uk_at-uk-port-amsel-2027-05.pdf"]
 
 
 @pytest.mark.slow

@@ -358,7 +358,7 @@ def test_letter_thanks_and_restates_commitments_and_asks_in_pdf_and_docx(tmp_pat
     result = cli("letter", "briefs/testland/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--out", "out")
 
     assert result.exit_code == 0, result.output
-    stem = "out/2027-02-09_testland_uk_restricted_uk-visit_letter"
+    stem = "out/2027-02-09_testland_uk_at-uk-visit_restricted_letter"
     assert result.stdout.splitlines() == [f"wrote {stem}.pdf", f"wrote {stem}.docx"]
     pdf = PdfReader(tmp_path / f"{stem}.pdf")
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
@@ -398,7 +398,7 @@ def test_letter_leaves_out_what_is_above_its_level(tmp_path: Path, cli, monkeypa
     )
 
     assert result.exit_code == 0, result.output
-    body = " ".join(docx_paragraphs((tmp_path / "out" / "2027-02-09_testland_uk_uk-visit_letter.docx").read_bytes()))
+    body = " ".join(docx_paragraphs((tmp_path / "out" / "2027-02-09_testland_uk_at-uk-visit_letter.docx").read_bytes()))
     assert "Raise the protesters' cases" in body
     assert "Put the dialogue proposal" not in body
     assert (

@@ -245,7 +245,7 @@ def test_downloads_are_the_documents_shown(server):
     # Named as `generate` names it: the meeting's date, the country, the audience, the meeting.
     assert (
         headers["content-disposition"]
-        == "attachment; filename*=UTF-8''2027-02-24_kazakhstan_uk_uk-fcdo-london-2027-02.pdf"
+        == "attachment; filename*=UTF-8''2027-02-24_kazakhstan_uk_at-uk-fcdo-london-2027-02.pdf"
     )
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == len(description["document"]["pages"])
