@@ -64,11 +64,6 @@ def unprintable_problem(value: str) -> str | None:
     return None
 
 
-def remove_invisible(text: str) -> str:
-    """`text` as a reader sees it; what the name checks compare."""
-    return INVISIBLE.sub("", text)
-
-
 def refused_problem(value: str) -> str | None:
     """What is wrong with the first unprintable, else invisible, character of `value`, if any.
 

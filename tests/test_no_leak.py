@@ -256,6 +256,8 @@ LOOKALIKES = {
 CYRILLIC = dict(zip("abvgdezijklmnoprstuf", "абвгдезийклмнопрстуф", strict=False))
 """Latin to Cyrillic, letter for letter, for the names above (none has a q, w, x, y, h, c)."""
 INVISIBLE = {"soft hyphen": "\u00ad", "zero-width space": "\u200b", "zero-width joiner": "\u200d"}
+SPACE_LIKE = {"hair space": "\u200a", "narrow no-break space": "\u202f"}
+"""Characters the knowledge base accepts, that a reader takes for no space inside a word."""
 
 
 def longest_token(name: str) -> str:
@@ -287,7 +289,10 @@ DISGUISES = {
     "dotted letters": lambda name: ".".join(longest_token(name)),
     "possessive": lambda name: longest_token(name) + "'s",
     "inflection": lambda name: longest_token(name) + "om",
-    **{label: (lambda name, mark=mark: cut_in(longest_token(name), mark)) for label, mark in INVISIBLE.items()},
+    **{
+        label: (lambda name, mark=mark: cut_in(longest_token(name), mark))
+        for label, mark in {**INVISIBLE, **SPACE_LIKE}.items()
+    },
 }
 
 # (file, keys to the field) of every field a name could be written in; "recipient" is the command's option.

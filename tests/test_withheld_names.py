@@ -310,3 +310,18 @@ def test_items_dated_after_a_meeting_are_counted_at_its_date(minimal_kb: Path, c
         "testland/meetings/uk-visit.yaml:10: warning: include[0]: the meeting's briefing leaves 'doe' out because it is "
         "dated after the meeting (2021-07-22)"
     ) in lines
+
+
+def test_a_recipient_spelling_a_withheld_name_in_arabic_is_refused(kb_dir: Path, cli, tmp_path: Path):
+    edit(kb_dir / "testland" / "cases.yaml", "name: Jan Doe", "name: Ahmed Mansoor")
+
+    result = cli(
+        "generate", "--audience", "uk", "--recipient", "أحمد منصور", "--out", tmp_path / "out", "--briefs", kb_dir
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: the briefing would name a person who may not be named here "
+        f"({WITHHELD}) in recipient; refusing to write it"
+    )
+    assert not (tmp_path / "out").exists()
