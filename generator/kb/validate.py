@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from ..claims import rebuttals, states_claim
 from ..clock import build_date
 from ..errors import Diagnostic, InputError, UsageError
-from ..names import NameGuard
+from ..names import NameGuard, tokens, weak_tokens
 from ..select import item_date, reason_left_out
 from ..withholding import (
     ITEM_NOUNS,
@@ -34,6 +34,7 @@ from ..withholding import (
     shown_fields,
     unnamed,
     unnamed_on_load,
+    withheld_at,
 )
 from . import model
 from .layout import country_dirs, is_record_file, meeting_path
@@ -346,6 +347,7 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                 )
 
     yield from _audiences_without_levers(kb)
+    yield from _names_found_only_whole(kb)
 
     weighted = {
         theme for audience in kb.audiences.values() for theme, weight in audience.theme_weights.items() if weight > 0
@@ -356,6 +358,33 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                 yield kb.origin(kind, item.id).diagnostic(
                     f"warning: no audience weights any theme of '{item.id}', so no briefing will select it"
                 )
+
+
+def _names_found_only_whole(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """The tokens of a withheld name that identify no one alone (initials, titles, ordinary words):
+    a text naming the person by such a token alone is not caught, so its authors should list the
+    short forms they use as aliases. Tokens are told by position: the warning spells none."""
+    for case in kb.cases.values():
+        if not withheld_at(case, model.Sensitivity.PUBLIC):
+            continue
+        weak = []
+        names = {"the name": case.name, **{f"aliases[{index}]": alias for index, alias in enumerate(case.aliases)}}
+        for where, name in names.items():
+            found, parts = set(weak_tokens(name)), tokens(name)
+            positions = [str(number) for number, token in enumerate(parts, 1) if token in found]
+            if len(positions) == len(parts) > 1:
+                weak.append(f"every token of {where}")
+            elif len(positions) == 1:
+                weak.append(f"token {positions[0]} of {where}")
+            elif positions:
+                weak.append(f"tokens {', '.join(positions[:-1])} and {positions[-1]} of {where}")
+        if weak:
+            one = len(weak) == 1 and not weak[0].startswith("tokens ")
+            yield kb.origin("cases", case.id).diagnostic(
+                f"warning: {' and '.join(weak)} identif{'ies' if one else 'y'} this person only together with "
+                "another part of the name (an initial, title, particle, short or ordinary word identifies no one "
+                "alone); add `aliases` for any short form the team uses"
+            )
 
 
 def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
