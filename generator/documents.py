@@ -42,7 +42,7 @@ from .recipients import Recipient, attendees_to_copy, merged, read_recipients
 from .render import FORMATS, REGISTRY, Format
 from .render.pool import Event, Fitted, Job, Refused, Rendered, RenderPool, render_or_report
 from .select import Length, Selection, distribution_level, select
-from .withholding import name_guard
+from .withholding import name_guard, unnamed
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,12 @@ def requests_for(
     Each briefing is made once per recipient (`--recipient`, the recipients
     file, and a meeting's attendees marked `copy: true`), or once unstamped
     when there is no one. With `pdf`, every name must be printable in the PDF's fonts.
+    Messages about the recipients spell no name a public copy may not print.
     """
-    listed = _listed(recipient, recipients_file)
+    try:
+        listed = _listed(recipient, recipients_file)
+    except InputError as error:
+        raise InputError(unnamed(kb, error.diagnostics)) from None
     briefings: list[tuple[str, model.Meeting | None]] = []
     for audience in audiences:
         if audience not in kb.audiences:
@@ -94,7 +98,10 @@ def requests_for(
     requests = []
     for audience, meeting in briefings:
         people = merged(listed, attendees_to_copy(meeting, meeting_file))
-        _check_names(kb, people, distribution_level(meeting, distribution), pdf)
+        try:
+            _check_names(kb, people, distribution_level(meeting, distribution), pdf)
+        except InputError as error:
+            raise InputError(unnamed(kb, error.diagnostics)) from None
         base = Request(audience, meeting, distribution, length, as_of=as_of)
         requests += [replace(base, recipient=p.name, organisation=p.organisation, email=p.email) for p in people]
         requests += [base] if not people else []
@@ -335,13 +342,16 @@ def _refuse_out_of_date(kb: KnowledgeBase, stale: list[str]) -> None:
     """--strict: a briefing may print no fact that is stale or past its review date."""
     if stale:
         raise InputError(
-            [
-                kb.origin("facts", fact_id).diagnostic(
-                    f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
-                    "--strict refuses it: update the fact, mark it historical, or leave out --strict"
-                )
-                for fact_id in stale
-            ]
+            unnamed(
+                kb,
+                [
+                    kb.origin("facts", fact_id).diagnostic(
+                        f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
+                        "--strict refuses it: update the fact, mark it historical, or leave out --strict"
+                    )
+                    for fact_id in stale
+                ],
+            )
         )
 
 

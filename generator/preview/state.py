@@ -31,6 +31,7 @@ from ..markup import parse
 from ..publish import output_name
 from ..render.pdf import render_pdf
 from ..select import Length, distribution_level, select
+from ..withholding import unnamed
 from .pages import Page, Pictures, read_pages
 
 LENGTHS: tuple[Length, ...] = ("full", "one-page")
@@ -323,7 +324,7 @@ def _left_out(kb: KnowledgeBase, view: View) -> list[Diagnostic]:
                 f"warning: the meeting includes '{item_id}', but this briefing leaves it out: {reason}"
             )
         )
-    return left_out
+    return unnamed(kb, left_out)
 
 
 def _shown(path: Path) -> Path:
