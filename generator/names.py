@@ -375,8 +375,42 @@ def _without_endings(skeleton: str) -> Iterator[str]:
             yield stem
 
 
+ORDINARY_WORDS: list[object] = ["ordinary-words"]
+"""The run-cache entry of the word lists below: building them reads megabytes of word
+frequencies and every template, a cost each process that looks for a name would pay again."""
+
+
 @functools.cache
+def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(`_common_words`, `_own_words`), remembered across runs while the code, the installed
+    libraries and the templates they are built from stay the same."""
+    from . import cache
+
+    key = cache.inputs_key(cache.templates_digest())
+    lists = cache.recall(ORDINARY_WORDS, key, _are_word_lists)
+    if lists is None:
+        lists = {"common": sorted(_read_common_words()), "own": sorted(_read_own_words())}
+        cache.remember(ORDINARY_WORDS, key, lists)
+    return frozenset(lists["common"]), frozenset(lists["own"])
+
+
+def _are_word_lists(lists: Any) -> bool:
+    return (
+        isinstance(lists, dict)
+        and lists.keys() == {"common", "own"}
+        and all(isinstance(words, list) and all(isinstance(word, str) for word in words) for words in lists.values())
+    )
+
+
 def _common_words() -> frozenset[str]:
+    return _word_lists()[0]
+
+
+def _own_words() -> frozenset[str]:
+    return _word_lists()[1]
+
+
+def _read_common_words() -> frozenset[str]:
     """The most frequent words of each language the briefings are written in: case folded,
     accents dropped, in the script they are written in."""
     from spellchecker import SpellChecker
@@ -390,8 +424,7 @@ def _common_words() -> frozenset[str]:
     return frozenset(found)
 
 
-@functools.cache
-def _own_words() -> frozenset[str]:
+def _read_own_words() -> frozenset[str]:
     """Every word the generator itself prints, as `_common_words` spells them."""
     return frozenset(_folded(_CAMEL_CASE.sub(" ", text) for text in _own_texts()))
 
