@@ -376,9 +376,13 @@ def test_items_a_meeting_names_but_its_briefing_leaves_out_are_reported(tmp_path
     )
     preview = Preview(briefs)
     [left_out] = preview.describe(View(meeting="uk-visit"))["left_out"]
+    # A restricted case's id names a person a public copy may not name, so the message withholds it.
     assert left_out["message"] == (
-        "warning: the meeting includes 'doe', but this briefing leaves it out: it is restricted, above this public copy"
+        "warning: the meeting includes [name withheld], but this briefing leaves it out: it is restricted, above "
+        "this public copy ([name withheld]: the id of the case at cases.yaml:1 names a person who may not be named "
+        "(the case at cases.yaml:1); rename that id and every reference to it)"
     )
+    assert "doe" not in left_out["message"].lower()
     assert left_out["where"] == f"{(briefs / 'testland' / 'meetings' / 'uk-visit.yaml').resolve()}:1"
     assert preview.describe(View(meeting="uk-visit", distribution=Sensitivity.RESTRICTED))["left_out"] == []
 
