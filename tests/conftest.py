@@ -31,6 +31,24 @@ def build_knowledge_base(destination: Path, scenario: Path | None = None) -> Pat
     return destination
 
 
+def withheld_case(name: str = "Quastik Vorlen", aliases: str = "") -> str:
+    """A cases.yaml entry, id `blogger`, for a person no copy may name, citing the test base's report."""
+    return f"""- id: blogger
+  name: {name}
+{f"  aliases: [{aliases}]{chr(10)}" if aliases else ""}  anonymised_as: a blogger
+  may_name: false
+  role: Blogger
+  summary: Detained after a post.
+  status: In detention
+  as_of: 2021-07-22
+  themes: [assembly]
+  priority: high
+  sources:
+    - source: report-2021
+      passage: five years
+"""
+
+
 @pytest.fixture
 def minimal_kb(tmp_path: Path) -> Path:
     return build_knowledge_base(tmp_path / "briefs")

@@ -22,23 +22,10 @@ from generator.errors import Diagnostic, InputError
 from generator.kb import model
 from generator.kb.schema import LIST_FILES, SINGLE_FILES
 
-from .conftest import build_knowledge_base
+from .conftest import build_knowledge_base, withheld_case
 
 NAME = "Quastik Vorlen"
-WITHHELD_CASE = """- id: blogger
-  name: Quastik Vorlen
-  anonymised_as: a blogger
-  may_name: false
-  role: Blogger
-  summary: Detained after a post.
-  status: In detention
-  as_of: 2021-07-22
-  themes: [assembly]
-  priority: high
-  sources:
-    - source: report-2021
-      passage: five years
-"""
+WITHHELD_CASE = withheld_case()
 NAMES_A_PERSON = "names a person who may not be named (the case at cases.yaml:17)"
 TODAY = datetime.date(2026, 11, 25)
 

@@ -14,22 +14,9 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 
-from .conftest import build_knowledge_base
+from .conftest import build_knowledge_base, withheld_case
 
-WITHHELD_CASE = """- id: blogger
-  name: Quastik Vorlen
-  anonymised_as: a blogger
-  may_name: false
-  role: Blogger
-  summary: Detained after a post.
-  status: In detention
-  as_of: 2021-07-22
-  themes: [assembly]
-  priority: high
-  sources:
-    - source: report-2021
-      passage: five years
-"""
+WITHHELD_CASE = withheld_case()
 TOKENS = ("quastik", "vorlen")
 LABEL = "the case at cases.yaml:17"
 DUE = datetime.date(2022, 1, 1)

@@ -9,30 +9,15 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.kb import validate
 
-from .conftest import build_knowledge_base
+from .conftest import build_knowledge_base, withheld_case
 
-CASE = """- id: blogger
-  name: {name}
-  aliases: [{alias}]
-  anonymised_as: a blogger
-  may_name: false
-  role: Blogger
-  summary: Detained after a post.
-  status: In detention
-  as_of: 2021-07-22
-  themes: [assembly]
-  priority: high
-  sources:
-    - source: report-2021
-      passage: five years
-"""
 TOKENS = ("quastik", "vorlen", "rose", "marsh")
 
 
 def check(tmp_path: Path, name: str, alias: str = "Quastik") -> str:
     briefs = build_knowledge_base(tmp_path / "briefs")
     with (briefs / "testland" / "cases.yaml").open("a") as cases:
-        cases.write(CASE.format(name=name, alias=alias))
+        cases.write(withheld_case(name, alias))
     result = CliRunner().invoke(main, ["check", "--briefs", str(briefs)])
     assert result.exit_code == 0, result.output
     return result.stderr.replace(str(briefs), "briefs")
