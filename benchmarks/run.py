@@ -249,9 +249,10 @@ def many_countries_figure(work: Path, briefs: Path, repeat: int, env: dict[str, 
     shutil.copytree(briefs, fifty)
     for number in range(1, 50):
         # Copies under other ids; their meetings would name the wrong country, so they hold none.
-        shutil.copytree(
-            briefs / "kazakhstan", fifty / f"country-{number:02}", ignore=shutil.ignore_patterns("meetings")
-        )
+        copy = fifty / f"country-{number:02}"
+        shutil.copytree(briefs / "kazakhstan", copy, ignore=shutil.ignore_patterns("meetings"))
+        country = copy / "country.yaml"
+        country.write_text(country.read_text().replace("id: kazakhstan\n", f"id: {copy.name}\n", 1))
 
     def one_meeting(tree: Path) -> Callable[[], None]:
         meeting = tree / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml"
