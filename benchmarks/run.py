@@ -185,7 +185,7 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
     # 5. A knowledge base of 10,000 facts against the bundled one.
     synthetic = make_synthetic(briefs, work / "synthetic", 10_000)
     stages = (
-        "import time, sys; from pathlib import Path; from generator import api; from generator.select "
+        "import time, sys; from pathlib import Path; from generator import api; from generator.select.selection "
         "import select; started = time.perf_counter(); kb = api.load_knowledge_base(Path(sys.argv[1])).kb; "
         "select(kb, kb.audiences['uk']); print(time.perf_counter() - started)"
     )

@@ -1,4 +1,4 @@
-from .cli import main
+from generator.cli import main
 
 # Guarded: a render worker started by the forkserver imports the parent's
 # main module, and must not run the command a second time.

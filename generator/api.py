@@ -1,20 +1,63 @@
 """The library entry points: everything the CLI does, callable from Python.
 
-A facade over the stages: `kb` loads and checks, `documents` selects,
-composes, renders and publishes each briefing, `build` skips what has not
-changed, `render` turns one Brief into a file's bytes.
+A facade over the stages, in the order a briefing passes through them:
+`kb` loads, `check` validates, `select` chooses, `compose` phrases,
+`render` turns one Brief into a file's bytes and `publish` writes it;
+`build` runs them for each request and skips what has not changed.
 Rendering modules are imported only when a document is rendered, so checking
 a knowledge base never pays for loading WeasyPrint or python-docx.
 """
 
 from __future__ import annotations
 
-from .build import BuildOptions, CheckReport, IncrementalRun, Session, Workers, check, country_runs
-from .clock import build_date
-from .documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
-from .kb.validate import Checked, check_every_country, load_knowledge_base, meeting_country, read_meeting_file
-from .render import DEFAULT_TIMEOUT, FORMATS, Format, render
-from .render.pool import RenderPool
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.build.incremental import BuildOptions, CheckReport, IncrementalRun, Session, Workers, check, country_runs
+from generator.core.clock import build_date
+from generator.core.errors import UsageError
+from generator.kb.sensitivity import Sensitivity
+from generator.render import DEFAULT_TIMEOUT, FORMATS, Format, render
+
+if TYPE_CHECKING:
+    from generator.build.documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
+    from generator.check.validate import (
+        Checked,
+        check_every_country,
+        load_knowledge_base,
+        meeting_country,
+        read_meeting_file,
+    )
+    from generator.kb.inventory import Inventory
+    from generator.kb.migrate import Step
+    from generator.publish.publisher import VerifyReport
+    from generator.render.pool import RenderPool
+    from generator.select.records import FollowUp
+
+_IMPORTED_ON_USE = {
+    "generator.build.documents": ("Outcome", "Request", "compose_brief", "generate", "requests_for", "write_letter"),
+    "generator.check.validate": (
+        "Checked",
+        "check_every_country",
+        "load_knowledge_base",
+        "meeting_country",
+        "read_meeting_file",
+    ),
+    "generator.render.pool": ("RenderPool",),
+}
+"""The pipeline, imported the first time one of its names is used: a `check` or `generate` answered
+from the run cache imports none of it, and so parses no YAML and loads no renderer."""
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _IMPORTED_ON_USE.items():
+        if name in names:
+            value = getattr(importlib.import_module(module), name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -24,9 +67,11 @@ __all__ = [
     "Checked",
     "Format",
     "IncrementalRun",
+    "Inventory",
     "Outcome",
     "RenderPool",
     "Request",
+    "Sensitivity",
     "Session",
     "Workers",
     "build_date",
@@ -34,11 +79,117 @@ __all__ = [
     "check_every_country",
     "compose_brief",
     "country_runs",
+    "diff_report",
     "generate",
+    "inventory",
+    "letter_from_record",
     "load_knowledge_base",
     "meeting_country",
+    "migrate",
+    "migration_plan",
+    "open_followups",
     "read_meeting_file",
     "render",
     "requests_for",
+    "start_record",
+    "verify",
     "write_letter",
+    "write_schemas",
 ]
+
+
+def inventory(briefs: Path, country: str | None) -> Inventory:
+    """The audiences, meetings and themes of one country's knowledge base, counted."""
+    from generator.check.validate import load_knowledge_base
+    from generator.kb.inventory import inventory as inventory_of
+
+    return inventory_of(load_knowledge_base(briefs, country).kb)
+
+
+def diff_report(old: str, new: str | None, briefs: Path, country: str | None, distribution: str) -> list[str]:
+    """The lines of `briefing diff`: OLD and NEW are folders or git revisions; NEW defaults to `briefs` as it is."""
+    from generator.check.validate import load_knowledge_base
+    from generator.select.diff import compare, format_report, knowledge_base_folder
+
+    with (
+        knowledge_base_folder(old, briefs) as old_folder,
+        knowledge_base_folder(new or str(briefs), briefs) as new_folder,
+    ):
+        report = compare(
+            load_knowledge_base(old_folder, country).kb,
+            load_knowledge_base(new_folder, country).kb,
+            Sensitivity(distribution),
+        )
+    return list(format_report(report, old, new or str(briefs)))
+
+
+def migration_plan(briefs: Path) -> list[Step]:
+    """What moving `briefs` to the one-folder-per-country layout would change; empty when nothing."""
+    from generator.kb.migrate import plan
+
+    return plan(briefs)
+
+
+def migrate(steps: list[Step]) -> None:
+    from generator.kb.migrate import apply
+
+    apply(steps)
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """JSON Schemas of every kind of knowledge-base file, written to `out` for editors."""
+    from generator.kb.schema import write_schemas as write
+
+    return write(out)
+
+
+def start_record(meeting_file: Path, briefs: Path, country: str | None) -> Path:
+    """Write the pre-filled record of the meeting in `meeting_file` beside it; refuses to replace one."""
+    from generator.check.validate import load_knowledge_base, meeting_country, read_meeting_file
+    from generator.select.records import write_skeleton
+
+    kb = load_knowledge_base(briefs, country or meeting_country(briefs, meeting_file)).kb
+    return write_skeleton(meeting_file, read_meeting_file(meeting_file, kb))
+
+
+def letter_from_record(
+    record_file: Path, briefs: Path, country: str | None, level: Sensitivity, formats: list[Format], out: Path
+) -> Outcome:
+    """The follow-up letter of the meeting recorded in `record_file`, written to `out`."""
+    from generator.build.documents import write_letter
+    from generator.check.validate import load_knowledge_base, meeting_country
+    from generator.kb.layout import meeting_path
+    from generator.select.records import record_of
+
+    # The record sits beside its meeting, which says whose country it is.
+    kb = load_knowledge_base(briefs, country or meeting_country(briefs, meeting_path(record_file))).kb
+    return write_letter(kb, record_of(kb, record_file), level, formats, out)
+
+
+def open_followups(
+    briefs: Path, country: str | None, *, audience: str | None = None, overdue_only: bool = False
+) -> list[FollowUp]:
+    """Open commitments and actions across meeting records, overdue first; every country without `country`."""
+    from generator.check.validate import check_every_country, load_knowledge_base
+    from generator.policy.withholding import name_guard
+    from generator.select.records import followups, in_order
+
+    kbs = [load_knowledge_base(briefs, country).kb] if country else [c.kb for c in check_every_country(briefs)]
+    audiences = sorted({audience_id for kb in kbs for audience_id in kb.audiences})
+    if audience is not None and audience not in audiences:
+        raise UsageError(f"no audience '{audience}'; choose one of {', '.join(audiences)}")
+    return in_order(
+        entry
+        # Only the people every copy may name: this list ends up on screens and in mail.
+        for kb in kbs
+        for entry in followups(
+            kb, build_date(), name_guard(kb, Sensitivity.PUBLIC), audience=audience, overdue_only=overdue_only
+        )
+    )
+
+
+def verify(out: Path) -> VerifyReport:
+    """The output folder checked against its manifest."""
+    from generator.publish.publisher import verify as verify_folder
+
+    return verify_folder(out)

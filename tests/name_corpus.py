@@ -36,8 +36,8 @@ from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
 from generator import TEMPLATES_DIR
-from generator.catalogue import languages, messages, placeholders
-from generator.names import NameGuard, tokens, weak_tokens
+from generator.text.catalogue import languages, messages, placeholders
+from generator.text.name_matching import NameGuard, tokens, weak_tokens
 
 CORPUS = Path(__file__).parent / "names_corpus"
 COMMON_WORDS_TESTED = 20_000

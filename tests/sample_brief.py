@@ -2,7 +2,7 @@
 
 import datetime
 
-from generator.brief import (
+from generator.compose.brief import (
     Brief,
     CaseEntry,
     CaseLabels,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.inputs import DEFAULT_MAX_FILE_BYTES
+from generator.core.inputs import DEFAULT_MAX_FILE_BYTES
 
 PIPE_MESSAGE = "not a regular file (a named pipe); only regular YAML files are read"
 
@@ -166,7 +166,7 @@ def test_a_limit_that_is_no_size_is_a_usage_error(minimal_kb, cli, monkeypatch, 
 
 
 def test_a_file_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
-    from generator import inputs
+    from generator.core import inputs
 
     path = tmp_path / "grows.yaml"
     path.write_bytes(b"x" * 10)

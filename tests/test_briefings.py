@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from generator import api
 from generator.render.docx import render_docx
 from generator.render.html import render_html
-from generator.select import select
+from generator.select.selection import select
 
 from .conftest import BUNDLED_BRIEFS, FIXTURES
 

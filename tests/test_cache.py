@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.build as build_module
-import generator.kb.validate as validate_module
-from generator import cache
+import generator.build.incremental as build_module
+import generator.check.validate as validate_module
+from generator.core import run_cache, store
 
 from .conftest import PROJECT, build_knowledge_base
 
@@ -59,7 +59,7 @@ def forge(path: Path, payload: bytes) -> None:
     """Replace an entry's payload, with a correct checksum: only its shape can give it away."""
     label = path.read_bytes().split(b"\n")[2]
     body = label + b"\n" + payload
-    path.write_bytes(cache.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    path.write_bytes(store.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
 def protect(cases: Path) -> None:
@@ -131,7 +131,7 @@ def test_an_edit_of_the_generator_code_is_not_answered_from_the_cache(tmp_path, 
     assert "is valid" in run_python(check, project, minimal_kb)
     assert "is valid" in run_python(check, project, minimal_kb)
 
-    edit = project / "generator" / "build.py"
+    edit = project / "generator" / "build" / "incremental.py"
     edit.write_text(edit.read_text().replace("is valid (", "passes every check ("))
 
     assert "passes every check" in run_python(check, project, minimal_kb)
@@ -153,9 +153,9 @@ def test_an_upgraded_library_is_not_answered_from_the_cache(tmp_path, minimal_kb
 def test_installed_versions_are_those_importlib_metadata_reports():
     import importlib.metadata
 
-    names = cache.OUTPUT_DISTRIBUTIONS
-    assert cache.installed_versions(names) == {
-        cache._normalised(name): importlib.metadata.version(name) for name in names
+    names = store.OUTPUT_DISTRIBUTIONS
+    assert store.installed_versions(names) == {
+        store._normalised(name): importlib.metadata.version(name) for name in names
     }
 
 
@@ -497,7 +497,7 @@ def test_a_run_entry_whose_record_of_reads_is_malformed_is_rebuilt(minimal_kb, c
     forge(run_entry(), json.dumps({**entry, "result": {"warnings": [], "summary": "forged"}}).encode())
 
     assert cli("check", "--briefs", minimal_kb).output == cold.output
-    assert cache.RunInputs.from_rows(json.loads(parts(run_entry())[3])) is not None
+    assert run_cache.RunInputs.from_rows(json.loads(parts(run_entry())[3])) is not None
 
 
 def test_a_run_entry_of_the_right_shape_for_other_inputs_is_not_used(minimal_kb, cli, fixed_date):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import api, cache
+from generator import api
+from generator.core import store
 
 EPOCH = "1800000000"
 
@@ -24,7 +25,7 @@ def forged(entry: bytes, payload: bytes) -> bytes:
     """The entry with another payload under a correct checksum: only its shape can give it away."""
     label = entry.split(b"\n", 3)[2]
     body = label + b"\n" + payload
-    return cache.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    return store.MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
 
 
 def damage(path: Path, rng: random.Random) -> None:

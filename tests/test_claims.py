@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from generator.api import load_knowledge_base
-from generator.compose import compose
-from generator.fit import _trims
-from generator.select import select
+from generator.compose.briefing import compose
+from generator.compose.fit import _trims
+from generator.select.selection import select
 
 DATE = datetime.date(2027, 2, 1)
 

@@ -4,12 +4,12 @@ from pathlib import Path
 import pytest
 
 from generator.api import load_knowledge_base
-from generator.brief import plain
-from generator.compose import compose
-from generator.errors import RenderError
+from generator.compose.briefing import compose
+from generator.core.errors import RenderError
 from generator.kb import model
-from generator.names import NameGuard
-from generator.select import select
+from generator.select.selection import select
+from generator.text.name_matching import NameGuard
+from generator.text.rich import plain
 
 DATE = datetime.date(2027, 2, 1)
 

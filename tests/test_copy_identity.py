@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.render.pool as pool_module
-from generator import manifest
 from generator.api import render
-from generator.publish import copy_series, output_name, recipient_slug
+from generator.publish import manifest
+from generator.publish.publisher import copy_series, output_name, recipient_slug
 
 from .sample_brief import sample_brief
 

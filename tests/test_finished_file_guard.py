@@ -12,9 +12,10 @@ import pytest
 import generator.render.pool as pool_module
 from generator import api
 from generator.api import Request, load_knowledge_base, render
-from generator.brief import Point, Section, Span
-from generator.inspect_output import leak_in
-from generator.names import NameGuard
+from generator.compose.brief import Point, Section
+from generator.publish.finished_files import leak_in
+from generator.text.name_matching import NameGuard
+from generator.text.rich import Span
 
 from .sample_brief import sample_brief
 

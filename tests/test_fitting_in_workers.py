@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 import generator.render.pdf as render_pdf_module
 from generator import api
-from generator.documents import draft_of
+from generator.build.documents import draft_of
 from generator.render.docx import render_docx
 from tests.conftest import BUNDLED_BRIEFS
 

@@ -98,7 +98,7 @@ def test_manifest_keys_name_what_each_document_depends_on(built):
 
 
 def test_one_failing_document_does_not_lose_the_others(minimal_kb: Path, tmp_path: Path, monkeypatch):
-    from generator.errors import RenderError
+    from generator.core.errors import RenderError
 
     def render(brief, output_format):
         if output_format == "docx":

@@ -16,13 +16,15 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from generator import api, catalogue
-from generator.brief import Brief, Span
-from generator.compose import compose
+from generator import api
+from generator.compose.brief import Brief
+from generator.compose.briefing import compose
 from generator.render.docx import render_docx
 from generator.render.html import css_page_counter, render_html
 from generator.render.pdf import render_pdf
-from generator.select import select
+from generator.select.selection import select
+from generator.text import catalogue
+from generator.text.rich import Span
 
 from .conftest import BUNDLED_BRIEFS, PROJECT, build_knowledge_base
 from .sample_brief import sample_brief

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import atomic, manifest
-from generator.atomic import TEMP_PREFIX
+from generator.publish import atomic, manifest
+from generator.publish.atomic import TEMP_PREFIX
 
 ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "NO_COLOR": "1"}
 

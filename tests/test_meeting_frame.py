@@ -11,7 +11,7 @@ import yaml
 from pypdf import PdfReader
 
 from generator import api
-from generator.errors import InputError
+from generator.core.errors import InputError
 from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf

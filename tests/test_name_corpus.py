@@ -6,8 +6,8 @@ and romanisations, none of the generator's own words taken for a name, and at mo
 import pytest
 
 from generator.api import render
-from generator.inspect_output import _docx_strings, _pdf_strings
-from generator.names import NameGuard
+from generator.publish.finished_files import _docx_strings, _pdf_strings
+from generator.text.name_matching import NameGuard
 
 from .name_corpus import OWN_WORDS, cross_script, disguised, measure, ordinary_texts, report, withheld
 from .sample_brief import sample_brief

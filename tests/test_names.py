@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.catalogue import messages
-from generator.names import NameGuard, tokens, weak_tokens
+from generator.text.catalogue import messages
+from generator.text.name_matching import NameGuard, tokens, weak_tokens
 
 from . import name_corpus
 

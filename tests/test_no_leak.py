@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from generator.api import Request, compose_brief, generate, load_knowledge_base, render, requests_for, write_letter
-from generator.errors import InputError, RenderError, UsageError
+from generator.core.errors import InputError, RenderError, UsageError
 from generator.kb import model
 from generator.kb.load import KnowledgeBase, Origin
-from generator.publish import output_name
+from generator.publish.publisher import output_name
 
 from .conftest import build_knowledge_base
 

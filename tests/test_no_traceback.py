@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.clock import build_date
-from generator.errors import RenderError, UsageError
+from generator.core.clock import build_date
+from generator.core.errors import RenderError, UsageError
 from generator.kb.schema import LIST_FILES, SINGLE_FILES
 from generator.render.docx import render_docx
 from tests.sample_brief import sample_brief

@@ -12,13 +12,13 @@ import pytest
 from pypdf import PdfReader
 
 from generator import api
-from generator.errors import TooLong
-from generator.fit import PAGE_LIMITS, fit_to_pages
+from generator.compose.fit import PAGE_LIMITS, fit_to_pages
+from generator.core.errors import TooLong
 from generator.kb.layout import meeting_files
 from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf
-from generator.select import select
+from generator.select.selection import select
 from tests.conftest import BUNDLED_BRIEFS, FIXTURES
 
 DATE = datetime.date(2026, 11, 25)

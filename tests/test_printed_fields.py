@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from generator.api import load_knowledge_base
 from generator.cli import main
-from generator.errors import Diagnostic, InputError
+from generator.core.errors import Diagnostic, InputError
 from generator.kb import model
 from generator.kb.schema import LIST_FILES, SINGLE_FILES
 

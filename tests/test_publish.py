@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import manifest
-from generator.atomic import TEMP_PREFIX, Run, remove_stale_temporaries
-from generator.errors import CopyRefused, ManifestDamaged
-from generator.publish import Publisher, copy_series, output_name, recipient_slug
+from generator.core.errors import CopyRefused, ManifestDamaged
+from generator.publish import manifest
+from generator.publish.atomic import TEMP_PREFIX, Run, remove_stale_temporaries
+from generator.publish.publisher import Publisher, copy_series, output_name, recipient_slug
 
 DAY = datetime.date(2027, 2, 9)
 
@@ -143,7 +143,7 @@ def test_leftovers_of_dead_runs_are_removed_and_a_live_runs_are_kept(tmp_path: P
 HOLD_A_TEMPORARY = """
 import sys
 from pathlib import Path
-from generator.atomic import Run
+from generator.publish.atomic import Run
 with Run(Path(sys.argv[1])) as run:
     print(run.write_temporary(b"still being written"), flush=True)
     sys.stdin.read()

@@ -116,7 +116,7 @@ def test_the_skeleton_is_pre_filled_from_the_bundled_meeting(tmp_path: Path, cli
     import yaml
 
     from generator.kb import model
-    from generator.records import skeleton
+    from generator.select.records import skeleton
 
     from .conftest import BUNDLED_BRIEFS
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.api import load_knowledge_base
-from generator.compose import compose
-from generator.select import select
+from generator.compose.briefing import compose
+from generator.select.selection import select
 
 DATE = datetime.date(2027, 2, 1)
 FACTS = 300

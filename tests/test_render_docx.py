@@ -14,9 +14,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm
 
-from generator.brief import Point, Section, Span
-from generator.errors import RenderError
+from generator.compose.brief import Point, Section
+from generator.core.errors import RenderError
 from generator.render.docx import REFERENCE_DOCX, render_docx
+from generator.text.rich import Span
 from tests.sample_brief import sample_brief
 
 BUILD_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_reference_docx.py"

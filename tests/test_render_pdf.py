@@ -11,10 +11,11 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from generator.brief import Point, Section, Span
-from generator.errors import RenderError
+from generator.compose.brief import Point, Section
+from generator.core.errors import RenderError
 from generator.render.html import TEMPLATES_DIR, render_html
 from generator.render.pdf import render_pdf
+from generator.text.rich import Span
 from tests.sample_brief import sample_brief
 
 CYRILLIC_NAME = "Қасым-Жомарт Тоқаев"

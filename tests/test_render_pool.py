@@ -10,7 +10,9 @@ import time
 import pytest
 
 import generator.render.pool as pool_module
-from generator import api, cache
+from generator import api
+from generator.build import fitting_hints
+from generator.core import run_cache
 
 from .conftest import build_knowledge_base
 from .sample_brief import sample_brief
@@ -171,16 +173,16 @@ def test_the_briefing_that_took_longest_to_fit_last_time_starts_first(kb, tmp_pa
 
 def test_fitting_times_are_remembered_per_briefing_and_a_damaged_record_is_ignored(kb, tmp_path):
     api.generate(kb, api.requests_for(kb, audiences=["uk"]), ("docx",), out_dir=tmp_path / "one")
-    remembered = cache.fitting_seconds()
-    hints = cache._run_path(cache.FITTING_HINTS)
+    remembered = fitting_hints.fitting_seconds()
+    hints = run_cache._run_path(fitting_hints.FITTING_HINTS)
     hints.write_bytes(hints.read_bytes()[:-7] + b"garbage")
 
     assert list(remembered) == ["testland/uk//full/public"]
     assert remembered["testland/uk//full/public"] > 0
-    assert cache.fitting_seconds() == {}
+    assert fitting_hints.fitting_seconds() == {}
     outcome = api.generate(kb, api.requests_for(kb, audiences=["uk"]), ("docx",), out_dir=tmp_path / "two")
     assert len(outcome.written) == 1
-    assert list(cache.fitting_seconds()) == ["testland/uk//full/public"]
+    assert list(fitting_hints.fitting_seconds()) == ["testland/uk//full/public"]
 
 
 def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):

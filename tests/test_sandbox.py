@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from generator.errors import SandboxViolation
+from generator.core.errors import SandboxViolation
 from generator.render.html import TEMPLATES_DIR
 from generator.render.pdf import render_pdf
 from generator.render.sandbox import ResourceRefused, TemplatesFetcher

@@ -7,11 +7,11 @@ import pytest
 import yaml
 
 from generator import api
-from generator.compose import compose
-from generator.errors import TooLong
+from generator.compose.briefing import compose
+from generator.core.errors import TooLong
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf
-from generator.select import select
+from generator.select.selection import select
 
 PARTICIPANT = "Participant {number}, " + "official of the ministry of foreign affairs and development " * 5
 

@@ -5,7 +5,7 @@ import pytest
 
 from generator.api import load_knowledge_base
 from generator.kb import model
-from generator.select import select
+from generator.select.selection import select
 
 TODAY = datetime.date(2026, 11, 25)
 

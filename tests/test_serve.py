@@ -31,7 +31,7 @@ import pytest
 from generator import TEMPLATES_DIR
 from generator.kb.model import Sensitivity
 from generator.preview import Preview, View
-from generator.serve import PreviewServer
+from generator.preview.serve import PreviewServer
 
 from .conftest import BUNDLED_BRIEFS, build_knowledge_base
 

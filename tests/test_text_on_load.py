@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.api import load_knowledge_base, requests_for
-from generator.errors import UsageError
+from generator.core.errors import UsageError
 from generator.kb import model
 from generator.kb.yamlfile import read_yaml
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.check import validate
 from generator.cli import main
-from generator.kb import validate
 
 from .conftest import build_knowledge_base, withheld_case
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from generator.api import load_knowledge_base
 from generator.kb import model
-from generator.select import select
+from generator.select.selection import select
 
 from .test_diff import edit
 

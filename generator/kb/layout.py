@@ -34,3 +34,19 @@ def record_path(meeting_file: Path) -> Path:
 def meeting_path(record_file: Path) -> Path:
     """The meeting file a record sits beside: `X.record.yaml` -> `X.yaml`."""
     return record_file.with_name(record_file.name.removesuffix(RECORD_SUFFIX) + ".yaml")
+
+
+def loader_listings(briefs: Path, country: str | None) -> list[tuple[Path, str]]:
+    """The folders, with their glob patterns, whose listing decides what loading `country` reads.
+
+    None stands for every country of the tree: the tree for its countries,
+    the shared audiences and meetings, and each country's own folder with its
+    levers and meetings.
+    """
+    countries = [country] if country is not None else [folder.name for folder in country_dirs(briefs)]
+    return [
+        (briefs, "*/country.yaml"),
+        (briefs / "audiences", "*"),
+        (briefs / "meetings", "*"),
+        *((briefs / name / folder, "*") for name in countries for folder in ("", "levers", "meetings")),
+    ]

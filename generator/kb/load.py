@@ -16,11 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .. import cache
-from ..errors import Diagnostic, UsageError
-from . import model
-from .layout import RECORD_SUFFIX, country_dirs, meeting_files, meeting_path, record_path
-from .yamlfile import Location, YamlDocument, YamlFileError, read_yaml
+from generator.core.errors import Diagnostic, UsageError
+from generator.kb import model, parse_cache
+from generator.kb.layout import RECORD_SUFFIX, country_dirs, meeting_files, meeting_path, record_path
+from generator.kb.yamlfile import Location, YamlDocument, YamlFileError, read_yaml
 
 COUNTRY_FILES: dict[str, type[model.Model]] = {
     "sources.yaml": model.Source,
@@ -152,7 +151,7 @@ def read_items(briefs: Path, country: str | None = None) -> LoadResult:
     for path in old_meetings:
         _read_old_meeting(result, path, briefs, country_dir, several)
     read_records(result, old_meetings, briefs / "meetings", within=briefs)
-    cache.prune_parsed()
+    parse_cache.prune_parsed()
     return result
 
 

@@ -11,10 +11,10 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
-from ..catalogue import languages
-from ..characters import LINE_BREAK, refused_problem
-from ..markup import parse
-from ..sensitivity import Sensitivity as Sensitivity
+from generator.kb.sensitivity import Sensitivity as Sensitivity
+from generator.text.catalogue import languages
+from generator.text.characters import LINE_BREAK, refused_problem
+from generator.text.markup import parse
 
 MAX_TEXT_LENGTH = 4000
 """Longer than any paragraph a briefing should carry; protects the renderers."""

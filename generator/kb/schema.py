@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import model
-from .load import COUNTRY_FILES
+from generator.kb import model
+from generator.kb.load import COUNTRY_FILES
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

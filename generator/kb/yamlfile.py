@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
-from .. import cache
-from ..characters import INVISIBLE, invisible_problem
-from ..errors import Diagnostic
-from ..inputs import Refused, read_input
+from generator.core.errors import Diagnostic
+from generator.core.inputs import Refused, read_input
+from generator.kb import parse_cache
+from generator.text.characters import INVISIBLE, invisible_problem
 
 Location = tuple[str | int, ...]
 """Where a value sits in a document: the keys and list indices leading to it."""
@@ -179,7 +179,7 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
     raw = _read_bytes(path, within, fail)
     digest = hashlib.sha256(raw).hexdigest()
     real_path = os.path.realpath(path)
-    if (cached := cache.recall_parsed(real_path, digest)) is not None:
+    if (cached := parse_cache.recall_parsed(real_path, digest)) is not None:
         data, lines = cached
         return YamlDocument(path, data, lines, digest)
     # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
@@ -232,7 +232,7 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
                 for location, line, message in scalars.invisible
             )
         )
-    cache.remember_parsed(real_path, digest, document.data, document.lines)
+    parse_cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document
 
 

@@ -1,5 +1,5 @@
 """The live preview behind `briefing serve`: what the page shows, and the page itself (assets/)."""
 
-from .state import Preview, View
+from generator.preview.state import Preview, View
 
 __all__ = ["Preview", "View"]

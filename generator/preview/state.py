@@ -20,19 +20,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import TEMPLATES_DIR
-from ..api import Checked, Request, compose_brief, load_knowledge_base, render
-from ..brief import Brief, plain
-from ..clock import build_date
-from ..errors import BriefingError, Diagnostic, InputError, UsageError
-from ..kb import model
-from ..kb.load import KnowledgeBase
-from ..markup import parse
-from ..publish import output_name
-from ..render.pdf import render_pdf
-from ..select import Length, distribution_level, select
-from ..withholding import unnamed
-from .pages import Page, Pictures, read_pages
+from generator import TEMPLATES_DIR
+from generator.api import Checked, Request, compose_brief, load_knowledge_base, render
+from generator.compose.brief import Brief
+from generator.core.clock import build_date
+from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
+from generator.kb import model
+from generator.kb.load import KnowledgeBase
+from generator.policy.withholding import unnamed
+from generator.preview.pages import Page, Pictures, read_pages
+from generator.publish.publisher import output_name
+from generator.render.pdf import render_pdf
+from generator.select.selection import Length, distribution_level, select
+from generator.text.markup import parse
+from generator.text.rich import plain
 
 LENGTHS: tuple[Length, ...] = ("full", "one-page")
 LEVELS = tuple(level.value for level in model.Sensitivity)

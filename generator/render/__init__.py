@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
 if TYPE_CHECKING:
-    from ..brief import Brief
+    from generator.compose.brief import Brief
 
 Format = Literal["pdf", "docx", "pdfa"]
 

@@ -33,10 +33,11 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from generator import TEMPLATES_DIR
-from generator.brief import Brief, CaseEntry, Labels, MetaRow, Point, RichText, Section, SourceEntry, Summary
-from generator.catalogue import split_placeholders
-from generator.clock import EARLIEST, LATEST
-from generator.errors import RenderError
+from generator.compose.brief import Brief, CaseEntry, Labels, MetaRow, Point, Section, SourceEntry, Summary
+from generator.core.clock import EARLIEST, LATEST
+from generator.core.errors import RenderError
+from generator.text.catalogue import split_placeholders
+from generator.text.rich import RichText
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 

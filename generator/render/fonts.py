@@ -14,8 +14,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .. import TEMPLATES_DIR
-from ..characters import describe
+from generator import TEMPLATES_DIR
+from generator.text.characters import describe
 
 FONTS_DIR = TEMPLATES_DIR / "fonts"
 BASE_FONT = "NotoSans-Regular.ttf"

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .. import TEMPLATES_DIR
-from ..brief import Brief, strings
-from ..catalogue import split_placeholders
-from ..errors import RenderError
-from .fonts import fallbacks_for
+from generator import TEMPLATES_DIR
+from generator.compose.brief import Brief, strings
+from generator.core.errors import RenderError
+from generator.render.fonts import fallbacks_for
+from generator.text.catalogue import split_placeholders
 
 ENTRY_TEMPLATE = "briefing.html.j2"
 

@@ -14,12 +14,12 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import TEMPLATES_DIR
-from ..brief import Brief
-from ..errors import SandboxViolation
-from .engine import DEFAULT_OPTIONS, HTML, Document
-from .html import render_html
-from .sandbox import ResourceRefused, TemplatesFetcher
+from generator import TEMPLATES_DIR
+from generator.compose.brief import Brief
+from generator.core.errors import SandboxViolation
+from generator.render.engine import DEFAULT_OPTIONS, HTML, Document
+from generator.render.html import render_html
+from generator.render.sandbox import ResourceRefused, TemplatesFetcher
 
 # PDF/UA-1: a structure tree, the document language and a displayed title, so
 # that screen readers can read the briefing to a minister's office as well.

@@ -28,9 +28,9 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import recv_handle, send_handle
 from typing import Protocol
 
-from ..brief import Brief
-from ..errors import BriefingError
-from . import DEFAULT_TIMEOUT, REGISTRY, Format, load_renderers, render
+from generator.compose.brief import Brief
+from generator.core.errors import BriefingError
+from generator.render import DEFAULT_TIMEOUT, REGISTRY, Format, load_renderers, render
 
 
 class Draft(Protocol):

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from .engine import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from generator.render.engine import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 # Pixels only. SVG is left out although it is an image: it is a document that
 # makes requests of its own, and WeasyPrint swallows every exception raised

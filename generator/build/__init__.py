@@ -1,0 +1,1 @@
+"""The orchestration: requests to documents, incremental builds, run caches and packages."""

@@ -1,0 +1,708 @@
+"""Checks that span items: ids that must exist, and what deserves a warning.
+
+A check runs only when what it refers to was readable, so one broken file
+gives one message rather than one per reference into it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from generator.core.clock import build_date
+from generator.core.errors import Diagnostic, InputError, UsageError
+from generator.kb import model
+from generator.kb.layout import country_dirs, is_record_file, meeting_path
+from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
+from generator.kb.yamlfile import YamlFileError, read_yaml
+from generator.policy.claims import rebuttals, states_claim
+from generator.policy.eligibility import item_date, reason_left_out
+from generator.policy.withholding import (
+    ITEM_NOUNS,
+    LEVELS,
+    FieldPath,
+    Unnamed,
+    citable,
+    entries_shown_alone,
+    field_name,
+    name_guard,
+    names_someone,
+    shown_fields,
+    unnamed,
+    unnamed_on_load,
+    withheld_at,
+)
+from generator.text.name_matching import NameGuard, tokens, weak_tokens
+
+ADDRESSEES = ("government", "international")
+"""Who a recommendation may be addressed to, besides a single audience."""
+
+ITEM_KINDS = ("facts", "cases", "recommendations", "responses")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate(
+    result: LoadResult, today: datetime.date
+) -> tuple[KnowledgeBase | None, list[Diagnostic], list[Diagnostic]]:
+    """Cross-check what loaded; return the knowledge base, errors and warnings.
+
+    The knowledge base is None when there are errors. No message spells the name of a
+    person a public copy may not name (see `withholding.Unnamed`).
+    """
+    unnamed = unnamed_on_load(result)
+    errors = list(result.errors)
+    errors.extend(_reference_errors(result))
+    if errors:
+        return None, unnamed(errors), []
+    country = next(iter(_of_kind(result, "country", model.Country).values()))
+    root = result.documents["country"][0].path.parent.parent
+    kb = KnowledgeBase(
+        country=country,
+        origins=result.origins,
+        revision=_revision(result, root),
+        levers={
+            kind.removeprefix(LEVERS): _of_kind(result, kind, model.Lever)
+            for kind in result.items
+            if kind.startswith(LEVERS)
+        },
+        themes=_of_kind(result, "themes", model.Theme),
+        sources=_of_kind(result, "sources", model.Source),
+        facts=_of_kind(result, "facts", model.Fact),
+        cases=_of_kind(result, "cases", model.Case),
+        recommendations=_of_kind(result, "recommendations", model.Recommendation),
+        responses=_of_kind(result, "responses", model.Response),
+        audiences=_of_kind(result, "audiences", model.Audience),
+        meetings=_of_kind(result, "meetings", model.Meeting),
+        records=_of_kind(result, "records", model.Record),
+    )
+    copies = _WhatCopiesShow(kb, result)
+    errors = list(copies.errors())
+    if errors:
+        return None, unnamed(errors), []
+    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *copies.warnings()]))
+
+
+def _of_kind(result: LoadResult, kind: str, item_model: type[ModelT]) -> dict[str, ModelT]:
+    """The items of `kind` that loaded, as the model their files hold (they hold no other)."""
+    return {item_id: item for item_id, item in result.items.get(kind, {}).items() if isinstance(item, item_model)}
+
+
+Reference = tuple[FieldPath, str]
+"""A field's position inside an item, and the id written there."""
+
+
+def _each(field: str, values: Iterable[str]) -> list[Reference]:
+    return [((field, index), value) for index, value in enumerate(values)]
+
+
+def _keys(field: str, mapping: Mapping[str, object], skip: str | None = None) -> list[Reference]:
+    return [((field, key), key) for key in mapping if key != skip]
+
+
+def _citations(field: str, citations: list[model.Citation]) -> list[Reference]:
+    return [((field, index, "source"), citation.source) for index, citation in enumerate(citations)]
+
+
+def _revision(result: LoadResult, root: Path) -> str:
+    """Names relative to the root, so the same files hash alike wherever they are."""
+    digest = hashlib.sha256()
+    # An old-layout audience file is listed under its levers too; hash it once.
+    documents = {doc.path: doc for docs in result.documents.values() for doc in docs}
+    for document in sorted(documents.values(), key=lambda d: d.path):
+        digest.update(f"{document.path.relative_to(root).as_posix()}\0{document.sha256}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
+    def known(kind: str) -> set[str] | None:
+        """The ids of `kind`, or None when its files could not all be read."""
+        return None if kind in result.unreadable else result.known_ids.get(kind, set())
+
+    themes, sources, cases, audiences = known("themes"), known("sources"), known("cases"), known("audiences")
+    any_item = (
+        None
+        if any(kind in result.unreadable for kind in ITEM_KINDS)
+        else set().union(*(result.known_ids.get(kind, set()) for kind in ITEM_KINDS))
+    )
+    theme, source, audience = (
+        (themes, "theme", "themes.yaml"),
+        (sources, "source", "sources.yaml"),
+        (audiences, "audience", "audiences/"),
+    )
+
+    yield from _lever_file_errors(result, audiences)
+    for (kind, item_id), origin in result.origins.items():
+        item = result.items[kind][item_id]
+        item_at = _Locator(result, kind, origin)
+        if isinstance(item, model.Item):
+            yield from item_at.missing(_each("themes", item.themes), *theme)
+            yield from item_at.missing(_citations("sources", item.sources), *source)
+            yield from item_at.missing(_each("audiences", item.audiences), *audience)
+            yield from item_at.missing(_each("only_for", item.only_for), *audience)
+        if isinstance(item, model.Fact):
+            yield from item_at.missing(_keys("wording", item.wording), *audience)
+            yield from item_at.missing(_keys("lines", item.lines), *audience)
+        if isinstance(item, model.Response):
+            yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
+            yield from item_at.missing(_each("rebuts", item.rebuts), known("facts"), "fact", "facts.yaml")
+        if isinstance(item, model.Case) and item.asks:
+            if "default" not in item.asks:
+                yield item_at.at(
+                    ("asks",), "asks has no 'default'; add a 'default:' ask for audiences without their own"
+                )
+            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
+        if isinstance(item, model.Recommendation):
+            if "default" not in item.asks:
+                yield item_at.at(
+                    ("asks",), "asks has no 'default'; add a 'default:' wording for audiences without their own"
+                )
+            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
+            if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
+                choices = [*ADDRESSEES, *sorted(audiences)]
+                hint = difflib.get_close_matches(item.addressee, choices, n=1)
+                yield item_at.at(
+                    ("addressee",),
+                    f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
+                    + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                )
+            yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
+        if isinstance(item, model.Audience):
+            yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
+        if isinstance(item, model.Country) and origin.path.parent == result.country_dir:
+            yield from _country_folder_errors(item, item_at)
+        if isinstance(item, model.Lever):
+            yield from item_at.missing(_each("themes", item.themes), *theme)
+            yield from item_at.missing(_citations("sources", item.sources), *source)
+        if isinstance(item, model.Meeting):
+            folder = _meeting_folder_country(result, origin)
+            if folder is not None and item.country != folder:
+                yield item_at.at(
+                    ("country",),
+                    f"country '{item.country}' disagrees with the folder the meeting is in ({folder}/meetings/); "
+                    f"correct it or move the file to {item.country}/meetings/",
+                )
+            elif folder is None:
+                # Within a country's folder, the folder is the country (its id must say so).
+                yield from item_at.missing(
+                    [(("country",), item.country)], known("country"), "country", "a country.yaml"
+                )
+            yield from item_at.missing([(("audience",), item.audience)], *audience)
+            yield from item_at.missing(_each("focus", item.focus), *theme)
+            for index, position in enumerate(item.positions):
+                position_at = _Locator(result, kind, origin, prefix=("positions", index))
+                yield from position_at.missing(_citations("sources", position.sources), *source)
+            yield from item_at.missing(
+                _each("include", item.include), any_item, "fact, case, recommendation or response", "the country folder"
+            )
+        if isinstance(item, model.Record):
+            yield from _record_errors(result, item, item_at, any_item)
+
+
+def _record_errors(
+    result: LoadResult, record: model.Record, at: _Locator, any_item: set[str] | None
+) -> Iterator[Diagnostic]:
+    """A record must belong to the meeting beside it, refer to items that exist and keep its dates in order."""
+    meetings = None if "meetings" in result.unreadable else result.known_ids.get("meetings", set())
+    unknown = list(at.missing([(("meeting",), record.meeting)], meetings, "meeting", "a meeting file"))
+    yield from unknown
+    beside = _meeting_beside(result, at.origin.path)
+    if not unknown and beside is not None and beside.id != record.meeting:
+        yield at.at(
+            ("meeting",),
+            f"this record sits beside the file of meeting '{beside.id}', not '{record.meeting}'; "
+            "correct the id or move the record",
+        )
+    elif beside is not None and record.held_on != beside.date:
+        yield at.at(
+            ("held_on",),
+            f"held_on {record.held_on} is not the meeting's date ({beside.date}); correct one of them",
+        )
+    yield from at.missing(
+        [(("raised", index, "item"), raised.item) for index, raised in enumerate(record.raised) if raised.item],
+        any_item,
+        "fact, case, recommendation or response",
+        "the country folder",
+    )
+    first_line: dict[str, int] = {}
+    for index, commitment in enumerate(record.commitments):
+        line = at.document.line_of((*at.base, "commitments", index))
+        if commitment.id in first_line:
+            yield at.at(
+                ("commitments", index, "id"),
+                f"duplicate commitment id '{commitment.id}' (first at line {first_line[commitment.id]}); rename one",
+            )
+        first_line.setdefault(commitment.id, line)
+        if commitment.by < record.held_on:
+            yield at.at(
+                ("commitments", index, "by"),
+                f"by {commitment.by} is before the meeting was held ({record.held_on}); check the date",
+            )
+    for index, action in enumerate(record.actions):
+        if action.due < record.held_on:
+            yield at.at(
+                ("actions", index, "due"),
+                f"due {action.due} is before the meeting was held ({record.held_on}); check the date",
+            )
+
+
+def _country_folder_errors(country: model.Country, at: _Locator) -> Iterator[Diagnostic]:
+    """Commands name a country by its folder: an id that differs would let two folders hold one country."""
+    folder = at.origin.path.parent.name
+    if country.id != folder:
+        yield at.at(
+            ("id",), f"id '{country.id}' differs from the name of its folder ({folder}/); rename the folder or the id"
+        )
+
+
+def _meeting_beside(result: LoadResult, record_file: Path) -> model.Meeting | None:
+    """The meeting whose file the record at `record_file` was found beside, if it loaded."""
+    meeting_file = meeting_path(record_file)
+    for (kind, meeting_id), origin in result.origins.items():
+        if kind == "meetings" and origin.path == meeting_file:
+            meeting = result.items["meetings"][meeting_id]
+            assert isinstance(meeting, model.Meeting)
+            return meeting
+    return None
+
+
+def _lever_file_errors(result: LoadResult, audiences: set[str] | None) -> Iterator[Diagnostic]:
+    """A levers file is named after its audience; one naming no audience would never be read."""
+    if audiences is None or result.country_dir is None:
+        return
+    for path in sorted((result.country_dir / "levers").glob("*.y*ml")):
+        if path.stem not in audiences:
+            hint = difflib.get_close_matches(path.stem, audiences, n=1)
+            advice = f"did you mean {hint[0]}.yaml?" if hint else "name it after an audience in audiences/"
+            yield Diagnostic(path, 1, f"no audience '{path.stem}' for these levers; {advice}")
+
+
+def _meeting_folder_country(result: LoadResult, origin: Origin) -> str | None:
+    """The country whose meetings folder holds the meeting, or None for one that lives elsewhere."""
+    if result.country_dir is not None and origin.path.parent == result.country_dir / "meetings":
+        return result.country_dir.name
+    return None
+
+
+class _Locator:
+    """Turns a field of one item into the line it is written on."""
+
+    def __init__(self, result: LoadResult, kind: str, origin: Origin, prefix: FieldPath = ()) -> None:
+        self.origin = origin
+        self.document = next(doc for doc in result.documents[kind] if doc.path == origin.path)
+        self.base = origin.location + prefix
+
+    def at(self, path: FieldPath, message: str) -> Diagnostic:
+        return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message)
+
+    def missing(
+        self, references: list[Reference], known: set[str] | None, what: str, where: str
+    ) -> Iterator[Diagnostic]:
+        if known is None:
+            return
+        for path, value in references:
+            if value not in known:
+                hint = difflib.get_close_matches(value, known, n=1)
+                advice = (
+                    f"did you mean '{hint[0]}'? If not, define it in {where}"
+                    if hint
+                    else f"define it in {where} or fix the spelling"
+                )
+                yield self.at(path, f"unknown {what} '{value}'; {advice}")
+
+
+def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
+    """Problems that do not stop a briefing but that its authors should see."""
+    stale_after = datetime.timedelta(days=kb.country.stale_after_days)
+    for fact in kb.facts.values():
+        origin = kb.origin("facts", fact.id)
+        if fact.review_by is not None and fact.review_by < today:
+            yield origin.diagnostic(f"warning: fact '{fact.id}' was due for review on {fact.review_by}")
+        elif not fact.historical and today - fact.as_of > stale_after:
+            yield origin.diagnostic(
+                f"warning: fact '{fact.id}' is stale: as of {fact.as_of}, older than "
+                f"{kb.country.stale_after_days} days; update it or mark it historical"
+            )
+
+    cited = {citation.source for item in _cited_items(kb) for citation in item}
+    for source in kb.sources.values():
+        if source.id not in cited:
+            yield kb.origin("sources", source.id).diagnostic(f"warning: source '{source.id}' is not cited by any item")
+
+    answered = rebuttals(kb.responses)
+    for kind in ITEM_KINDS:
+        for item in getattr(kb, kind).values():
+            if states_claim(item, kb.sources) and item.id not in answered:
+                yield kb.origin(kind, item.id).diagnostic(
+                    f"warning: {ITEM_NOUNS[kind]} '{item.id}' rests only on government or pro-government sources "
+                    "and no response rebuts it, so no briefing shows it; list it in the rebuts of the "
+                    "response that answers it"
+                )
+
+    yield from _audiences_without_levers(kb)
+    yield from _names_found_only_whole(kb)
+
+    weighted = {
+        theme for audience in kb.audiences.values() for theme, weight in audience.theme_weights.items() if weight > 0
+    }
+    for kind in ITEM_KINDS:
+        for item in getattr(kb, kind).values():
+            if not item.audiences and not weighted.intersection(item.themes):
+                yield kb.origin(kind, item.id).diagnostic(
+                    f"warning: no audience weights any theme of '{item.id}', so no briefing will select it"
+                )
+
+
+def _names_found_only_whole(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """The tokens of a withheld name that identify no one alone (initials, titles, ordinary words):
+    a text naming the person by such a token alone is not caught, so its authors should list the
+    short forms they use as aliases. Tokens are told by position: the warning spells none."""
+    for case in kb.cases.values():
+        if not withheld_at(case, model.Sensitivity.PUBLIC):
+            continue
+        weak = []
+        names = {"the name": case.name, **{f"aliases[{index}]": alias for index, alias in enumerate(case.aliases)}}
+        for where, name in names.items():
+            found, parts = set(weak_tokens(name)), tokens(name)
+            positions = [str(number) for number, token in enumerate(parts, 1) if token in found]
+            if len(positions) == len(parts) > 1:
+                weak.append(f"every token of {where}")
+            elif len(positions) == 1:
+                weak.append(f"token {positions[0]} of {where}")
+            elif positions:
+                weak.append(f"tokens {', '.join(positions[:-1])} and {positions[-1]} of {where}")
+        if weak:
+            one = len(weak) == 1 and not weak[0].startswith("tokens ")
+            yield kb.origin("cases", case.id).diagnostic(
+                f"warning: {' and '.join(weak)} identif{'ies' if one else 'y'} this person only together with "
+                "another part of the name (an initial, title, particle, short or ordinary word identifies no one "
+                "alone); add `aliases` for any short form the team uses"
+            )
+
+
+def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
+    """A missing levers file is allowed, but its briefings then say nothing of what the audience can do."""
+    folder = kb.origin("country", kb.country.id).path.parent.name
+    for audience in kb.audiences.values():
+        if audience.id not in kb.levers:
+            yield kb.origin("audiences", audience.id).diagnostic(
+                f"warning: no levers for {kb.country.name}; its briefings for '{audience.id}' name nothing this "
+                f"audience can do until {folder}/levers/{audience.id}.yaml lists them"
+            )
+
+
+Levels = tuple[model.Sensitivity, ...] | list[model.Sensitivity]
+
+
+def _copies(levels: Levels, of: Levels) -> str:
+    """'every copy', or 'public and restricted copies': those of `of`, the levels an item could
+    otherwise appear at, that `levels` are."""
+    if list(levels) == list(of):
+        return "every copy"
+    return " and ".join(level.value for level in levels) + " copies"
+
+
+def _cannot(levels: Levels, of: Levels, what: str) -> str:
+    """'no copy can <what>', or 'public copies cannot <what>'."""
+    return f"no copy can {what}" if list(levels) == list(of) else f"{_copies(levels, of)} cannot {what}"
+
+
+class _WhatCopiesShow:
+    """What `check` says about what copies can never show: every field that names a person
+    who may not be named, and every item a briefing leaves out whatever its rank, in the
+    words `select` gives for leaving it out.
+
+    A field printed in every copy it reaches (a meeting's title, the country's
+    prepared_by) is an error, since generate would refuse the copy; an item
+    or lever is a warning, since the copies that may not name the person
+    leave it out.
+    """
+
+    def __init__(self, kb: KnowledgeBase, result: LoadResult) -> None:
+        self.kb = kb
+        self.result = result
+        self.guards: dict[model.Sensitivity, NameGuard] = {level: name_guard(kb, level) for level in LEVELS}
+        self.anyone_withheld = any(self.guards.values())
+        self.citable = {
+            level: frozenset(source.id for source in kb.sources.values() if citable(source, level, self.guards[level]))
+            for level in LEVELS
+        }
+
+    def _named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
+        """The levels whose copies may not print `value`, and who it names."""
+        found = [
+            (level, label)
+            for level in levels
+            if self.guards[level] and (label := names_someone(value, self.guards[level]))
+        ]
+        return [level for level, _ in found], (found[0][1] if found else None)
+
+    def _fields(
+        self, kind: str, item_id: str, item: model.Model, *, whole: bool = False
+    ) -> Iterator[tuple[_Locator, FieldPath, str]]:
+        """The fields of `item` a copy shows, where there is anyone they could name; with `whole`,
+        only those a copy prints whenever it shows the item, not entries it shows one by one."""
+        if not self.anyone_withheld:
+            return
+        at = _Locator(self.result, kind, self.kb.origin(kind, item_id))
+        alone = entries_shown_alone(type(item)) if whole else frozenset()
+        for path, value in shown_fields(item):
+            if path[0] not in alone:
+                yield at, path, value
+
+    def errors(self) -> Iterator[Diagnostic]:
+        everywhere = (
+            ("country", self.kb.country.id, self.kb.country, "every briefing"),
+            *(
+                ("themes", theme.id, theme, "the properties of briefings on this theme")
+                for theme in self.kb.themes.values()
+            ),
+            *(
+                ("audiences", audience.id, audience, "every briefing for this audience")
+                for audience in self.kb.audiences.values()
+            ),
+        )
+        for kind, item_id, item, printed_on in everywhere:
+            for at, path, value in self._fields(kind, item_id, item):
+                levels, label = self._named_at(value, LEVELS)
+                if levels:
+                    yield at.at(
+                        path,
+                        f"{field_name(path)} names a person who may not be named ({label}) and "
+                        f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
+                        "reword it",
+                    )
+        for meeting in self.kb.meetings.values():
+            for at, path, value in self._fields("meetings", meeting.id, meeting, whole=True):
+                _, label = self._named_at(value, [meeting.distribution])
+                if label:
+                    yield at.at(
+                        path,
+                        f"{field_name(path)} names a person who may not be named ({label}) at the "
+                        f"meeting's {meeting.distribution.value} distribution and appears in its "
+                        "briefing, so generate refuses it; reword it",
+                    )
+
+    def warnings(self) -> Iterator[Diagnostic]:
+        for kind, noun in ITEM_NOUNS.items():
+            for item in getattr(self.kb, kind).values():
+                yield from self._item_warnings(kind, item, noun)
+        for source in self.kb.sources.values():
+            shown_at = [level for level in LEVELS if level.allows(source.sensitivity)]
+            for at, path, value in self._fields("sources", source.id, source):
+                levels, label = self._named_at(value, shown_at)
+                if levels:
+                    yield at.at(
+                        path,
+                        f"warning: {field_name(path)} names a person who may not be named ({label}), "
+                        f"so {_cannot(levels, shown_at, 'cite this source')}",
+                    )
+        for audience, levers in self.kb.levers.items():
+            for lever in levers.values():
+                yield from self._lever_warnings(audience, lever)
+        for meeting in self.kb.meetings.values():
+            yield from self._meeting_warnings(meeting)
+        for record in self.kb.records.values():
+            yield from self._record_warnings(record)
+
+    def _record_warnings(self, record: model.Record) -> Iterator[Diagnostic]:
+        """Every printed field of a record may reach a briefing or a letter: each that names a withheld
+        person is reported, and the entry holding it is left out of the copies that may not name them."""
+        shown_at = [level for level in LEVELS if level.allows(record.sensitivity)]
+        yield from self._entry_warnings(self._fields("records", record.meeting, record), shown_at)
+
+    def _entry_warnings(
+        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels
+    ) -> Iterator[Diagnostic]:
+        for at, path, value in fields:
+            levels, label = self._named_at(value, shown_at)
+            if levels:
+                yield at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}), so this "
+                    f"entry is left out of {_copies(levels, LEVELS)}",
+                )
+
+    def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
+        shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
+        yield from self._naming_warnings(self._fields(kind, item.id, item), shown_at, noun)
+        uncitable = [level for level in shown_at if not any(c.source in self.citable[level] for c in item.sources)]
+        if uncitable:
+            yield self.kb.origin(kind, item.id).diagnostic(
+                f"warning: {_cannot(uncitable, shown_at, f'cite any source of this {noun}')} (each is above the "
+                f"copy's level or names a person it may not name), so the {noun} is left out of "
+                f"{_copies(uncitable, shown_at)}"
+            )
+        if isinstance(item, model.Response):
+            unquotable = [
+                level
+                for level in shown_at
+                if level not in uncitable and not all(c.source in self.citable[level] for c in item.claim_sources)
+            ]
+            if unquotable:
+                yield _Locator(self.result, kind, self.kb.origin(kind, item.id)).at(
+                    ("claim_sources",),
+                    f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
+                    f", so the response is left out of {_copies(unquotable, shown_at)}",
+                )
+
+    def _naming_warnings(
+        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels, noun: str
+    ) -> Iterator[Diagnostic]:
+        """One warning per field that names a person some of the copies showing the item may not name."""
+        for at, path, value in fields:
+            levels, label = self._named_at(value, shown_at)
+            if levels:
+                yield at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}), so "
+                    f"this {noun} is left out of {_copies(levels, shown_at)}",
+                )
+
+    def _lever_warnings(self, audience: str, lever: model.Lever) -> Iterator[Diagnostic]:
+        kind = lever_kind(audience)
+        yield from self._naming_warnings(self._fields(kind, lever.id, lever), LEVELS, "lever")
+        uncitable = [level for level in LEVELS if not all(c.source in self.citable[level] for c in lever.sources)]
+        if uncitable:
+            at = _Locator(self.result, kind, self.kb.origin(kind, lever.id))
+            yield at.at(
+                ("sources",),
+                f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
+                f"so the lever is left out of {_copies(uncitable, LEVELS)}",
+            )
+
+    def _meeting_warnings(self, meeting: model.Meeting) -> Iterator[Diagnostic]:
+        level = meeting.distribution
+        at = _Locator(self.result, "meetings", self.kb.origin("meetings", meeting.id))
+        items = {item_id: item for kind in ITEM_NOUNS for item_id, item in getattr(self.kb, kind).items()}
+        for index, item_id in enumerate(meeting.include):
+            reason = reason_left_out(self.kb, items[item_id], level, self.guards[level], self.citable[level], meeting)
+            if reason:
+                yield at.at(
+                    ("include", index),
+                    f"warning: include[{index}]: the meeting's briefing leaves '{item_id}' out because {reason}",
+                )
+        later = sum(item_date(self.kb, item) > meeting.date for item in items.values())
+        if later:
+            yield at.at(
+                ("date",),
+                f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
+                f"so its briefing leaves {'them' if later != 1 else 'it'} out",
+            )
+        lower = [other for other in LEVELS if other != level and level.allows(other)]
+        alone = entries_shown_alone(model.Meeting)
+        for field_at, path, value in self._fields("meetings", meeting.id, meeting):
+            if path[0] in alone:
+                entry = getattr(meeting, str(path[0]))[path[1]]
+                shown_at = [other for other in LEVELS if other.allows(entry.sensitivity)]
+                yield from self._entry_warnings([(field_at, path, value)], shown_at)
+                continue
+            levels, label = self._named_at(value, lower)
+            if levels:
+                yield field_at.at(
+                    path,
+                    f"warning: {field_name(path)} names a person who may not be named ({label}) in "
+                    f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
+                    f"--distribution {levels[0].value}",
+                )
+
+
+def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
+    for kind in ITEM_KINDS:
+        for item in getattr(kb, kind).values():
+            yield item.sources
+            if isinstance(item, model.Response):
+                yield item.claim_sources
+    for levers in kb.levers.values():
+        for lever in levers.values():
+            yield lever.sources
+
+
+def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
+    """A meeting file from anywhere, checked against the loaded knowledge base."""
+    if is_record_file(path):
+        raise UsageError(f"{path} is the record of a meeting, not a meeting; name the meeting file beside it")
+    for (kind, meeting_id), origin in kb.origins.items():
+        if kind == "meetings" and origin.path.resolve() == path.resolve():
+            return kb.meetings[meeting_id]
+    result = LoadResult(
+        known_ids={
+            kind: set(getattr(kb, kind))
+            for kind in ("themes", "sources", "cases", "audiences", "facts", "recommendations", "responses")
+        }
+    )
+    result.known_ids["country"] = {kb.country.id}
+    result.known_ids["meetings"] = set()
+    read_file(result, path, "meetings", model.Meeting, many=False)
+    errors = result.errors + list(_reference_errors(result))
+    if errors:
+        raise InputError(unnamed(kb, errors, (document for docs in result.documents.values() for document in docs)))
+    return next(iter(_of_kind(result, "meetings", model.Meeting).values()))
+
+
+@dataclass
+class Checked:
+    """A valid knowledge base and the warnings its authors should see."""
+
+    kb: KnowledgeBase
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def load_knowledge_base(briefs: Path, country: str | None = None, today: datetime.date | None = None) -> Checked:
+    """Load and check a knowledge base; raise InputError listing every problem."""
+    kb, errors, warnings = validate(read_items(briefs, country), today or build_date())
+    if kb is None:
+        raise InputError(errors)
+    return Checked(kb, warnings)
+
+
+def check_every_country(briefs: Path, today: datetime.date | None = None) -> list[Checked]:
+    """Load and check each country of the tree with the shared files; raise InputError listing
+    every problem of them all, a problem of a shared file once."""
+    checked, errors = [], []
+    folders = country_dirs(briefs)
+    names: list[str | None] = [folder.name for folder in folders] or [None]
+    for name in names:
+        try:
+            checked.append(load_knowledge_base(briefs, name, today))
+        except InputError as error:
+            errors.extend(error.diagnostics)
+    if len(folders) > 1:
+        # A shared file is read with each country, but a message about it was kept from
+        # spelling only the names that country withholds.
+        unnamed = _unnamed_in_every_country(briefs, folders)
+        errors = unnamed(errors)
+        checked = [Checked(each.kb, unnamed(each.warnings)) for each in checked]
+    if errors:
+        raise InputError(list(dict.fromkeys(errors)))
+    return checked
+
+
+def _unnamed_in_every_country(briefs: Path, folders: list[Path]) -> Unnamed:
+    cases = LoadResult()
+    for path in (folder / "cases.yaml" for folder in folders):
+        try:
+            cases.documents.setdefault("cases", []).append(read_yaml(path, within=briefs))
+        except YamlFileError:
+            cases.unparsed.setdefault("cases", []).append((path, briefs))
+    return unnamed_on_load(cases)
+
+
+def meeting_country(briefs: Path, meeting_file: Path) -> str | None:
+    """The country a meeting file belongs to: the folder it sits in, else the country it names."""
+    meetings = meeting_file.resolve().parent
+    if meetings.name == "meetings" and meetings.parent.parent == briefs.resolve():
+        return meetings.parent.name
+    try:
+        data = read_yaml(meeting_file).data
+    except YamlFileError as error:
+        raise InputError(error.diagnostics) from None
+    named = data.get("country") if isinstance(data, dict) else None
+    return named if isinstance(named, str) else None

@@ -1,0 +1,1 @@
+"""Stage four: phrase the selection as a format-neutral document, and fit it to its pages."""

@@ -1,0 +1,225 @@
+"""The format-neutral document model that both renderers consume.
+
+`compose` builds a `Brief`; the PDF and DOCX renderers read nothing else, so
+the two formats always say the same thing. Text is kept as spans of plain
+text (never markup), which makes escaping the renderers' job and only theirs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Literal
+
+from generator.text.catalogue import message
+from generator.text.rich import RichText, Span, plain
+
+
+@dataclass(frozen=True)
+class Point:
+    """A paragraph or list item with the numbers of the sources it rests on."""
+
+    text: RichText
+    citations: tuple[int, ...] = ()
+    as_of: str | None = None
+    """Display label such as "as of July 2021" for a dated claim."""
+    label: str | None = None
+    """A short bold lead-in, e.g. the name of a lever."""
+    evidence: RichText | None = None
+    """For a line to take: the fact it rests on. `text` is then the line, shown first;
+    the citations and as-of date belong to the evidence."""
+    evidence_label: str | None = None
+    """The lead-in of the evidence, e.g. "Evidence"."""
+
+
+@dataclass(frozen=True)
+class CaseLabels:
+    """The lead-ins of a case card's fields, in the audience's language."""
+
+    detail: str
+    status: str
+    ask: str
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The briefing's own words that the renderers print around the content, in the audience's language."""
+
+    kicker: str
+    """The line above the title, e.g. "Briefing note"."""
+    sources: str
+    """The heading of the sources list."""
+    claim: str
+    """The lead-in of what the government may say in an "if raised" pair."""
+    reply: str
+    """The lead-in of our reply to it."""
+    page: str
+    """The page number in the footer, with {page} and {pages} left for the renderer, e.g. "Page {page} of {pages}"."""
+    subject: str
+    """The document's subject property, e.g. "Kazakhstan: briefing for United Kingdom"."""
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One case card: who, what happened, where things stand, and what to ask for them."""
+
+    name: str
+    """The person's canonical name, or an anonymised description."""
+    role: str
+    detail: RichText
+    status: RichText
+    as_of: str
+    """Display label such as "as of July 2021"."""
+    labels: CaseLabels
+    citations: tuple[int, ...] = ()
+    ask: RichText = ()
+    """What this audience can ask for the person; empty when the knowledge base gives no ask."""
+
+
+@dataclass(frozen=True)
+class ResponseEntry:
+    """An "if raised" pair: what the government may say and our reply."""
+
+    claim: RichText
+    reply: RichText
+    citations: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the briefing.
+
+    A section holds points, cases or responses; `style` says how points are
+    laid out.
+    """
+
+    key: str
+    title: str
+    points: tuple[Point, ...] = ()
+    cases: tuple[CaseEntry, ...] = ()
+    responses: tuple[ResponseEntry, ...] = ()
+    style: Literal["paragraphs", "bullets", "numbered"] = "paragraphs"
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A numbered entry of the sources list."""
+
+    number: int
+    reference: str
+    """Author, title, publisher and date, formatted for the audience."""
+    url: str | None = None
+    stance: str | None = None
+    """Whose side the source is on, in reader language, e.g. "Commentary supportive of the government"."""
+
+
+@dataclass(frozen=True)
+class MetaRow:
+    """A label and value of the title block (meeting, date, participants...)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One line of the meeting summary box: a label and its entries."""
+
+    label: str
+    entries: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The box a meeting briefing opens with: objective first, then who, what and where."""
+
+    title: str
+    rows: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    title: str
+    subtitle: str
+    country: str
+    audience_id: str
+    audience_name: str
+    classification: str
+    """The classification line, e.g. "PUBLIC" or "RESTRICTED"."""
+    date: datetime.date
+    date_label: str
+    language: str
+    """BCP 47 tag, e.g. en-GB."""
+    paper: Literal["a4", "letter"]
+    author: str
+    labels: Labels
+    length: Literal["full", "one-page"] = "full"
+    """A one-page leave-behind is set tighter by the renderers."""
+    meeting_id: str | None = None
+    recipient: str | None = None
+    meta: tuple[MetaRow, ...] = ()
+    sections: tuple[Section, ...] = ()
+    sources: tuple[SourceEntry, ...] = ()
+    keywords: tuple[str, ...] = field(default=())
+    section_headings: bool = True
+    """False in a leave-behind, which carries no headings but its title."""
+    contact: tuple[str, ...] = ()
+    """Who to contact (name, organisation, email, phone), as the country file gives it."""
+    contact_label: str = ""
+    handling: str | None = None
+    """How a restricted or confidential copy may be passed on, e.g. "Not for onward distribution."."""
+    copy_number: int | None = None
+    """With a recipient: which numbered copy this is, as the manifest records it."""
+    knowledge_base: str = ""
+    """The knowledge-base revision this was built from, as the manifest records it."""
+    generator_version: str = ""
+    summary: Summary | None = None
+    out_of_date: tuple[str, ...] = ()
+    """Ids of the facts shown that are stale or past their review date at the briefing's date."""
+    kind: Literal["briefing", "letter"] = "briefing"
+    """A follow-up letter is laid out like a briefing, with its own kicker and a sign-off."""
+    closing: tuple[str, ...] = ()
+    """The lines after the body: a letter's sign-off and sender."""
+
+    @property
+    def recipient_line(self) -> str | None:
+        """ "Prepared for NAME · Copy N", for the page footer."""
+        if not self.recipient:
+            return None
+        line = message("frame.prepared-for", self.language).format(recipient=self.recipient)
+        if self.copy_number is not None:
+            line += " · " + message("frame.copy", self.language).format(number=self.copy_number)
+        return line
+
+    @property
+    def provenance(self) -> str | None:
+        """What matches a printed copy to its manifest entry."""
+        if not self.knowledge_base:
+            return None
+        return message("frame.provenance", self.language).format(
+            revision=self.knowledge_base, version=self.generator_version
+        )
+
+    @property
+    def subject(self) -> str:
+        return self.labels.subject
+
+
+def strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string inside a document model, with where it is (e.g. sources[2].url).
+
+    Found by walking the model rather than from a list a new field could be
+    missing from: the name guard and the font choice must both see all of it.
+    """
+    if isinstance(value, str):
+        yield path, value
+    elif is_dataclass(value) and not isinstance(value, type):
+        for item in fields(value):
+            yield from strings(getattr(value, item.name), f"{path}.{item.name}" if path else item.name)
+    elif isinstance(value, tuple):
+        if value and all(isinstance(span, Span) for span in value):
+            # A name can be split across spans ("*Qua*stik"): read the text whole, too.
+            yield path, plain(value)
+        for index, entry in enumerate(value):
+            yield from strings(entry, f"{path}[{index}]")

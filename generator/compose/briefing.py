@@ -1,0 +1,468 @@
+"""Build the format-neutral `Brief` from a `Selection`.
+
+All wording decisions live here: which phrasing an audience gets, how dates
+read, how sources are numbered. The renderers only lay out what this returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+
+from generator import __version__
+from generator.compose.brief import (
+    Brief,
+    CaseEntry,
+    CaseLabels,
+    Labels,
+    MetaRow,
+    Point,
+    ResponseEntry,
+    Section,
+    SourceEntry,
+    Summary,
+    SummaryRow,
+    strings,
+)
+from generator.core.errors import RenderError
+from generator.kb import model
+from generator.policy.staleness import out_of_date
+from generator.select import records
+from generator.select.selection import Selection
+from generator.text.catalogue import message
+from generator.text.markup import parse
+from generator.text.name_matching import NameGuard
+from generator.text.rich import Span
+
+MAX_KEYWORD_THEMES = 5
+QUOTES = "“”\"'‘’"
+
+
+class Words:
+    """The audience's words for what we write: catalogue messages, dates and quotation marks."""
+
+    def __init__(self, audience: model.Audience) -> None:
+        self.language = audience.language
+        self.date_style = audience.date_style
+
+    def __call__(self, message_id: str, **values: object) -> str:
+        return message(message_id, self.language).format(**values)
+
+    def date(self, date: datetime.date) -> str:
+        """A day, in the order the audience reads dates (where its language has a choice)."""
+        return self._format(date, f"date.{self.date_style}")
+
+    def month(self, date: datetime.date, approximate: bool = False) -> str:
+        """Month precision is what a reader needs; an approximate date says so."""
+        month = self._format(date, "date.month")
+        return self("content.approximately", date=month) if approximate else month
+
+    def as_of(self, date: datetime.date, approximate: bool) -> str:
+        return self("content.as-of", date=self.month(date, approximate))
+
+    def month_span(self, dates: list[datetime.date]) -> str | None:
+        """ "July 2015 – February 2021": month precision is what a reader weighs facts by."""
+        if not dates:
+            return None
+        first, last = self.month(min(dates)), self.month(max(dates))
+        return first if first == last else self("date.span", first=first, last=last)
+
+    def quote(self, text: str) -> str:
+        return self("quote", text=text)
+
+    def _format(self, date: datetime.date, pattern_id: str) -> str:
+        # Imported here: `check` and `list` import this module's callers but never format a date.
+        from babel.dates import format_date
+
+        return format_date(date, message(pattern_id, self.language), locale=self.language.replace("-", "_"))
+
+
+RECORD_KEY = "record:"
+"""Prefix of a cited meeting record among source ids, which cannot contain a colon."""
+
+
+class _Citations:
+    """Numbers sources in the order the briefing first cites them."""
+
+    def __init__(self, selection: Selection, words: Words) -> None:
+        self.selection = selection
+        self.words = words
+        self.numbers: dict[str, int] = {}
+
+    def cite_record(self, meeting_id: str) -> tuple[int, ...]:
+        """Our own record of an earlier meeting, cited like a source."""
+        return (self.numbers.setdefault(RECORD_KEY + meeting_id, len(self.numbers) + 1),)
+
+    def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
+        numbers = []
+        for citation in citations:
+            if citation.source in self.selection.citable:
+                numbers.append(self.numbers.setdefault(citation.source, len(self.numbers) + 1))
+        return tuple(sorted(set(numbers)))
+
+    def entries(self) -> tuple[SourceEntry, ...]:
+        return tuple(self._entry(key, number) for key, number in self.numbers.items())
+
+    def _entry(self, key: str, number: int) -> SourceEntry:
+        words, kb = self.words, self.selection.kb
+        if key.startswith(RECORD_KEY):
+            meeting = kb.meetings[key.removeprefix(RECORD_KEY)]
+            reference = words("record.reference", date=words.date(meeting.date), meeting=meeting.id)
+            return SourceEntry(number, reference, stance=words("record.stance"))
+        source = kb.sources[key]
+        return SourceEntry(
+            number, _reference(source, words), source.url, stance=words(f"content.stance-{source.stance}")
+        )
+
+
+def _reference(source: model.Source, words: Words) -> str:
+    date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
+    who = f"{source.author}, " if source.author else ""
+    title = words("content.untitled", title=source.title) if source.title_descriptive else words.quote(source.title)
+    return f"{who}{title}, {source.publisher}, {date}."
+
+
+def compose(
+    selection: Selection, *, date: datetime.date, recipient: str | None = None, copy_number: int | None = None
+) -> Brief:
+    """The whole briefing as a document model; both renderers read only this."""
+    kb, audience, meeting = selection.kb, selection.audience, selection.meeting
+    words = Words(audience)
+    cite = _Citations(selection, words)
+    country = kb.country.short_name_in(audience.language)
+    one_page = selection.length == "one-page"
+    # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
+    follow_up = _since_we_last_met(selection, words, cite, date) if meeting and not one_page else Section("since", "")
+
+    asks = tuple(
+        Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
+        for rec in selection.recommendations
+    )
+    stale = {
+        fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
+    }
+    talking_points = tuple(
+        _talking_point(fact, audience, words, cite, one_page, fact.id in stale) for fact in selection.talking_points
+    )
+    background = tuple(_fact_point(fact, audience, words, cite, fact.id in stale) for fact in selection.background)
+    responses = tuple(
+        ResponseEntry(
+            parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
+        )
+        for response in selection.responses
+    )
+    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name) for lever in selection.levers)
+
+    purpose = (
+        meeting.purpose
+        if meeting
+        else words(
+            "content.purpose",
+            addressee=audience.addressee,
+            country=kb.country.name_in_text_in(audience.language),
+            audience=audience.full_name,
+        )
+    )
+    # Empty sections are dropped, which is also how a one-page briefing
+    # loses background, "if raised" and levers: selection leaves them empty.
+    sections = [
+        section
+        for section in (
+            follow_up,
+            Section("purpose", words("section.purpose"), points=(Point(parse(purpose)),)),
+            Section("asks", words("section.asks"), points=asks, style="numbered"),
+            # What the official can say comes before what they may read.
+            Section(
+                "talking-points",
+                words("content.lines-to-take"),
+                points=talking_points,
+                style="bullets",
+            ),
+            # A leave-behind has no room for a table: one line per person.
+            Section(
+                "cases",
+                words("section.cases"),
+                points=tuple(_case_point(case, words, cite) for case in selection.cases),
+                style="bullets",
+            )
+            if one_page
+            else Section(
+                "cases",
+                words("section.cases"),
+                cases=tuple(_case_entry(case, audience, words, cite) for case in selection.cases),
+            ),
+            Section("background", words("section.background"), points=background),
+            Section("if-raised", words("section.if-raised"), responses=responses),
+            Section("levers", words("section.levers", audience=audience.full_name), points=levers, style="bullets"),
+        )
+        if section.points or section.cases or section.responses
+    ]
+    if one_page:
+        sections = _leave_behind(sections)
+
+    local = f" ({kb.country.local_name})" if kb.country.local_name else ""
+    full_name = kb.country.name_in(audience.language)
+    meta = [
+        MetaRow(words("frame.meta.country"), f"{full_name}{local}"),
+        MetaRow(words("frame.meta.for"), audience.addressee),
+    ]
+    if meeting:
+        when_where = words("frame.meta.meeting-value", date=words.date(meeting.date), place=meeting.place)
+        meta += [MetaRow(words("frame.meta.meeting"), when_where)]
+        if meeting.participants and not one_page:
+            meta.append(MetaRow(words("frame.meta.participants"), "; ".join(meeting.participants)))
+    meta.append(MetaRow(words("frame.meta.distribution"), words(f"frame.level.{selection.distribution.value}")))
+    meta += _currency_rows(selection, words, stale)
+
+    # Document properties hold little (Word caps keywords at 255 characters):
+    # the themes of the asks say what the briefing is about.
+    themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
+    brief = Brief(
+        title=words("frame.title", country=country),
+        subtitle=meeting.title if meeting else words("frame.subtitle", audience=audience.full_name),
+        country=country,
+        audience_id=audience.id,
+        audience_name=audience.full_name,
+        classification=words(f"frame.banner.{selection.distribution.value}"),
+        handling=handling(selection.distribution, words),
+        copy_number=copy_number if recipient else None,
+        knowledge_base=kb.revision,
+        generator_version=__version__,
+        # A leave-behind is handed to the other side: our frame of the meeting stays off it.
+        out_of_date=tuple(sorted(stale)),
+        summary=_summary(selection, words, cite) if meeting and not one_page else None,
+        date=date,
+        date_label=words.date(date),
+        language=audience.language,
+        paper=audience.paper,
+        author=kb.country.prepared_by,
+        length=selection.length,
+        meeting_id=meeting.id if meeting else None,
+        recipient=recipient,
+        meta=tuple(meta),
+        sections=tuple(sections),
+        sources=cite.entries(),
+        keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
+        section_headings=not one_page,
+        contact=contact_lines(kb.country.contact),
+        contact_label=words("frame.contact"),
+        labels=document_labels(
+            words,
+            kicker=words("frame.kicker"),
+            subject=words("frame.subject", country=country, audience=audience.full_name),
+        ),
+    )
+    refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
+    return brief
+
+
+def document_labels(words: Words, *, kicker: str, subject: str) -> Labels:
+    """The words the renderers print around any document's content."""
+    return Labels(
+        kicker=kicker,
+        sources=words("section.sources"),
+        claim=words("content.they-may-say"),
+        reply=words("content.response"),
+        page=words("frame.page", page="{page}", pages="{pages}"),
+        subject=subject,
+    )
+
+
+def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | None:
+    """The meeting at a glance, holding only what this copy may show."""
+    meeting = selection.meeting
+    assert meeting is not None
+
+    def shown(item: model.Attendee | model.Position | model.Commitment) -> bool:
+        text = " ".join(str(value) for value in item.model_dump(exclude={"sensitivity", "sources"}).values() if value)
+        return selection.distribution.allows(item.sensitivity) and not selection.guard.find(text)
+
+    rows = []
+    if meeting.objective:
+        rows.append(SummaryRow(words("frame.objective"), (Point(parse(meeting.objective)),)))
+    if meeting.agenda:
+        rows.append(SummaryRow(words("frame.agenda"), tuple(Point(parse(item)) for item in meeting.agenda)))
+    for side in ("ours", "theirs", "host", "other"):
+        people = tuple(_attendee(person) for person in meeting.attendees if person.side == side and shown(person))
+        if people:
+            rows.append(SummaryRow(words(f"frame.attendees.{side}"), people))
+    if meeting.logistics:
+        for part in ("time", "place", "interpretation"):
+            if value := getattr(meeting.logistics, part):
+                rows.append(SummaryRow(words(f"frame.logistics.{part}"), (Point(parse(value)),)))
+    positions = tuple(
+        Point(parse(position.text), cite.cite(position.sources))
+        for position in meeting.positions
+        if shown(position) and all(c.source in selection.citable for c in position.sources)
+    )
+    if positions:
+        rows.append(SummaryRow(words("frame.positions"), positions))
+    commitments = tuple(
+        Point(parse(commitment.text), as_of=words.date(commitment.date) if commitment.date else None)
+        for commitment in meeting.previous_commitments
+        if shown(commitment)
+    )
+    if commitments:
+        rows.append(SummaryRow(words("frame.commitments"), commitments))
+    return Summary(words("frame.summary"), tuple(rows)) if rows else None
+
+
+MAX_FOLLOW_UPS = 6
+"""Commitments carried into one briefing, overdue first: enough to press on, few enough to fit."""
+MAX_STATEMENTS = 3
+
+
+def _since_we_last_met(selection: Selection, words: Words, cite: _Citations, date: datetime.date) -> Section:
+    """What the counterpart undertook at earlier meetings of this audience, and where each stands.
+
+    Only entries this copy may show are read: within the record's level and
+    their own, and naming no one the copy may not name.
+    """
+    meeting, level, guard = selection.meeting, selection.distribution, selection.guard
+    if meeting is None:
+        return Section("since", "")
+    commitments: list[tuple[model.Record, model.RecordedCommitment, records.Status]] = []
+    statements: list[tuple[model.Record, model.Statement]] = []
+    for record in records.earlier_records(selection.kb, meeting):
+        for commitment in records.shown_entries(record, record.commitments, level, guard):
+            commitments.append((record, commitment, records.status(commitment, date)))
+        statements += [(record, said) for said in records.shown_entries(record, record.they_said, level, guard)]
+    order = {"overdue": 0, "open": 1, "met": 2}
+    commitments.sort(key=lambda entry: (order[entry[2]], entry[1].by, entry[1].id))
+    points = [
+        Point(
+            parse(words(f"record.line.{status}")),
+            cite.cite_record(record.meeting),
+            evidence=parse(f"{commitment.who}: {commitment.what}"),
+            evidence_label=words(f"record.status.{status}", date=words.date(commitment.by)),
+        )
+        for record, commitment, status in commitments[:MAX_FOLLOW_UPS]
+    ]
+    points += [
+        Point(parse(said.text), cite.cite_record(record.meeting), label=words("record.they-said"))
+        for record, said in statements[-MAX_STATEMENTS:]
+    ]
+    return Section("since-last-met", words("record.since-we-last-met"), tuple(points), style="bullets")
+
+
+def _attendee(person: model.Attendee) -> Point:
+    who = f"{person.name}, {person.role}" if person.name else person.role
+    return Point(parse(f"{who}. {person.bio}" if person.bio else who))
+
+
+def handling(level: model.Sensitivity, words: Words) -> str | None:
+    if level is model.Sensitivity.PUBLIC:
+        return None
+    return words(f"frame.handling.{level.value}")
+
+
+LEAVE_BEHIND_ORDER = ("asks", "cases", "talking-points")
+"""A leave-behind says what we ask first, then for whom, then why."""
+
+
+def _leave_behind(sections: list[Section]) -> list[Section]:
+    by_key = {section.key: section for section in sections}
+    return [by_key[key] for key in LEAVE_BEHIND_ORDER if key in by_key]
+
+
+def contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
+    if contact is None:
+        return ()
+    return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)
+
+
+def _currency_rows(selection: Selection, words: Words, stale: set[str]) -> list[MetaRow]:
+    """The span of the facts' dates, and how many are out of date, for the title block."""
+    dated: tuple[model.Fact | model.Case, ...] = (*selection.talking_points, *selection.background, *selection.cases)
+    dates = [item.as_of for item in dated]
+    rows = []
+    if span := words.month_span(dates):
+        rows.append(MetaRow(words("frame.facts-dated"), span))
+    if stale:
+        rows.append(MetaRow(words("frame.currency"), words("frame.out-of-date-note", count=len(stale))))
+    return rows
+
+
+def _fact_point(
+    fact: model.Fact, audience: model.Audience, words: Words, cite: _Citations, stale: bool = False
+) -> Point:
+    as_of = words.as_of(fact.as_of, fact.as_of_approximate)
+    if stale:
+        as_of = f"{words('frame.out-of-date')}: {as_of}"
+    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources), as_of=as_of)
+
+
+def _talking_point(
+    fact: model.Fact, audience: model.Audience, words: Words, cite: _Citations, one_page: bool, stale: bool
+) -> Point:
+    """The line this audience can take, first; the fact it rests on follows as one cited line.
+
+    A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
+    """
+    evidence = _fact_point(fact, audience, words, cite, stale)
+    if audience.id not in fact.lines:
+        return evidence
+    if one_page:
+        return replace(evidence, text=parse(fact.lines[audience.id]))
+    return replace(
+        evidence,
+        text=parse(fact.lines[audience.id]),
+        evidence=evidence.text,
+        evidence_label=words("content.evidence"),
+    )
+
+
+def _shown_name(case: model.Case) -> str:
+    """The person's name, or for someone who may not be named, a description."""
+    return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
+
+
+def _case_entry(case: model.Case, audience: model.Audience, words: Words, cite: _Citations) -> CaseEntry:
+    """A case card: what was done to the person, compactly (the story when nothing formal was),
+    where things stand, and what this audience can ask for them."""
+    charge = None
+    if case.charge:
+        # The offence is quoted as the law names it, whatever quotes the author typed.
+        charge = words("content.charged-with", charge=words.quote(case.charge.strip(QUOTES)))
+        charge += f" ({case.article})" if case.article else ""
+    what = [part for part in (charge, case.sentence) if part] or [case.summary]
+    detail: list[Span] = []
+    for part in what:
+        if detail:
+            detail.append(Span(" "))
+        detail.extend(parse(part if part.endswith((".", "!", "?")) else part + "."))
+    return CaseEntry(
+        name=_shown_name(case),
+        role=case.role if case.may_name else "",
+        detail=tuple(detail),
+        status=parse(case.status),
+        as_of=words.as_of(case.as_of, case.as_of_approximate),
+        citations=cite.cite(case.sources),
+        ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
+        labels=CaseLabels(*(words(f"content.case-{key}") for key in ("detail", "status", "ask"))),
+    )
+
+
+def _case_point(case: model.Case, words: Words, cite: _Citations) -> Point:
+    return Point(
+        parse(case.status),
+        cite.cite(case.sources),
+        label=_shown_name(case),
+        as_of=words.as_of(case.as_of, case.as_of_approximate),
+    )
+
+
+def refuse_withheld_names(brief: Brief, guard: NameGuard, file_name_parts: dict[str, str]) -> None:
+    """Refuse to produce a briefing that names someone it may not name.
+
+    Selection already leaves such items out; this last line of defence reads
+    every string of the Brief, found by walking it rather than from a list
+    that a new field could be missing from.
+    """
+    if not guard:
+        return
+    for where, text in [*strings(brief), ("subject", brief.subject), *file_name_parts.items()]:
+        if label := guard.find(text):
+            raise RenderError(
+                f"the briefing would name a person who may not be named here ({label}) in {where}; refusing to write it"
+            )

@@ -1,0 +1,102 @@
+"""Make a briefing fit its page limit by measuring the laid-out pages.
+
+Character budgets in `select` are a first guess; only layout knows whether a
+leave-behind really fits on one sheet. Items give way in a fixed order,
+lowest-ranked first and never a pinned one, and the fewest removals that fit
+are found by bisection, so a briefing costs a handful of layouts at most.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from generator.compose.brief import Brief
+from generator.core.errors import TooLong
+from generator.select.selection import Selection, without_unanswered_claims
+
+PAGE_LIMITS = {"full": 4, "one-page": 1}
+
+TRIM_ORDER = (
+    ("responses", 2),
+    ("background", 1),
+    ("levers", 2),
+    ("talking_points", 2),
+    ("cases", 1),
+    ("responses", 0),
+    ("background", 0),
+    ("levers", 1),
+    ("talking_points", 1),
+    ("recommendations", 2),
+    ("cases", 0),
+    ("levers", 0),
+    ("recommendations", 1),
+)
+"""What gives way in turn when the pages run over, and how many of each stay at that step."""
+
+
+def fit_to_pages(
+    selection: Selection, compose: Callable[[Selection], Brief], count_pages: Callable[[Brief], int]
+) -> Brief:
+    """The briefing of `selection` with the fewest items removed that lays out within its page limit.
+
+    Most briefings fit as selected (one layout) or run over by a little, so
+    the search gallops from the start (1, 2, 4... removals) and then bisects.
+    """
+    limit = PAGE_LIMITS[selection.length]
+    brief = compose(selection)
+    if count_pages(brief) <= limit:
+        return brief
+    trims = _trims(selection)
+    failed = 0  # removals known not to fit
+    removals = 1
+    while True:
+        if removals >= len(trims):
+            removals = len(trims)
+            shortest = compose(trims[-1]) if trims else brief
+            if (pages := count_pages(shortest)) > limit:
+                raise TooLong(_too_long(trims[-1] if trims else selection, limit, pages))
+            fitting = shortest
+            break
+        fitting = compose(trims[removals - 1])
+        if count_pages(fitting) <= limit:
+            break
+        failed, removals = removals, removals * 2
+    # `removals` fits and `failed` does not: find the fewest in between that fit.
+    low, high = failed + 1, removals
+    while low < high:
+        middle = (low + high) // 2
+        candidate = compose(trims[middle - 1])
+        if count_pages(candidate) <= limit:
+            high, fitting = middle, candidate
+        else:
+            low = middle + 1
+    return fitting
+
+
+def _trims(selection: Selection) -> list[Selection]:
+    """The selection after one, two, three... removals, in `TRIM_ORDER`."""
+    pinned = set(selection.meeting.include) if selection.meeting else set()
+    trims = []
+    current = selection
+    for kind, keep in TRIM_ORDER:
+        items = list(getattr(current, kind))
+        for item in reversed(items[keep:]):
+            if item.id in pinned:
+                continue
+            items.remove(item)
+            remaining: dict[str, Any] = {kind: tuple(items)}
+            current = without_unanswered_claims(dataclasses.replace(current, **remaining))
+            trims.append(current)
+    return trims
+
+
+def _too_long(selection: Selection, limit: int, pages: int) -> str:
+    length = "leave-behind" if selection.length == "one-page" else "full briefing"
+    what = f"the {selection.meeting.id} meeting" if selection.meeting else f"the {selection.audience.id} audience"
+    return (
+        f"the {length} for {what} runs to {pages} pages even with every unpinned item left out "
+        f"(the limit is {limit}); shorten what every copy shows (the meeting's title, purpose and "
+        f"participants, the asks) or pin fewer items in the meeting file"
+    )

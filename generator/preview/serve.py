@@ -1,0 +1,230 @@
+"""`briefing serve`: a live preview of the briefings, for this machine only.
+
+A small HTTP server on 127.0.0.1 answers a fixed set of routes; nothing in
+a URL is ever used as a file path. A watcher thread reloads the knowledge
+base when a file under it or under the templates is saved, and every open
+page hears of it through server-sent events and fetches what changed.
+
+Safety: the server binds to the loopback address only and answers only
+requests addressed to the exact `127.0.0.1:PORT` it printed, which defeats
+DNS rebinding (a hostile web page whose name resolves to 127.0.0.1 still
+sends its own name as Host). It only reads the knowledge base and renders
+through the same sandboxed `render_pdf` as `generate`.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import re
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import watchfiles
+
+from generator import TEMPLATES_DIR
+from generator.core.errors import BriefingError, UsageError
+from generator.preview import Preview, View
+
+LOOPBACK = "127.0.0.1"
+ASSETS = Path(__file__).parent / "assets"
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/preview.js": ("preview.js", "text/javascript; charset=utf-8"),
+    "/preview.css": ("preview.css", "text/css; charset=utf-8"),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
+}
+PAGE_PICTURE = re.compile(r"/page/(?P<key>[0-9a-f]{32})\.png")
+DOWNLOADS = {
+    "/download.pdf": ("pdf", "application/pdf"),
+    "/download.docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+SECURITY_HEADERS = {
+    # The page runs only its own script and shows only its own pictures; no
+    # other site may frame it or embed what it serves.
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+KEEPALIVE_SECONDS = 15.0
+"""How often an idle event stream sends a comment, which finds closed connections."""
+WATCH_STEP_MS = 10
+"""Quiet time after a save before reloading: enough to gather an editor's burst of writes."""
+YAML_SUFFIXES = (".yaml", ".yml")
+NOT_EDITOR_DROPPINGS = watchfiles.DefaultFilter()
+"""Leaves out swap and backup files, .git and the like."""
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The HTTP server and the file watcher around one `Preview`."""
+
+    daemon_threads = True
+
+    def __init__(self, preview: Preview, port: int = 8000) -> None:
+        try:
+            super().__init__((LOOPBACK, port), PreviewHandler)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(f"port {port} is in use; choose another with --port") from None
+            raise
+        self.preview = preview
+        self.host = f"{LOOPBACK}:{self.server_port}"
+        self.url = f"http://{self.host}/"
+        self.stopping = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="watch", daemon=True)
+        self._watcher.start()
+
+    def close(self) -> None:
+        """End every event stream and the watcher, and close the socket; call once serving has stopped."""
+        self.stopping.set()
+        self.preview.wake_everyone()
+        self.server_close()
+        self._watcher.join(timeout=5)
+
+    def _watch(self) -> None:
+        preview = self.preview
+        for changes in watchfiles.watch(
+            preview.briefs,
+            preview.templates_dir,
+            watch_filter=self._matters,
+            step=WATCH_STEP_MS,
+            stop_event=self.stopping,
+            raise_interrupt=False,
+        ):
+            templates_changed = any(Path(path).is_relative_to(preview.templates_dir) for _, path in changes)
+            preview.reload(templates_changed=templates_changed)
+
+    def _matters(self, change: watchfiles.Change, path: str) -> bool:
+        """Knowledge-base YAML and anything under templates; never editor droppings."""
+        if not NOT_EDITOR_DROPPINGS(change, path):
+            return False
+        return Path(path).is_relative_to(self.preview.templates_dir) or path.endswith(YAML_SUFFIXES)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "briefing-preview"
+    sys_version = ""
+    send_body = True
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_HEAD(self) -> None:
+        self.send_body = False
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "the preview only reads", {"Allow": "GET, HEAD"})
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_POST
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal is for the address and for problems, not for every request."""
+
+    def _answer(self) -> None:
+        if self.headers.get_all("Host") != [self.server.host]:
+            # Also what a DNS-rebinding page gets: its requests carry its own name.
+            self._send_text(HTTPStatus.MISDIRECTED_REQUEST, f"this preview answers only at {self.server.url}")
+            return
+        url = urlsplit(self.path)
+        try:
+            self._route(url.path, parse_qs(url.query, keep_blank_values=True))
+        except UsageError as error:
+            self._send_text(HTTPStatus.BAD_REQUEST, str(error))
+        except BriefingError as error:
+            self._send_text(HTTPStatus.CONFLICT, str(error))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _route(self, path: str, query: dict[str, list[str]]) -> None:
+        preview = self.server.preview
+        if path in STATIC:
+            name, content_type = STATIC[path]
+            self._send(HTTPStatus.OK, (ASSETS / name).read_bytes(), content_type)
+        elif path == "/events" and not query:
+            self._stream_events()
+        elif path == "/preview.json":
+            data = json.dumps(preview.describe(View.from_query(query))).encode()
+            self._send(HTTPStatus.OK, data, "application/json")
+        elif path in DOWNLOADS:
+            self._download(View.from_query(query), *DOWNLOADS[path])
+        elif (picture := PAGE_PICTURE.fullmatch(path)) and not query:
+            self._send_picture(picture["key"])
+        else:
+            self._send_text(HTTPStatus.NOT_FOUND, "not part of the preview")
+
+    def _send_picture(self, key: str) -> None:
+        png = self.server.preview.pictures.png(key)
+        if png is None:
+            self._send_text(HTTPStatus.NOT_FOUND, "no such page any more")
+            return
+        # Named by its content, a picture never changes.
+        self._send(HTTPStatus.OK, png, "image/png", {"Cache-Control": "private, max-age=3600, immutable"})
+
+    def _download(self, view: View, output_format: str, content_type: str) -> None:
+        preview = self.server.preview
+        document = preview.shown(view)
+        data = document.pdf if output_format == "pdf" else preview.docx(document)
+        name = document.names[output_format]
+        self._send(
+            HTTPStatus.OK, data, content_type, {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+        )
+
+    def _stream_events(self) -> None:
+        """Server-sent events: the knowledge base's version now, then each time it changes."""
+        self.send_response(HTTPStatus.OK)
+        self._headers({"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
+        self.end_headers()
+        self.wfile.write(b"retry: 1000\n\n")
+        seen: int | None = None
+        while not self.server.stopping.is_set():
+            version = self.server.preview.wait_for_change(seen, KEEPALIVE_SECONDS)
+            self.wfile.write(f"data: {version}\n\n".encode() if version != seen else b": still here\n\n")
+            self.wfile.flush()
+            seen = version
+
+    def _send_text(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
+        self._send(status, f"{message}\n".encode(), "text/plain; charset=utf-8", headers)
+
+    def _send(self, status: HTTPStatus, data: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self._headers(
+            {
+                "Content-Type": content_type,
+                "Content-Length": str(len(data)),
+                "Cache-Control": "no-store",
+                **(headers or {}),
+            }
+        )
+        self.end_headers()
+        if self.send_body:
+            self.wfile.write(data)
+
+    def _headers(self, headers: dict[str, str]) -> None:
+        for name, value in {**SECURITY_HEADERS, **headers}.items():
+            self.send_header(name, value)
+
+
+def serve(
+    briefs: Path,
+    country: str | None = None,
+    port: int = 8000,
+    announce: Callable[[str], None] = print,
+    templates_dir: Path = TEMPLATES_DIR,
+) -> None:
+    """Preview the knowledge base in `briefs` until interrupted."""
+    if not briefs.is_dir():
+        raise UsageError(f"no knowledge-base folder at {briefs}")
+    server = PreviewServer(Preview(briefs, country, templates_dir), port)
+    announce(server.url)
+    try:
+        server.serve_forever()
+    finally:
+        server.close()

@@ -1,0 +1,1 @@
+"""Stage six: write finished files atomically, record them in the manifest, and guard what leaves."""

@@ -1,0 +1,352 @@
+"""Choose and rank what one briefing says: a pure, deterministic function.
+
+Scores come from the audience's theme weights, the item's priority, how
+recent it is and the meeting's focus; what the meeting names is pinned; what
+the output may not show is dropped before anything is ranked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
+
+from generator.kb import model
+from generator.kb.load import KnowledgeBase
+from generator.policy.claims import Claimable, rebuttals, states_claim
+from generator.policy.eligibility import Item, item_date, reason_left_out
+from generator.policy.withholding import citable, name_guard, naming_field
+from generator.text.name_matching import NameGuard
+
+Length = Literal["full", "one-page"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How many items of each kind a briefing of one length holds."""
+
+    asks: int
+    talking_points: int
+    background: int
+    cases: int
+    responses: int
+    levers: int
+    characters: int
+    """Text the page count allows; the lowest-ranked items give way to stay within it."""
+
+
+# Sized so a full briefing fills three to five pages and a leave-behind one.
+BUDGETS: dict[str, Budget] = {
+    "full": Budget(asks=5, talking_points=5, background=4, cases=4, responses=4, levers=4, characters=9500),
+    "one-page": Budget(asks=3, talking_points=3, background=0, cases=2, responses=0, levers=0, characters=3400),
+}
+
+PRIORITY_SCORE = {"high": 3.0, "medium": 2.0, "low": 1.0}
+AUDIENCE_BONUS = 3.0
+"""An item the authors marked as meant for this audience."""
+FOCUS_BONUS = 4.0
+"""An item on a theme the meeting is about; outranks a merely weighted theme."""
+RECENCY_SCORE = 1.5
+"""The most recent item gains this much over the oldest."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one briefing will say, ranked, before any wording is chosen."""
+
+    kb: KnowledgeBase
+    audience: model.Audience
+    meeting: model.Meeting | None
+    distribution: model.Sensitivity
+    length: Length
+    talking_points: tuple[model.Fact, ...]
+    background: tuple[model.Fact, ...]
+    cases: tuple[model.Case, ...]
+    recommendations: tuple[model.Recommendation, ...]
+    responses: tuple[model.Response, ...]
+    levers: tuple[model.Lever, ...]
+    guard: NameGuard
+    """Finds the people this output must not name; compose checks every string against it."""
+    citable: frozenset[str]
+    """Ids of the sources this output may cite: within its level, naming no one it may not name."""
+
+
+Pick = Claimable | model.Lever
+PickT = TypeVar("PickT", model.Fact, model.Case, model.Recommendation, model.Response, model.Lever)
+Picks = dict[str, list[Pick]]
+"""The items of each section of a Selection, by field name, while they are chosen and trimmed."""
+
+
+def distribution_level(meeting: model.Meeting | None, distribution: model.Sensitivity | None) -> model.Sensitivity:
+    """The level asked for, else the meeting's, else public: the safe default."""
+    return distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC)
+
+
+def select(
+    kb: KnowledgeBase,
+    audience: model.Audience,
+    meeting: model.Meeting | None = None,
+    distribution: model.Sensitivity | None = None,
+    length: Length | None = None,
+    as_of: datetime.date | None = None,
+) -> Selection:
+    """Pick and rank the items of one briefing.
+
+    With `as_of`, the briefing is the one that could have been written that
+    day: no source published later is cited and no item dated later is shown.
+    """
+    level = distribution_level(meeting, distribution)
+    size: Length = length or (meeting.length if meeting else "full")
+    budget = BUDGETS[size]
+    guard = name_guard(kb, level)
+    sources = frozenset(
+        source.id
+        for source in kb.sources.values()
+        if citable(source, level, guard) and (as_of is None or source.date <= as_of)
+    )
+    ranker = _Ranker(kb, audience, meeting, level, guard, sources, as_of)
+
+    levers = [
+        lever
+        for lever in kb.levers.get(audience.id, {}).values()
+        if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
+    ][: budget.levers]
+    # A fact that only restates a lever the briefing shows would say the same thing twice.
+    facts = [fact for fact in ranker.rank(kb.facts.values()) if fact.id in ranker.pinned or not _restates(fact, levers)]
+    # The government's claims are background to answer, never lines to take.
+    talking_points = [fact for fact in facts if not states_claim(fact, kb.sources)][: budget.talking_points]
+    picks: Picks = {
+        "talking_points": list(talking_points),
+        "background": list([fact for fact in facts if fact not in talking_points][: budget.background]),
+        "cases": list(ranker.rank(kb.cases.values())[: budget.cases]),
+        "recommendations": list(ranker.rank(kb.recommendations.values())[: budget.asks]),
+        "responses": list(ranker.rank(kb.responses.values())[: budget.responses]),
+        "levers": list(levers),
+    }
+    answers = rebuttals(kb.responses)
+    _answer_claims(picks, kb, answers, ranker, budget.responses)
+    # A rebuttal stays as long as its claim does: trimming takes the claim first.
+    _fit(picks, budget.characters, audience.id, ranker.pinned | _needed_rebuttals(picks, kb, answers))
+    # What trimming left of each claim still needs its rebuttal (pinned claims included).
+    _drop_unanswered_claims(picks, kb, answers)
+    return Selection(
+        kb=kb,
+        audience=audience,
+        meeting=meeting,
+        distribution=level,
+        length=size,
+        talking_points=_picked(picks["talking_points"], model.Fact),
+        # Background reads as a story, so it runs in date order.
+        background=tuple(sorted(_picked(picks["background"], model.Fact), key=lambda fact: (fact.as_of, fact.id))),
+        cases=_picked(picks["cases"], model.Case),
+        recommendations=_picked(picks["recommendations"], model.Recommendation),
+        responses=_picked(picks["responses"], model.Response),
+        levers=_picked(picks["levers"], model.Lever),
+        guard=guard,
+        citable=sources,
+    )
+
+
+def _picked(items: Iterable[Pick], kind: type[PickT]) -> tuple[PickT, ...]:
+    """A section's items as the kind that section holds (it holds no other)."""
+    return tuple(item for item in items if isinstance(item, kind))
+
+
+def _restates(fact: model.Fact, levers: list[model.Lever]) -> bool:
+    """Whether every passage the fact cites is also cited, in part or whole, by one of the levers."""
+    cited = [(c.source, " ".join(c.passage.split())) for lever in levers for c in lever.sources]
+    return bool(levers) and all(
+        any(source == c.source and (passage in text or text in passage) for source, passage in cited)
+        for c in fact.sources
+        for text in [" ".join(c.passage.split())]
+    )
+
+
+CLAIM_SECTIONS = ("talking_points", "background", "cases", "recommendations")
+
+
+def _is_claim(item: Pick, kb: KnowledgeBase) -> bool:
+    # A lever is what the audience itself can do, never the government's case.
+    return not isinstance(item, model.Lever) and states_claim(item, kb.sources)
+
+
+def _answer_claims(
+    picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]], ranker: _Ranker, room: int
+) -> None:
+    """Bring each selected claim's rebuttal into "if raised", or drop the claim.
+
+    A rebuttal takes the place of the lowest-ranked response that answers no
+    selected claim and is not pinned, when "if raised" is full.
+    """
+    responses = picks["responses"]
+    for section in CLAIM_SECTIONS:
+        for item in list(picks[section]):
+            if not _is_claim(item, kb) or _answered(item, responses, answers):
+                continue
+            rebuttal = next((r for r in answers.get(item.id, []) if ranker.admissible(r)), None)
+            if (
+                rebuttal is not None
+                and len(responses) >= room
+                and (spare := _spare_response(picks, kb, answers, ranker.pinned)) is not None
+            ):
+                responses.remove(spare)
+            if rebuttal is not None and len(responses) < room:
+                responses.append(rebuttal)
+            else:
+                picks[section].remove(item)
+
+
+def _answered(item: Pick, responses: Collection[Pick], answers: dict[str, list[model.Response]]) -> bool:
+    return any(response in responses for response in answers.get(item.id, []))
+
+
+def _spare_response(
+    picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]], pinned: set[str]
+) -> Pick | None:
+    """The lowest-ranked response that no selected claim needs and no meeting pins."""
+    needed = _needed_rebuttals(picks, kb, answers)
+    return next(
+        (
+            response
+            for response in reversed(picks["responses"])
+            if response.id not in needed and response.id not in pinned
+        ),
+        None,
+    )
+
+
+def _needed_rebuttals(picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]]) -> set[str]:
+    """Ids of the responses that answer a selected claim."""
+    return {
+        response.id
+        for section in CLAIM_SECTIONS
+        for item in picks[section]
+        if _is_claim(item, kb)
+        for response in answers.get(item.id, [])
+    }
+
+
+def _drop_unanswered_claims(picks: Picks, kb: KnowledgeBase, answers: dict[str, list[model.Response]]) -> None:
+    for section in CLAIM_SECTIONS:
+        picks[section][:] = [
+            item for item in picks[section] if not _is_claim(item, kb) or _answered(item, picks["responses"], answers)
+        ]
+
+
+def without_unanswered_claims(selection: Selection) -> Selection:
+    """`selection` less every claim whose rebuttal it no longer holds: a rebuttal that gives way takes its claim."""
+    picks: Picks = {section: list(getattr(selection, section)) for section in (*CLAIM_SECTIONS, "responses")}
+    _drop_unanswered_claims(picks, selection.kb, rebuttals(selection.kb.responses))
+    return replace(
+        selection,
+        talking_points=_picked(picks["talking_points"], model.Fact),
+        background=_picked(picks["background"], model.Fact),
+        cases=_picked(picks["cases"], model.Case),
+        recommendations=_picked(picks["recommendations"], model.Recommendation),
+        responses=_picked(picks["responses"], model.Response),
+    )
+
+
+TRIM_ORDER = (
+    ("responses", 2),
+    ("background", 2),
+    ("levers", 2),
+    ("talking_points", 3),
+    ("cases", 2),
+    ("background", 0),
+    ("responses", 1),
+)
+"""What gives way, in turn, when a briefing runs long, and how many of each always stay."""
+
+
+def _fit(picks: Picks, characters: int, audience_id: str, pinned: set[str]) -> None:
+    """Drop the lowest-ranked items until the text fits the length budget; never a pinned one."""
+    total = sum(_size(item, audience_id) for items in picks.values() for item in items)
+    for section, keep in TRIM_ORDER:
+        items = picks[section]
+        for item in reversed(items[keep:]):
+            if total <= characters:
+                return
+            if item.id not in pinned:
+                items.remove(item)
+                total -= _size(item, audience_id)
+
+
+def _size(item: Pick, audience_id: str) -> int:
+    """Roughly how much room an item takes on the page, in characters."""
+    if isinstance(item, model.Fact):
+        # Counted as a full briefing's talking point: the line, then its evidence.
+        return len(item.lines.get(audience_id, "")) + len(item.wording.get(audience_id, item.text))
+    if isinstance(item, model.Case):
+        # A card's labelled fields take more room than their text.
+        ask = item.asks.get(audience_id, item.asks.get("default", ""))
+        return int(
+            1.3
+            * (
+                len(item.role)
+                + len(item.status)
+                + len(ask)
+                + len(" ".join(filter(None, (item.charge, item.sentence))) or item.summary)
+            )
+        )
+    if isinstance(item, model.Recommendation):
+        return len(item.asks.get(audience_id, item.asks["default"]))
+    if isinstance(item, model.Response):
+        return len(item.claim) + len(item.reply)
+    return len(item.name) + len(item.text)
+
+
+class _Ranker:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        audience: model.Audience,
+        meeting: model.Meeting | None,
+        level: model.Sensitivity,
+        guard: NameGuard,
+        sources: frozenset[str],
+        as_of: datetime.date | None = None,
+    ) -> None:
+        self.kb = kb
+        self.as_of = as_of
+        self.audience = audience
+        self.meeting = meeting
+        self.level = level
+        self.guard = guard
+        self.sources = sources
+        self.pinned = set(meeting.include) if meeting else set()
+        self.focus = set(meeting.focus) if meeting else set()
+        dates = [
+            item_date(self.kb, item)
+            for kind in ("facts", "cases", "recommendations", "responses")
+            for item in getattr(kb, kind).values()
+        ]
+        self.oldest = min(dates, default=datetime.date.min)
+        self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
+
+    def rank(self, items: Iterable[Item]) -> list[Item]:
+        """Items this output may show, pinned ones first, best first, ties by id."""
+        scored = [(self._score(item), item) for item in items if self.admissible(item)]
+        scored = [(score, item) for score, item in scored if score > 0 or item.id in self.pinned]
+        scored.sort(key=lambda pair: (pair[1].id not in self.pinned, -pair[0], pair[1].id))
+        return [item for _, item in scored]
+
+    def admissible(self, item: Item) -> bool:
+        if item.only_for and self.audience.id not in item.only_for:
+            return False
+        if self.as_of and item_date(self.kb, item) > self.as_of:
+            return False
+        return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
+
+    def _score(self, item: Item) -> float:
+        weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
+        relevance = weights[0] + 0.25 * sum(weights[1:]) if weights else 0.0
+        if self.audience.id in item.audiences:
+            relevance += AUDIENCE_BONUS
+        if self.focus.intersection(item.themes):
+            relevance += FOCUS_BONUS
+        if relevance == 0:
+            return 0.0
+        recency = RECENCY_SCORE * (item_date(self.kb, item) - self.oldest).days / self.span
+        return relevance + PRIORITY_SCORE[item.priority] + recency
