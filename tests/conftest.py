@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-FIXTURES = Path(__file__).parent / "fixtures"
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
 PROJECT = Path(__file__).parent.parent
 BUNDLED_BRIEFS = PROJECT / "briefs"
 SHARED_SOURCES = PROJECT.parent / "shared" / "sources"

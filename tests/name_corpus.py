@@ -4,7 +4,7 @@ text that must not match, with the rates the matcher reaches on them.
     .venv/bin/python -m tests.name_corpus
 
 prints recall per family of variants and false positives per kind of text.
-`tests/test_name_corpus.py` holds the matcher to its targets.
+`tests/text/test_name_corpus.py` holds the matcher to its targets.
 
 Variants come in two families. *Disguises* (made here from each withheld name
 and from each of its tokens that identifies on its own) change how a name is

@@ -1,0 +1,95 @@
+"""Briefings are fitted in the workers that render them; an unchanged briefing is never laid out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import generator.render.pdf as render_pdf_module
+from generator import api
+from generator.build.documents import draft_of
+from generator.render.docx import render_docx
+from tests.conftest import BUNDLED_BRIEFS, PROJECT
+
+
+def page_text(pdf: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+@pytest.mark.slow
+def test_the_docx_and_pdf_rendered_by_workers_carry_the_same_fitted_briefing(tmp_path, monkeypatch):
+    """The full EU briefing loses items to fit four pages; both files show exactly what is left."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    request = api.Request("eu", length="full")
+    draft = draft_of(kb, request, api.build_date())
+    fitted = draft.fitted()
+    assert fitted != draft.compose(draft.selection), "the briefing must need trimming for this test to mean anything"
+
+    with api.RenderPool(2) as pool:
+        outcome = api.generate(kb, [request], out_dir=tmp_path, pool=pool)
+
+    pdf, docx = sorted(outcome.written, key=lambda path: path.suffix != ".pdf")
+    assert docx.read_bytes() == render_docx(fitted)
+    reference = tmp_path / "reference.pdf"
+    reference.write_bytes(render_pdf_module.render_pdf(fitted))
+    assert page_text(pdf) == page_text(reference)
+    assert len(page_text(pdf)) <= 4
+
+
+def test_an_unchanged_briefing_is_skipped_without_any_layout(minimal_kb, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    kb = api.load_knowledge_base(minimal_kb).kb
+    requests = api.requests_for(kb, audiences=["uk"])
+    api.generate(kb, requests, out_dir=tmp_path)
+    layouts = []
+    monkeypatch.setattr(render_pdf_module, "count_pages", lambda brief: layouts.append(brief) or 1)
+
+    outcome = api.generate(kb, requests, out_dir=tmp_path)
+
+    assert outcome.written == [] and len(outcome.unchanged) == 2
+    assert layouts == []
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_renders_through_the_zygote(tmp_path):
+    """Workers are forked, never started afresh: the caller's script is not run again in them."""
+    out = tmp_path / "out"
+    runs = tmp_path / "runs"
+    script = tmp_path / "script.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            from pathlib import Path
+            from generator import api
+
+            with open({str(runs)!r}, "a") as log:
+                log.write("run\\n")
+            kb = api.load_knowledge_base(Path({str(BUNDLED_BRIEFS)!r})).kb
+            with api.RenderPool(2) as pool:
+                outcome = api.generate(kb, api.requests_for(kb, audiences=["uk", "eu"]), out_dir=Path({str(out)!r}), pool=pool)
+            print(len(outcome.written), len(outcome.failed))
+            """
+        )
+    )
+
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"SOURCE_DATE_EPOCH": "1800000000", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["4", "0"]
+    assert runs.read_text() == "run\n", "the script ran once"
+    for pdf in out.glob("*.pdf"):
+        assert len(PdfReader(pdf).pages) <= 4
+        assert "human rights briefing" in PdfReader(pdf).pages[0].extract_text()

@@ -1,0 +1,460 @@
+"""`briefing serve` over plain HTTP: a real server process, real requests.
+
+What the page looks like and how it updates is tested in a real browser in
+test_serve_browser.py; here, what any HTTP client can ask of the server.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import hashlib
+import http.client
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from generator import TEMPLATES_DIR
+from generator.kb.model import Sensitivity
+from generator.preview import Preview, View
+from generator.preview.serve import PreviewServer
+from tests.conftest import BUNDLED_BRIEFS, build_knowledge_base
+
+EPOCH = "1800000000"
+"""15 January 2027: a fixed build date, so warnings and documents are the same on every run."""
+STARTUP_SECONDS = 60
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    url: str
+    port: int
+    briefs: Path
+
+    def get(self, path: str, host: str | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.putrequest(method, path, skip_host=True)
+            if host is not None:
+                connection.putheader("Host", host)
+            connection.endheaders()
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def ok(self, path: str) -> bytes:
+        status, _, body = self.get(path, host=f"127.0.0.1:{self.port}")
+        assert status == 200, body
+        return body
+
+    def describe(self, query: str = "audience=uk") -> dict:
+        return json.loads(self.ok(f"/preview.json?{query}"))
+
+    def wait_until(self, condition, query: str = "audience=uk", timeout: float = 15) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            description = self.describe(query)
+            if condition(description):
+                return description
+            assert time.monotonic() < deadline, (
+                f"the preview never reached the state wanted: version {description['version']}, "
+                f"problems {description['problems']}"
+            )
+            time.sleep(0.05)
+
+    @contextlib.contextmanager
+    def edited(self, relative: str, old: str, new: str) -> Iterator[Path]:
+        """Replace `old` by `new` in a knowledge-base file; put it back and wait for a clean reload after."""
+        path = self.briefs / relative
+        original = path.read_text(encoding="utf-8")
+        assert old in original
+        version = self.describe()["version"]
+        path.write_text(original.replace(old, new, 1), encoding="utf-8")
+        try:
+            yield path
+        finally:
+            path.write_text(original, encoding="utf-8")
+            self.wait_until(lambda d: d["version"] > version + 1 and d["current"])
+
+
+@contextlib.contextmanager
+def running_server(briefs: Path, cache: Path, *extra: str) -> Iterator[Server]:
+    """`briefing serve` as a user starts it, on a free port, stopped with Ctrl-C at the end."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--briefs", str(briefs), "--port", "0", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        line = process.stdout.readline()
+        assert " at http://127.0.0.1:" in line, line + process.stderr.read()
+        url = line.split(" at ")[1].split()[0]
+        yield Server(process, url, int(url.rstrip("/").rsplit(":", 1)[1]), briefs)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    briefs = tmp_path_factory.mktemp("serve") / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, briefs)
+    with running_server(briefs, tmp_path_factory.mktemp("cache")) as running:
+        yield running
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_prints_its_loopback_address_and_listens_on_loopback_only(server):
+    assert server.url == f"http://127.0.0.1:{server.port}/"
+    # /proc/net/tcp lists each listening socket's local address: 0100007F is 127.0.0.1.
+    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    local = {fields[1] for fields in listening if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == server.port}
+    assert local == {f"0100007F:{server.port:04X}"}
+    assert not any(
+        int(f.split()[1].split(":")[-1], 16) == server.port and f.split()[3] == "0A"
+        for f in Path("/proc/net/tcp6").read_text().splitlines()[1:]
+    )
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:{port}", "localhost:{port}", "127.0.0.1", "127.0.0.1:1", "[::1]:{port}", None],
+)
+def test_refuses_requests_not_addressed_to_the_printed_host(server, host):
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name, which is what it sends as Host."""
+    status, _, body = server.get("/preview.json?audience=uk", host=host and host.format(port=server.port))
+    assert status == 421
+    assert b"answers only at http://127.0.0.1:" in body
+
+
+def test_a_second_host_header_is_refused(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(
+            f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nHost: evil.example\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        answer = connection.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.0 421 ")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/briefs/themes.yaml",
+        "/kazakhstan/facts.yaml",
+        "/templates/briefing.css",
+        "/../README.md",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/page/../../generator/serve.py",
+        "/page/1.png",
+        "/page/" + "0" * 32 + ".png",
+        "/page/" + "a" * 32 + ".png/../../x",
+        "/preview",
+        "/assets/index.html",
+        "/preview.js/..",
+        "/fonts/",
+        "/.git/config",
+    ],
+)
+def test_serves_nothing_but_the_preview(server, path):
+    status, headers, body = server.get(path, host=f"127.0.0.1:{server.port}")
+    assert status == 404
+    assert body == b"not part of the preview\n" or body == b"no such page any more\n"
+    assert headers["content-type"].startswith("text/plain")
+
+
+def test_query_parameters_are_checked_never_used_as_paths(server):
+    for query, message in [
+        ("audience=../../etc/passwd", b"no audience '../../etc/passwd'"),
+        ("distribution=secret", b"distribution must be one of public, restricted, confidential"),
+        ("length=long", b"length must be one of full, one-page"),
+        ("file=/etc/passwd", b"unknown parameter 'file'"),
+        ("audience=uk&audience=us", b"given more than once"),
+        ("audience=uk&meeting=uk-fcdo-london-2027-02", b"not both"),
+    ]:
+        status, _, body = server.get(f"/download.pdf?{query}", host=f"127.0.0.1:{server.port}")
+        assert status in (400, 409), (query, body)
+        assert message in body, (query, body)
+
+
+def test_only_reads(server):
+    for method in ("POST", "PUT", "DELETE"):
+        status, headers, _ = server.get("/preview.json", host=f"127.0.0.1:{server.port}", method=method)
+        assert status == 405
+        assert headers["allow"] == "GET, HEAD"
+
+
+def test_every_answer_forbids_other_sites_to_embed_or_script_it(server):
+    status, headers, body = server.get("/", host=f"127.0.0.1:{server.port}")
+    assert status == 200 and b"Briefing preview" in body
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["cross-origin-resource-policy"] == "same-origin"
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_description_has_the_paged_briefing_with_text_and_pictures(server):
+    description = server.describe("audience=uk")
+    document = description["document"]
+    assert description["current"] and description["problems"] == []
+    assert description["view"] == {"audience": "uk", "meeting": None, "distribution": "public", "length": "full"}
+    assert 3 <= len(document["pages"]) <= 5
+    first = document["pages"][0]
+    assert any("Kazakhstan: human rights briefing" in run[0] for run in first["runs"])
+    picture = server.ok(first["image"])
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_downloads_are_the_documents_shown(server):
+    description = server.describe("meeting=uk-fcdo-london-2027-02")
+    status, headers, pdf = server.get("/download.pdf?meeting=uk-fcdo-london-2027-02", host=f"127.0.0.1:{server.port}")
+    assert status == 200 and headers["content-type"] == "application/pdf"
+    # Named as `generate` names it: the meeting's date, the country, the audience, the meeting.
+    assert (
+        headers["content-disposition"]
+        == "attachment; filename*=UTF-8''2027-02-24_kazakhstan_uk_at-uk-fcdo-london-2027-02.pdf"
+    )
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(description["document"]["pages"])
+    assert description["document"]["title"] in reader.pages[0].extract_text()
+
+    status, headers, data = server.get("/download.docx?meeting=uk-fcdo-london-2027-02", host=f"127.0.0.1:{server.port}")
+    assert status == 200 and headers["content-disposition"].endswith(".docx")
+    document = docx.Document(io.BytesIO(data))
+    assert document.core_properties.title == description["document"]["title"]
+
+
+def test_an_edit_reaches_the_description_and_the_download(server):
+    marker = "Zebulonova"
+    with server.edited(
+        "kazakhstan/facts.yaml",
+        "Mihra Rittmann of Human Rights Watch wrote that President",
+        f"{marker} of Human Rights Watch wrote that President",
+    ):
+        description = server.wait_until(
+            lambda d: any(marker in run[0] for page in d["document"]["pages"] for run in page["runs"])
+        )
+        assert description["current"]
+        pdf = pypdf.PdfReader(io.BytesIO(server.ok("/download.pdf?audience=uk")))
+        assert marker in "".join(page.extract_text() for page in pdf.pages)
+
+
+def test_a_broken_file_is_reported_and_the_last_good_preview_kept(server):
+    before = server.describe()
+    with server.edited("kazakhstan/facts.yaml", "- id: few-reforms-2015\n", "- id: few-reforms-2015\n  bogus: [\n"):
+        broken = server.wait_until(lambda d: not d["current"])
+        assert broken["document"]["key"] == before["document"]["key"]
+        [problem] = broken["problems"]
+        facts = (server.briefs / "kazakhstan/facts.yaml").resolve()
+        assert problem["where"].startswith(f"{facts}:")
+        assert problem["href"] == f"vscode://file{facts}:{problem['where'].rsplit(':', 1)[1]}"
+        status, _, pdf = server.get("/download.pdf?audience=uk", host=f"127.0.0.1:{server.port}")
+        assert status == 200 and pdf == server.ok("/download.pdf?audience=uk")
+
+
+def test_warnings_are_placed_beside_the_items_shown(server):
+    warnings = server.describe("audience=uk")["warnings"]
+    stale = next(w for w in warnings if "'few-reforms-2015' is stale" in w["message"])
+    # Background follows the lines to take and the cases.
+    assert stale["page"] in (2, 3) and 0 < stale["top"] < 1
+    assert stale["href"].startswith("vscode://file/") and stale["href"].endswith(
+        f"facts.yaml:{stale['where'].rsplit(':', 1)[1]}"
+    )
+    # A fact this briefing does not show is listed, not placed.
+    assert any(w["page"] is None for w in warnings)
+
+
+def test_server_never_writes_into_the_knowledge_base(server):
+    before = tree_digest(server.briefs)
+    for query in ("audience=us", "audience=eu&length=one-page", "meeting=lender-ebrd-country-team-2027-01"):
+        server.describe(query)
+        server.ok(f"/download.pdf?{query}")
+        server.ok(f"/download.docx?{query}")
+    assert tree_digest(server.briefs) == before
+
+
+@pytest.mark.slow
+def test_starts_on_a_broken_knowledge_base_and_recovers(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    themes = briefs / "themes.yaml"
+    good = themes.read_text()
+    themes.write_text("- id: [\n")
+    with running_server(briefs, tmp_path / "cache") as server:
+        description = server.describe("")
+        assert description["document"] is None and not description["current"]
+        assert description["problems"][0]["where"].startswith(f"{themes.resolve()}:")
+        status, _, body = server.get("/download.pdf", host=f"127.0.0.1:{server.port}")
+        assert status == 409 and b"fix the problems" in body
+        themes.write_text(good)
+        assert server.wait_until(lambda d: d["current"], query="")["document"]["pages"]
+
+
+@pytest.mark.slow
+def test_stops_cleanly_on_ctrl_c(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    with running_server(briefs, tmp_path / "cache") as server:
+        pass
+    assert server.process.returncode == 0
+    assert "Traceback" not in server.process.stderr.read()
+
+
+@pytest.mark.slow
+def test_missing_folder_and_busy_port_are_usage_errors(tmp_path, cli):
+    result = cli("serve", "--briefs", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "no knowledge-base folder at" in result.output
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    with running_server(briefs, tmp_path / "cache") as server:
+        result = cli("serve", "--briefs", briefs, "--port", server.port)
+    assert result.exit_code == 2
+    assert f"port {server.port} is in use; choose another with --port" in result.output
+
+
+def test_templates_that_reach_outside_are_refused_as_in_generate(tmp_path, templates_copy):
+    templates = templates_copy
+    css = templates / "briefing.css"
+    css.write_text('@import url("file:///etc/passwd");\n' + css.read_text())
+    preview = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates)
+    description = preview.describe(View())
+    assert description["document"] is None
+    [problem] = description["problems"]
+    assert "file:///etc/passwd" in problem["message"] and "refused" in problem["message"]
+
+
+def test_a_template_edit_renders_again_and_an_unrelated_reload_does_not(tmp_path, templates_copy):
+    templates = templates_copy
+    preview = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates)
+    first = preview.describe(View())["document"]
+    preview.reload()
+    assert preview.describe(View())["document"]["key"] == first["key"]
+    css = templates / "briefing.css"
+    css.write_text(css.read_text() + "\nbody { font-size: 14pt; }\n")
+    preview.reload(templates_changed=True)
+    again = preview.describe(View())["document"]
+    assert again["key"] != first["key"]
+    assert len(again["pages"]) >= len(first["pages"])
+
+
+def test_items_a_meeting_names_but_its_briefing_leaves_out_are_reported(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    cases = briefs / "testland" / "cases.yaml"
+    cases.write_text(
+        cases.read_text().replace("  may_name: true\n", "  may_name: true\n  sensitivity: restricted\n", 1)
+    )
+    preview = Preview(briefs)
+    [left_out] = preview.describe(View(meeting="uk-visit"))["left_out"]
+    # A restricted case's id names a person a public copy may not name, so the message withholds it.
+    assert left_out["message"] == (
+        "warning: the meeting includes [name withheld], but this briefing leaves it out: it is restricted, above "
+        "this public copy ([name withheld]: the id of the case at cases.yaml:1 names a person who may not be named "
+        "(the case at cases.yaml:1); rename that id and every reference to it)"
+    )
+    assert "doe" not in left_out["message"].lower()
+    assert left_out["where"] == f"{(briefs / 'testland' / 'meetings' / 'uk-visit.yaml').resolve()}:1"
+    assert preview.describe(View(meeting="uk-visit", distribution=Sensitivity.RESTRICTED))["left_out"] == []
+
+
+@pytest.fixture
+def templates_copy(tmp_path) -> Path:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    return templates
+
+
+@pytest.mark.slow
+def test_saving_a_template_reaches_the_preview_through_the_watcher(tmp_path, templates_copy):
+    server = PreviewServer(Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates_copy), 0)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        first = server.preview.describe(View())
+        entry = templates_copy / "briefing.html.j2"
+        entry.write_text(entry.read_text().replace("{% block", "{#- edited -#}{% block", 1))
+        deadline = time.monotonic() + 15
+        while server.preview.version == first["version"]:
+            assert time.monotonic() < deadline, "the watcher never reported the template edit"
+            time.sleep(0.05)
+        assert server.preview.describe(View())["document"]["key"] != first["document"]["key"]
+    finally:
+        server.shutdown()
+        serving.join()
+        server.close()
+
+
+def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
+    entry = templates_copy / "briefing.html.j2"
+    lines = [*entry.read_text().splitlines(), "{% if %}"]
+    entry.write_text("\n".join(lines) + "\n")
+    description = Preview(build_knowledge_base(tmp_path / "briefs"), templates_dir=templates_copy).describe(View())
+    [problem] = description["problems"]
+    assert problem["where"] == f"{entry}:{len(lines)}"
+    assert problem["href"] == f"vscode://file{entry}:{len(lines)}"
+
+
+def test_a_knowledge_base_folder_removed_while_serving_is_a_problem_not_a_crash(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    preview = Preview(briefs)
+    shown = preview.describe(View())["document"]["key"]
+    shutil.rmtree(briefs)
+    preview.reload()
+    description = preview.describe(View())
+    assert not description["current"] and description["problems"]
+    assert description["document"]["key"] == shown
+
+
+def test_pages_asking_at_once_never_lay_out_two_briefings_together(tmp_path, monkeypatch):
+    """WeasyPrint is not made for threads: fitting a briefing, like writing its PDF, takes turns."""
+    from generator.render import pdf
+
+    preview = Preview(build_knowledge_base(tmp_path / "briefs"))
+    running, most = [], []
+    lay_out = pdf._lay_out
+
+    def one_at_a_time(*args, **kwargs):
+        running.append(threading.get_ident())
+        most.append(len(running))
+        time.sleep(0.05)
+        try:
+            return lay_out(*args, **kwargs)
+        finally:
+            running.pop()
+
+    monkeypatch.setattr(pdf, "_lay_out", one_at_a_time)
+    views = [View(audience="uk", distribution=level) for level in Sensitivity] + [View(meeting="uk-visit")]
+    with concurrent.futures.ThreadPoolExecutor(len(views)) as pool:
+        described = list(pool.map(preview.describe, views))
+
+    assert all(description["document"] for description in described)
+    assert max(most) == 1
