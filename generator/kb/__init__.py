@@ -1,1 +1,1 @@
-"""The knowledge base: YAML files read with their lines, declared models, loading, cross-checks, schemas."""
+"""Stage one: the knowledge base read from YAML with every value's line, its declared models, layout, schemas and migration."""
