@@ -191,9 +191,9 @@ def cover_text(package: Package) -> str:
 
 def cover_docx(package: Package, day: datetime.date) -> bytes:
     """The cover note in the briefings' own Word styles (templates/reference.docx)."""
-    from generator.render.docx import REFERENCE_DOCX, _open_reference, reproducible_zip
+    from generator.render.docx import reference_document, reproducible_zip
 
-    document = _open_reference(REFERENCE_DOCX)
+    document = reference_document()
     title = message("cover.title", package.language).format(briefing=package.title)
     document.add_paragraph(title, style="Title")
     document.add_paragraph(message("cover.intro", package.language).format(count=len(package.attachments)))

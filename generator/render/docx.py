@@ -91,7 +91,7 @@ def render_docx(brief: Brief, reference: Path = REFERENCE_DOCX) -> bytes:
 
 def _render(brief: Brief, reference: Path) -> bytes:
     _check_text(brief, "brief")
-    document = _open_reference(reference)
+    document = reference_document(reference)
     _set_language(document, brief.language)
     text_width = _set_up_page(document, brief.paper)
     _write_header(document, brief)
@@ -147,7 +147,11 @@ def _check_text(value: object, where: str) -> None:
             _check_text(getattr(value, field.name), f"{where}.{field.name}")
 
 
-def _open_reference(reference: Path) -> Document:
+def reference_document(reference: Path = REFERENCE_DOCX) -> Document:
+    """The reference document with its body emptied: the briefings' Word styles and page set-up, to write into.
+
+    RenderError if `reference` is not a Word document or lacks a style the briefings use.
+    """
     try:
         document = docx.Document(str(reference))
     except (PackageNotFoundError, ValueError) as error:
