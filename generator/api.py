@@ -11,6 +11,7 @@ a knowledge base never pays for loading WeasyPrint or python-docx.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,7 +154,7 @@ def start_record(meeting_file: Path, briefs: Path, country: str | None) -> Path:
 
 
 def letter_from_record(
-    record_file: Path, briefs: Path, country: str | None, level: Sensitivity, formats: list[Format], out: Path
+    record_file: Path, briefs: Path, country: str | None, level: Sensitivity, formats: Iterable[Format], out: Path
 ) -> Outcome:
     """The follow-up letter of the meeting recorded in `record_file`, written to `out`."""
     from generator.build.documents import write_letter

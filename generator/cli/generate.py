@@ -29,6 +29,7 @@ from generator.cli.shell import (
 
 if TYPE_CHECKING:
     from generator.api import IncrementalRun, Outcome
+    from generator.render import Format
 
 
 @main.command()
@@ -92,7 +93,7 @@ def generate(
     meeting_file: Path | None,
     audiences: tuple[str, ...],
     all_audiences: bool,
-    output_format: Literal["pdf", "docx", "all"],
+    formats: tuple[Format, ...],
     out: Path,
     distribution: str | None,
     length: Literal["full", "one-page"] | None,
@@ -125,7 +126,7 @@ def generate(
         meeting_file=meeting_file,
         audiences=audiences,
         all_audiences=all_audiences,
-        formats=api.FORMATS if output_format == "all" else (output_format,),
+        formats=formats,
         out=out,
         distribution=api.Sensitivity(distribution) if distribution else None,
         length=length,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from generator.cli.shell import (
     say,
     shown,
 )
+
+if TYPE_CHECKING:
+    from generator.render import Format
 
 
 @main.command()
@@ -48,7 +52,12 @@ def record(meeting_file: Path, briefs: Path, country: str | None) -> None:
 @briefs_option
 @country_option
 def letter(
-    record_file: Path, output_format: str, out: Path, distribution: str, briefs: Path, country: str | None
+    record_file: Path,
+    formats: tuple[Format, ...],
+    out: Path,
+    distribution: str,
+    briefs: Path,
+    country: str | None,
 ) -> None:
     """Write the follow-up letter of a meeting from its RECORD_FILE (X.record.yaml), as PDF and DOCX.
 
@@ -56,7 +65,6 @@ def letter(
     """
     from generator import api
 
-    formats = [fmt for fmt in api.FORMATS if output_format in ("all", fmt)]
     outcome = api.letter_from_record(record_file, briefs, country, api.Sensitivity(distribution), formats, out)
     for path in outcome.written:
         say(f"wrote {shown(path)}")

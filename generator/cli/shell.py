@@ -17,11 +17,14 @@ from click.decorators import FC
 
 from generator import __version__
 from generator.core.errors import BriefingError, Diagnostic, InputError, WriteFailure
+from generator.render import CHOICES, FORMATS, Format
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
 MAX_WARNINGS_SHOWN = 5
 """Past this, generate prints one line pointing at `briefing check` instead of every warning."""
+EVERY_FORMAT = "all"
+"""The `--format` choice for every format that has a choice of its own."""
 
 briefs_option = click.option(
     "--briefs",
@@ -31,9 +34,21 @@ briefs_option = click.option(
     help="Knowledge-base folder.",
 )
 country_option = click.option("--country", help="Country folder to use when the knowledge base has several.")
+
+
+def _formats(context: click.Context, parameter: click.Parameter, choice: str) -> tuple[Format, ...]:
+    return FORMATS if choice == EVERY_FORMAT else (CHOICES[choice],)
+
+
 format_option = click.option(
-    "--format", "output_format", type=click.Choice(["pdf", "docx", "all"]), default="all", show_default=True
+    "--format",
+    "formats",
+    type=click.Choice([*CHOICES, EVERY_FORMAT]),
+    default=EVERY_FORMAT,
+    show_default=True,
+    callback=_formats,
 )
+"""--format, given to the command as the formats it asks for."""
 
 
 def out_option(help_text: str, default: Path = Path("output")) -> Callable[[FC], FC]:
