@@ -6,6 +6,7 @@ gives one message rather than one per reference into it.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import difflib
 import hashlib
@@ -83,11 +84,11 @@ def validate(
         meetings=_of_kind(result, "meetings", model.Meeting),
         records=_of_kind(result, "records", model.Record),
     )
-    copies = _WhatCopiesShow(kb, result)
-    errors = list(copies.errors())
+    copies = _Copies(kb, result)
+    errors = list(_copy_errors(copies))
     if errors:
         return None, unnamed(errors), []
-    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *copies.warnings()]))
+    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies)]))
 
 
 def _of_kind(result: LoadResult, kind: str, item_model: type[ModelT]) -> dict[str, ModelT]:
@@ -121,97 +122,116 @@ def _revision(result: LoadResult, root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+Target = tuple[set[str] | None, str, str]
+"""The ids a reference may name, what such an id names and where one is defined."""
+
+
+class _Targets:
+    """What each kind of reference may name.
+
+    The ids of a kind whose files could not all be read are None: references
+    to it go unchecked, as the broken file already has its message.
+    """
+
+    def __init__(self, result: LoadResult) -> None:
+        self.result = result
+        self.audience_ids = self.ids("audiences")
+        self.theme: Target = (self.ids("themes"), "theme", "themes.yaml")
+        self.source: Target = (self.ids("sources"), "source", "sources.yaml")
+        self.audience: Target = (self.audience_ids, "audience", "audiences/")
+        self.fact: Target = (self.ids("facts"), "fact", "facts.yaml")
+        self.case: Target = (self.ids("cases"), "case", "cases.yaml")
+        self.meeting: Target = (self.ids("meetings"), "meeting", "a meeting file")
+        self.country: Target = (self.ids("country"), "country", "a country.yaml")
+        any_item = (
+            None
+            if any(kind in result.unreadable for kind in ITEM_KINDS)
+            else set().union(*(result.known_ids.get(kind, set()) for kind in ITEM_KINDS))
+        )
+        self.item: Target = (any_item, "fact, case, recommendation or response", "the country folder")
+
+    def ids(self, kind: str) -> set[str] | None:
+        return None if kind in self.result.unreadable else self.result.known_ids.get(kind, set())
+
+
 def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
-    def known(kind: str) -> set[str] | None:
-        """The ids of `kind`, or None when its files could not all be read."""
-        return None if kind in result.unreadable else result.known_ids.get(kind, set())
-
-    themes, sources, cases, audiences = known("themes"), known("sources"), known("cases"), known("audiences")
-    any_item = (
-        None
-        if any(kind in result.unreadable for kind in ITEM_KINDS)
-        else set().union(*(result.known_ids.get(kind, set()) for kind in ITEM_KINDS))
-    )
-    theme, source, audience = (
-        (themes, "theme", "themes.yaml"),
-        (sources, "source", "sources.yaml"),
-        (audiences, "audience", "audiences/"),
-    )
-
-    yield from _lever_file_errors(result, audiences)
+    targets = _Targets(result)
+    yield from _lever_file_errors(result, targets.audience_ids)
     for (kind, item_id), origin in result.origins.items():
         item = result.items[kind][item_id]
         item_at = _Locator(result, kind, origin)
         if isinstance(item, model.Item):
-            yield from item_at.missing(_each("themes", item.themes), *theme)
-            yield from item_at.missing(_citations("sources", item.sources), *source)
-            yield from item_at.missing(_each("audiences", item.audiences), *audience)
-            yield from item_at.missing(_each("only_for", item.only_for), *audience)
-        if isinstance(item, model.Fact):
-            yield from item_at.missing(_keys("wording", item.wording), *audience)
-            yield from item_at.missing(_keys("lines", item.lines), *audience)
-        if isinstance(item, model.Response):
-            yield from item_at.missing(_citations("claim_sources", item.claim_sources), *source)
-            yield from item_at.missing(_each("rebuts", item.rebuts), known("facts"), "fact", "facts.yaml")
-        if isinstance(item, model.Case) and item.asks:
-            if "default" not in item.asks:
-                yield item_at.at(
-                    ("asks",), "asks has no 'default'; add a 'default:' ask for audiences without their own"
-                )
-            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
-        if isinstance(item, model.Recommendation):
-            if "default" not in item.asks:
-                yield item_at.at(
-                    ("asks",), "asks has no 'default'; add a 'default:' wording for audiences without their own"
-                )
-            yield from item_at.missing(_keys("asks", item.asks, skip="default"), *audience)
-            if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
-                choices = [*ADDRESSEES, *sorted(audiences)]
-                hint = difflib.get_close_matches(item.addressee, choices, n=1)
-                yield item_at.at(
-                    ("addressee",),
-                    f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
-                    + (f"; did you mean '{hint[0]}'?" if hint else ""),
-                )
-            yield from item_at.missing(_each("cases", item.cases), cases, "case", "cases.yaml")
+            yield from _item_reference_errors(item, item_at, targets)
         if isinstance(item, model.Audience):
-            yield from item_at.missing(_keys("theme_weights", item.theme_weights), *theme)
+            yield from item_at.missing(_keys("theme_weights", item.theme_weights), *targets.theme)
         if isinstance(item, model.Country) and origin.path.parent == result.country_dir:
             yield from _country_folder_errors(item, item_at)
         if isinstance(item, model.Lever):
-            yield from item_at.missing(_each("themes", item.themes), *theme)
-            yield from item_at.missing(_citations("sources", item.sources), *source)
+            yield from item_at.missing(_each("themes", item.themes), *targets.theme)
+            yield from item_at.missing(_citations("sources", item.sources), *targets.source)
         if isinstance(item, model.Meeting):
-            folder = _meeting_folder_country(result, origin)
-            if folder is not None and item.country != folder:
-                yield item_at.at(
-                    ("country",),
-                    f"country '{item.country}' disagrees with the folder the meeting is in ({folder}/meetings/); "
-                    f"correct it or move the file to {item.country}/meetings/",
-                )
-            elif folder is None:
-                # Within a country's folder, the folder is the country (its id must say so).
-                yield from item_at.missing(
-                    [(("country",), item.country)], known("country"), "country", "a country.yaml"
-                )
-            yield from item_at.missing([(("audience",), item.audience)], *audience)
-            yield from item_at.missing(_each("focus", item.focus), *theme)
-            for index, position in enumerate(item.positions):
-                position_at = _Locator(result, kind, origin, prefix=("positions", index))
-                yield from position_at.missing(_citations("sources", position.sources), *source)
-            yield from item_at.missing(
-                _each("include", item.include), any_item, "fact, case, recommendation or response", "the country folder"
-            )
+            yield from _meeting_errors(result, item, item_at, targets)
         if isinstance(item, model.Record):
-            yield from _record_errors(result, item, item_at, any_item)
+            yield from _record_errors(result, item, item_at, targets)
 
 
-def _record_errors(
-    result: LoadResult, record: model.Record, at: _Locator, any_item: set[str] | None
+def _item_reference_errors(item: model.Item, at: _Locator, targets: _Targets) -> Iterator[Diagnostic]:
+    yield from at.missing(_each("themes", item.themes), *targets.theme)
+    yield from at.missing(_citations("sources", item.sources), *targets.source)
+    yield from at.missing(_each("audiences", item.audiences), *targets.audience)
+    yield from at.missing(_each("only_for", item.only_for), *targets.audience)
+    if isinstance(item, model.Fact):
+        yield from at.missing(_keys("wording", item.wording), *targets.audience)
+        yield from at.missing(_keys("lines", item.lines), *targets.audience)
+    if isinstance(item, model.Response):
+        yield from at.missing(_citations("claim_sources", item.claim_sources), *targets.source)
+        yield from at.missing(_each("rebuts", item.rebuts), *targets.fact)
+    if isinstance(item, model.Case) and item.asks:
+        yield from _asks_errors(item.asks, at, targets, "ask")
+    if isinstance(item, model.Recommendation):
+        yield from _asks_errors(item.asks, at, targets, "wording")
+        audiences = targets.audience_ids
+        if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
+            choices = [*ADDRESSEES, *sorted(audiences)]
+            hint = difflib.get_close_matches(item.addressee, choices, n=1)
+            yield at.at(
+                ("addressee",),
+                f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
+                + (f"; did you mean '{hint[0]}'?" if hint else ""),
+            )
+        yield from at.missing(_each("cases", item.cases), *targets.case)
+
+
+def _asks_errors(asks: Mapping[str, str], at: _Locator, targets: _Targets, default: str) -> Iterator[Diagnostic]:
+    """Asks worded for audiences that exist, and a `default` for the others."""
+    if "default" not in asks:
+        yield at.at(("asks",), f"asks has no 'default'; add a 'default:' {default} for audiences without their own")
+    yield from at.missing(_keys("asks", asks, skip="default"), *targets.audience)
+
+
+def _meeting_errors(
+    result: LoadResult, meeting: model.Meeting, at: _Locator, targets: _Targets
 ) -> Iterator[Diagnostic]:
+    folder = _meeting_folder_country(result, at.origin)
+    if folder is not None and meeting.country != folder:
+        yield at.at(
+            ("country",),
+            f"country '{meeting.country}' disagrees with the folder the meeting is in ({folder}/meetings/); "
+            f"correct it or move the file to {meeting.country}/meetings/",
+        )
+    elif folder is None:
+        # Within a country's folder, the folder is the country (its id must say so).
+        yield from at.missing([(("country",), meeting.country)], *targets.country)
+    yield from at.missing([(("audience",), meeting.audience)], *targets.audience)
+    yield from at.missing(_each("focus", meeting.focus), *targets.theme)
+    for index, position in enumerate(meeting.positions):
+        yield from at.within(("positions", index)).missing(_citations("sources", position.sources), *targets.source)
+    yield from at.missing(_each("include", meeting.include), *targets.item)
+
+
+def _record_errors(result: LoadResult, record: model.Record, at: _Locator, targets: _Targets) -> Iterator[Diagnostic]:
     """A record must belong to the meeting beside it, refer to items that exist and keep its dates in order."""
-    meetings = None if "meetings" in result.unreadable else result.known_ids.get("meetings", set())
-    unknown = list(at.missing([(("meeting",), record.meeting)], meetings, "meeting", "a meeting file"))
+    unknown = list(at.missing([(("meeting",), record.meeting)], *targets.meeting))
     yield from unknown
     beside = _meeting_beside(result, at.origin.path)
     if not unknown and beside is not None and beside.id != record.meeting:
@@ -227,9 +247,7 @@ def _record_errors(
         )
     yield from at.missing(
         [(("raised", index, "item"), raised.item) for index, raised in enumerate(record.raised) if raised.item],
-        any_item,
-        "fact, case, recommendation or response",
-        "the country folder",
+        *targets.item,
     )
     first_line: dict[str, int] = {}
     for index, commitment in enumerate(record.commitments):
@@ -298,6 +316,12 @@ class _Locator:
         self.origin = origin
         self.document = next(doc for doc in result.documents[kind] if doc.path == origin.path)
         self.base = origin.location + prefix
+
+    def within(self, prefix: FieldPath) -> _Locator:
+        """The locator of an entry the item holds, such as one of a meeting's positions."""
+        inner = copy.copy(self)
+        inner.base = self.base + prefix
+        return inner
 
     def at(self, path: FieldPath, message: str) -> Diagnostic:
         return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message)
@@ -414,15 +438,16 @@ def _cannot(levels: Levels, of: Levels, what: str) -> str:
     return f"no copy can {what}" if list(levels) == list(of) else f"{_copies(levels, of)} cannot {what}"
 
 
-class _WhatCopiesShow:
-    """What `check` says about what copies can never show: every field that names a person
-    who may not be named, and every item a briefing leaves out whatever its rank, in the
-    words `select` gives for leaving it out.
+class _Copies:
+    """What each level of copy withholds: the people it may not name and the sources it may not cite.
 
-    A field printed in every copy it reaches (a meeting's title, the country's
-    prepared_by) is an error, since generate would refuse the copy; an item
-    or lever is a warning, since the copies that may not name the person
-    leave it out.
+    `check` reports what copies can never show: every field that names a person
+    who may not be named, and every item a briefing leaves out whatever its rank,
+    in the words `select` gives for leaving it out. A field printed in every copy
+    it reaches (a meeting's title, the country's prepared_by) is an error, since
+    generate would refuse the copy (`_copy_errors`); an item or lever is a
+    warning, since the copies that may not name the person leave it out
+    (`_copy_warnings`).
     """
 
     def __init__(self, kb: KnowledgeBase, result: LoadResult) -> None:
@@ -435,7 +460,10 @@ class _WhatCopiesShow:
             for level in LEVELS
         }
 
-    def _named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
+    def locator(self, kind: str, item_id: str) -> _Locator:
+        return _Locator(self.result, kind, self.kb.origin(kind, item_id))
+
+    def named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
         """The levels whose copies may not print `value`, and who it names."""
         found = [
             (level, label)
@@ -444,174 +472,191 @@ class _WhatCopiesShow:
         ]
         return [level for level, _ in found], (found[0][1] if found else None)
 
-    def _fields(
+    def fields(
         self, kind: str, item_id: str, item: model.Model, *, whole: bool = False
     ) -> Iterator[tuple[_Locator, FieldPath, str]]:
         """The fields of `item` a copy shows, where there is anyone they could name; with `whole`,
         only those a copy prints whenever it shows the item, not entries it shows one by one."""
         if not self.anyone_withheld:
             return
-        at = _Locator(self.result, kind, self.kb.origin(kind, item_id))
+        at = self.locator(kind, item_id)
         alone = entries_shown_alone(type(item)) if whole else frozenset()
         for path, value in shown_fields(item):
             if path[0] not in alone:
                 yield at, path, value
 
-    def errors(self) -> Iterator[Diagnostic]:
-        everywhere = (
-            ("country", self.kb.country.id, self.kb.country, "every briefing"),
-            *(
-                ("themes", theme.id, theme, "the properties of briefings on this theme")
-                for theme in self.kb.themes.values()
-            ),
-            *(
-                ("audiences", audience.id, audience, "every briefing for this audience")
-                for audience in self.kb.audiences.values()
-            ),
+
+def _copy_errors(copies: _Copies) -> Iterator[Diagnostic]:
+    """Each field that names a withheld person in every copy it is printed in."""
+    kb = copies.kb
+    everywhere = (
+        ("country", kb.country.id, kb.country, "every briefing"),
+        *(("themes", theme.id, theme, "the properties of briefings on this theme") for theme in kb.themes.values()),
+        *(
+            ("audiences", audience.id, audience, "every briefing for this audience")
+            for audience in kb.audiences.values()
+        ),
+    )
+    for kind, item_id, item, printed_on in everywhere:
+        for at, path, value in copies.fields(kind, item_id, item):
+            levels, label = copies.named_at(value, LEVELS)
+            if levels:
+                yield at.at(
+                    path,
+                    f"{field_name(path)} names a person who may not be named ({label}) and "
+                    f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
+                    "reword it",
+                )
+    for meeting in kb.meetings.values():
+        for at, path, value in copies.fields("meetings", meeting.id, meeting, whole=True):
+            _, label = copies.named_at(value, [meeting.distribution])
+            if label:
+                yield at.at(
+                    path,
+                    f"{field_name(path)} names a person who may not be named ({label}) at the "
+                    f"meeting's {meeting.distribution.value} distribution and appears in its "
+                    "briefing, so generate refuses it; reword it",
+                )
+
+
+def _copy_warnings(copies: _Copies) -> Iterator[Diagnostic]:
+    """What some copies leave out, and why."""
+    kb = copies.kb
+    for kind, noun in ITEM_NOUNS.items():
+        for item in getattr(kb, kind).values():
+            yield from _item_warnings(copies, kind, item, noun)
+    for source in kb.sources.values():
+        yield from _source_warnings(copies, source)
+    for audience, levers in kb.levers.items():
+        for lever in levers.values():
+            yield from _lever_warnings(copies, audience, lever)
+    for meeting in kb.meetings.values():
+        yield from _meeting_warnings(copies, meeting)
+    for record in kb.records.values():
+        yield from _record_warnings(copies, record)
+
+
+def _item_warnings(copies: _Copies, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
+    shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
+    yield from _naming_warnings(copies, copies.fields(kind, item.id, item), shown_at, noun)
+    uncitable = [level for level in shown_at if not any(c.source in copies.citable[level] for c in item.sources)]
+    if uncitable:
+        yield copies.kb.origin(kind, item.id).diagnostic(
+            f"warning: {_cannot(uncitable, shown_at, f'cite any source of this {noun}')} (each is above the "
+            f"copy's level or names a person it may not name), so the {noun} is left out of "
+            f"{_copies(uncitable, shown_at)}"
         )
-        for kind, item_id, item, printed_on in everywhere:
-            for at, path, value in self._fields(kind, item_id, item):
-                levels, label = self._named_at(value, LEVELS)
-                if levels:
-                    yield at.at(
-                        path,
-                        f"{field_name(path)} names a person who may not be named ({label}) and "
-                        f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
-                        "reword it",
-                    )
-        for meeting in self.kb.meetings.values():
-            for at, path, value in self._fields("meetings", meeting.id, meeting, whole=True):
-                _, label = self._named_at(value, [meeting.distribution])
-                if label:
-                    yield at.at(
-                        path,
-                        f"{field_name(path)} names a person who may not be named ({label}) at the "
-                        f"meeting's {meeting.distribution.value} distribution and appears in its "
-                        "briefing, so generate refuses it; reword it",
-                    )
-
-    def warnings(self) -> Iterator[Diagnostic]:
-        for kind, noun in ITEM_NOUNS.items():
-            for item in getattr(self.kb, kind).values():
-                yield from self._item_warnings(kind, item, noun)
-        for source in self.kb.sources.values():
-            shown_at = [level for level in LEVELS if level.allows(source.sensitivity)]
-            for at, path, value in self._fields("sources", source.id, source):
-                levels, label = self._named_at(value, shown_at)
-                if levels:
-                    yield at.at(
-                        path,
-                        f"warning: {field_name(path)} names a person who may not be named ({label}), "
-                        f"so {_cannot(levels, shown_at, 'cite this source')}",
-                    )
-        for audience, levers in self.kb.levers.items():
-            for lever in levers.values():
-                yield from self._lever_warnings(audience, lever)
-        for meeting in self.kb.meetings.values():
-            yield from self._meeting_warnings(meeting)
-        for record in self.kb.records.values():
-            yield from self._record_warnings(record)
-
-    def _record_warnings(self, record: model.Record) -> Iterator[Diagnostic]:
-        """Every printed field of a record may reach a briefing or a letter: each that names a withheld
-        person is reported, and the entry holding it is left out of the copies that may not name them."""
-        shown_at = [level for level in LEVELS if level.allows(record.sensitivity)]
-        yield from self._entry_warnings(self._fields("records", record.meeting, record), shown_at)
-
-    def _entry_warnings(
-        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels
-    ) -> Iterator[Diagnostic]:
-        for at, path, value in fields:
-            levels, label = self._named_at(value, shown_at)
-            if levels:
-                yield at.at(
-                    path,
-                    f"warning: {field_name(path)} names a person who may not be named ({label}), so this "
-                    f"entry is left out of {_copies(levels, LEVELS)}",
-                )
-
-    def _item_warnings(self, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
-        shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
-        yield from self._naming_warnings(self._fields(kind, item.id, item), shown_at, noun)
-        uncitable = [level for level in shown_at if not any(c.source in self.citable[level] for c in item.sources)]
-        if uncitable:
-            yield self.kb.origin(kind, item.id).diagnostic(
-                f"warning: {_cannot(uncitable, shown_at, f'cite any source of this {noun}')} (each is above the "
-                f"copy's level or names a person it may not name), so the {noun} is left out of "
-                f"{_copies(uncitable, shown_at)}"
+    if isinstance(item, model.Response):
+        unquotable = [
+            level
+            for level in shown_at
+            if level not in uncitable and not all(c.source in copies.citable[level] for c in item.claim_sources)
+        ]
+        if unquotable:
+            yield copies.locator(kind, item.id).at(
+                ("claim_sources",),
+                f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
+                f", so the response is left out of {_copies(unquotable, shown_at)}",
             )
-        if isinstance(item, model.Response):
-            unquotable = [
-                level
-                for level in shown_at
-                if level not in uncitable and not all(c.source in self.citable[level] for c in item.claim_sources)
-            ]
-            if unquotable:
-                yield _Locator(self.result, kind, self.kb.origin(kind, item.id)).at(
-                    ("claim_sources",),
-                    f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
-                    f", so the response is left out of {_copies(unquotable, shown_at)}",
-                )
 
-    def _naming_warnings(
-        self, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels, noun: str
-    ) -> Iterator[Diagnostic]:
-        """One warning per field that names a person some of the copies showing the item may not name."""
-        for at, path, value in fields:
-            levels, label = self._named_at(value, shown_at)
-            if levels:
-                yield at.at(
-                    path,
-                    f"warning: {field_name(path)} names a person who may not be named ({label}), so "
-                    f"this {noun} is left out of {_copies(levels, shown_at)}",
-                )
 
-    def _lever_warnings(self, audience: str, lever: model.Lever) -> Iterator[Diagnostic]:
-        kind = lever_kind(audience)
-        yield from self._naming_warnings(self._fields(kind, lever.id, lever), LEVELS, "lever")
-        uncitable = [level for level in LEVELS if not all(c.source in self.citable[level] for c in lever.sources)]
-        if uncitable:
-            at = _Locator(self.result, kind, self.kb.origin(kind, lever.id))
+def _source_warnings(copies: _Copies, source: model.Source) -> Iterator[Diagnostic]:
+    shown_at = [level for level in LEVELS if level.allows(source.sensitivity)]
+    for at, path, value in copies.fields("sources", source.id, source):
+        levels, label = copies.named_at(value, shown_at)
+        if levels:
             yield at.at(
-                ("sources",),
-                f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
-                f"so the lever is left out of {_copies(uncitable, LEVELS)}",
+                path,
+                f"warning: {field_name(path)} names a person who may not be named ({label}), "
+                f"so {_cannot(levels, shown_at, 'cite this source')}",
             )
 
-    def _meeting_warnings(self, meeting: model.Meeting) -> Iterator[Diagnostic]:
-        level = meeting.distribution
-        at = _Locator(self.result, "meetings", self.kb.origin("meetings", meeting.id))
-        items = {item_id: item for kind in ITEM_NOUNS for item_id, item in getattr(self.kb, kind).items()}
-        for index, item_id in enumerate(meeting.include):
-            reason = reason_left_out(self.kb, items[item_id], level, self.guards[level], self.citable[level], meeting)
-            if reason:
-                yield at.at(
-                    ("include", index),
-                    f"warning: include[{index}]: the meeting's briefing leaves '{item_id}' out because {reason}",
-                )
-        later = sum(item_date(self.kb, item) > meeting.date for item in items.values())
-        if later:
+
+def _lever_warnings(copies: _Copies, audience: str, lever: model.Lever) -> Iterator[Diagnostic]:
+    kind = lever_kind(audience)
+    yield from _naming_warnings(copies, copies.fields(kind, lever.id, lever), LEVELS, "lever")
+    uncitable = [level for level in LEVELS if not all(c.source in copies.citable[level] for c in lever.sources)]
+    if uncitable:
+        yield copies.locator(kind, lever.id).at(
+            ("sources",),
+            f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
+            f"so the lever is left out of {_copies(uncitable, LEVELS)}",
+        )
+
+
+def _naming_warnings(
+    copies: _Copies, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels, noun: str
+) -> Iterator[Diagnostic]:
+    """One warning per field that names a person some of the copies showing the item may not name."""
+    for at, path, value in fields:
+        levels, label = copies.named_at(value, shown_at)
+        if levels:
             yield at.at(
-                ("date",),
-                f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
-                f"so its briefing leaves {'them' if later != 1 else 'it'} out",
+                path,
+                f"warning: {field_name(path)} names a person who may not be named ({label}), so "
+                f"this {noun} is left out of {_copies(levels, shown_at)}",
             )
-        lower = [other for other in LEVELS if other != level and level.allows(other)]
-        alone = entries_shown_alone(model.Meeting)
-        for field_at, path, value in self._fields("meetings", meeting.id, meeting):
-            if path[0] in alone:
-                entry = getattr(meeting, str(path[0]))[path[1]]
-                shown_at = [other for other in LEVELS if other.allows(entry.sensitivity)]
-                yield from self._entry_warnings([(field_at, path, value)], shown_at)
-                continue
-            levels, label = self._named_at(value, lower)
-            if levels:
-                yield field_at.at(
-                    path,
-                    f"warning: {field_name(path)} names a person who may not be named ({label}) in "
-                    f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
-                    f"--distribution {levels[0].value}",
-                )
+
+
+def _meeting_warnings(copies: _Copies, meeting: model.Meeting) -> Iterator[Diagnostic]:
+    yield from _left_out_of_meeting(copies, meeting)
+    lower = [other for other in LEVELS if other != meeting.distribution and meeting.distribution.allows(other)]
+    alone = entries_shown_alone(model.Meeting)
+    for field_at, path, value in copies.fields("meetings", meeting.id, meeting):
+        if path[0] in alone:
+            entry = getattr(meeting, str(path[0]))[path[1]]
+            shown_at = [other for other in LEVELS if other.allows(entry.sensitivity)]
+            yield from _entry_warnings(copies, [(field_at, path, value)], shown_at)
+            continue
+        levels, label = copies.named_at(value, lower)
+        if levels:
+            yield field_at.at(
+                path,
+                f"warning: {field_name(path)} names a person who may not be named ({label}) in "
+                f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
+                f"--distribution {levels[0].value}",
+            )
+
+
+def _left_out_of_meeting(copies: _Copies, meeting: model.Meeting) -> Iterator[Diagnostic]:
+    """Items the meeting includes that its briefing leaves out, and items dated after it."""
+    kb, level = copies.kb, meeting.distribution
+    at = copies.locator("meetings", meeting.id)
+    items = {item_id: item for kind in ITEM_NOUNS for item_id, item in getattr(kb, kind).items()}
+    for index, item_id in enumerate(meeting.include):
+        reason = reason_left_out(kb, items[item_id], level, copies.guards[level], copies.citable[level], meeting)
+        if reason:
+            yield at.at(
+                ("include", index),
+                f"warning: include[{index}]: the meeting's briefing leaves '{item_id}' out because {reason}",
+            )
+    later = sum(item_date(kb, item) > meeting.date for item in items.values())
+    if later:
+        yield at.at(
+            ("date",),
+            f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
+            f"so its briefing leaves {'them' if later != 1 else 'it'} out",
+        )
+
+
+def _record_warnings(copies: _Copies, record: model.Record) -> Iterator[Diagnostic]:
+    """Every printed field of a record may reach a briefing or a letter: each that names a withheld
+    person is reported, and the entry holding it is left out of the copies that may not name them."""
+    shown_at = [level for level in LEVELS if level.allows(record.sensitivity)]
+    yield from _entry_warnings(copies, copies.fields("records", record.meeting, record), shown_at)
+
+
+def _entry_warnings(
+    copies: _Copies, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels
+) -> Iterator[Diagnostic]:
+    for at, path, value in fields:
+        levels, label = copies.named_at(value, shown_at)
+        if levels:
+            yield at.at(
+                path,
+                f"warning: {field_name(path)} names a person who may not be named ({label}), so this "
+                f"entry is left out of {_copies(levels, LEVELS)}",
+            )
 
 
 def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:

@@ -131,89 +131,10 @@ def compose(
     cite = _Citations(selection, words)
     country = kb.country.short_name_in(audience.language)
     one_page = selection.length == "one-page"
-    # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
-    follow_up = _since_we_last_met(selection, words, cite, date) if meeting and not one_page else Section("since", "")
-
-    asks = tuple(
-        Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
-        for rec in selection.recommendations
-    )
     stale = {
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
-    talking_points = tuple(
-        _talking_point(fact, audience, words, cite, one_page, fact.id in stale) for fact in selection.talking_points
-    )
-    background = tuple(_fact_point(fact, audience, words, cite, fact.id in stale) for fact in selection.background)
-    responses = tuple(
-        ResponseEntry(
-            parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
-        )
-        for response in selection.responses
-    )
-    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name) for lever in selection.levers)
-
-    purpose = (
-        meeting.purpose
-        if meeting
-        else words(
-            "content.purpose",
-            addressee=audience.addressee,
-            country=kb.country.name_in_text_in(audience.language),
-            audience=audience.full_name,
-        )
-    )
-    # Empty sections are dropped, which is also how a one-page briefing
-    # loses background, "if raised" and levers: selection leaves them empty.
-    sections = [
-        section
-        for section in (
-            follow_up,
-            Section("purpose", words("section.purpose"), points=(Point(parse(purpose)),)),
-            Section("asks", words("section.asks"), points=asks, style="numbered"),
-            # What the official can say comes before what they may read.
-            Section(
-                "talking-points",
-                words("content.lines-to-take"),
-                points=talking_points,
-                style="bullets",
-            ),
-            # A leave-behind has no room for a table: one line per person.
-            Section(
-                "cases",
-                words("section.cases"),
-                points=tuple(_case_point(case, words, cite) for case in selection.cases),
-                style="bullets",
-            )
-            if one_page
-            else Section(
-                "cases",
-                words("section.cases"),
-                cases=tuple(_case_entry(case, audience, words, cite) for case in selection.cases),
-            ),
-            Section("background", words("section.background"), points=background),
-            Section("if-raised", words("section.if-raised"), responses=responses),
-            Section("levers", words("section.levers", audience=audience.full_name), points=levers, style="bullets"),
-        )
-        if section.points or section.cases or section.responses
-    ]
-    if one_page:
-        sections = _leave_behind(sections)
-
-    local = f" ({kb.country.local_name})" if kb.country.local_name else ""
-    full_name = kb.country.name_in(audience.language)
-    meta = [
-        MetaRow(words("frame.meta.country"), f"{full_name}{local}"),
-        MetaRow(words("frame.meta.for"), audience.addressee),
-    ]
-    if meeting:
-        when_where = words("frame.meta.meeting-value", date=words.date(meeting.date), place=meeting.place)
-        meta += [MetaRow(words("frame.meta.meeting"), when_where)]
-        if meeting.participants and not one_page:
-            meta.append(MetaRow(words("frame.meta.participants"), "; ".join(meeting.participants)))
-    meta.append(MetaRow(words("frame.meta.distribution"), words(f"frame.level.{selection.distribution.value}")))
-    meta += _currency_rows(selection, words, stale)
-
+    sections = _sections(selection, words, cite, date, stale)
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
     themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
@@ -228,8 +149,8 @@ def compose(
         copy_number=copy_number if recipient else None,
         knowledge_base=kb.revision,
         generator_version=__version__,
-        # A leave-behind is handed to the other side: our frame of the meeting stays off it.
         out_of_date=tuple(sorted(stale)),
+        # A leave-behind is handed to the other side: our frame of the meeting stays off it.
         summary=_summary(selection, words, cite) if meeting and not one_page else None,
         date=date,
         date_label=words.date(date),
@@ -239,8 +160,8 @@ def compose(
         length=selection.length,
         meeting_id=meeting.id if meeting else None,
         recipient=recipient,
-        meta=tuple(meta),
-        sections=tuple(sections),
+        meta=_meta(selection, words, stale),
+        sections=sections,
         sources=cite.entries(),
         keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
         section_headings=not one_page,
@@ -254,6 +175,104 @@ def compose(
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
+
+
+def _sections(
+    selection: Selection, words: Words, cite: _Citations, date: datetime.date, stale: set[str]
+) -> tuple[Section, ...]:
+    """The body in reading order; sources are numbered in the order it first cites them."""
+    audience = selection.audience
+    one_page = selection.length == "one-page"
+    # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
+    follow_up = (
+        _since_we_last_met(selection, words, cite, date) if selection.meeting and not one_page else Section("since", "")
+    )
+    asks = tuple(
+        Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
+        for rec in selection.recommendations
+    )
+    talking_points = tuple(
+        _talking_point(fact, audience, words, cite, one_page, fact.id in stale) for fact in selection.talking_points
+    )
+    background = tuple(_fact_point(fact, audience, words, cite, fact.id in stale) for fact in selection.background)
+    responses = tuple(
+        ResponseEntry(
+            parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
+        )
+        for response in selection.responses
+    )
+    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name) for lever in selection.levers)
+    # Empty sections are dropped, which is also how a one-page briefing
+    # loses background, "if raised" and levers: selection leaves them empty.
+    sections = [
+        section
+        for section in (
+            follow_up,
+            Section("purpose", words("section.purpose"), points=(Point(parse(_purpose(selection, words))),)),
+            Section("asks", words("section.asks"), points=asks, style="numbered"),
+            # What the official can say comes before what they may read.
+            Section(
+                "talking-points",
+                words("content.lines-to-take"),
+                points=talking_points,
+                style="bullets",
+            ),
+            _cases_section(selection, words, cite),
+            Section("background", words("section.background"), points=background),
+            Section("if-raised", words("section.if-raised"), responses=responses),
+            Section("levers", words("section.levers", audience=audience.full_name), points=levers, style="bullets"),
+        )
+        if section.points or section.cases or section.responses
+    ]
+    return tuple(_leave_behind(sections) if one_page else sections)
+
+
+def _purpose(selection: Selection, words: Words) -> str:
+    """The meeting's own purpose, or what a briefing for this audience is for."""
+    if selection.meeting:
+        return selection.meeting.purpose
+    audience = selection.audience
+    return words(
+        "content.purpose",
+        addressee=audience.addressee,
+        country=selection.kb.country.name_in_text_in(audience.language),
+        audience=audience.full_name,
+    )
+
+
+def _cases_section(selection: Selection, words: Words, cite: _Citations) -> Section:
+    if selection.length == "one-page":
+        # A leave-behind has no room for a table: one line per person.
+        return Section(
+            "cases",
+            words("section.cases"),
+            points=tuple(_case_point(case, words, cite) for case in selection.cases),
+            style="bullets",
+        )
+    return Section(
+        "cases",
+        words("section.cases"),
+        cases=tuple(_case_entry(case, selection.audience, words, cite) for case in selection.cases),
+    )
+
+
+def _meta(selection: Selection, words: Words, stale: set[str]) -> tuple[MetaRow, ...]:
+    """The title block: the country, who the briefing is for, the meeting, its distribution and currency."""
+    country, meeting = selection.kb.country, selection.meeting
+    local = f" ({country.local_name})" if country.local_name else ""
+    full_name = country.name_in(selection.audience.language)
+    meta = [
+        MetaRow(words("frame.meta.country"), f"{full_name}{local}"),
+        MetaRow(words("frame.meta.for"), selection.audience.addressee),
+    ]
+    if meeting:
+        when_where = words("frame.meta.meeting-value", date=words.date(meeting.date), place=meeting.place)
+        meta += [MetaRow(words("frame.meta.meeting"), when_where)]
+        if meeting.participants and selection.length != "one-page":
+            meta.append(MetaRow(words("frame.meta.participants"), "; ".join(meeting.participants)))
+    meta.append(MetaRow(words("frame.meta.distribution"), words(f"frame.level.{selection.distribution.value}")))
+    meta += _currency_rows(selection, words, stale)
+    return tuple(meta)
 
 
 def document_labels(words: Words, *, kicker: str, subject: str) -> Labels:

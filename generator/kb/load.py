@@ -420,35 +420,10 @@ def _message(detail: ErrorDetails, item_model: type[model.Model], hint: str | No
         return f"unknown field '{loc[-1]}'; allowed: {', '.join(owner.model_fields if owner else [])}"
     if value is None:
         return f"{field_path}: has no value; write one after the colon"
-    if kind == "string_pattern_mismatch" and loc[-1] in {
-        "id",
-        "source",
-        "themes",
-        "audiences",
-        "cases",
-        "include",
-        "focus",
-        "addressee",
-        "audience",
-        "country",
-    }:
-        example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-        return f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens" + (
-            f", e.g. '{example}'" if example else ""
-        )
-    if kind == "string_pattern_mismatch" and loc[-1] == "url":
-        return f"{field_path}: '{value}' is not a web address; it must start with http:// or https://"
+    if kind == "string_pattern_mismatch" and (mismatch := _pattern_message(field_path, loc[-1], value)):
+        return mismatch
     if kind.startswith("date"):
-        if re.fullmatch(r"\d{4}-\d\d?-\d\d?", str(value)):
-            return f"{field_path}: '{value}' is not a day in the calendar; check the month and the day"
-        owner = _model_at(item_model, loc[:-1])
-        approximate = f"{loc[-1]}_approximate"
-        hint = (
-            f" (with no exact day in the source, the best date it supports and {approximate}: true)"
-            if owner and approximate in owner.model_fields
-            else ""
-        )
-        return f"{field_path}: '{value}' is not a date; write it as YYYY-MM-DD{hint}"
+        return _date_message(field_path, value, item_model, loc)
     if kind in ("less_than_equal", "greater_than_equal"):
         most = kind == "less_than_equal"
         bound = detail.get("ctx", {}).get("le" if most else "ge")
@@ -456,6 +431,48 @@ def _message(detail: ErrorDetails, item_model: type[model.Model], hint: str | No
             f"{field_path}: {value} is {'more' if most else 'less'} than {bound}, the {'most' if most else 'least'} "
             f"it may be; write a {'smaller' if most else 'larger'} number"
         )
+    if expected := _type_message(kind, field_path, value, item_model, loc):
+        return expected
+    message = detail["msg"].removeprefix("Value error, ")
+    if kind == "value_error":
+        return f"{field_path} {message}"
+    return f"{field_path}: {message[0].lower()}{message[1:]}"
+
+
+ID_FIELDS = frozenset(
+    {"id", "source", "themes", "audiences", "cases", "include", "focus", "addressee", "audience", "country"}
+)
+"""Fields that hold ids, whose authors are shown a valid id made of what they wrote."""
+
+
+def _pattern_message(field_path: str, name: str, value: Any) -> str | None:
+    """What an id or a web address that does not match its pattern should look like."""
+    if name in ID_FIELDS:
+        example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        return f"{field_path}: '{value}' is not a valid id; use lower-case letters, digits and hyphens" + (
+            f", e.g. '{example}'" if example else ""
+        )
+    if name == "url":
+        return f"{field_path}: '{value}' is not a web address; it must start with http:// or https://"
+    return None
+
+
+def _date_message(field_path: str, value: Any, item_model: type[model.Model], loc: list[str]) -> str:
+    """Whether the day is impossible or the text is no date, and how to write an approximate one."""
+    if re.fullmatch(r"\d{4}-\d\d?-\d\d?", str(value)):
+        return f"{field_path}: '{value}' is not a day in the calendar; check the month and the day"
+    owner = _model_at(item_model, loc[:-1])
+    approximate = f"{loc[-1]}_approximate"
+    hint = (
+        f" (with no exact day in the source, the best date it supports and {approximate}: true)"
+        if owner and approximate in owner.model_fields
+        else ""
+    )
+    return f"{field_path}: '{value}' is not a date; write it as YYYY-MM-DD{hint}"
+
+
+def _type_message(kind: str, field_path: str, value: Any, item_model: type[model.Model], loc: list[str]) -> str | None:
+    """What was expected where a value of another type was written, and what was found."""
     if kind == "int_type":
         return f"{field_path}: expected a whole number, found {_describe(value)}"
     if kind == "string_type":
@@ -468,10 +485,7 @@ def _message(detail: ErrorDetails, item_model: type[model.Model], hint: str | No
     if kind == "model_type" and (owner := _model_at(item_model, loc)):
         fields = ", ".join(name for name, info in owner.model_fields.items() if info.is_required())
         return f"{field_path}: expected an entry with fields ({fields}), found {_describe(value)}"
-    message = detail["msg"].removeprefix("Value error, ")
-    if kind == "value_error":
-        return f"{field_path} {message}"
-    return f"{field_path}: {message[0].lower()}{message[1:]}"
+    return None
 
 
 def _close_field(item_model: type[BaseModel], loc: tuple[str | int, ...], data: Any, base: Location) -> str | None:

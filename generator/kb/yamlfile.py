@@ -182,37 +182,8 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
     if (cached := parse_cache.recall_parsed(real_path, digest)) is not None:
         data, lines = cached
         return YamlDocument(path, data, lines, digest)
-    # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:2]:
-        raise fail(1, "file is saved as UTF-16; save it as UTF-8")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise fail(1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise fail(line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
-    if not text.strip():
-        raise fail(1, f"file is empty; {_FILL_IT}")
-    if match := _ODD_INDENT.search(text):
-        line = text.count("\n", 0, match.start()) + 1
-        what = "tab" if match[1] == "\t" else "non-breaking space"
-        raise fail(line, f"{what} used for indentation; indent with spaces")
-
-    try:
-        node = _compose(text)
-    except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        raise fail(line, f"contains the unprintable character U+{error.character:04X}; delete it") from None
-    except _Refused as error:
-        raise fail(*_refusal(error)) from None
-    except yaml.MarkedYAMLError as error:
-        raise fail(*_syntax_error(error)) from None
-    except yaml.YAMLError as error:
-        raise fail(1, f"YAML error: {error}") from None
-    if node is None:
-        raise fail(1, f"file holds only comments; {_FILL_IT}")
-
+    text = _decode(raw, fail)
+    node = _parse(text, fail)
     document = YamlDocument(path, None, sha256=digest)
     scalars = _Scalars(text)
     try:
@@ -234,6 +205,45 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
         )
     parse_cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document
+
+
+def _decode(raw: bytes, fail: Callable[[int, str], YamlFileError]) -> str:
+    """The file's text, refused when it is not UTF-8 or is indented with what only looks like spaces."""
+    # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:2]:
+        raise fail(1, "file is saved as UTF-16; save it as UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise fail(1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise fail(line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
+    if not text.strip():
+        raise fail(1, f"file is empty; {_FILL_IT}")
+    if match := _ODD_INDENT.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        what = "tab" if match[1] == "\t" else "non-breaking space"
+        raise fail(line, f"{what} used for indentation; indent with spaces")
+    return text
+
+
+def _parse(text: str, fail: Callable[[int, str], YamlFileError]) -> yaml.Node:
+    """The text's node graph, with aliases unexpanded; any YAML error becomes the line to fix."""
+    try:
+        node = _compose(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise fail(line, f"contains the unprintable character U+{error.character:04X}; delete it") from None
+    except _Refused as error:
+        raise fail(*_refusal(error)) from None
+    except yaml.MarkedYAMLError as error:
+        raise fail(*_syntax_error(error)) from None
+    except yaml.YAMLError as error:
+        raise fail(1, f"YAML error: {error}") from None
+    if node is None:
+        raise fail(1, f"file holds only comments; {_FILL_IT}")
+    return node
 
 
 def _read_bytes(path: Path, within: Path | None, fail: Callable[[int, str], YamlFileError]) -> bytes:
