@@ -3,6 +3,7 @@
 `compose` builds a `Brief`; the PDF and DOCX renderers read nothing else, so
 the two formats always say the same thing. Text is kept as spans of plain
 text (never markup), which makes escaping the renderers' job and only theirs.
+Every word is compose's, in the audience's language: the model adds none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Literal
 
-from generator.text.catalogue import message
 from generator.text.rich import RichText, Span, plain
 
 
@@ -181,25 +181,10 @@ class Brief:
     """A follow-up letter is laid out like a briefing, with its own kicker and a sign-off."""
     closing: tuple[str, ...] = ()
     """The lines after the body: a letter's sign-off and sender."""
-
-    @property
-    def recipient_line(self) -> str | None:
-        """ "Prepared for NAME · Copy N", for the page footer."""
-        if not self.recipient:
-            return None
-        line = message("frame.prepared-for", self.language).format(recipient=self.recipient)
-        if self.copy_number is not None:
-            line += " · " + message("frame.copy", self.language).format(number=self.copy_number)
-        return line
-
-    @property
-    def provenance(self) -> str | None:
-        """What matches a printed copy to its manifest entry."""
-        if not self.knowledge_base:
-            return None
-        return message("frame.provenance", self.language).format(
-            revision=self.knowledge_base, version=self.generator_version
-        )
+    recipient_line: str | None = None
+    """ "Prepared for NAME · Copy N", for the page footer of a recipient's copy."""
+    provenance: str | None = None
+    """What matches a printed copy to its manifest entry, e.g. "KB 0123abcd · generator 1.2"."""
 
     @property
     def subject(self) -> str:

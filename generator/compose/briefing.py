@@ -172,6 +172,8 @@ def compose(
             kicker=words("frame.kicker"),
             subject=words("frame.subject", country=country, audience=audience.full_name),
         ),
+        recipient_line=_recipient_line(words, recipient, copy_number),
+        provenance=provenance(words, kb.revision),
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief
@@ -285,6 +287,23 @@ def document_labels(words: Words, *, kicker: str, subject: str) -> Labels:
         page=words("frame.page", page="{page}", pages="{pages}"),
         subject=subject,
     )
+
+
+def _recipient_line(words: Words, recipient: str | None, copy_number: int | None) -> str | None:
+    """ "Prepared for NAME · Copy N", for the page footer."""
+    if not recipient:
+        return None
+    line = words("frame.prepared-for", recipient=recipient)
+    if copy_number is not None:
+        line += " · " + words("frame.copy", number=copy_number)
+    return line
+
+
+def provenance(words: Words, revision: str) -> str | None:
+    """What matches a printed copy to its manifest entry."""
+    if not revision:
+        return None
+    return words("frame.provenance", revision=revision, version=__version__)
 
 
 def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | None:

@@ -11,7 +11,14 @@ import datetime
 
 from generator import __version__
 from generator.compose.brief import Brief, MetaRow, Point, Section
-from generator.compose.briefing import Words, contact_lines, document_labels, handling, refuse_withheld_names
+from generator.compose.briefing import (
+    Words,
+    contact_lines,
+    document_labels,
+    handling,
+    provenance,
+    refuse_withheld_names,
+)
 from generator.core.errors import UsageError
 from generator.kb import model
 from generator.kb.load import KnowledgeBase
@@ -69,6 +76,7 @@ def compose_letter(kb: KnowledgeBase, record: model.Record, level: model.Sensiti
         kind="letter",
         closing=(sign_off, *contact_lines(contact)) if contact else (sign_off, kb.country.prepared_by),
         labels=document_labels(words, kicker=words("letter.kicker"), subject=words("letter.title", date=held_on)),
+        provenance=provenance(words, kb.revision),
     )
     refuse_withheld_names(brief, guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief

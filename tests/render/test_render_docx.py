@@ -33,7 +33,11 @@ def with_section(brief, section: Section):
 
 @pytest.fixture(scope="module")
 def document():
-    return read(dataclasses.replace(sample_brief(), recipient="Jane Smith, FCDO"))
+    return read(
+        dataclasses.replace(
+            sample_brief(), recipient="Jane Smith, FCDO", recipient_line="Prepared for Jane Smith, FCDO"
+        )
+    )
 
 
 def styled(document, style: str) -> list[str]:

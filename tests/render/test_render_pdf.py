@@ -155,7 +155,7 @@ def test_pdf_text_has_title_classification_names_and_sources(reader):
 
 
 def test_pdf_footer_names_the_recipient_on_every_page():
-    brief = dataclasses.replace(sample_brief(), recipient="Jane Doe MP")
+    brief = dataclasses.replace(sample_brief(), recipient="Jane Doe MP", recipient_line="Prepared for Jane Doe MP")
     reader = PdfReader(io.BytesIO(render_pdf(brief)))
 
     for page in reader.pages:
