@@ -40,7 +40,7 @@ _KINDS = {
 }
 
 
-class Refused(Exception):
+class ReadRefused(Exception):
     """An input file that is not read; the message says why, never what it holds."""
 
 
@@ -104,7 +104,7 @@ def read_input(path: Path, within: Path | None = None, limit: int | None = None)
     read: Read = (str(path), None if within is None else str(within), limit)
     try:
         content = read_bounded(path, within, limit)
-    except (Refused, OSError) as error:
+    except (ReadRefused, OSError) as error:
         reads.note(read, (real, _why_unread(error)))
         raise
     reads.note(read, (real, hashlib.sha256(content).hexdigest()))
@@ -117,24 +117,24 @@ def outcome_now(read: Read) -> Outcome:
     real = os.path.realpath(path)
     try:
         content = read_bounded(Path(path), None if within is None else Path(within), limit)
-    except (Refused, OSError) as error:
+    except (ReadRefused, OSError) as error:
         return real, _why_unread(error)
     return real, hashlib.sha256(content).hexdigest()
 
 
-def _why_unread(error: Refused | OSError) -> str:
-    return f"refused: {error}" if isinstance(error, Refused) else f"unreadable: {error.errno}"
+def _why_unread(error: ReadRefused | OSError) -> str:
+    return f"refused: {error}" if isinstance(error, ReadRefused) else f"unreadable: {error.errno}"
 
 
 def read_bounded(path: Path, within: Path | None = None, limit: int | None = None) -> bytes:
-    """The bytes of `path`; raise Refused for anything but a regular file of allowed size.
+    """The bytes of `path`; raise ReadRefused for anything but a regular file of allowed size.
 
     With `within`, the file's real location (symbolic links followed) must be
     inside that folder. `limit` defaults to `max_file_bytes()`. Raises
     FileNotFoundError when there is nothing at `path`.
     """
     if within is not None and not _inside(path, within):
-        raise Refused(f"a symbolic link leads outside {within}; copy the file into the folder instead")
+        raise ReadRefused(f"a symbolic link leads outside {within}; copy the file into the folder instead")
     status = os.stat(path)
     _check_regular(status)
     limit = limit or max_file_bytes()
@@ -151,8 +151,8 @@ def read_bounded(path: Path, within: Path | None = None, limit: int | None = Non
     return content
 
 
-def _too_large(limit: int) -> Refused:
-    return Refused(f"file is larger than {limit:,} bytes, the most allowed ({MAX_FILE_BYTES_VARIABLE}); split it")
+def _too_large(limit: int) -> ReadRefused:
+    return ReadRefused(f"file is larger than {limit:,} bytes, the most allowed ({MAX_FILE_BYTES_VARIABLE}); split it")
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -163,7 +163,7 @@ def _check_regular(status: os.stat_result) -> None:
     if stat.S_ISREG(status.st_mode):
         return
     kind = next((name for test, name in _KINDS.items() if test(status.st_mode)), "not a file")
-    raise Refused(f"not a regular file ({kind}); only regular YAML files are read")
+    raise ReadRefused(f"not a regular file ({kind}); only regular YAML files are read")
 
 
 def _read_at_most(file: BinaryIO, size: int) -> bytes:

@@ -45,7 +45,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator import TEMPLATES_DIR, __version__
-from generator.core.inputs import Refused, max_file_bytes, read_bounded
+from generator.core.inputs import ReadRefused, max_file_bytes, read_bounded
 
 MAGIC = b"briefing-cache 1\n"
 
@@ -154,7 +154,7 @@ def _files_under(root: Path) -> Iterator[Path]:
 def _fingerprint(path: Path, root: Path) -> bytes:
     try:
         return read_bounded(path, within=root)
-    except Refused as refusal:
+    except ReadRefused as refusal:
         return f"\0refused: {refusal}".encode()
     except OSError as error:
         return f"\0unreadable: {error.errno}".encode()
@@ -193,7 +193,7 @@ def read_entry(path: Path, label: str) -> bytes | None:
         raw = read_bounded(path, limit=_ENTRY_LIMIT_FACTOR * max_file_bytes())
     except FileNotFoundError:
         return None
-    except (OSError, Refused):
+    except (OSError, ReadRefused):
         discard(path)
         return None
     parts = raw.split(b"\n", 2)

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from generator.core.errors import Diagnostic
-from generator.core.inputs import Refused, read_input
+from generator.core.inputs import ReadRefused, read_input
 from generator.kb import parse_cache
 from generator.text.characters import INVISIBLE, invisible_problem
 
@@ -249,7 +249,7 @@ def _parse(text: str, fail: Callable[[int, str], YamlFileError]) -> yaml.Node:
 def _read_bytes(path: Path, within: Path | None, fail: Callable[[int, str], YamlFileError]) -> bytes:
     try:
         return read_input(path, within)
-    except Refused as refusal:
+    except ReadRefused as refusal:
         raise fail(1, str(refusal)) from None
     except FileNotFoundError:
         raise fail(1, "symbolic link to a file that does not exist" if path.is_symlink() else "no such file") from None

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from generator.core.errors import Diagnostic
-from generator.core.inputs import Refused, read_input
+from generator.core.inputs import ReadRefused, read_input
 from generator.kb import model
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin
 from generator.kb.yamlfile import Location, YamlDocument
@@ -338,7 +338,7 @@ def _names_in_unparsed(path: Path, within: Path | None) -> dict[str, list[str]]:
     """
     try:
         text = read_input(path, within).decode("utf-8", "replace")
-    except (Refused, OSError):
+    except (ReadRefused, OSError):
         return {}
     found: dict[str, list[str]] = {}
     label, in_aliases = case_label(path, 1), False

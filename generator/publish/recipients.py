@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import Diagnostic, InputError
-from generator.core.inputs import Refused, read_input
+from generator.core.inputs import ReadRefused, read_input
 from generator.kb import model
 from generator.kb.yamlfile import YamlFileError, read_yaml
 from generator.publish.publisher import recipient_slug
@@ -52,7 +52,7 @@ def read_recipients(path: Path) -> list[Recipient]:
         content = read_input(path, limit=MAX_RECIPIENTS_BYTES)
     except FileNotFoundError:
         raise InputError([Diagnostic(path, 1, "no such recipients file")]) from None
-    except Refused as refusal:
+    except ReadRefused as refusal:
         raise InputError([Diagnostic(path, 1, str(refusal))]) from None
     try:
         text = content.decode("utf-8-sig")

@@ -181,7 +181,7 @@ def test_a_file_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(inputs, "_read_at_most", read_while_it_grows)
     monkeypatch.setenv("BRIEFING_MAX_FILE_BYTES", "100")
 
-    with pytest.raises(inputs.Refused, match="larger than 100 bytes"):
+    with pytest.raises(inputs.ReadRefused, match="larger than 100 bytes"):
         inputs.read_input(path)
     assert reads == [101]
 
