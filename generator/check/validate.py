@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.kb import model
-from generator.kb.layout import country_dirs, is_record_file, meeting_path
+from generator.kb.layout import ITEM_KINDS, country_dirs, is_record_file, meeting_path
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
 from generator.kb.yamlfile import YamlFileError, read_yaml
 from generator.policy.claims import rebuttals, states_claim
@@ -44,8 +44,6 @@ from generator.text.name_matching import NameGuard, tokens, weak_tokens
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
-
-ITEM_KINDS = ("facts", "cases", "recommendations", "responses")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -678,10 +676,7 @@ def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
         if kind == "meetings" and origin.path.resolve() == path.resolve():
             return kb.meetings[meeting_id]
     result = LoadResult(
-        known_ids={
-            kind: set(getattr(kb, kind))
-            for kind in ("themes", "sources", "cases", "audiences", "facts", "recommendations", "responses")
-        }
+        known_ids={kind: set(getattr(kb, kind)) for kind in ("themes", "sources", "audiences", *ITEM_KINDS)}
     )
     result.known_ids["country"] = {kb.country.id}
     result.known_ids["meetings"] = set()

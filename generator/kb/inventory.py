@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from generator.kb.layout import ITEM_KINDS
 from generator.kb.load import KnowledgeBase
 
 
@@ -45,12 +46,7 @@ class Inventory:
 
 
 def inventory(kb: KnowledgeBase) -> Inventory:
-    themed = Counter(
-        theme
-        for items in (kb.facts, kb.cases, kb.recommendations, kb.responses)
-        for item in items.values()
-        for theme in item.themes
-    )
+    themed = Counter(theme for kind in ITEM_KINDS for item in getattr(kb, kind).values() for theme in item.themes)
     return Inventory(
         country_id=kb.country.id,
         country_name=kb.country.name,
@@ -60,11 +56,5 @@ def inventory(kb: KnowledgeBase) -> Inventory:
         ),
         meetings=tuple(MeetingRow(m.id, m.date, m.audience, m.title) for m in kb.meetings.values()),
         themes=tuple(ThemeRow(t.id, t.label, themed[t.id]) for t in kb.themes.values()),
-        totals={
-            "sources": len(kb.sources),
-            "facts": len(kb.facts),
-            "cases": len(kb.cases),
-            "recommendations": len(kb.recommendations),
-            "responses": len(kb.responses),
-        },
+        totals={kind: len(getattr(kb, kind)) for kind in ("sources", *ITEM_KINDS)},
     )

@@ -11,6 +11,10 @@ from pathlib import Path
 RECORD_SUFFIX = ".record.yaml"
 """Meeting records sit beside the meetings they record; they are not meetings."""
 
+ITEM_KINDS = ("facts", "cases", "recommendations", "responses")
+"""The files of a country folder that hold items, by stem: the kinds of item a briefing ranks, shows
+and cites from, each a field of the loaded knowledge base."""
+
 
 def country_dirs(briefs: Path) -> list[Path]:
     """Every country folder of the tree, by name."""

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from generator.core.errors import Diagnostic
 from generator.core.inputs import ReadRefused, read_input
 from generator.kb import model
+from generator.kb.layout import ITEM_KINDS
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin
 from generator.kb.yamlfile import Location, YamlDocument
 from generator.text.markup import MarkupError, parse
@@ -175,7 +176,7 @@ def entry_names_someone(entry: BaseModel, guard: NameGuard) -> str | None:
     return found[1] if found else None
 
 
-ITEM_NOUNS = {"facts": "fact", "cases": "case", "recommendations": "recommendation", "responses": "response"}
+ITEM_NOUNS = {kind: kind.removesuffix("s") for kind in ITEM_KINDS}
 KIND_NOUNS = {
     **ITEM_NOUNS,
     "sources": "source",

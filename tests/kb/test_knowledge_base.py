@@ -7,6 +7,7 @@ import pytest
 
 from generator.api import load_knowledge_base
 from generator.kb import model
+from generator.kb.layout import ITEM_KINDS
 from generator.kb.load import KnowledgeBase
 from tests.conftest import BUNDLED_BRIEFS, SHARED_SOURCES
 
@@ -17,7 +18,7 @@ def kb() -> KnowledgeBase:
 
 
 def citations(kb: KnowledgeBase) -> Iterator[tuple[str, model.Citation]]:
-    for kind in ("facts", "cases", "recommendations", "responses"):
+    for kind in ITEM_KINDS:
         for item in getattr(kb, kind).values():
             for citation in item.sources:
                 yield f"{kind}/{item.id}", citation
