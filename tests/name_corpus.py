@@ -22,6 +22,7 @@ import gzip
 import heapq
 import html.entities
 import json
+import string
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from babel import Locale
 from babel.dates import get_day_names, get_month_names
 
 from generator import TEMPLATES_DIR
-from generator.text.catalogue import languages, messages, placeholders
+from generator.text.catalogue import languages, messages
 from generator.text.name_matching import NameGuard, tokens, weak_tokens
 
 CORPUS = Path(__file__).parent / "names_corpus"
@@ -253,9 +254,8 @@ OWN_WORDS = ("catalogue messages", "template boilerplate", "month and day names"
 
 
 def _filled(text: str) -> str:
-    for name in placeholders(text):
-        text = text.replace(f"{{{name}}}", "3")
-    return text
+    """A message as compose fills it, with 3 for every value."""
+    return text.format(**{name: 3 for _, name, _, _ in string.Formatter().parse(text) if name is not None})
 
 
 def _boilerplate() -> Iterator[str]:

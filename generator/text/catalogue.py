@@ -16,10 +16,6 @@ from pathlib import Path
 import yaml
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogues"
-REFERENCE_LANGUAGE = "en-GB"
-"""The catalogue every other one must match, id for id and placeholder for placeholder."""
-
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def languages() -> tuple[str, ...]:
@@ -40,11 +36,6 @@ def messages(language: str) -> dict[str, str]:
     if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
         raise ValueError(f"{CATALOGUE_DIR / language}.yaml: expected 'id: text' lines")
     return {str(key): value for key, value in loaded.items()}
-
-
-def placeholders(text: str) -> set[str]:
-    """The names inside `{...}` in a message."""
-    return set(_PLACEHOLDER.findall(text))
 
 
 def split_placeholders(text: str) -> list[tuple[str, str | None]]:
