@@ -12,11 +12,10 @@ import dataclasses
 import datetime
 import itertools
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import __version__
 from generator.build import fitting_hints
 from generator.check.validate import read_meeting_file
 from generator.compose.brief import Brief
@@ -365,7 +364,7 @@ class _Briefing:
     draft: Draft
     stale: tuple[str, ...]
     """The stale facts the unfitted briefing prints: the fitted one prints some of them at most."""
-    documents: dict[Format, tuple[Path, dict[str, object]]]
+    documents: dict[Format, tuple[Path, manifest.Entry]]
     """Each format's path and manifest entry."""
     guard: NameGuard
     rendering: tuple[Format, ...] = ()
@@ -411,9 +410,10 @@ def _draft_all(
     return briefings
 
 
-def _refuse_withheld_in_record(guard: NameGuard, name: str, entry: Mapping[str, object]) -> None:
+def _refuse_withheld_in_record(guard: NameGuard, name: str, entry: manifest.Entry) -> None:
     """Refuse, before the output folder is touched, a file name or manifest entry that names someone it may not."""
-    for where, text in [("the file name", name), *((f"the manifest's {key}", value) for key, value in entry.items())]:
+    fields = entry.as_json().items()
+    for where, text in [("the file name", name), *((f"the manifest's {key}", value) for key, value in fields)]:
         if isinstance(text, str) and (label := guard.find(text)):
             raise RenderError(
                 f"the briefing would name a person who may not be named here ({label}) in {where}; refusing to write it"
@@ -480,7 +480,9 @@ def _publish_all(
         path, entry = briefing.documents[event.format]
         result = event.result
         # The guard reads the file before anything else may refuse it: that refusal would print the recipient's name.
-        if isinstance(result, bytes) and (leak := leak_in(result, event.format, briefing.guard, path.name, entry)):
+        if isinstance(result, bytes) and (
+            leak := leak_in(result, event.format, briefing.guard, path.name, entry.as_json())
+        ):
             result = leak
             if briefing.request.copy_number is not None:
                 outcome.refused_copies[path] = (briefing.request.copy_number, path.with_name(unstamped(path.name)))
@@ -505,7 +507,7 @@ def country_folder(kb: KnowledgeBase) -> str:
     return kb.origin("country", kb.country.id).path.parent.name
 
 
-def _identity(kb: KnowledgeBase, request: Request) -> dict[str, object]:
+def _identity(kb: KnowledgeBase, request: Request) -> dict[str, str | None]:
     """What, besides format and recipient, makes the request's copies differ from any other's (`manifest.IDENTITY`)."""
     meeting = request.meeting
     return {
@@ -527,7 +529,7 @@ def _describe(
     date: datetime.date,
     templates: str,
     out_dir: Path,
-) -> tuple[Path, dict[str, object]]:
+) -> tuple[Path, manifest.Entry]:
     """Where a document goes and the manifest entry that says what it is."""
     identity = _identity(kb, request)
     name = output_name(
@@ -541,20 +543,26 @@ def _describe(
         length=str(identity["length"]),
         as_of=request.as_of,
     )
-    return out_dir / name, {
-        **identity,
-        "format": output_format,
-        "recipient": request.recipient,
-        "date": date.isoformat(),
-        "knowledge_base": kb.revision,
-        "key": document_key(fitting_key, output_format, templates),
-        "generator": __version__,
-        "copy": request.copy_number,
-        **{key: value for key, value in (("organisation", request.organisation), ("email", request.email)) if value},
-    }
+    return out_dir / name, manifest.Entry(
+        country=str(identity["country"]),
+        audience=request.audience,
+        meeting=identity["meeting"],
+        distribution=str(identity["distribution"]),
+        length=identity["length"],
+        language=str(identity["language"]),
+        as_of=identity["as_of"],
+        format=output_format,
+        recipient=request.recipient,
+        date=date.isoformat(),
+        knowledge_base=kb.revision,
+        key=document_key(fitting_key, output_format, templates),
+        copy=request.copy_number,
+        organisation=request.organisation,
+        email=request.email,
+    )
 
 
-def _publish(publisher: Publisher, path: Path, result: bytes | str, entry: dict[str, object], outcome: Outcome) -> None:
+def _publish(publisher: Publisher, path: Path, result: bytes | str, entry: manifest.Entry, outcome: Outcome) -> None:
     if isinstance(result, str):
         outcome.failed.append((path, result))
         return
@@ -587,7 +595,7 @@ def write_letter(
     guard = name_guard(kb, level)
     templates = templates_digest()
     outcome = Outcome()
-    entries: dict[Format, tuple[Path, dict[str, object]]] = {}
+    entries: dict[Format, tuple[Path, manifest.Entry]] = {}
     for output_format in formats:
         name = output_name(
             meeting.date,
@@ -599,28 +607,29 @@ def write_letter(
             level.value,
             kind="letter",
         )
-        entry: dict[str, object] = {
-            "country": country_folder(kb),
-            "audience": meeting.audience,
-            "meeting": meeting.id,
-            "distribution": level.value,
-            "language": kb.audiences[meeting.audience].language,
-            "as_of": None,
-            "format": output_format,
-            "recipient": None,
-            "date": date.isoformat(),
-            "knowledge_base": kb.revision,
-            "key": document_key(repr(brief), output_format, templates),
-            "generator": __version__,
-            "copy": None,
-            "document": "letter",
-        }
+        entry = manifest.Entry(
+            country=country_folder(kb),
+            audience=meeting.audience,
+            meeting=meeting.id,
+            distribution=level.value,
+            length=None,
+            language=kb.audiences[meeting.audience].language,
+            as_of=None,
+            format=output_format,
+            recipient=None,
+            date=date.isoformat(),
+            knowledge_base=kb.revision,
+            key=document_key(repr(brief), output_format, templates),
+            document="letter",
+        )
         _refuse_withheld_in_record(guard, name, entry)
         entries[output_format] = (out_dir / name, entry)
     with Publisher(out_dir) as publisher:
         for output_format, (path, entry) in entries.items():
             result = publisher.refusal(path.name, entry) or render_or_report(brief, output_format)
-            if isinstance(result, bytes) and (leak := leak_in(result, output_format, guard, path.name, entry)):
+            if isinstance(result, bytes) and (
+                leak := leak_in(result, output_format, guard, path.name, entry.as_json())
+            ):
                 result = leak
             _publish(publisher, path, result, entry, outcome)
     return outcome

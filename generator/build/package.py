@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__
 from generator.core.errors import CopyRefused, RenderError
 from generator.core.store import document_key
 from generator.policy.withholding import name_guard
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
 
 COVER_TEXT = "cover-note.txt"
 COVER_DOCX = "cover-note.docx"
-ZIP_FORMAT = "zip"
 
 
 @dataclass(frozen=True)
@@ -94,10 +92,10 @@ def _titles(kb: KnowledgeBase, requests: Iterable[Request]) -> dict[tuple[str, s
 def _packages(
     kb: KnowledgeBase,
     outcome: Outcome,
-    recorded: dict[str, manifest.Entry],
+    recorded: dict[str, manifest.Recorded],
     titles: dict[tuple[str, str | None], tuple[str, str]],
 ) -> Iterator[Package]:
-    series: dict[str, list[manifest.Entry]] = {}
+    series: dict[str, list[manifest.Recorded]] = {}
     for path in sorted(outcome.sha256):
         entry = {**recorded[path.name], "name": path.name}
         series.setdefault(copy_series(entry), []).append(entry)
@@ -107,25 +105,30 @@ def _packages(
         attachments = tuple(
             Attachment(entry["name"], _recipient(entry), entry.get("copy"), entry["sha256"]) for entry in entries
         )
-        yield Package(
-            _zip_name(first["name"]),
-            title,
-            language,
-            {
-                **{name: first[name] for name in manifest.IDENTITY if name in first},
-                "format": ZIP_FORMAT,
-                "recipient": None,
-                "date": first["date"],
-                "knowledge_base": first["knowledge_base"],
-                "key": document_key(repr((title, language, attachments)), ZIP_FORMAT, ""),
-                "generator": __version__,
-                "copy": None,
-            },
-            attachments,
-        )
+        key = document_key(repr((title, language, attachments)), manifest.PACKAGE_FORMAT, "")
+        yield Package(_zip_name(first["name"]), title, language, _package_entry(first, key), attachments)
 
 
-def _recipient(entry: manifest.Entry) -> str | None:
+def _package_entry(first: manifest.Recorded, key: str) -> manifest.Entry:
+    """The package's entry: the copy of its briefing it is, as its first file's entry records it."""
+    copy = manifest.identity(first)
+    return manifest.Entry(
+        country=copy["country"],
+        audience=copy["audience"],
+        meeting=copy["meeting"],
+        distribution=copy["distribution"],
+        length=copy["length"],
+        language=copy["language"],
+        as_of=copy["as_of"],
+        format=manifest.PACKAGE_FORMAT,
+        recipient=None,
+        date=first["date"],
+        knowledge_base=first["knowledge_base"],
+        key=key,
+    )
+
+
+def _recipient(entry: manifest.Recorded) -> str | None:
     if not entry["recipient"]:
         return None
     words = ", ".join(part for part in (entry["recipient"], entry.get("organisation")) if part)
@@ -138,7 +141,7 @@ def _zip_name(file_name: str) -> str:
 
 
 def _zipped(package: Package, out_dir: Path) -> bytes:
-    day = datetime.date.fromisoformat(package.entry["date"])
+    day = datetime.date.fromisoformat(package.entry.date)
     members = {attachment.name: (out_dir / attachment.name).read_bytes() for attachment in package.attachments}
     members[COVER_TEXT] = cover_text(package).encode("utf-8")
     members[COVER_DOCX] = cover_docx(package, day)
@@ -221,7 +224,7 @@ def _leak(kb: KnowledgeBase, package: Package, content: bytes) -> str | None:
     """Why the zip may not be published: a withheld name in an entry's name or in either note."""
     from generator.kb import model
 
-    guard = name_guard(kb, model.Sensitivity(package.entry["distribution"]))
+    guard = name_guard(kb, model.Sensitivity(package.entry.distribution))
     copies = {attachment.name: attachment.copy for attachment in package.attachments}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for name in archive.namelist():
@@ -232,4 +235,4 @@ def _leak(kb: KnowledgeBase, package: Package, content: bytes) -> str | None:
         for line in archive.read(COVER_TEXT).decode("utf-8").splitlines():
             if found := guard.find(line):
                 return f"the package would name a person who may not be named here ({found}) in {COVER_TEXT}"
-        return leak_in(archive.read(COVER_DOCX), "docx", guard, package.name, package.entry)
+        return leak_in(archive.read(COVER_DOCX), "docx", guard, package.name, package.entry.as_json())

@@ -17,6 +17,10 @@ Every read-modify-write happens under `.manifest.lock` in the same folder,
 so concurrent runs never lose each other's records. A manifest that cannot
 be read is never replaced: `ManifestDamaged` stops the run instead.
 
+An entry this version writes is an `Entry`, built in one place per kind of
+document; entries are read back as `Recorded`, in whatever shape the version
+that wrote them gave them, so that a manifest is never rewritten in another.
+
 This module stays light (the command line's unchanged-shortcut reads it);
 the lock is imported only when taken.
 """
@@ -37,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import __version__
 from generator.core.errors import ManifestBusy, ManifestDamaged
 
 MANIFEST = "manifest.json"
@@ -76,13 +81,83 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
-Entry = dict[str, Any]
+Recorded = dict[str, Any]
+"""An entry as the manifest holds it: any version's, so fields a later version added may be absent."""
+
+PACKAGE_FORMAT = "zip"
+"""The format of a package of copies (`generate --package`)."""
+
+_ORDER = (
+    "country",
+    "audience",
+    "meeting",
+    "distribution",
+    "length",
+    "language",
+    "as_of",
+    "format",
+    "recipient",
+    "date",
+    "knowledge_base",
+    "key",
+    "generator",
+    "copy",
+    "organisation",
+    "email",
+    "document",
+)
+# A package's entry has always listed its recipient among the identity fields, in IDENTITY's order.
+_PACKAGE_ORDER = (*_ORDER[:5], "recipient", *(name for name in _ORDER[5:] if name != "recipient"))
+_WRITTEN_WHEN_SET = frozenset({"length", "organisation", "email", "document"})
+"""Fields left out of the file when None: the entries of earlier documents of that kind never had them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """What the manifest says of one file this version writes, but its sha256 (known once it is written).
+
+    Its fields are `IDENTITY`, which copy the file is, and what it was built
+    from: date, knowledge-base revision, document key and generator version.
+    """
+
+    country: str
+    """The country's folder."""
+    audience: str
+    meeting: str | None
+    distribution: str
+    length: str | None
+    """None for a follow-up letter, which has no length of its own."""
+    language: str
+    as_of: str | None
+    format: str
+    recipient: str | None
+    date: str
+    knowledge_base: str
+    key: str
+    generator: str = __version__
+    copy: int | None = None
+    """The recipient's copy number; None without a recipient."""
+    organisation: str | None = None
+    email: str | None = None
+    """Where the copy is to be sent; recorded, never printed."""
+    document: str | None = None
+    """"letter" for a follow-up letter; None for a briefing or a package."""
+
+    def as_json(self) -> Recorded:
+        """The entry as `manifest.json` holds it, its keys in the order every earlier run wrote them."""
+        order = _PACKAGE_ORDER if self.format == PACKAGE_FORMAT else _ORDER
+        values = {name: getattr(self, name) for name in order}
+        return {name: value for name, value in values.items() if value is not None or name not in _WRITTEN_WHEN_SET}
+
+
+AnyEntry = Entry | Mapping[str, Any]
+"""An entry about to be written, or one as recorded."""
 
 
 @dataclass
 class Manifest:
-    files: dict[str, Entry] = field(default_factory=dict)
-    pending: dict[str, Entry] = field(default_factory=dict)
+    files: dict[str, Recorded] = field(default_factory=dict)
+    pending: dict[str, Recorded] = field(default_factory=dict)
     copies: dict[str, dict[str, int]] = field(default_factory=dict)
     """Numbered copies given out: series ("audience/meeting/level") -> recipient -> number."""
 
@@ -152,7 +227,7 @@ def _checked_copies(copies: object, path: Path) -> dict[str, dict[str, int]]:
     return copies
 
 
-def _checked_entries(entries: object, path: Path) -> dict[str, Entry]:
+def _checked_entries(entries: object, path: Path) -> dict[str, Recorded]:
     if not isinstance(entries, dict):
         raise ManifestDamaged(path, '"pending" is not an object')
     for name, entry in entries.items():
@@ -286,12 +361,13 @@ def records(folder: Path, digests: dict[str, str]) -> bool:
     )
 
 
-def identity(entry: Mapping[str, Any]) -> dict[str, Any]:
+def identity(entry: AnyEntry) -> dict[str, Any]:
     """The entry's identity fields, each absent one as an earlier version meant it (None: not recorded)."""
-    return {name: entry.get(name, OLDER_ENTRIES_MEANT.get(name)) for name in IDENTITY}
+    fields = entry.as_json() if isinstance(entry, Entry) else entry
+    return {name: fields.get(name, OLDER_ENTRIES_MEANT.get(name)) for name in IDENTITY}
 
 
-def describe(entry: Mapping[str, Any], unlike: Mapping[str, Any] | None = None) -> str:
+def describe(entry: AnyEntry, unlike: AnyEntry | None = None) -> str:
     """Whose copy an entry is, in words.
 
     'the restricted one-page PDF for uk at meeting x (kazakhstan, en-GB), as of 2026-01-01, stamped for Jane Smith'
@@ -319,7 +395,7 @@ def describe(entry: Mapping[str, Any], unlike: Mapping[str, Any] | None = None) 
     return words
 
 
-def same_copy(recorded: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+def same_copy(recorded: Mapping[str, Any], entry: AnyEntry) -> bool:
     """Whether `entry` is the copy `recorded` is, so that its file may replace the recorded one."""
     was, now = identity(recorded), identity(entry)
     return all(

@@ -31,7 +31,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,7 +120,7 @@ SERIES = ("country", "audience", "meeting", "distribution", "length", "as_of")
 """What makes copies one briefing, whoever each is for: they are numbered in one series."""
 
 
-def copy_series(entry: Mapping[str, object]) -> str:
+def copy_series(entry: manifest.AnyEntry) -> str:
     """The series a copy is numbered in, named by its manifest entry's identity."""
     copy = manifest.identity(entry)
     return "/".join(str(copy[name] or "") for name in SERIES)
@@ -257,7 +257,7 @@ class Publisher:
                 refusal = refusal or _claim_number(current.copies, entry)
                 if refusal:
                     raise CopyRefused(refusal)
-                current.pending[name] = {**entry, "sha256": digest}
+                current.pending[name] = {**entry.as_json(), "sha256": digest}
                 self._save(current)
                 try:
                     replace_atomically(temporary, target)
@@ -289,7 +289,7 @@ def unchanged_sha256(recorded: manifest.Manifest, folder: Path, name: str, entry
     was = recorded.files.get(name)
     if (
         was
-        and was["key"] == entry["key"]
+        and was["key"] == entry.key
         and manifest.same_copy(was, entry)
         and was["sha256"] == manifest.file_sha256(folder / name)
     ):
@@ -297,7 +297,7 @@ def unchanged_sha256(recorded: manifest.Manifest, folder: Path, name: str, entry
     return None
 
 
-def _refusal(recorded: manifest.Entry | None, entry: manifest.Entry) -> str | None:
+def _refusal(recorded: manifest.Recorded | None, entry: manifest.Entry) -> str | None:
     if recorded is None or manifest.same_copy(recorded, entry):
         return None
     return (
@@ -321,8 +321,8 @@ def _unrecorded(current: manifest.Manifest, target: Path, digest: str) -> str | 
 
 def _claim_number(register: dict[str, dict[str, int]], entry: manifest.Entry) -> str | None:
     """Why a numbered copy may not be written: its number went to someone else since it was given."""
-    number, recipient = entry.get("copy"), entry["recipient"]
-    if number is None:
+    number, recipient = entry.copy, entry.recipient
+    if number is None or recipient is None:
         return None
     given = _numbers(register, copy_series(entry))
     if given.get(recipient, number) == number and (recipient in given or number not in given.values()):

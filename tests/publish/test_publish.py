@@ -1,5 +1,6 @@
 """Writing to the output folder: file names, atomic writes, temporaries, the pending protocol."""
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -299,15 +300,21 @@ def test_records_answers_only_for_files_recorded_with_that_sha256(tmp_path: Path
     assert not manifest.records(tmp_path / "elsewhere", {str(tmp_path / "a.pdf"): sha(b"a")})
 
 
-NEW_ENTRY = {
-    **ENTRY,
-    "country": "kazakhstan",
-    "length": "full",
-    "language": "en-GB",
-    "as_of": None,
-    "generator": "1",
-    "copy": None,
-}
+NEW_ENTRY = manifest.Entry(
+    country="kazakhstan",
+    audience="uk",
+    meeting=None,
+    distribution="public",
+    length="full",
+    language="en-GB",
+    as_of=None,
+    format="pdf",
+    recipient=None,
+    date="2027-01-15",
+    knowledge_base="0" * 16,
+    key="k",
+    generator="1",
+)
 """An entry as this version writes it: every identity field recorded."""
 
 
@@ -332,10 +339,10 @@ def test_a_file_recorded_for_another_request_is_never_replaced(tmp_path: Path, f
         publisher.publish("a.pdf", b"first", NEW_ENTRY)
 
         with pytest.raises(CopyRefused, match="move it aside or write to another --out folder"):
-            publisher.publish("a.pdf", b"second", {**NEW_ENTRY, field: other})
+            publisher.publish("a.pdf", b"second", dataclasses.replace(NEW_ENTRY, **{field: other}))
 
     assert (tmp_path / "a.pdf").read_bytes() == b"first"
-    assert manifest.read(tmp_path).files["a.pdf"].get(field) == NEW_ENTRY.get(field)
+    assert manifest.read(tmp_path).files["a.pdf"].get(field) == getattr(NEW_ENTRY, field)
 
 
 def test_an_entry_of_an_earlier_version_is_the_same_copy_when_it_matches_the_defaults(tmp_path: Path):
@@ -345,7 +352,7 @@ def test_an_entry_of_an_earlier_version_is_the_same_copy_when_it_matches_the_def
     with Publisher(tmp_path) as publisher:
         for changed in ({"length": "one-page"}, {"as_of": "2026-01-01"}, {"document": "letter"}):
             with pytest.raises(CopyRefused):
-                publisher.publish("a.pdf", b"second", {**NEW_ENTRY, **changed})
+                publisher.publish("a.pdf", b"second", dataclasses.replace(NEW_ENTRY, **changed))
         publisher.publish("a.pdf", b"second", NEW_ENTRY)
 
     assert (tmp_path / "a.pdf").read_bytes() == b"second"
@@ -371,7 +378,7 @@ SERIES = copy_series(NEW_ENTRY)
 def test_a_number_given_to_a_copy_that_is_not_written_is_taken_back(tmp_path: Path):
     with Publisher(tmp_path) as publisher:
         publisher.number_copies([(SERIES, "Jane Smith"), (SERIES, "Ann Lee")])
-        publisher.publish("jane.pdf", b"jane", {**NEW_ENTRY, "recipient": "Jane Smith", "copy": 1})
+        publisher.publish("jane.pdf", b"jane", dataclasses.replace(NEW_ENTRY, recipient="Jane Smith", copy=1))
 
         publisher.withdraw_copies([(SERIES, "Ann Lee")])
 
@@ -396,7 +403,7 @@ def test_a_copy_whose_number_went_to_someone_else_meanwhile_is_refused(tmp_path:
         fast.number_copies([(SERIES, "Bob Jones")])
 
         with pytest.raises(CopyRefused, match="copy 1 of this briefing has been given to someone else meanwhile"):
-            slow.publish("ann.pdf", b"ann", {**NEW_ENTRY, "recipient": "Ann Lee", "copy": 1})
+            slow.publish("ann.pdf", b"ann", dataclasses.replace(NEW_ENTRY, recipient="Ann Lee", copy=1))
 
     assert manifest.read(tmp_path).copies == {SERIES: {"Bob Jones": 1}}
 
@@ -404,7 +411,7 @@ def test_a_copy_whose_number_went_to_someone_else_meanwhile_is_refused(tmp_path:
 def test_numbers_given_before_copies_were_numbered_per_country_length_and_date_are_kept(tmp_path: Path):
     earlier = {"files": {}, "copies": {"uk//public": {"Jane Smith": 1, "Ann Lee": 2}}}
     (tmp_path / "manifest.json").write_text(json.dumps(earlier))
-    one_page = copy_series({**NEW_ENTRY, "length": "one-page"})
+    one_page = copy_series(dataclasses.replace(NEW_ENTRY, length="one-page"))
 
     with Publisher(tmp_path) as publisher:
         numbers = publisher.number_copies([(SERIES, "Ann Lee"), (SERIES, "Bob Jones"), (one_page, "Ann Lee")])

@@ -1,0 +1,101 @@
+"""A manifest entry is written in the shape earlier runs wrote it, and an earlier manifest is kept as it was."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+from generator.publish import manifest
+
+BRIEFING = manifest.Entry(
+    country="kazakhstan",
+    audience="uk",
+    meeting="uk-fcdo",
+    distribution="restricted",
+    length="full",
+    language="en-GB",
+    as_of=None,
+    format="pdf",
+    recipient="Jane Smith",
+    date="2027-01-15",
+    knowledge_base="0" * 16,
+    key="k",
+    generator="1",
+    copy=1,
+)
+
+
+def test_a_briefings_entry_lists_its_fields_in_the_order_every_run_wrote_them():
+    assert list(BRIEFING.as_json()) == [
+        "country",
+        "audience",
+        "meeting",
+        "distribution",
+        "length",
+        "language",
+        "as_of",
+        "format",
+        "recipient",
+        "date",
+        "knowledge_base",
+        "key",
+        "generator",
+        "copy",
+    ]
+    with_contact = dataclasses.replace(BRIEFING, organisation="FCDO", email="jane@example.org").as_json()
+    assert list(with_contact)[-2:] == ["organisation", "email"]
+
+
+def test_a_letters_entry_has_no_length_and_says_it_is_a_letter():
+    letter = dataclasses.replace(BRIEFING, length=None, recipient=None, copy=None, document="letter").as_json()
+
+    assert "length" not in letter
+    assert list(letter)[-3:] == ["generator", "copy", "document"]
+    assert manifest.identity(letter)["length"] == "full"
+
+
+def test_a_packages_entry_lists_the_recipient_among_the_identity_fields():
+    package = dataclasses.replace(BRIEFING, format=manifest.PACKAGE_FORMAT, recipient=None, copy=None).as_json()
+
+    assert list(package)[:9] == [
+        "country",
+        "audience",
+        "meeting",
+        "distribution",
+        "length",
+        "recipient",
+        "language",
+        "as_of",
+        "format",
+    ]
+
+
+def test_an_earlier_versions_manifest_is_written_back_as_it_was(tmp_path: Path):
+    earlier = {
+        "files": {
+            "a.pdf": {
+                "audience": "uk",
+                "meeting": None,
+                "format": "pdf",
+                "distribution": "public",
+                "recipient": None,
+                "date": "2027-01-15",
+                "knowledge_base": "0" * 16,
+                "key": "k",
+                "sha256": "0" * 64,
+            }
+        }
+    }
+    content = (json.dumps(earlier, indent=2) + "\n").encode()
+
+    assert manifest.parse(content, tmp_path / manifest.MANIFEST).to_bytes() == content
+
+
+def test_an_entry_about_to_be_written_is_the_same_copy_as_its_record():
+    recorded = {**BRIEFING.as_json(), "sha256": "0" * 64}
+
+    assert manifest.same_copy(recorded, BRIEFING)
+    assert not manifest.same_copy(recorded, dataclasses.replace(BRIEFING, length="one-page"))
+    assert (
+        manifest.describe(BRIEFING)
+        == "the restricted PDF for uk at meeting uk-fcdo (kazakhstan, en-GB), stamped for Jane Smith"
+    )
