@@ -169,11 +169,6 @@ class Brief:
     contact_label: str = ""
     handling: str | None = None
     """How a restricted or confidential copy may be passed on, e.g. "Not for onward distribution."."""
-    copy_number: int | None = None
-    """With a recipient: which numbered copy this is, as the manifest records it."""
-    knowledge_base: str = ""
-    """The knowledge-base revision this was built from, as the manifest records it."""
-    generator_version: str = ""
     summary: Summary | None = None
     out_of_date: tuple[str, ...] = ()
     """Ids of the facts shown that are stale or past their review date at the briefing's date."""
@@ -182,9 +177,11 @@ class Brief:
     closing: tuple[str, ...] = ()
     """The lines after the body: a letter's sign-off and sender."""
     recipient_line: str | None = None
-    """ "Prepared for NAME · Copy N", for the page footer of a recipient's copy."""
+    """ "Prepared for NAME · Copy N", for the page footer of a recipient's copy, with the number the manifest
+    records."""
     provenance: str | None = None
-    """What matches a printed copy to its manifest entry, e.g. "KB 0123abcd · generator 1.2"."""
+    """What matches a printed copy to its manifest entry: the knowledge-base revision and the generator's
+    version, e.g. "KB 0123abcd · generator 1.2"."""
 
     @property
     def subject(self) -> str:

@@ -146,9 +146,6 @@ def compose(
         audience_name=audience.full_name,
         classification=words(f"frame.banner.{selection.distribution.value}"),
         handling=handling(selection.distribution, words),
-        copy_number=copy_number if recipient else None,
-        knowledge_base=kb.revision,
-        generator_version=__version__,
         out_of_date=tuple(sorted(stale)),
         # A leave-behind is handed to the other side: our frame of the meeting stays off it.
         summary=_summary(selection, words, cite) if meeting and not one_page else None,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from generator import __version__
 from generator.compose.brief import Brief, MetaRow, Point, Section
 from generator.compose.briefing import (
     Words,
@@ -71,8 +70,6 @@ def compose_letter(kb: KnowledgeBase, record: model.Record, level: model.Sensiti
         meta=(MetaRow(words("letter.to"), audience.addressee), MetaRow(words("letter.from"), kb.country.prepared_by)),
         sections=tuple(section for section in sections if section.points),
         keywords=(country, words("frame.keyword"), audience.name, words("letter.keyword")),
-        knowledge_base=kb.revision,
-        generator_version=__version__,
         kind="letter",
         closing=(sign_off, *contact_lines(contact)) if contact else (sign_off, kb.country.prepared_by),
         labels=document_labels(words, kicker=words("letter.kicker"), subject=words("letter.title", date=held_on)),
