@@ -125,7 +125,7 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
 
     kb = api.load_knowledge_base(briefs).kb
     html = work / "uk.html"
-    html.write_text(render_html(api.compose_brief(kb, api.Request("uk"), api.build_date())), encoding="utf-8")
+    html.write_text(render_html(api.compose_brief(kb, api.request_for(kb, "uk"))), encoding="utf-8")
     raw = (
         f"import sys, weasyprint; weasyprint.HTML(filename=sys.argv[1], base_url={str(TEMPLATES_DIR)!r} + '/')"
         f".write_pdf(sys.argv[2], pdf_variant={PDF_VARIANT!r})"
@@ -376,7 +376,7 @@ def save_to_page_figures(page, url: str, briefs: Path, repeat: int) -> list[Figu
         # The same work in this process: fitting the briefing to its pages lays
         # it out, and the PDF is written from that layout.
         kb = api.load_knowledge_base(briefs).kb
-        render = seconds(lambda: render_pdf(api.compose_brief(kb, api.Request("uk"), api.build_date())))
+        render = seconds(lambda: render_pdf(api.compose_brief(kb, api.request_for(kb, "uk"))))
         if run >= 2:
             updates.append(update)
             renders.append(render)
@@ -420,7 +420,9 @@ def download_figures(url: str, briefs: Path, repeat: int) -> list[Figure]:
         downloads.append(
             seconds(lambda: fetch(f"{url}download.pdf?audience={audience}&length={length}&distribution={level}"))
         )
-        brief = api.compose_brief(kb, api.Request(audience, None, model.Sensitivity(level), length), api.build_date())
+        brief = api.compose_brief(
+            kb, api.request_for(kb, audience, distribution=model.Sensitivity(level), length=length)
+        )
         html = render_html(brief)
         alone.append(
             seconds(

@@ -22,7 +22,11 @@ from generator.kb.sensitivity import Sensitivity
 from generator.render import DEFAULT_TIMEOUT, FORMATS, Format, render
 
 if TYPE_CHECKING:
-    from generator.build.documents import Outcome, Request, compose_brief, generate, requests_for, write_letter
+    from generator.build.documents import generate
+    from generator.build.drafting import compose_brief
+    from generator.build.letters import write_letter
+    from generator.build.outcome import Outcome
+    from generator.build.requests import Request, request_for, requests_for
     from generator.check.validate import (
         Checked,
         check_every_country,
@@ -37,7 +41,11 @@ if TYPE_CHECKING:
     from generator.select.records import FollowUp
 
 _IMPORTED_ON_USE = {
-    "generator.build.documents": ("Outcome", "Request", "compose_brief", "generate", "requests_for", "write_letter"),
+    "generator.build.documents": ("generate",),
+    "generator.build.drafting": ("compose_brief",),
+    "generator.build.letters": ("write_letter",),
+    "generator.build.outcome": ("Outcome",),
+    "generator.build.requests": ("Request", "request_for", "requests_for"),
     "generator.check.validate": (
         "Checked",
         "check_every_country",
@@ -91,6 +99,7 @@ __all__ = [
     "open_followups",
     "read_meeting_file",
     "render",
+    "request_for",
     "requests_for",
     "start_record",
     "verify",
@@ -157,7 +166,7 @@ def letter_from_record(
     record_file: Path, briefs: Path, country: str | None, level: Sensitivity, formats: Iterable[Format], out: Path
 ) -> Outcome:
     """The follow-up letter of the meeting recorded in `record_file`, written to `out`."""
-    from generator.build.documents import write_letter
+    from generator.build.letters import write_letter
     from generator.check.validate import load_knowledge_base, meeting_country
     from generator.kb.layout import meeting_path
     from generator.select.records import record_of

@@ -24,7 +24,8 @@ from generator.publish import manifest
 from generator.render import ARCHIVE, DEFAULT_TIMEOUT, FORMATS, Format
 
 if TYPE_CHECKING:
-    from generator.build.documents import Outcome, Request
+    from generator.build.outcome import Outcome
+    from generator.build.requests import Request
     from generator.check.validate import Checked
     from generator.kb import model
     from generator.render.pool import RenderPool
@@ -162,7 +163,6 @@ class Session:
     checked: Checked
     requests: list[Request]
     options: BuildOptions
-    date: datetime.date
     pool: RenderPool
 
     @property
@@ -177,7 +177,6 @@ class Session:
             self.requests,
             self.options.all_formats,
             self.options.out,
-            self.date,
             pool=self.pool,
             force=self.options.force,
             progress=progress,
@@ -277,7 +276,7 @@ class IncrementalRun:
         )
         documents = (audience_count + bool(options.meeting_file)) * len(options.all_formats)
         pool = self.workers.pool(documents)
-        from generator.build.documents import requests_for
+        from generator.build.requests import requests_for
         from generator.check.validate import load_knowledge_base
 
         with run_cache.recording(loader_listings(options.briefs, options.country)) as self.seen:
@@ -293,8 +292,9 @@ class IncrementalRun:
                 recipients_file=options.recipients_file,
                 pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
                 as_of=self.date if options.as_of else None,
+                date=self.date,
             )
-        yield Session(checked, requests, options, self.date, pool)
+        yield Session(checked, requests, options, pool)
 
     def remember(self, outcome: Outcome, warnings: list[Diagnostic]) -> bool:
         """Keep a clean run's answer for the next identical run; False if an input changed while it ran."""

@@ -28,7 +28,8 @@ from generator.publish.publisher import Publisher, copy_series, unstamped
 from generator.text.catalogue import message
 
 if TYPE_CHECKING:
-    from generator.build.documents import Outcome, Request
+    from generator.build.outcome import Outcome
+    from generator.build.requests import Request
     from generator.kb.load import KnowledgeBase
 
 COVER_TEXT = "cover-note.txt"
@@ -83,9 +84,8 @@ def _titles(kb: KnowledgeBase, requests: Iterable[Request]) -> dict[tuple[str, s
     """(audience, meeting id) -> the briefing's name in the cover note, and its language."""
     titles: dict[tuple[str, str | None], tuple[str, str]] = {}
     for request in requests:
-        audience = kb.audiences[request.audience]
-        name = request.meeting.title if request.meeting else audience.full_name
-        titles[(request.audience, request.meeting.id if request.meeting else None)] = (name, audience.language)
+        name = request.meeting.title if request.meeting else kb.audiences[request.audience].full_name
+        titles[(request.audience, request.meeting.id if request.meeting else None)] = (name, request.language)
     return titles
 
 

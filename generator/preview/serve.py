@@ -29,6 +29,7 @@ import watchfiles
 from generator import TEMPLATES_DIR
 from generator.core.errors import BriefingError, UsageError
 from generator.preview import Preview, View
+from generator.render import Format
 
 LOOPBACK = "127.0.0.1"
 ASSETS = Path(__file__).parent / "assets"
@@ -39,7 +40,7 @@ STATIC = {
     "/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 PAGE_PICTURE = re.compile(r"/page/(?P<key>[0-9a-f]{32})\.png")
-DOWNLOADS = {
+DOWNLOADS: dict[str, tuple[Format, str]] = {
     "/download.pdf": ("pdf", "application/pdf"),
     "/download.docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
@@ -168,11 +169,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         # Named by its content, a picture never changes.
         self._send(HTTPStatus.OK, png, "image/png", {"Cache-Control": "private, max-age=3600, immutable"})
 
-    def _download(self, view: View, output_format: str, content_type: str) -> None:
+    def _download(self, view: View, output_format: Format, content_type: str) -> None:
         preview = self.server.preview
         document = preview.shown(view)
         data = document.pdf if output_format == "pdf" else preview.docx(document)
-        name = document.names[output_format]
+        name = document.outputs[output_format].name
         self._send(
             HTTPStatus.OK, data, content_type, {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
         )

@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 from generator import TEMPLATES_DIR
-from generator.api import Checked, Request, compose_brief, load_knowledge_base, render
+from generator.api import Checked, Request, load_knowledge_base, render, request_for
+from generator.build.files import Briefing, DocumentFile, fitted_briefing
 from generator.compose.brief import Brief
 from generator.core.clock import build_date
 from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
@@ -29,9 +30,9 @@ from generator.kb import model
 from generator.kb.load import KnowledgeBase
 from generator.policy.withholding import unnamed
 from generator.preview.pages import Page, Pictures, read_pages
-from generator.publish.publisher import output_name
+from generator.render import FORMATS, Format
 from generator.render.pdf import render_pdf
-from generator.select.selection import Length, distribution_level, select
+from generator.select.selection import Length, select
 from generator.text.markup import parse
 from generator.text.rich import plain
 
@@ -130,8 +131,8 @@ class Document:
 
     key: str
     brief: Brief
-    names: dict[str, str]
-    """The file name of each format, as `generate` would write it."""
+    outputs: dict[Format, DocumentFile]
+    """Each format offered as `generate` would write it: its file name, and the guard its bytes pass to leave."""
     pdf: bytes
     pages: tuple[Page, ...] | None = None
     docx: bytes | None = None
@@ -211,15 +212,16 @@ class Preview:
         document, problems = self._document(view, state)
         pages = self._read_pages(document) if document else ()
         kb = state.checked.kb if state.checked else None
+        request = _request(view, kb, self._day()) if kb and not problems else None
         return {
             "version": state.version,
             "options": _options(kb) if kb else None,
-            "view": _effective(view, kb) if kb and not problems else None,
+            "view": _effective(request) if request else None,
             "document": _document_json(document, pages) if document else None,
             "current": not (state.problems or problems),
             "problems": [problem.as_json() for problem in state.problems + problems],
             "warnings": self._warnings(state, document.brief if document else None, pages),
-            "left_out": [Problem.of(d).as_json() for d in _left_out(kb, view)] if kb and not problems else [],
+            "left_out": [Problem.of(d).as_json() for d in _left_out(kb, request)] if kb and request else [],
         }
 
     def shown(self, view: View) -> Document:
@@ -251,24 +253,22 @@ class Preview:
         if state.checked is None:
             return self._last_shown.get(view), []
         try:
-            request = _request(view, state.checked.kb)
+            request = _request(view, state.checked.kb, self._day())
             # Fitting lays the briefing out with WeasyPrint too, so it takes its turn like the PDF.
             with self._render_lock:
-                brief = compose_brief(state.checked.kb, request, self._day())
-                document = self._render(
-                    brief, _file_names(state.checked.kb, request, brief), state.templates_generation
-                )
+                document = self._render(fitted_briefing(state.checked.kb, request, FORMATS), state.templates_generation)
         except BriefingError as error:
             return self._last_shown.get(view), Problem.from_error(error)
         self._last_shown[view] = document
         return document, []
 
-    def _render(self, brief: Brief, names: dict[str, str], templates_generation: int) -> Document:
+    def _render(self, briefing: Briefing, templates_generation: int) -> Document:
         """The PDF of a fitted briefing, rendered unless kept from before; called holding the render lock."""
+        brief = briefing.brief
         key = hashlib.sha256(f"{templates_generation}\0{brief!r}".encode()).hexdigest()[:32]
         document = self._documents.get(key)
         if document is None:
-            document = Document(key, brief, names, render_pdf(brief, self.templates_dir))
+            document = Document(key, brief, briefing.files, render_pdf(brief, self.templates_dir))
             self._documents[key] = document
             while len(self._documents) > DOCUMENTS_KEPT:
                 self._documents.popitem(last=False)
@@ -292,13 +292,12 @@ class Preview:
         return shown
 
 
-def _left_out(kb: KnowledgeBase, view: View) -> list[Diagnostic]:
+def _left_out(kb: KnowledgeBase, request: Request) -> list[Diagnostic]:
     """Items the meeting names that its briefing does not show, which would otherwise go without a word."""
-    request = _request(view, kb)
     meeting = request.meeting
     if meeting is None or not meeting.include:
         return []
-    selection = select(kb, kb.audiences[request.audience], meeting, request.distribution, request.length)
+    selection = select(kb, kb.audiences[request.audience], meeting, request.level, request.length, request.as_of)
     shown = {
         item.id
         for kind in ("talking_points", "background", "cases", "recommendations", "responses")
@@ -336,42 +335,24 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def _request(view: View, kb: KnowledgeBase) -> Request:
+def _request(view: View, kb: KnowledgeBase, day: datetime.date) -> Request:
+    """The request `generate` would make of the view, resolved by the same function."""
+    meeting = None
     if view.meeting is not None:
         if view.meeting not in kb.meetings:
             raise UsageError(f"no meeting '{view.meeting}'; choose one of {', '.join(sorted(kb.meetings))}")
         meeting = kb.meetings[view.meeting]
-        return Request(meeting.audience, meeting, view.distribution, view.length)
-    audience = view.audience or next(iter(kb.audiences))
-    if audience not in kb.audiences:
-        raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
-    return Request(audience, None, view.distribution, view.length)
+    audience = meeting.audience if meeting else view.audience or next(iter(kb.audiences))
+    return request_for(kb, audience, meeting, distribution=view.distribution, length=view.length, date=day)
 
 
-def _file_names(kb: KnowledgeBase, request: Request, brief: Brief) -> dict[str, str]:
-    """Each format's file name, as `generate` would write it: a meeting's briefing carries the meeting's date."""
-    meeting = request.meeting
-    return {
-        output_format: output_name(
-            meeting.date if meeting else brief.date,
-            kb.country.id,
-            request.audience,
-            meeting.id if meeting else None,
-            output_format,
-        )
-        for output_format in ("pdf", "docx")
-    }
-
-
-def _effective(view: View, kb: KnowledgeBase) -> dict[str, Any]:
-    """The view with every default filled in, as `generate` would choose it."""
-    request = _request(view, kb)
-    meeting = request.meeting
+def _effective(request: Request) -> dict[str, Any]:
+    """The view with every default filled in, as `generate` chooses it."""
     return {
         "audience": request.audience,
-        "meeting": meeting.id if meeting else None,
-        "distribution": distribution_level(meeting, view.distribution).value,
-        "length": view.length or (meeting.length if meeting else "full"),
+        "meeting": request.meeting.id if request.meeting else None,
+        "distribution": request.level.value,
+        "length": request.length,
     }
 
 

@@ -131,7 +131,7 @@ def _shown_items(kb: KnowledgeBase, audience_id: str, level: model.Sensitivity) 
     """The items a full briefing for the audience at `level` would show."""
     if audience_id not in kb.audiences:
         return {kind: {} for kind in KINDS}
-    selection = select(kb, kb.audiences[audience_id], distribution=level, length="full")
+    selection = select(kb, kb.audiences[audience_id], level=level, length="full")
     return {
         "facts": {fact.id: fact for fact in selection.talking_points + selection.background},
         "cases": {case.id: case for case in selection.cases},

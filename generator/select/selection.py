@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from generator.kb import model
+from generator.kb.layout import ITEM_KINDS
 from generator.kb.load import KnowledgeBase
 from generator.policy.claims import Claimable, rebuttals, states_claim
 from generator.policy.eligibility import Item, item_date, reason_left_out
@@ -20,6 +21,7 @@ from generator.policy.withholding import citable, name_guard, naming_field
 from generator.text.name_matching import NameGuard
 
 Length = Literal["full", "one-page"]
+DEFAULT_LENGTH: Length = "full"
 
 
 @dataclass(frozen=True)
@@ -78,40 +80,24 @@ Picks = dict[str, list[Pick]]
 """The items of each section of a Selection, by field name, while they are chosen and trimmed."""
 
 
-def distribution_level(meeting: model.Meeting | None, distribution: model.Sensitivity | None) -> model.Sensitivity:
-    """The level asked for, else the meeting's, else public: the safe default."""
-    return distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC)
-
-
 def select(
     kb: KnowledgeBase,
     audience: model.Audience,
     meeting: model.Meeting | None = None,
-    distribution: model.Sensitivity | None = None,
-    length: Length | None = None,
+    level: model.Sensitivity = model.Sensitivity.PUBLIC,
+    length: Length = DEFAULT_LENGTH,
     as_of: datetime.date | None = None,
 ) -> Selection:
-    """Pick and rank the items of one briefing.
+    """Pick and rank the items of one briefing, at the level and length its request resolved.
 
     With `as_of`, the briefing is the one that could have been written that
     day: no source published later is cited and no item dated later is shown.
     """
-    level = distribution_level(meeting, distribution)
-    size: Length = length or (meeting.length if meeting else "full")
-    budget = BUDGETS[size]
+    budget = BUDGETS[length]
     guard = name_guard(kb, level)
-    sources = frozenset(
-        source.id
-        for source in kb.sources.values()
-        if citable(source, level, guard) and (as_of is None or source.date <= as_of)
-    )
+    sources = _citable_sources(kb, level, guard, as_of)
     ranker = _Ranker(kb, audience, meeting, level, guard, sources, as_of)
-
-    levers = [
-        lever
-        for lever in kb.levers.get(audience.id, {}).values()
-        if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
-    ][: budget.levers]
+    levers = _levers(kb, audience, sources, guard)[: budget.levers]
     # A fact that only restates a lever the briefing shows would say the same thing twice.
     facts = [fact for fact in ranker.rank(kb.facts.values()) if fact.id in ranker.pinned or not _restates(fact, levers)]
     # The government's claims are background to answer, never lines to take.
@@ -135,7 +121,7 @@ def select(
         audience=audience,
         meeting=meeting,
         distribution=level,
-        length=size,
+        length=length,
         talking_points=_picked(picks["talking_points"], model.Fact),
         # Background reads as a story, so it runs in date order.
         background=tuple(sorted(_picked(picks["background"], model.Fact), key=lambda fact: (fact.as_of, fact.id))),
@@ -146,6 +132,28 @@ def select(
         guard=guard,
         citable=sources,
     )
+
+
+def _citable_sources(
+    kb: KnowledgeBase, level: model.Sensitivity, guard: NameGuard, as_of: datetime.date | None
+) -> frozenset[str]:
+    """Ids of the sources the briefing may cite: within its level, naming no one it may not, published by `as_of`."""
+    return frozenset(
+        source.id
+        for source in kb.sources.values()
+        if citable(source, level, guard) and (as_of is None or source.date <= as_of)
+    )
+
+
+def _levers(
+    kb: KnowledgeBase, audience: model.Audience, sources: frozenset[str], guard: NameGuard
+) -> list[model.Lever]:
+    """The audience's levers whose every source may be cited and that name no one they may not."""
+    return [
+        lever
+        for lever in kb.levers.get(audience.id, {}).values()
+        if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
+    ]
 
 
 def _picked(items: Iterable[Pick], kind: type[PickT]) -> tuple[PickT, ...]:
@@ -317,11 +325,7 @@ class _Ranker:
         self.sources = sources
         self.pinned = set(meeting.include) if meeting else set()
         self.focus = set(meeting.focus) if meeting else set()
-        dates = [
-            item_date(self.kb, item)
-            for kind in ("facts", "cases", "recommendations", "responses")
-            for item in getattr(kb, kind).values()
-        ]
+        dates = [item_date(self.kb, item) for kind in ITEM_KINDS for item in getattr(kb, kind).values()]
         self.oldest = min(dates, default=datetime.date.min)
         self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
 

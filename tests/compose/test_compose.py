@@ -91,7 +91,7 @@ def test_compose_refuses_a_name_that_slipped_through(minimal_kb):
 
 def test_restricted_distribution_is_on_the_classification_line(minimal_kb):
     kb = load(minimal_kb)
-    brief = compose(select(kb, kb.audiences["uk"], distribution=model.Sensitivity.RESTRICTED), date=DATE)
+    brief = compose(select(kb, kb.audiences["uk"], level=model.Sensitivity.RESTRICTED), date=DATE)
 
     assert brief.classification.startswith("RESTRICTED")
 

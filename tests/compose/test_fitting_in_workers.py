@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 import generator.render.pdf as render_pdf_module
 from generator import api
-from generator.build.documents import draft_of
+from generator.build.drafting import draft_of
 from generator.render.docx import render_docx
 from tests.conftest import BUNDLED_BRIEFS, PROJECT
 
@@ -26,8 +26,8 @@ def test_the_docx_and_pdf_rendered_by_workers_carry_the_same_fitted_briefing(tmp
     """The full EU briefing loses items to fit four pages; both files show exactly what is left."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
-    request = api.Request("eu", length="full")
-    draft = draft_of(kb, request, api.build_date())
+    request = api.request_for(kb, "eu", length="full")
+    draft = draft_of(kb, request)
     fitted = draft.fitted()
     assert fitted != draft.compose(draft.selection), "the briefing must need trimming for this test to mean anything"
 

@@ -27,8 +27,8 @@ def kb():
 
 
 def meeting_brief(kb, level: Sensitivity | None = None):
-    (request,) = api.requests_for(kb, meeting_file=UK_MEETING, distribution=level)
-    return api.compose_brief(kb, request, DATE)
+    (request,) = api.requests_for(kb, meeting_file=UK_MEETING, distribution=level, date=DATE)
+    return api.compose_brief(kb, request)
 
 
 def pdf_text(brief) -> str:
@@ -71,16 +71,16 @@ def test_a_position_cites_its_source_in_the_sources_list(kb):
 
 
 def test_a_leave_behind_carries_no_summary_box(kb):
-    (request,) = api.requests_for(kb, meeting_file=UK_MEETING, length="one-page")
-    brief = api.compose_brief(kb, request, DATE)
+    (request,) = api.requests_for(kb, meeting_file=UK_MEETING, length="one-page", date=DATE)
+    brief = api.compose_brief(kb, request)
     assert brief.summary is None
     assert "the meeting at a glance" not in pdf_text(brief).lower()
 
 
 def test_an_old_meeting_file_with_participants_only_still_works(minimal_kb):
     kb = api.load_knowledge_base(minimal_kb, today=DATE).kb
-    (request,) = api.requests_for(kb, meeting_file=minimal_kb / "testland" / "meetings" / "uk-visit.yaml")
-    brief = api.compose_brief(kb, request, DATE)
+    (request,) = api.requests_for(kb, meeting_file=minimal_kb / "testland" / "meetings" / "uk-visit.yaml", date=DATE)
+    brief = api.compose_brief(kb, request)
     assert brief.summary is None
     assert any(row.label == "Participants" and "Desk officer" in row.value for row in brief.meta)
 

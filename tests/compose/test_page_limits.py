@@ -48,9 +48,12 @@ def every_request() -> list[tuple[Path, api.Request]]:
         kb = api.load_knowledge_base(briefs, today=DATE).kb
         for audience in sorted(kb.audiences):
             for length in PAGE_LIMITS:
-                requests += [(briefs, api.Request(audience, None, level, length)) for level in LEVELS]
+                requests += [
+                    (briefs, api.request_for(kb, audience, distribution=level, length=length, date=DATE))
+                    for level in LEVELS
+                ]
         for meeting_file in sorted(path for folder in briefs.glob("*/meetings") for path in meeting_files(folder)):
-            for request in api.requests_for(kb, meeting_file=meeting_file):
+            for request in api.requests_for(kb, meeting_file=meeting_file, date=DATE):
                 requests += [(briefs, request), (briefs, dataclasses.replace(request, length="one-page"))]
     return requests
 
@@ -58,7 +61,7 @@ def every_request() -> list[tuple[Path, api.Request]]:
 def request_id(case: tuple[Path, api.Request]) -> str:
     briefs, request = case
     what = request.meeting.id if request.meeting else request.audience
-    return f"{briefs.name}-{what}-{request.length or 'meeting'}-{(request.distribution or 'meeting')}"
+    return f"{briefs.name}-{what}-{request.length}-{request.level.value}"
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +73,7 @@ def kbs():
 @pytest.mark.parametrize("case", every_request(), ids=request_id)
 def test_every_briefing_fits_its_page_limit(kbs, case):
     briefs, request = case
-    brief = api.compose_brief(kbs[briefs], request, DATE)
+    brief = api.compose_brief(kbs[briefs], request)
     assert pages_of(render_pdf(brief)) <= PAGE_LIMITS[brief.length]
     if brief.length == "one-page":
         assert pages_of(render_pdf(brief)) == 1
@@ -78,7 +81,8 @@ def test_every_briefing_fits_its_page_limit(kbs, case):
 
 @pytest.fixture(scope="module")
 def leave_behind(kbs):
-    return api.compose_brief(kbs[BUNDLED_BRIEFS], api.Request("uk", length="one-page"), DATE)
+    kb = kbs[BUNDLED_BRIEFS]
+    return api.compose_brief(kb, api.request_for(kb, "uk", length="one-page", date=DATE))
 
 
 def test_leave_behind_has_no_headings_but_its_title(leave_behind):
@@ -100,7 +104,8 @@ def test_leave_behind_carries_the_contact_block_from_the_country_file(leave_behi
 
 
 def test_full_briefing_keeps_its_headings(kbs):
-    brief = api.compose_brief(kbs[BUNDLED_BRIEFS], api.Request("uk", length="full"), DATE)
+    kb = kbs[BUNDLED_BRIEFS]
+    brief = api.compose_brief(kb, api.request_for(kb, "uk", length="full", date=DATE))
     assert "Key asks" in text_of(render_pdf(brief))
 
 

@@ -36,9 +36,9 @@ def kb():
 @pytest.fixture(scope="module")
 def outputs(kb, tmp_path_factory):
     out = tmp_path_factory.mktemp("output")
-    requests = api.requests_for(kb, audiences=AUDIENCES)
+    requests = api.requests_for(kb, audiences=AUDIENCES, date=DATE)
     with api.RenderPool(2) as pool:
-        outcome = api.generate(kb, requests, api.FORMATS, out, date=DATE, pool=pool)
+        outcome = api.generate(kb, requests, api.FORMATS, out, pool=pool)
     assert outcome.failed == [] and outcome.unchanged == []
     return out, outcome.written
 
@@ -139,7 +139,7 @@ def test_docx_properties(outputs, kb, audience):
 
 def test_every_claim_is_cited(kb):
     for audience in AUDIENCES:
-        brief = api.compose_brief(kb, api.Request(audience), DATE)
+        brief = api.compose_brief(kb, api.request_for(kb, audience, date=DATE))
         for section in brief.sections:
             if section.key == "purpose":
                 continue
@@ -151,7 +151,7 @@ def test_every_claim_is_cited(kb):
 
 def test_meeting_briefings_lead_with_the_meeting(kb):
     for meeting in kb.meetings.values():
-        brief = api.compose_brief(kb, api.Request(meeting.audience, meeting), DATE)
+        brief = api.compose_brief(kb, api.request_for(kb, meeting.audience, meeting, date=DATE))
         assert brief.subtitle == meeting.title
         # A leave-behind leads with the asks; the meeting is in its title.
         assert brief.sections[0].key == ("asks" if meeting.length == "one-page" else "purpose")
@@ -177,13 +177,13 @@ def golden_check(name: str, actual: str) -> None:
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_golden_html(veloria, audience):
-    brief = api.compose_brief(veloria, api.Request(audience), DATE)
+    brief = api.compose_brief(veloria, api.request_for(veloria, audience, date=DATE))
     golden_check(f"{audience}.html", render_html(brief))
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_golden_docx_text(veloria, audience):
-    brief = api.compose_brief(veloria, api.Request(audience), DATE)
+    brief = api.compose_brief(veloria, api.request_for(veloria, audience, date=DATE))
     document = docx.Document(io.BytesIO(render_docx(brief)))
     lines = [f"[{p.style.name}] {p.text}" for p in document.paragraphs]
     for table in document.tables:

@@ -23,7 +23,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
     kb = api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
-    brief = api.compose_brief(kb, api.Request("uk"), DATE)
+    brief = api.compose_brief(kb, api.request_for(kb, "uk", date=DATE))
     rows = {row.label: row.value for row in brief.meta}
     assert re.fullmatch(r"[A-Z][a-z]+ \d{4} – [A-Z][a-z]+ \d{4}", rows["Facts dated"])
     assert brief.out_of_date
@@ -47,7 +47,7 @@ def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
 
 def test_a_briefing_of_current_facts_says_nothing_is_out_of_date(minimal_kb):
     kb = api.load_knowledge_base(minimal_kb, today=DATE).kb
-    brief = api.compose_brief(kb, api.Request("uk"), DATE)
+    brief = api.compose_brief(kb, api.request_for(kb, "uk", date=DATE))
     assert brief.out_of_date == ()
     assert "Currency" not in {row.label for row in brief.meta}
     assert "Facts dated" in {row.label for row in brief.meta}

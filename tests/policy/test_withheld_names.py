@@ -160,7 +160,7 @@ def test_a_level_dependent_person_is_left_out_only_below_their_case_level(kb_dir
         "so this fact is left out of public copies"
     ) in lines
     public = select(kb, kb.audiences["uk"])
-    restricted = select(kb, kb.audiences["uk"], distribution=model.Sensitivity.RESTRICTED)
+    restricted = select(kb, kb.audiences["uk"], level=model.Sensitivity.RESTRICTED)
     assert "offshore-wealth" not in [fact.id for fact in public.talking_points]
     assert "offshore-wealth" in [fact.id for fact in restricted.talking_points]
 
@@ -251,7 +251,7 @@ def test_a_response_whose_claim_source_is_confidential_is_not_shown_at_public_le
     kb = load_knowledge_base(minimal_kb, today=TODAY).kb
 
     public = select(kb, kb.audiences["uk"])
-    confidential = select(kb, kb.audiences["uk"], distribution=model.Sensitivity.CONFIDENTIAL)
+    confidential = select(kb, kb.audiences["uk"], level=model.Sensitivity.CONFIDENTIAL)
     _result, lines = check(cli, minimal_kb)
 
     assert public.responses == ()

@@ -11,7 +11,7 @@ import pytest
 
 import generator.render.pool as pool_module
 from generator import api
-from generator.api import Request, load_knowledge_base, render
+from generator.api import load_knowledge_base, render
 from generator.compose.brief import Point, Section
 from generator.publish.finished_files import leak_in
 from generator.text.name_matching import NameGuard
@@ -90,7 +90,7 @@ def test_generate_does_not_publish_a_file_the_guard_refuses(minimal_kb: Path, tm
     monkeypatch.setattr(pool_module, "render", lambda brief, output_format: render(leaky, output_format))
     out = tmp_path / "out"
 
-    outcome = api.generate(kb, [Request("uk")], out_dir=out, date=datetime.date(2027, 1, 1))
+    outcome = api.generate(kb, [api.request_for(kb, "uk", date=datetime.date(2027, 1, 1))], out_dir=out)
 
     assert outcome.written == []
     assert [path.suffix for path, _ in outcome.failed] == [".pdf", ".docx"]

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from generator.api import Request, compose_brief, generate, load_knowledge_base, render, requests_for, write_letter
+from generator.api import compose_brief, generate, load_knowledge_base, render, request_for, requests_for, write_letter
 from generator.core.errors import InputError, RenderError, UsageError
 from generator.kb import model
 from generator.kb.load import KnowledgeBase, Origin
@@ -164,7 +164,8 @@ def knowledge_bases(draw) -> tuple[KnowledgeBase, dict[str, model.Sensitivity], 
         audiences={"uk": audience},
         meetings={"zqmeetingx": meeting},
         levers={"uk": {"sanctions": lever}},
-        origins={("x", "x"): Origin(Path("x"), 1)},
+        # A request names its country by the folder of its country file.
+        origins={("x", "x"): Origin(Path("x"), 1), ("country", "testland"): Origin(Path("testland/country.yaml"), 1)},
     )
     return kb, levels, withheld
 
@@ -200,8 +201,7 @@ def squeeze(text: str) -> str:
 def test_nothing_above_the_distribution_level_appears_in_either_format(generated, distribution, for_meeting):
     kb, levels, withheld = generated
     meeting = kb.meetings["zqmeetingx"] if for_meeting else None
-    request = Request("uk", meeting, distribution)
-    brief = compose_brief(kb, request, DATE)
+    brief = compose_brief(kb, request_for(kb, "uk", meeting, distribution=distribution, date=DATE))
     forbidden = [name for name, level in levels.items() if not distribution.allows(level)]
     shown_facts = [
         fact.text.split()[1]
@@ -452,8 +452,9 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
                 checked.kb,
                 meeting_file=briefs / (LATER_MEETING if on_record else "testland/meetings/uk-visit.yaml"),
                 recipient=value if field == "recipient" else None,
+                date=DATE,
             )
-            outcome = generate(checked.kb, requests, out_dir=out, date=DATE)
+            outcome = generate(checked.kb, requests, out_dir=out)
             messages += [message for _, message in outcome.failed]
             if on_record:
                 record = checked.kb.records["uk-visit"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -186,7 +187,8 @@ def test_fitting_times_are_remembered_per_briefing_and_a_damaged_record_is_ignor
 
 def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
     monkeypatch.setattr(pool_module, "render", lambda brief, output_format: b"stub")
-    requests = [api.Request("uk"), api.Request("uk", recipient="Jane Smith")]
+    request = api.request_for(kb, "uk")
+    requests = [request, dataclasses.replace(request, recipient="Jane Smith")]
 
     outcome = api.generate(kb, requests, iter(["docx"]), out_dir=tmp_path)
 
@@ -198,7 +200,8 @@ def test_formats_may_be_a_one_shot_iterable(kb, tmp_path, monkeypatch):
 
 def test_a_worker_that_died_while_idle_fails_only_the_briefing_sent_to_it(kb, tmp_path, monkeypatch):
     monkeypatch.setattr(pool_module, "render", lambda brief, output_format: b"stub")
-    requests = [api.Request("uk"), api.Request("uk", recipient="Jane Smith")]
+    request = api.request_for(kb, "uk")
+    requests = [request, dataclasses.replace(request, recipient="Jane Smith")]
 
     with api.RenderPool(1) as pool:
         (worker,) = pool.pids

@@ -44,7 +44,7 @@ def test_items_above_the_distribution_level_are_dropped(minimal_kb: Path):
     kb = load_knowledge_base(minimal_kb, today=TODAY).kb
 
     public = select(kb, kb.audiences["uk"])
-    restricted = select(kb, kb.audiences["uk"], distribution=model.Sensitivity.RESTRICTED)
+    restricted = select(kb, kb.audiences["uk"], level=model.Sensitivity.RESTRICTED)
 
     assert "offshore-wealth" not in ids(public.talking_points + public.background)
     assert "offshore-wealth" in ids(restricted.talking_points)

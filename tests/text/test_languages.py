@@ -53,7 +53,7 @@ def briefing_in(tmp_path: Path, language: str, date_style: str = "day-month") ->
     facts = briefs / "testland" / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8") + QUOTING_FACT, encoding="utf-8")
     kb = api.load_knowledge_base(briefs, today=DATE).kb
-    brief = api.compose_brief(kb, api.Request("uk"), DATE)
+    brief = api.compose_brief(kb, api.request_for(kb, "uk", date=DATE))
     pdf = PdfReader(io.BytesIO(render_pdf(brief)))
     assert pdf.trailer["/Root"]["/Lang"] == language
     pdf_text = " ".join(page.extract_text() for page in pdf.pages)

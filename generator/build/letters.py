@@ -1,0 +1,87 @@
+"""`briefing letter`: a meeting record's follow-up letter, published like any document."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.build.files import DocumentFile, document_file
+from generator.build.outcome import Outcome, publish
+from generator.build.requests import country_folder
+from generator.core.clock import build_date
+from generator.core.errors import RenderError
+from generator.core.store import document_key, templates_digest
+from generator.kb import model
+from generator.kb.load import KnowledgeBase
+from generator.policy.withholding import name_guard
+from generator.publish import manifest
+from generator.publish.publisher import Publisher, output_name
+from generator.render import FORMATS, Format
+from generator.render.pool import render_or_report
+
+
+def write_letter(
+    kb: KnowledgeBase,
+    record: model.Record,
+    level: model.Sensitivity,
+    formats: Iterable[Format] = FORMATS,
+    out_dir: Path = Path("output"),
+    date: datetime.date | None = None,
+) -> Outcome:
+    """Render the follow-up letter of a meeting's record and publish it like any document.
+
+    The finished file is read back for withheld names before it is written,
+    and a letter never replaces a briefing (`document` in its manifest entry).
+    """
+    from generator.compose.letter import compose_letter
+
+    date = date or build_date()
+    brief = compose_letter(kb, record, level, date)
+    meeting = kb.meetings[record.meeting]
+    guard = name_guard(kb, level)
+    templates = templates_digest()
+    files: dict[Format, DocumentFile] = {}
+    for output_format in formats:
+        name = output_name(
+            meeting.date,
+            country_folder(kb),
+            meeting.audience,
+            meeting.id,
+            output_format,
+            None,
+            level.value,
+            kind="letter",
+        )
+        entry = manifest.Entry(
+            country=country_folder(kb),
+            audience=meeting.audience,
+            meeting=meeting.id,
+            distribution=level.value,
+            length=None,
+            language=kb.audiences[meeting.audience].language,
+            as_of=None,
+            format=output_format,
+            recipient=None,
+            date=date.isoformat(),
+            knowledge_base=kb.revision,
+            key=document_key(repr(brief), output_format, templates),
+            document="letter",
+        )
+        files[output_format] = document_file(name, output_format, entry, guard)
+    outcome = Outcome()
+    with Publisher(out_dir) as publisher:
+        for file in files.values():
+            result = publisher.refusal(file.name, file.entry) or render_or_report(brief, file.format)
+            publish(publisher, out_dir / file.name, _finished(file, result), file.entry, outcome)
+    return outcome
+
+
+def _finished(file: DocumentFile, result: bytes | str) -> bytes | str:
+    """The rendered letter once the finished-file guard has read it, or why it may not be written."""
+    if isinstance(result, str):
+        return result
+    try:
+        return file.finished(result)
+    except RenderError as leak:
+        return str(leak)
