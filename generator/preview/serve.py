@@ -9,7 +9,9 @@ Safety: the server binds to the loopback address only and answers only
 requests addressed to the exact `127.0.0.1:PORT` it printed, which defeats
 DNS rebinding (a hostile web page whose name resolves to 127.0.0.1 still
 sends its own name as Host). It only reads the knowledge base and renders
-through the same sandboxed `render_pdf` as `generate`.
+through the same sandboxed `render_pdf` as `generate`, and hands out a file
+only as `generate` would write it: named alike, and once the same
+finished-file guard has read it.
 """
 
 from __future__ import annotations
@@ -170,10 +172,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, png, "image/png", {"Cache-Control": "private, max-age=3600, immutable"})
 
     def _download(self, view: View, output_format: Format, content_type: str) -> None:
-        preview = self.server.preview
-        document = preview.shown(view)
-        data = document.pdf if output_format == "pdf" else preview.docx(document)
-        name = document.outputs[output_format].name
+        name, data = self.server.preview.download(view, output_format)
         self._send(
             HTTPStatus.OK, data, content_type, {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
         )

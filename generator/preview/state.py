@@ -240,6 +240,13 @@ class Preview:
                 document.docx = render(document.brief, "docx")
             return document.docx
 
+    def download(self, view: View, output_format: Format) -> tuple[str, bytes]:
+        """The file `generate` would write for `view`: its name, and its bytes once the finished-file guard
+        has read them; RenderError when they name a person the copy may not name."""
+        document = self.shown(view)
+        output = document.outputs[output_format]
+        return output.name, output.finished(document.pdf if output_format == "pdf" else self.docx(document))
+
     def _read_pages(self, document: Document) -> tuple[Page, ...]:
         with self._render_lock:
             if document.pages is None:
