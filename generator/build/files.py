@@ -45,7 +45,7 @@ class DocumentFile:
 
 
 def document_file(name: str, output_format: Format, entry: manifest.Entry, guard: NameGuard) -> DocumentFile:
-    """The file, refused with RenderError, before anything is rendered, when its name or entry names someone."""
+    """The file; RenderError, before anything is rendered, when its name or entry names someone it may not."""
     for where, text in [
         ("the file name", name),
         *((f"the manifest's {key}", value) for key, value in entry.as_json().items()),

@@ -110,7 +110,7 @@ def _packages(
 
 
 def _package_entry(first: manifest.Recorded, key: str) -> manifest.Entry:
-    """The package's entry: the copy of its briefing it is, as its first file's entry records it."""
+    """The package's entry: whose briefing's copies it holds, as the entry of its first file records it."""
     copy = manifest.identity(first)
     return manifest.Entry(
         country=copy["country"],
