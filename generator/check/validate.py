@@ -19,9 +19,12 @@ from pydantic import BaseModel
 
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
+from generator.core.inputs import size_limit
+from generator.core.settings import Settings
 from generator.kb import model
 from generator.kb.layout import ITEM_KINDS, country_dirs, is_record_file, meeting_path
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
+from generator.kb.settings import read_settings
 from generator.kb.yamlfile import YamlFileError, read_yaml
 from generator.policy.claims import rebuttals, states_claim
 from generator.policy.eligibility import item_date, reason_left_out
@@ -81,6 +84,7 @@ def validate(
         audiences=_of_kind(result, "audiences", model.Audience),
         meetings=_of_kind(result, "meetings", model.Meeting),
         records=_of_kind(result, "records", model.Record),
+        settings=result.settings,
     )
     copies = _Copies(kb, result)
     errors = list(_copy_errors(copies))
@@ -680,7 +684,8 @@ def read_meeting_file(path: Path, kb: KnowledgeBase) -> model.Meeting:
     )
     result.known_ids["country"] = {kb.country.id}
     result.known_ids["meetings"] = set()
-    read_file(result, path, "meetings", model.Meeting, many=False)
+    with size_limit(kb.settings.max_file_bytes):
+        read_file(result, path, "meetings", model.Meeting, many=False)
     errors = result.errors + list(_reference_errors(result))
     if errors:
         raise InputError(unnamed(kb, errors, (document for docs in result.documents.values() for document in docs)))
@@ -696,8 +701,19 @@ class Checked:
 
 
 def load_knowledge_base(briefs: Path, country: str | None = None, today: datetime.date | None = None) -> Checked:
-    """Load and check a knowledge base; raise InputError listing every problem."""
-    kb, errors, warnings = validate(read_items(briefs, country), today or build_date())
+    """Load and check a knowledge base under its settings; raise InputError listing every problem."""
+    settings, problems = read_settings(briefs)
+    with size_limit(settings.max_file_bytes):
+        return _checked(briefs, country, today or build_date(), settings, problems)
+
+
+def _checked(
+    briefs: Path, country: str | None, today: datetime.date, settings: Settings, problems: list[Diagnostic]
+) -> Checked:
+    """One country loaded and checked; the problems of the settings file are reported with its own."""
+    result = read_items(briefs, country, settings)
+    result.errors.extend(problems)
+    kb, errors, warnings = validate(result, today)
     if kb is None:
         raise InputError(errors)
     return Checked(kb, warnings)
@@ -709,17 +725,20 @@ def check_every_country(briefs: Path, today: datetime.date | None = None) -> lis
     checked, errors = [], []
     folders = country_dirs(briefs)
     names: list[str | None] = [folder.name for folder in folders] or [None]
-    for name in names:
-        try:
-            checked.append(load_knowledge_base(briefs, name, today))
-        except InputError as error:
-            errors.extend(error.diagnostics)
-    if len(folders) > 1:
-        # A shared file is read with each country, but a message about it was kept from
-        # spelling only the names that country withholds.
-        unnamed = _unnamed_in_every_country(briefs, folders)
-        errors = unnamed(errors)
-        checked = [Checked(each.kb, unnamed(each.warnings)) for each in checked]
+    day = today or build_date()
+    settings, problems = read_settings(briefs)
+    with size_limit(settings.max_file_bytes):
+        for name in names:
+            try:
+                checked.append(_checked(briefs, name, day, settings, problems))
+            except InputError as error:
+                errors.extend(error.diagnostics)
+        if len(folders) > 1:
+            # A shared file is read with each country, but a message about it was kept from
+            # spelling only the names that country withholds.
+            unnamed = _unnamed_in_every_country(briefs, folders)
+            errors = unnamed(errors)
+            checked = [Checked(each.kb, unnamed(each.warnings)) for each in checked]
     if errors:
         raise InputError(list(dict.fromkeys(errors)))
     return checked

@@ -17,6 +17,7 @@ from click.decorators import FC
 
 from generator import __version__
 from generator.core.errors import BriefingError, Diagnostic, InputError, WriteFailure
+from generator.core.settings import ENVIRONMENT, NO_COLOR_VARIABLE, SETTINGS_FILE
 from generator.render import CHOICES, FORMATS, Format
 
 EXIT_BAD_INPUT = 2
@@ -84,7 +85,7 @@ def is_quiet() -> bool:
 
 def color() -> bool | None:
     """None lets click colour only a terminal; NO_COLOR (no-color.org) turns it off."""
-    return False if os.environ.get("NO_COLOR") else None
+    return False if os.environ.get(NO_COLOR_VARIABLE) else None
 
 
 def say(message: str) -> None:
@@ -153,7 +154,19 @@ class _Group(click.Group):
             sys.exit(EXIT_FAILURE)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+# "\b" keeps click from running the lines of the list together.
+SETTINGS_HELP = "\n".join(
+    [
+        f"Settings come from a {SETTINGS_FILE} at the root of --briefs; these environment variables override it, "
+        "and options override both (docs/configuration.md).",
+        "",
+        "\b",
+        *(f"{name:<25}{what}" for name, what in ENVIRONMENT.items()),
+    ]
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=SETTINGS_HELP)
 @click.version_option(__version__, prog_name="briefing")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def main(quiet: bool) -> None:

@@ -6,6 +6,7 @@ import datetime
 import os
 
 from generator.core.errors import UsageError
+from generator.core.settings import BUILD_DATE_VARIABLE
 
 EARLIEST = datetime.date(1980, 1, 1)
 LATEST = datetime.date(2107, 12, 31)
@@ -17,20 +18,20 @@ def build_date() -> datetime.date:
 
     Fixing it makes output byte-for-byte reproducible.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = os.environ.get(BUILD_DATE_VARIABLE)
     if epoch is None:
         return datetime.date.today()
     try:
         seconds = int(epoch)
     except ValueError:
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
+        raise UsageError(f"{BUILD_DATE_VARIABLE}={epoch!r} is not a number of seconds since 1970") from None
     try:
         day = datetime.datetime.fromtimestamp(seconds, datetime.UTC).date()
     except (OverflowError, OSError, ValueError):
         day = None
     if day is None or not EARLIEST <= day <= LATEST:
         raise UsageError(
-            f"SOURCE_DATE_EPOCH={epoch!r} is outside the dates a briefing can carry, "
+            f"{BUILD_DATE_VARIABLE}={epoch!r} is outside the dates a briefing can carry, "
             f"{EARLIEST} to {LATEST} (the dates a DOCX file can hold)"
         )
     return day

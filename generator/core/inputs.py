@@ -24,12 +24,12 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
-from generator.core.errors import UsageError
-
-DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
-"""16 MB: a knowledge-base file is prose typed by hand; far larger is a mistake."""
-
-MAX_FILE_BYTES_VARIABLE = "BRIEFING_MAX_FILE_BYTES"
+from generator.core.settings import (
+    DEFAULT_MAX_FILE_BYTES,
+    MAX_FILE_BYTES_VARIABLE,
+    SETTINGS_FILE,
+    environment_max_file_bytes,
+)
 
 _KINDS = {
     stat.S_ISDIR: "a folder",
@@ -44,18 +44,25 @@ class ReadRefused(Exception):
     """An input file that is not read; the message says why, never what it holds."""
 
 
-def max_file_bytes() -> int:
-    """The size limit of one input file: `BRIEFING_MAX_FILE_BYTES`, else 16 MB."""
-    setting = os.environ.get(MAX_FILE_BYTES_VARIABLE)
-    if setting is None:
-        return DEFAULT_MAX_FILE_BYTES
+_limit: ContextVar[int | None] = ContextVar("limit", default=None)
+
+
+@contextmanager
+def size_limit(limit: int) -> Iterator[None]:
+    """Reads inside, in this thread, refuse files larger than `limit` unless they name their own limit.
+
+    A knowledge base's settings give it before its YAML is read (see `kb.settings`).
+    """
+    token = _limit.set(limit)
     try:
-        limit = int(setting)
-    except ValueError:
-        limit = 0
-    if limit <= 0:
-        raise UsageError(f"{MAX_FILE_BYTES_VARIABLE}={setting!r} is not a positive whole number of bytes")
-    return limit
+        yield
+    finally:
+        _limit.reset(token)
+
+
+def max_file_bytes() -> int:
+    """The size limit of one input file: `size_limit`'s, else `BRIEFING_MAX_FILE_BYTES`, else 16 MB."""
+    return _limit.get() or environment_max_file_bytes() or DEFAULT_MAX_FILE_BYTES
 
 
 Read = tuple[str, str | None, int | None]
@@ -101,7 +108,8 @@ def read_input(path: Path, within: Path | None = None, limit: int | None = None)
     # The path and folder as given, as a refusal's reason names them; a run started from another
     # folder then finds other real paths, and reads again.
     real = os.path.realpath(path)
-    read: Read = (str(path), None if within is None else str(within), limit)
+    # The limit in force, as `size_limit` set it: the same read later must be held to the same limit.
+    read: Read = (str(path), None if within is None else str(within), limit or _limit.get())
     try:
         content = read_bounded(path, within, limit)
     except (ReadRefused, OSError) as error:
@@ -152,7 +160,10 @@ def read_bounded(path: Path, within: Path | None = None, limit: int | None = Non
 
 
 def _too_large(limit: int) -> ReadRefused:
-    return ReadRefused(f"file is larger than {limit:,} bytes, the most allowed ({MAX_FILE_BYTES_VARIABLE}); split it")
+    return ReadRefused(
+        f"file is larger than {limit:,} bytes, the most allowed ([limits] max_file_bytes in {SETTINGS_FILE}, "
+        f"or {MAX_FILE_BYTES_VARIABLE}); split it"
+    )
 
 
 def _inside(path: Path, folder: Path) -> bool:

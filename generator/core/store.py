@@ -44,8 +44,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from generator import TEMPLATES_DIR, __version__
+from generator import __version__
 from generator.core.inputs import ReadRefused, max_file_bytes, read_bounded
+from generator.core.settings import CACHE_VARIABLE, environment_key, template_folders
 
 MAGIC = b"briefing-cache 1\n"
 
@@ -72,7 +73,7 @@ ENTRY_SUFFIX = ".entry"
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get(CACHE_VARIABLE) or Path.home() / ".cache"
     return Path(base) / "briefing"
 
 
@@ -160,15 +161,16 @@ def _fingerprint(path: Path, root: Path) -> bytes:
         return f"\0unreadable: {error.errno}".encode()
 
 
-def read_templates_digest() -> str:
-    """The shipped templates, fonts and reference document, hashed now."""
-    return tree_digest(TEMPLATES_DIR)
+def read_templates_digest(theme: Path | None = None) -> str:
+    """The templates, fonts and reference documents a briefing is made with, the theme's and the shipped ones,
+    hashed now."""
+    return "\0".join(tree_digest(folder) for folder in template_folders(theme))
 
 
 @functools.cache
-def templates_digest() -> str:
-    """`read_templates_digest()` once per process."""
-    return read_templates_digest()
+def templates_digest(theme: Path | None = None) -> str:
+    """`read_templates_digest(theme)` once per process."""
+    return read_templates_digest(theme)
 
 
 def document_key(brief_repr: str, output_format: str, templates: str) -> str:
@@ -177,8 +179,9 @@ def document_key(brief_repr: str, output_format: str, templates: str) -> str:
 
 
 def inputs_key(*parts: object) -> str:
-    """A digest of a run's inputs (file digests, dates) and of the generator itself."""
-    return hashlib.sha256("\0".join(map(str, (code_digest(), *parts))).encode()).hexdigest()
+    """A digest of a run's inputs (file digests, dates), of the generator itself and of the environment
+    variables that override settings."""
+    return hashlib.sha256("\0".join(map(str, (code_digest(), environment_key(), *parts))).encode()).hexdigest()
 
 
 # The entry format.

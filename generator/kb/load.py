@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.core.errors import Diagnostic, UsageError
+from generator.core.settings import Settings
 from generator.kb import model, parse_cache
 from generator.kb.layout import RECORD_SUFFIX, country_dirs, meeting_files, meeting_path, record_path
 from generator.kb.yamlfile import Location, YamlDocument, YamlFileError, read_yaml
@@ -66,6 +67,8 @@ class KnowledgeBase:
     """(kind, id) -> where the item is defined; kind is the file stem."""
     revision: str = ""
     """A hash of every file read: names the exact state a briefing was built from."""
+    settings: Settings = field(default_factory=Settings)
+    """What the knowledge base's briefing.toml and the environment set: page limits, budgets, theme."""
 
     def origin(self, kind: str, item_id: str) -> Origin:
         return self.origins[(kind, item_id)]
@@ -91,6 +94,7 @@ class LoadResult:
     """What loaded but is written in the old layout."""
     country_dir: Path | None = None
     """The country folder read; None for a meeting file read on its own."""
+    settings: Settings = field(default_factory=Settings)
 
 
 OLD_AUDIENCE_FIELDS = ("levers", "salutation")
@@ -123,14 +127,14 @@ def find_country_dir(briefs: Path, country: str | None) -> Path:
     return folders[0]
 
 
-def read_items(briefs: Path, country: str | None = None) -> LoadResult:
-    """Read and validate the shared files and one country's folder, item by item.
+def read_items(briefs: Path, country: str | None = None, settings: Settings | None = None) -> LoadResult:
+    """Read and validate the shared files and one country's folder, item by item, under `settings`.
 
     Other countries' folders are never read, so one country costs the same
     however many share the tree.
     """
     country_dir = find_country_dir(briefs, country)
-    result = LoadResult(country_dir=country_dir)
+    result = LoadResult(country_dir=country_dir, settings=settings or Settings())
     read_file(result, briefs / "themes.yaml", "themes", model.Theme, many=True, within=briefs)
     read_file(result, country_dir / "country.yaml", "country", model.Country, many=False, within=briefs)
     _read_country_files(result, briefs, country_dir)

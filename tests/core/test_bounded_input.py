@@ -139,8 +139,8 @@ def test_a_file_over_the_limit_is_refused(minimal_kb, cli, monkeypatch):
 
     assert result.exit_code == 2
     assert (
-        "facts.yaml:1: file is larger than 300 bytes, the most allowed (BRIEFING_MAX_FILE_BYTES); split it"
-        in result.stderr
+        "facts.yaml:1: file is larger than 300 bytes, the most allowed "
+        "([limits] max_file_bytes in briefing.toml, or BRIEFING_MAX_FILE_BYTES); split it" in result.stderr
     )
 
 
