@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
 from typing import Literal
 
 from generator.text.rich import RichText, Span, plain
@@ -182,6 +183,9 @@ class Brief:
     provenance: str | None = None
     """What matches a printed copy to its manifest entry: the knowledge-base revision and the generator's
     version, e.g. "KB 0123abcd · generator 1.2"."""
+    theme: Path | None = None
+    """The folder searched before the packaged templates for every template, stylesheet, font and reference
+    document (see `core.settings`); None for the packaged look. A path, not text: no reader sees it."""
 
     @property
     def subject(self) -> str:

@@ -171,6 +171,7 @@ def compose(
         ),
         recipient_line=_recipient_line(words, recipient, copy_number),
         provenance=provenance(words, kb.revision),
+        theme=kb.settings.theme,
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief

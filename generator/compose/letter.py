@@ -74,6 +74,7 @@ def compose_letter(kb: KnowledgeBase, record: model.Record, level: model.Sensiti
         closing=(sign_off, *contact_lines(contact)) if contact else (sign_off, kb.country.prepared_by),
         labels=document_labels(words, kicker=words("letter.kicker"), subject=words("letter.title", date=held_on)),
         provenance=provenance(words, kb.revision),
+        theme=kb.settings.theme,
     )
     refuse_withheld_names(brief, guard, file_name_parts={"country id (in the file name)": kb.country.id})
     return brief

@@ -14,6 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
+# Declared with every other setting; named here too, where the renderers' callers look for it.
+from generator.core.settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+
 if TYPE_CHECKING:
     from generator.compose.brief import Brief
 
@@ -95,9 +98,6 @@ CHOICES: dict[str, Format] = {entry.choice: name for name, entry in REGISTRY.ite
 FORMATS: tuple[Format, ...] = tuple(CHOICES.values())
 """What `generate` writes unless told otherwise."""
 ARCHIVE: Format = "pdfa"
-
-DEFAULT_TIMEOUT = 300.0
-"""Seconds one document may take to render before it is stopped."""
 
 
 def render(brief: Brief, output_format: Format) -> bytes:

@@ -36,10 +36,13 @@ from generator import TEMPLATES_DIR
 from generator.compose.brief import Brief, CaseEntry, Labels, MetaRow, Point, Section, SourceEntry, Summary
 from generator.core.clock import EARLIEST, LATEST
 from generator.core.errors import RenderError
+from generator.core.settings import template_file, template_folders
 from generator.text.catalogue import split_placeholders
 from generator.text.rich import RichText
 
-REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
+REFERENCE = "reference.docx"
+REFERENCE_DOCX = TEMPLATES_DIR / REFERENCE
+"""The packaged reference document; a theme may hold its own."""
 
 # Page width, height and margin on every side.
 PAPER = {
@@ -79,10 +82,13 @@ _XML_INCOMPATIBLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U001
 ContainerT = TypeVar("ContainerT", bound=BlockItemContainer)
 
 
-def render_docx(brief: Brief, reference: Path = REFERENCE_DOCX) -> bytes:
-    """The briefing as DOCX bytes, identical for identical input; RenderError for what cannot be written."""
+def render_docx(brief: Brief, reference: Path | None = None) -> bytes:
+    """The briefing as DOCX bytes, identical for identical input; RenderError for what cannot be written.
+
+    The styles come from `reference`, else from the briefing's theme's reference document, else the package's.
+    """
     try:
-        return _render(brief, reference)
+        return _render(brief, reference or reference_for(brief.theme))
     except ValueError as error:
         # python-docx and zipfile refuse values with ValueError; the cause is
         # in the briefing's content, so it is reported like any render failure.
@@ -145,6 +151,11 @@ def _check_text(value: object, where: str) -> None:
     elif is_dataclass(value):
         for field in fields(value):
             _check_text(getattr(value, field.name), f"{where}.{field.name}")
+
+
+def reference_for(theme: Path | None) -> Path:
+    """The reference document of `theme`, else the packaged one."""
+    return template_file(REFERENCE, template_folders(theme))
 
 
 def reference_document(reference: Path = REFERENCE_DOCX) -> Document:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
-from generator import TEMPLATES_DIR
+from generator.core.settings import template_file, template_folders
 from generator.text.characters import describe
 
-FONTS_DIR = TEMPLATES_DIR / "fonts"
 BASE_FONT = "NotoSans-Regular.ttf"
 
 
@@ -38,30 +38,36 @@ FALLBACKS = (
 COVERED = "Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari, Chinese, Japanese, Korean"
 
 
+def _characters(file: str, folders: tuple[Path, ...]) -> frozenset[int]:
+    """The characters of the font `file`, as a theme in `folders` replaces it or the package ships it."""
+    return _font_characters(template_file(f"fonts/{file}", folders))
+
+
 @functools.cache
-def _characters(file: str) -> frozenset[int]:
+def _font_characters(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
-    with TTFont(FONTS_DIR / file, lazy=True) as font:
+    with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
-def _beyond_base(text: str) -> set[int]:
-    return {ord(character) for character in text if not character.isspace()} - _characters(BASE_FONT)
+def _beyond_base(text: str, folders: tuple[Path, ...]) -> set[int]:
+    return {ord(character) for character in text if not character.isspace()} - _characters(BASE_FONT, folders)
 
 
-def fallbacks_for(text: str) -> tuple[Fallback, ...]:
+def fallbacks_for(text: str, folders: tuple[Path, ...]) -> tuple[Fallback, ...]:
     """The fallback fonts `text` needs; none for text the body fonts cover, which is nearly all."""
-    needed = _beyond_base(text)
-    return tuple(fallback for fallback in FALLBACKS if needed & _characters(fallback.file)) if needed else ()
+    needed = _beyond_base(text, folders)
+    return tuple(fallback for fallback in FALLBACKS if needed & _characters(fallback.file, folders)) if needed else ()
 
 
-def unprintable_problem(text: str) -> str | None:
-    """What to tell the user about the characters of `text` no bundled font can print, if any."""
+def unprintable_problem(text: str, theme: Path | None = None) -> str | None:
+    """What to tell the user about the characters of `text` no bundled font, or the theme's, can print, if any."""
+    folders = template_folders(theme)
     missing = sorted(
         chr(code)
-        for code in _beyond_base(text)
-        if not any(code in _characters(fallback.file) for fallback in FALLBACKS)
+        for code in _beyond_base(text, folders)
+        if not any(code in _characters(fallback.file, folders) for fallback in FALLBACKS)
     )
     if not missing:
         return None

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator import TEMPLATES_DIR
 from generator.compose.brief import Brief, strings
 from generator.core.errors import RenderError
+from generator.core.settings import template_folders
 from generator.render.fonts import fallbacks_for
 from generator.text.catalogue import split_placeholders
 
@@ -27,20 +28,24 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def render_html(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> str:
-    """The briefing as a complete HTML document, the same for the same Brief."""
+    """The briefing as a complete HTML document, the same for the same Brief.
+
+    Each template is looked for in the briefing's theme, then in `templates_dir`.
+    """
     if brief.paper not in PAGE_SIZES:
         raise RenderError(f"unknown paper size {brief.paper!r}; use one of {sorted(PAGE_SIZES)}")
-    environment = _environment(templates_dir)
+    folders = template_folders(brief.theme, templates_dir)
+    environment = _environment(folders)
     try:
         template = environment.get_template(ENTRY_TEMPLATE)
         return template.render(
             brief=brief,
             page_size=PAGE_SIZES[brief.paper],
             page_counter=css_page_counter(brief.labels.page),
-            fallback_fonts=fallbacks_for("".join(text for _, text in strings(brief))),
+            fallback_fonts=fallbacks_for("".join(text for _, text in strings(brief)), folders),
         )
     except jinja2.TemplateError as error:
-        raise RenderError(f"{_where(error, templates_dir)}: {error}") from error
+        raise RenderError(f"{_where(error, folders)}: {error}") from error
 
 
 def css_page_counter(label: str) -> Markup:
@@ -63,15 +68,15 @@ def _css_char(char: str) -> str:
 
 
 @functools.cache
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    """One environment per templates folder for the life of the process.
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """One environment per list of template folders for the life of the process.
 
     Compiling the templates costs more than rendering them, and fitting
     renders a briefing up to ten times; Jinja still reloads a template whose
     file has changed since it was compiled.
     """
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader(folders),
         # Every template, whatever its name ends with: a briefing has no
         # context where raw text from the knowledge base would be right.
         autoescape=True,
@@ -95,15 +100,16 @@ def _external_href(url: str) -> str:
     return url
 
 
-def _where(error: jinja2.TemplateError, templates_dir: Path) -> str:
+def _where(error: jinja2.TemplateError, folders: tuple[Path, ...]) -> str:
     """`file:line` of the template that failed, as precisely as Jinja tells."""
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         return f"{error.filename}:{error.lineno}"
+    searched = " and ".join(map(str, folders))
     if isinstance(error, jinja2.TemplateNotFound):
-        return str(templates_dir)
+        return searched
     # Jinja rewrites its tracebacks so that template code shows up as frames
     # of the template file itself; the innermost such frame is the culprit.
-    location = str(templates_dir)
+    location = searched
     traceback = error.__traceback__
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename

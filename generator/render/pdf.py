@@ -1,7 +1,8 @@
 """Lay out a `Brief` as a tagged, accessible PDF with WeasyPrint.
 
-Nothing outside the templates directory is read and nothing is fetched from
-the network: WeasyPrint sees resources only through `TemplatesFetcher`.
+Nothing outside the briefing's theme and the packaged templates is read and
+nothing is fetched from the network: WeasyPrint sees resources only through
+`TemplatesFetcher`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from pathlib import Path
 from generator import TEMPLATES_DIR
 from generator.compose.brief import Brief
 from generator.core.errors import SandboxViolation
+from generator.core.settings import template_folders
 from generator.render.engine import DEFAULT_OPTIONS, HTML, Document
 from generator.render.html import render_html
 from generator.render.sandbox import ResourceRefused, TemplatesFetcher
+
+Folders = tuple[Path, ...]
+"""Where templates are looked for, the theme first and the packaged templates last."""
 
 # PDF/UA-1: a structure tree, the document language and a displayed title, so
 # that screen readers can read the briefing to a minister's office as well.
@@ -30,43 +35,48 @@ ARCHIVE_VARIANT = "pdf/a-2a"
 
 
 def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
-    """The briefing as PDF bytes; the same Brief always gives the same bytes."""
+    """The briefing as PDF bytes; the same Brief always gives the same bytes.
+
+    Every template, stylesheet and font is looked for in the briefing's theme, then in `templates_dir`.
+    """
     html = render_html(brief, templates_dir)
+    folders = template_folders(brief.theme, templates_dir)
     # The layout made while fitting the briefing to its pages, if this
     # process made it: taken, not shared, as writing may change it.
-    key = (html, templates_dir)
-    document, fetcher = _LAID_OUT.pop(key) if key in _LAID_OUT else _lay_out(html, templates_dir)
-    return _written(document, fetcher, brief, html, templates_dir, PDF_VARIANT)
+    key = (html, folders)
+    document, fetcher = _LAID_OUT.pop(key) if key in _LAID_OUT else _lay_out(html, folders)
+    return _written(document, fetcher, brief, html, folders, PDF_VARIANT)
 
 
 def render_pdfa(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     """The team's archive copy of the briefing, as PDF/A; the same Brief always gives the same bytes."""
     html = render_html(brief, templates_dir)
-    document, fetcher = _lay_out(html, templates_dir, ARCHIVE_VARIANT)
-    return _written(document, fetcher, brief, html, templates_dir, ARCHIVE_VARIANT)
+    folders = template_folders(brief.theme, templates_dir)
+    document, fetcher = _lay_out(html, folders, ARCHIVE_VARIANT)
+    return _written(document, fetcher, brief, html, folders, ARCHIVE_VARIANT)
 
 
 def _written(
-    document: Document, fetcher: TemplatesFetcher, brief: Brief, html: str, templates_dir: Path, variant: str
+    document: Document, fetcher: TemplatesFetcher, brief: Brief, html: str, folders: Folders, variant: str
 ) -> bytes:
     try:
         with _source_date_epoch(calendar.timegm(brief.date.timetuple())):
             pdf: bytes = document.write_pdf(**_options(html, variant))
     except ResourceRefused as refusal:
-        raise _violation(refusal, templates_dir) from refusal
+        raise _violation(refusal, folders) from refusal
     # A refusal raised while drawing an SVG is caught inside WeasyPrint, which
     # then carries on: the fetcher's own record is the one to trust.
     if fetcher.refused:
-        raise _violation(fetcher.refused[0], templates_dir)
+        raise _violation(fetcher.refused[0], folders)
     return pdf
 
 
 def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
     """How many pages the briefing lays out to; the layout is kept for `render_pdf`."""
     html = render_html(brief, templates_dir)
-    key = (html, templates_dir)
+    key = (html, template_folders(brief.theme, templates_dir))
     if key not in _LAID_OUT:
-        _LAID_OUT[key] = _lay_out(html, templates_dir)
+        _LAID_OUT[key] = _lay_out(*key)
         while len(_LAID_OUT) > KEPT_LAYOUTS:
             _LAID_OUT.popitem(last=False)
     return len(_LAID_OUT[key][0].pages)
@@ -75,7 +85,7 @@ def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
 KEPT_LAYOUTS = 4
 """Enough for the candidates of one fitting; a layout holds megabytes."""
 
-_LAID_OUT: OrderedDict[tuple[str, Path], tuple[Document, TemplatesFetcher]] = OrderedDict()
+_LAID_OUT: OrderedDict[tuple[str, Folders], tuple[Document, TemplatesFetcher]] = OrderedDict()
 
 
 def _options(html: str, variant: str = PDF_VARIANT) -> dict[str, object]:
@@ -87,16 +97,16 @@ def _options(html: str, variant: str = PDF_VARIANT) -> dict[str, object]:
     }
 
 
-def _lay_out(html: str, templates_dir: Path, variant: str = PDF_VARIANT) -> tuple[Document, TemplatesFetcher]:
-    fetcher = TemplatesFetcher(templates_dir)
+def _lay_out(html: str, folders: Folders, variant: str = PDF_VARIANT) -> tuple[Document, TemplatesFetcher]:
+    fetcher = TemplatesFetcher(*folders)
+    # Relative URLs name the packaged templates' files, which the fetcher takes from the theme first.
+    base_url = folders[-1].resolve().as_uri() + "/"
     try:
-        document = HTML(string=html, base_url=templates_dir.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            **_options(html, variant)
-        )
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**_options(html, variant))
     except ResourceRefused as refusal:
-        raise _violation(refusal, templates_dir) from refusal
+        raise _violation(refusal, folders) from refusal
     if fetcher.refused:
-        raise _violation(fetcher.refused[0], templates_dir)
+        raise _violation(fetcher.refused[0], folders)
     return document, fetcher
 
 
@@ -119,7 +129,8 @@ def _source_date_epoch(seconds: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _violation(refusal: ResourceRefused, templates_dir: Path) -> SandboxViolation:
+def _violation(refusal: ResourceRefused, folders: Folders) -> SandboxViolation:
     return SandboxViolation(
-        f"the templates in {templates_dir} asked for {refusal.url}, which was refused: {refusal.reason}"
+        f"the templates in {' and '.join(map(str, folders))} asked for {refusal.url}, which was refused: "
+        f"{refusal.reason}"
     )

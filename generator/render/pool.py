@@ -30,7 +30,8 @@ from typing import Protocol
 
 from generator.compose.brief import Brief
 from generator.core.errors import BriefingError
-from generator.render import DEFAULT_TIMEOUT, REGISTRY, Format, load_renderers, render
+from generator.core.settings import DEFAULT_TIMEOUT
+from generator.render import REGISTRY, Format, load_renderers, render
 
 
 class Draft(Protocol):

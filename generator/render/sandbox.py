@@ -1,15 +1,17 @@
 """The only way WeasyPrint may read anything while rendering a briefing.
 
-Templates can be overridden by an organisation, so they are not trusted to
-stay inside their folder: a stylesheet could otherwise embed /etc/passwd as a
-"font", pull a file into the PDF as an attachment, or tell a third party who
-is printing which briefing. `TemplatesFetcher` serves regular files under the
-templates directory and a few inert data: URLs, and refuses everything else.
+Templates can be overridden by an organisation (a theme, see
+`core.settings`), so they are not trusted to stay inside their folders: a
+stylesheet could otherwise embed /etc/passwd as a "font", pull a file into
+the PDF as an attachment, or tell a third party who is printing which
+briefing. `TemplatesFetcher` serves regular files of the theme and the
+packaged templates and a few inert data: URLs, and refuses everything else.
 """
 
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
@@ -53,7 +55,13 @@ class ResourceRefused(FatalURLFetchingError):
 
 
 class TemplatesFetcher(URLFetcher):
-    """Serve regular files under `root` and PNG/JPEG data: URLs, nothing else.
+    """Serve regular files of the template `folders` and PNG/JPEG data: URLs, nothing else.
+
+    The folders are searched in order, as a theme overlays the packaged
+    templates: a file named under any of them is served from the first that
+    has it, so a theme's stylesheet reaches the packaged fonts it does not
+    replace, and the packaged templates reach the theme's. Whatever a name
+    leads to, through links too, must lie inside one of the folders.
 
     No network scheme is ever opened, so redirects cannot happen either. Every
     refusal is raised and also kept in `refused`, because a few WeasyPrint code
@@ -61,11 +69,11 @@ class TemplatesFetcher(URLFetcher):
     after rendering so that none goes unnoticed.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, *folders: Path) -> None:
         # fail_on_errors: any unforeseen error while fetching stops the render
         # too, instead of WeasyPrint logging it and quietly leaving a gap.
         super().__init__(fail_on_errors=True)
-        self.root = root.resolve()
+        self.folders = tuple(folder.resolve() for folder in folders)
         self.refused: list[ResourceRefused] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -75,7 +83,7 @@ class TemplatesFetcher(URLFetcher):
                 return self._file(url)
             if scheme == "data":
                 return self._data(url)
-            raise ResourceRefused(url, "nothing is fetched from the network, only files under templates/")
+            raise ResourceRefused(url, "nothing is fetched from the network, only the templates' own files")
         except ResourceRefused as refusal:
             self.refused.append(refusal)
             raise
@@ -90,17 +98,29 @@ class TemplatesFetcher(URLFetcher):
         if ".." in name.split("/"):
             raise ResourceRefused(url, "path climbs out with '..'")
         try:
-            # resolve() follows every symlink, so a link pointing outside lands outside.
-            path = Path(name).resolve()
-            if not path.is_relative_to(self.root):
-                raise ResourceRefused(url, "outside the templates directory")
-            if not path.is_file():
-                raise ResourceRefused(url, "not a file in the templates directory")
+            path = self._found(url, Path(os.path.normpath(name)))
             body = path.read_bytes()
         except (OSError, ValueError) as error:
             raise ResourceRefused(url, f"cannot be read ({error})") from error
         media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
         return URLFetcherResponse(url, body, {"Content-Type": media_type})
+
+    def _found(self, url: str, named: Path) -> Path:
+        """The real file `named` stands for: the first folder's that has it, found inside one of the folders."""
+        relative = next((named.relative_to(folder) for folder in self.folders if named.is_relative_to(folder)), None)
+        if relative is None:
+            raise ResourceRefused(url, "outside the template folders")
+        for folder in self.folders:
+            candidate = folder / relative
+            if candidate.exists() or candidate.is_symlink():
+                # resolve() follows every symlink, so a link pointing outside lands outside.
+                path = candidate.resolve()
+                if not any(path.is_relative_to(each) for each in self.folders):
+                    raise ResourceRefused(url, "outside the template folders")
+                if not path.is_file():
+                    raise ResourceRefused(url, "not a file in the template folders")
+                return path
+        raise ResourceRefused(url, "not a file in the template folders")
 
     def _data(self, url: str) -> URLFetcherResponse:
         header, comma, payload = url[len("data:") :].partition(",")

@@ -1,11 +1,12 @@
-"""Hostile templates cannot make WeasyPrint read outside templates/ or go online.
+"""Hostile templates cannot make WeasyPrint read outside templates/ and the theme, or go online.
 
 Each scenario copies the real templates and injects one hostile request into
-the stylesheet or the HTML template.
+the stylesheet or the HTML template, or puts it in a theme's stylesheet.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 from pathlib import Path
@@ -191,3 +192,67 @@ def test_a_jpeg_data_url_must_start_like_a_jpeg():
     with pytest.raises(ResourceRefused, match="not such an image"):
         fetcher.fetch("data:image/jpeg;base64,iVBORw0KGgo=")
     assert fetcher.fetch(PNG_1X1).read().startswith(b"\x89PNG")
+
+
+@pytest.fixture
+def theme(templates) -> Path:
+    """A theme in a knowledge base beside the packaged templates' copy, with a private file next to it."""
+    briefs = templates.parent / "briefs"
+    (briefs / "theme").mkdir(parents=True)
+    (briefs / "private.css").write_text("body { color: red; }")
+    return briefs / "theme"
+
+
+def theme_css(theme: Path, css: str) -> None:
+    (theme / "briefing.css").write_text(css + "\n" + (TEMPLATES_DIR / "briefing.css").read_text())
+
+
+def assert_theme_refused(theme: Path, templates: Path, url: str) -> None:
+    with pytest.raises(SandboxViolation) as caught:
+        render_pdf(dataclasses.replace(sample_brief(), theme=theme), templates)
+    assert url in str(caught.value)
+
+
+def test_a_theme_stylesheet_cannot_read_a_file_beside_the_theme(theme, templates):
+    private = (theme.parent / "private.css").as_uri()
+    theme_css(theme, f"@import url({private});")
+
+    assert_theme_refused(theme, templates, private)
+
+
+def test_a_theme_stylesheet_cannot_climb_out_of_the_folders(theme, templates):
+    theme_css(theme, "@import url(../secret.css);")
+
+    assert_theme_refused(theme, templates, (templates.parent / "secret.css").as_uri())
+
+
+def test_a_theme_file_linked_to_outside_is_refused(theme, templates):
+    (theme / "briefing.css").symlink_to(theme.parent / "private.css")
+
+    assert_theme_refused(theme, templates, (templates / "briefing.css").as_uri())
+
+
+def test_a_theme_stylesheet_cannot_go_online(theme, templates, no_network):
+    theme_css(theme, "@import url(http://127.0.0.1:9/x.css);")
+
+    assert_theme_refused(theme, templates, "http://127.0.0.1:9/x.css")
+    assert no_network == []
+
+
+def test_a_themed_render_reads_only_the_theme_and_the_templates(theme, templates, monkeypatch, no_network):
+    served = []
+    found = TemplatesFetcher._found
+
+    def recording(self, url, named):
+        served.append(found(self, url, named))
+        return served[-1]
+
+    monkeypatch.setattr(TemplatesFetcher, "_found", recording)
+    theme_css(theme, "")
+
+    assert render_pdf(dataclasses.replace(sample_brief(), theme=theme), templates).startswith(b"%PDF-")
+
+    assert theme.resolve() / "briefing.css" in served
+    assert templates.resolve() / "fonts" / "NotoSerif-Regular.ttf" in served
+    assert all(path.is_relative_to(theme.resolve()) or path.is_relative_to(templates.resolve()) for path in served)
+    assert no_network == []
