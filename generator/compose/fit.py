@@ -16,8 +16,6 @@ from generator.compose.brief import Brief
 from generator.core.errors import TooLong
 from generator.select.selection import Selection, without_unanswered_claims
 
-PAGE_LIMITS = {"full": 4, "one-page": 1}
-
 TRIM_ORDER = (
     ("responses", 2),
     ("background", 1),
@@ -41,10 +39,12 @@ def fit_to_pages(
 ) -> Brief:
     """The briefing of `selection` with the fewest items removed that lays out within its page limit.
 
-    Most briefings fit as selected (one layout) or run over by a little, so
-    the search gallops from the start (1, 2, 4... removals) and then bisects.
+    The limit is the knowledge base's for the briefing's length (see
+    `core.settings`). Most briefings fit as selected (one layout) or run over
+    by a little, so the search gallops from the start (1, 2, 4... removals)
+    and then bisects.
     """
-    limit = PAGE_LIMITS[selection.length]
+    limit = selection.kb.settings.pages[selection.length]
     brief = compose(selection)
     if count_pages(brief) <= limit:
         return brief

@@ -24,26 +24,6 @@ Length = Literal["full", "one-page"]
 DEFAULT_LENGTH: Length = "full"
 
 
-@dataclass(frozen=True)
-class Budget:
-    """How many items of each kind a briefing of one length holds."""
-
-    asks: int
-    talking_points: int
-    background: int
-    cases: int
-    responses: int
-    levers: int
-    characters: int
-    """Text the page count allows; the lowest-ranked items give way to stay within it."""
-
-
-# Sized so a full briefing fills three to five pages and a leave-behind one.
-BUDGETS: dict[str, Budget] = {
-    "full": Budget(asks=5, talking_points=5, background=4, cases=4, responses=4, levers=4, characters=9500),
-    "one-page": Budget(asks=3, talking_points=3, background=0, cases=2, responses=0, levers=0, characters=3400),
-}
-
 PRIORITY_SCORE = {"high": 3.0, "medium": 2.0, "low": 1.0}
 AUDIENCE_BONUS = 3.0
 """An item the authors marked as meant for this audience."""
@@ -90,10 +70,12 @@ def select(
 ) -> Selection:
     """Pick and rank the items of one briefing, at the level and length its request resolved.
 
-    With `as_of`, the briefing is the one that could have been written that
-    day: no source published later is cited and no item dated later is shown.
+    How many items of each kind it holds is the knowledge base's budget for
+    its length (see `core.settings`). With `as_of`, the briefing is the one
+    that could have been written that day: no source published later is
+    cited and no item dated later is shown.
     """
-    budget = BUDGETS[length]
+    budget = kb.settings.budgets[length]
     guard = name_guard(kb, level)
     sources = _citable_sources(kb, level, guard, as_of)
     ranker = _Ranker(kb, audience, meeting, level, guard, sources, as_of)

@@ -12,8 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from generator import api
-from generator.compose.fit import PAGE_LIMITS, fit_to_pages
+from generator.compose.fit import fit_to_pages
 from generator.core.errors import TooLong
+from generator.core.settings import DEFAULT_PAGES
 from generator.kb.layout import meeting_files
 from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
@@ -47,7 +48,7 @@ def every_request() -> list[tuple[Path, api.Request]]:
     for briefs in knowledge_bases():
         kb = api.load_knowledge_base(briefs, today=DATE).kb
         for audience in sorted(kb.audiences):
-            for length in PAGE_LIMITS:
+            for length in DEFAULT_PAGES:
                 requests += [
                     (briefs, api.request_for(kb, audience, distribution=level, length=length, date=DATE))
                     for level in LEVELS
@@ -74,7 +75,7 @@ def kbs():
 def test_every_briefing_fits_its_page_limit(kbs, case):
     briefs, request = case
     brief = api.compose_brief(kbs[briefs], request)
-    assert pages_of(render_pdf(brief)) <= PAGE_LIMITS[brief.length]
+    assert pages_of(render_pdf(brief)) <= DEFAULT_PAGES[brief.length]
     if brief.length == "one-page":
         assert pages_of(render_pdf(brief)) == 1
 
@@ -136,6 +137,16 @@ def test_fitting_removes_the_fewest_items_that_fit(kbs):
     fitted = fit_to_pages(selection, item_count, pages)
     assert fitted == total - 3
     assert len(layouts) <= 5
+
+
+def test_the_page_limit_is_the_knowledge_bases(kbs):
+    kb = kbs[BUNDLED_BRIEFS]
+    two_pages = dataclasses.replace(kb, settings=dataclasses.replace(kb.settings, pages={"full": 2, "one-page": 1}))
+    selection = select(two_pages, two_pages.audiences["uk"], None, Sensitivity.CONFIDENTIAL, "full")
+    total = item_count(selection)
+
+    # Three pages fit the default limit of four at once; two pages need two items gone.
+    assert fit_to_pages(selection, item_count, lambda count: 3 if count > total - 2 else 2) == total - 2
 
 
 def test_a_briefing_that_fits_is_laid_out_once(kbs):

@@ -85,3 +85,12 @@ def test_one_page_keeps_only_the_essentials(kb):
     assert selection.background == ()
     assert selection.responses == ()
     assert len(selection.talking_points) <= 3
+
+
+def test_the_budgets_of_the_knowledge_bases_briefing_toml_apply(minimal_kb: Path):
+    (minimal_kb / "briefing.toml").write_text("[budgets.full]\ntalking_points = 1\n")
+    kb = load_knowledge_base(minimal_kb, today=TODAY).kb
+
+    selection = select(kb, kb.audiences["uk"])
+
+    assert ids(selection.talking_points) == ["offshore-wealth"]
