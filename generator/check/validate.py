@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.inputs import size_limit
-from generator.core.settings import Settings
 from generator.kb import model
 from generator.kb.layout import ITEM_KINDS, country_dirs, is_record_file, meeting_path
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
@@ -701,19 +700,13 @@ class Checked:
 
 
 def load_knowledge_base(briefs: Path, country: str | None = None, today: datetime.date | None = None) -> Checked:
-    """Load and check a knowledge base under its settings; raise InputError listing every problem."""
+    """Load and check a knowledge base under its settings; raise InputError listing every problem,
+    those of its briefing.toml with the rest."""
     settings, problems = read_settings(briefs)
     with size_limit(settings.max_file_bytes):
-        return _checked(briefs, country, today or build_date(), settings, problems)
-
-
-def _checked(
-    briefs: Path, country: str | None, today: datetime.date, settings: Settings, problems: list[Diagnostic]
-) -> Checked:
-    """One country loaded and checked; the problems of the settings file are reported with its own."""
-    result = read_items(briefs, country, settings)
-    result.errors.extend(problems)
-    kb, errors, warnings = validate(result, today)
+        result = read_items(briefs, country, settings)
+        result.errors.extend(problems)
+        kb, errors, warnings = validate(result, today or build_date())
     if kb is None:
         raise InputError(errors)
     return Checked(kb, warnings)
@@ -725,20 +718,17 @@ def check_every_country(briefs: Path, today: datetime.date | None = None) -> lis
     checked, errors = [], []
     folders = country_dirs(briefs)
     names: list[str | None] = [folder.name for folder in folders] or [None]
-    day = today or build_date()
-    settings, problems = read_settings(briefs)
-    with size_limit(settings.max_file_bytes):
-        for name in names:
-            try:
-                checked.append(_checked(briefs, name, day, settings, problems))
-            except InputError as error:
-                errors.extend(error.diagnostics)
-        if len(folders) > 1:
-            # A shared file is read with each country, but a message about it was kept from
-            # spelling only the names that country withholds.
-            unnamed = _unnamed_in_every_country(briefs, folders)
-            errors = unnamed(errors)
-            checked = [Checked(each.kb, unnamed(each.warnings)) for each in checked]
+    for name in names:
+        try:
+            checked.append(load_knowledge_base(briefs, name, today))
+        except InputError as error:
+            errors.extend(error.diagnostics)
+    if len(folders) > 1:
+        # A shared file is read with each country, but a message about it was kept from
+        # spelling only the names that country withholds.
+        unnamed = _unnamed_in_every_country(briefs, folders)
+        errors = unnamed(errors)
+        checked = [Checked(each.kb, unnamed(each.warnings)) for each in checked]
     if errors:
         raise InputError(list(dict.fromkeys(errors)))
     return checked
@@ -746,12 +736,14 @@ def check_every_country(briefs: Path, today: datetime.date | None = None) -> lis
 
 def _unnamed_in_every_country(briefs: Path, folders: list[Path]) -> Unnamed:
     cases = LoadResult()
-    for path in (folder / "cases.yaml" for folder in folders):
-        try:
-            cases.documents.setdefault("cases", []).append(read_yaml(path, within=briefs))
-        except YamlFileError:
-            cases.unparsed.setdefault("cases", []).append((path, briefs))
-    return unnamed_on_load(cases)
+    # Under the limit the loads read them with, so that every name they hold is found.
+    with size_limit(read_settings(briefs)[0].max_file_bytes):
+        for path in (folder / "cases.yaml" for folder in folders):
+            try:
+                cases.documents.setdefault("cases", []).append(read_yaml(path, within=briefs))
+            except YamlFileError:
+                cases.unparsed.setdefault("cases", []).append((path, briefs))
+        return unnamed_on_load(cases)
 
 
 def meeting_country(briefs: Path, meeting_file: Path) -> str | None:
