@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from generator.build.incremental import BuildOptions, CheckReport, IncrementalRun, Session, Workers, check, country_runs
 from generator.core.clock import build_date
 from generator.core.errors import UsageError
+from generator.core.settings import DEFAULT_TIMEOUT
 from generator.kb.sensitivity import Sensitivity
-from generator.render import DEFAULT_TIMEOUT, FORMATS, Format, render
+from generator.render import FORMATS, Format, render
 
 if TYPE_CHECKING:
     from generator.build.documents import generate

@@ -77,11 +77,13 @@ RANKED_KINDS = ("talking_points", "background", "cases", "recommendations", "res
 def fitting_key(draft: Draft, unfitted: Brief) -> str:
     """What the fitted briefing is made from, but for layout, which the templates and code decide.
 
-    The unfitted briefing holds every item shown, the knowledge-base revision
-    and the request's date, level, length and copy; the ids of the items
-    selected and of those the meeting pins decide what gives way.
+    The unfitted briefing holds every item shown, the knowledge-base revision,
+    the theme and the request's date, level, length and copy; the ids of the
+    items selected and of those the meeting pins, and the page limit, decide
+    what gives way.
     """
     selection = draft.selection
     ranked = [[item.id for item in getattr(selection, kind)] for kind in RANKED_KINDS]
     pinned = sorted(selection.meeting.include) if selection.meeting else []
-    return f"{unfitted!r}\0{ranked!r}\0{pinned!r}"
+    pages = selection.kb.settings.pages[selection.length]
+    return f"{unfitted!r}\0{ranked!r}\0{pinned!r}\0{pages}"

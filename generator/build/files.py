@@ -74,7 +74,7 @@ def plan(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Plan
     # Composing refuses, here and before any worker is busy, a briefing that would name someone it may not.
     unfitted = draft.compose(draft.selection)
     key = fitting_key(draft, unfitted)
-    templates = templates_digest()
+    templates = templates_digest(kb.settings.theme)
     guard = name_guard(kb, request.level)
     files = {
         output_format: document_file(

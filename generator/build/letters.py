@@ -40,7 +40,7 @@ def write_letter(
     brief = compose_letter(kb, record, level, date)
     meeting = kb.meetings[record.meeting]
     guard = name_guard(kb, level)
-    templates = templates_digest()
+    templates = templates_digest(kb.settings.theme)
     files: dict[Format, DocumentFile] = {}
     for output_format in formats:
         name = output_name(

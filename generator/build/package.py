@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core.errors import CopyRefused, RenderError
-from generator.core.store import document_key
+from generator.core.store import document_key, templates_digest
 from generator.policy.withholding import name_guard
 from generator.publish import manifest
 from generator.publish.finished_files import leak_in
@@ -55,6 +55,8 @@ class Package:
     language: str
     entry: manifest.Entry
     attachments: tuple[Attachment, ...]
+    theme: Path | None = None
+    """The knowledge base's theme, whose reference document, if it has one, styles the cover note."""
 
 
 def package_copies(kb: KnowledgeBase, requests: Iterable[Request], outcome: Outcome, out_dir: Path) -> None:
@@ -105,8 +107,13 @@ def _packages(
         attachments = tuple(
             Attachment(entry["name"], _recipient(entry), entry.get("copy"), entry["sha256"]) for entry in entries
         )
-        key = document_key(repr((title, language, attachments)), manifest.PACKAGE_FORMAT, "")
-        yield Package(_zip_name(first["name"]), title, language, _package_entry(first, key), attachments)
+        # The cover note is set in the reference document's styles, the theme's or the packaged one.
+        key = document_key(
+            repr((title, language, attachments)), manifest.PACKAGE_FORMAT, templates_digest(kb.settings.theme)
+        )
+        yield Package(
+            _zip_name(first["name"]), title, language, _package_entry(first, key), attachments, kb.settings.theme
+        )
 
 
 def _package_entry(first: manifest.Recorded, key: str) -> manifest.Entry:
@@ -193,10 +200,10 @@ def cover_text(package: Package) -> str:
 
 
 def cover_docx(package: Package, day: datetime.date) -> bytes:
-    """The cover note in the briefings' own Word styles (templates/reference.docx)."""
-    from generator.render.docx import reference_document, reproducible_zip
+    """The cover note in the briefings' own Word styles (reference.docx, the theme's or the packaged one)."""
+    from generator.render.docx import reference_document, reference_for, reproducible_zip
 
-    document = reference_document()
+    document = reference_document(reference_for(package.theme))
     title = message("cover.title", package.language).format(briefing=package.title)
     document.add_paragraph(title, style="Title")
     document.add_paragraph(message("cover.intro", package.language).format(count=len(package.attachments)))

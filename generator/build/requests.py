@@ -194,7 +194,7 @@ def _check_names(kb: KnowledgeBase, people: list[Recipient], level: model.Sensit
     guard = name_guard(kb, level)
     errors = []
     for person in people:
-        problem = pdf and unprintable_problem(person.stamp)
+        problem = pdf and unprintable_problem(person.stamp, kb.settings.theme)
         if person.path is None:
             # --recipient: a withheld name is refused when composing, as it always was.
             if problem:
