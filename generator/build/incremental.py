@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from generator.core import run_cache, store
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic
-from generator.kb.layout import country_dirs, loader_listings
+from generator.kb.layout import ITEM_KINDS, country_dirs, loader_listings
 from generator.publish import manifest
-from generator.render import ARCHIVE, DEFAULT_TIMEOUT, FORMATS, Format
+from generator.render import ARCHIVE, DEFAULT_TIMEOUT, FORMATS, REGISTRY, Format
 
 if TYPE_CHECKING:
     from generator.build.outcome import Outcome
@@ -77,7 +77,7 @@ class CheckReport:
     """False when an input changed during the run, so the next run reads everything again."""
 
 
-KINDS_COUNTED = ("sources", "facts", "cases", "recommendations", "responses", "audiences", "meetings")
+KINDS_COUNTED = ("sources", *ITEM_KINDS, "audiences", "meetings")
 
 
 def check(briefs: Path, country: str | None, date: datetime.date | None = None) -> CheckReport:
@@ -290,7 +290,7 @@ class IncrementalRun:
                 length=options.length,
                 recipient=options.recipient,
                 recipients_file=options.recipients_file,
-                pdf=any(output_format in ("pdf", ARCHIVE) for output_format in options.all_formats),
+                pdf=any(REGISTRY[output_format].laid_out_by_weasyprint for output_format in options.all_formats),
                 as_of=self.date if options.as_of else None,
                 date=self.date,
             )

@@ -31,7 +31,7 @@ import watchfiles
 from generator import TEMPLATES_DIR
 from generator.core.errors import BriefingError, UsageError
 from generator.preview import Preview, View
-from generator.render import Format
+from generator.render import FORMATS, REGISTRY, Format
 
 LOOPBACK = "127.0.0.1"
 ASSETS = Path(__file__).parent / "assets"
@@ -42,10 +42,9 @@ STATIC = {
     "/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 PAGE_PICTURE = re.compile(r"/page/(?P<key>[0-9a-f]{32})\.png")
-DOWNLOADS: dict[str, tuple[Format, str]] = {
-    "/download.pdf": ("pdf", "application/pdf"),
-    "/download.docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-}
+DOWNLOADS: dict[str, Format] = {f"/download{REGISTRY[name].extension}": name for name in FORMATS}
+"""What the page offers to download, by route: the formats `generate` writes by default, the PDF shown first."""
+DOWNLOAD_BUTTONS = [{"href": path, "label": f"Download {name.upper()}"} for path, name in DOWNLOADS.items()]
 SECURITY_HEADERS = {
     # The page runs only its own script and shows only its own pictures; no
     # other site may frame it or embed what it serves.
@@ -154,10 +153,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         elif path == "/events" and not query:
             self._stream_events()
         elif path == "/preview.json":
-            data = json.dumps(preview.describe(View.from_query(query))).encode()
+            data = json.dumps({**preview.describe(View.from_query(query)), "downloads": DOWNLOAD_BUTTONS}).encode()
             self._send(HTTPStatus.OK, data, "application/json")
         elif path in DOWNLOADS:
-            self._download(View.from_query(query), *DOWNLOADS[path])
+            self._download(View.from_query(query), DOWNLOADS[path])
         elif (picture := PAGE_PICTURE.fullmatch(path)) and not query:
             self._send_picture(picture["key"])
         else:
@@ -171,10 +170,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         # Named by its content, a picture never changes.
         self._send(HTTPStatus.OK, png, "image/png", {"Cache-Control": "private, max-age=3600, immutable"})
 
-    def _download(self, view: View, output_format: Format, content_type: str) -> None:
+    def _download(self, view: View, output_format: Format) -> None:
         name, data = self.server.preview.download(view, output_format)
         self._send(
-            HTTPStatus.OK, data, content_type, {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+            HTTPStatus.OK,
+            data,
+            REGISTRY[output_format].media_type,
+            {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         )
 
     def _stream_events(self) -> None:

@@ -27,6 +27,7 @@ from generator.compose.brief import Brief
 from generator.core.clock import build_date
 from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
 from generator.kb import model
+from generator.kb.layout import ITEM_KINDS
 from generator.kb.load import KnowledgeBase
 from generator.policy.withholding import unnamed
 from generator.preview.pages import Page, Pictures, read_pages
@@ -39,6 +40,9 @@ from generator.text.rich import plain
 LENGTHS: tuple[Length, ...] = ("full", "one-page")
 LEVELS = tuple(level.value for level in model.Sensitivity)
 VIEW_KEYS = ("audience", "meeting", "distribution", "length")
+
+SHOWN: Format = "pdf"
+"""The format whose pages the page shows, laid out with the preview's templates."""
 
 DOCUMENTS_KEPT = 16
 """Rendered briefings kept in memory: enough for every audience at two levels and lengths."""
@@ -124,7 +128,7 @@ class Problem:
 
 @dataclass
 class Document:
-    """One briefing as rendered: its PDF, and its pages as shown and its DOCX once asked for.
+    """One briefing as rendered: its PDF, and its pages as shown and its other formats once asked for.
 
     A download of a briefing nobody looked at costs no more than the PDF.
     """
@@ -133,9 +137,9 @@ class Document:
     brief: Brief
     outputs: dict[Format, DocumentFile]
     """Each format offered as `generate` would write it: its file name, and the guard its bytes pass to leave."""
-    pdf: bytes
+    files: dict[Format, bytes]
+    """The PDF shown, and each other format once it has been downloaded."""
     pages: tuple[Page, ...] | None = None
-    docx: bytes | None = None
 
 
 @dataclass
@@ -233,24 +237,24 @@ class Preview:
             raise NothingToShow("no briefing to show yet: fix the problems listed in the preview first")
         return document
 
-    def docx(self, document: Document) -> bytes:
-        """The document as DOCX, rendered the first time it is asked for."""
+    def file(self, document: Document, output_format: Format) -> bytes:
+        """The document as a file of `output_format`, rendered the first time it is asked for."""
         with self._render_lock:
-            if document.docx is None:
-                document.docx = render(document.brief, "docx")
-            return document.docx
+            if output_format not in document.files:
+                document.files[output_format] = render(document.brief, output_format)
+            return document.files[output_format]
 
     def download(self, view: View, output_format: Format) -> tuple[str, bytes]:
         """The file `generate` would write for `view`: its name, and its bytes once the finished-file guard
         has read them; RenderError when they name a person the copy may not name."""
         document = self.shown(view)
         output = document.outputs[output_format]
-        return output.name, output.finished(document.pdf if output_format == "pdf" else self.docx(document))
+        return output.name, output.finished(self.file(document, output_format))
 
     def _read_pages(self, document: Document) -> tuple[Page, ...]:
         with self._render_lock:
             if document.pages is None:
-                document.pages = read_pages(document.pdf, self.pictures)
+                document.pages = read_pages(document.files[SHOWN], self.pictures)
             return document.pages
 
     def _day(self) -> datetime.date:
@@ -275,7 +279,7 @@ class Preview:
         key = hashlib.sha256(f"{templates_generation}\0{brief!r}".encode()).hexdigest()[:32]
         document = self._documents.get(key)
         if document is None:
-            document = Document(key, brief, briefing.files, render_pdf(brief, self.templates_dir))
+            document = Document(key, brief, briefing.files, {SHOWN: render_pdf(brief, self.templates_dir)})
             self._documents[key] = document
             while len(self._documents) > DOCUMENTS_KEPT:
                 self._documents.popitem(last=False)
@@ -311,11 +315,7 @@ def _left_out(kb: KnowledgeBase, request: Request) -> list[Diagnostic]:
         for item in getattr(selection, kind)
     }
     level = selection.distribution
-    items = {
-        item.id: item
-        for kind in ("facts", "cases", "recommendations", "responses")
-        for item in getattr(kb, kind).values()
-    }
+    items = {item.id: item for kind in ITEM_KINDS for item in getattr(kb, kind).values()}
     left_out = []
     for item_id in meeting.include:
         if item_id in shown or item_id not in items:

@@ -190,9 +190,9 @@ function pageRows(document_, warnings, pictures) {
   });
 }
 
-function downloadButton(forView, format, label, primary) {
-  const link = element("a", primary ? "button" : "button secondary", label);
-  link.href = `/download.${format}?${query(forView)}`;
+function downloadButton(forView, download, primary) {
+  const link = element("a", primary ? "button" : "button secondary", download.label);
+  link.href = `${download.href}?${query(forView)}`;
   link.setAttribute("download", "");
   return link;
 }
@@ -216,8 +216,7 @@ function column(forView, description, problemShown, pictures) {
     head.append(notice);
   }
   const downloads = element("span", "downloads");
-  downloads.append(downloadButton(forView, "pdf", "Download PDF", true),
-                   downloadButton(forView, "docx", "Download DOCX", false));
+  downloads.append(...description.downloads.map((download, index) => downloadButton(forView, download, index === 0)));
   head.append(downloads);
   root.dataset.document = document_.key;
   root.append(head, ...pageRows(document_, description.warnings, pictures));
