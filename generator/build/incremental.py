@@ -20,8 +20,9 @@ from generator.core import run_cache, store
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic
 from generator.kb.layout import ITEM_KINDS, country_dirs, loader_listings
+from generator.kb.settings import read_settings
 from generator.publish import manifest
-from generator.render import ARCHIVE, DEFAULT_TIMEOUT, FORMATS, REGISTRY, Format
+from generator.render import ARCHIVE, FORMATS, REGISTRY, Format
 
 if TYPE_CHECKING:
     from generator.build.outcome import Outcome
@@ -69,10 +70,18 @@ def _remember(
     return seen is not None and inputs_now() == inputs and run_cache.remember(command, inputs, result, seen)
 
 
+@dataclass(frozen=True)
+class Counted:
+    """One valid country's knowledge base: its name, and how many it holds of each kind."""
+
+    country: str
+    counts: dict[str, int]
+
+
 @dataclass
 class CheckReport:
     warnings: list[Diagnostic]
-    summary: str
+    valid: list[Counted]
     kept: bool = True
     """False when an input changed during the run, so the next run reads everything again."""
 
@@ -91,29 +100,39 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
     before = inputs()
     recalled = run_cache.recall(command, before, _is_check_result)
     if recalled is not None:
-        return CheckReport(diagnostics(recalled["warnings"]), str(recalled["summary"]))
+        return CheckReport(
+            diagnostics(recalled["warnings"]), [Counted(name, counts) for name, counts in recalled["valid"]]
+        )
     from generator.check.validate import check_every_country, load_knowledge_base
 
     # Without --country, every country of the tree, each with the shared files.
     with run_cache.recording(loader_listings(briefs, country)) as seen:
         every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
     warnings = list(dict.fromkeys(warning for checked in every for warning in checked.warnings))
-    counts = [
-        f"{checked.kb.country.name} is valid ("
-        + ", ".join(_count(len(getattr(checked.kb, kind)), kind) for kind in KINDS_COUNTED)
+    valid = [
+        Counted(checked.kb.country.name, {kind: len(getattr(checked.kb, kind)) for kind in KINDS_COUNTED})
         for checked in every
     ]
-    summary = "); ".join(counts) + f"; {_count(len(warnings), 'warnings')})."
-    kept = _remember(command, before, inputs, seen, {"warnings": warning_rows(warnings), "summary": summary})
-    return CheckReport(warnings, summary, kept)
-
-
-def _count(number: int, plural: str) -> str:
-    return f"{number} {plural[:-1] if number == 1 else plural}"
+    result = {"warnings": warning_rows(warnings), "valid": [[each.country, each.counts] for each in valid]}
+    kept = _remember(command, before, inputs, seen, result)
+    return CheckReport(warnings, valid, kept)
 
 
 def _is_check_result(result: dict[str, object]) -> bool:
-    return _is_warning_rows(result.get("warnings")) and isinstance(result.get("summary"), str)
+    valid = result.get("valid")
+    return (
+        _is_warning_rows(result.get("warnings"))
+        and isinstance(valid, list)
+        and all(
+            isinstance(row, list)
+            and len(row) == 2
+            and isinstance(row[0], str)
+            and isinstance(row[1], dict)
+            and list(row[1]) == list(KINDS_COUNTED)
+            and all(type(number) is int for number in row[1].values())
+            for row in valid
+        )
+    )
 
 
 def _is_generate_result(result: dict[str, object]) -> bool:
@@ -148,7 +167,8 @@ class BuildOptions:
     jobs: int = 1
     force: bool = False
     strict: bool = False
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float | None = None
+    """--timeout; None leaves the limit to BRIEFING_TIMEOUT, else the knowledge base's briefing.toml."""
     as_of: datetime.date | None = None
 
     @property
@@ -215,9 +235,14 @@ class Workers:
 @contextmanager
 def country_runs(options: BuildOptions) -> Iterator[list[IncrementalRun]]:
     """One run per country the command covers (see `countries_to_build`), all rendering with the same workers."""
-    workers = Workers(options.jobs, options.timeout)
+    # The tree's settings, read once: a mistake in them is reported, with the rest, when a run loads the tree.
+    settings, _ = read_settings(options.briefs)
+    workers = Workers(options.jobs, options.timeout or settings.timeout)
     try:
-        yield [IncrementalRun(replace(options, country=country), workers) for country in countries_to_build(options)]
+        yield [
+            IncrementalRun(replace(options, country=country), workers, settings.theme)
+            for country in countries_to_build(options)
+        ]
     finally:
         workers.close()
 
@@ -225,9 +250,11 @@ def country_runs(options: BuildOptions) -> Iterator[list[IncrementalRun]]:
 class IncrementalRun:
     """One `briefing generate`: skipped whole when neither the command nor any input changed."""
 
-    def __init__(self, options: BuildOptions, workers: Workers) -> None:
+    def __init__(self, options: BuildOptions, workers: Workers, theme: Path | None = None) -> None:
         self.options = options
         self.workers = workers
+        self.theme = theme
+        """The theme the settings name: its files are inputs of every document, like the packaged templates."""
         # The briefing's own date: staleness is judged on it, and it stands on the page.
         self.date = options.as_of or build_date()
         self.command: list[object] = [
@@ -249,7 +276,7 @@ class IncrementalRun:
             options.country,
             options.strict,
         ]
-        self.inputs_before = self._inputs(store.templates_digest())
+        self.inputs_before = self._inputs(store.templates_digest(theme))
         self.seen: run_cache.RunInputs | None = None
         """What the session's load read: the files of the knowledge base, the meeting and the recipients."""
 
@@ -304,7 +331,11 @@ class IncrementalRun:
         }
         # Re-read, not the digest cached for this process: a template edited mid-run counts too.
         return _remember(
-            self.command, self.inputs_before, lambda: self._inputs(store.read_templates_digest()), self.seen, result
+            self.command,
+            self.inputs_before,
+            lambda: self._inputs(store.read_templates_digest(self.theme)),
+            self.seen,
+            result,
         )
 
 

@@ -34,4 +34,8 @@ def check(briefs: Path, country: str | None, strict: bool) -> None:
     if strict and checked.warnings:
         click.echo(f"{count(len(checked.warnings), 'warnings')}, fatal with --strict.", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    say(f"{shown(briefs)}: {checked.summary}")
+    countries = "); ".join(
+        f"{each.country} is valid (" + ", ".join(count(number, kind) for kind, number in each.counts.items())
+        for each in checked.valid
+    )
+    say(f"{shown(briefs)}: {countries}; {count(len(checked.warnings), 'warnings')}).")
