@@ -75,10 +75,9 @@ if TYPE_CHECKING:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=300,
-    show_default=True,
     metavar="SECONDS",
-    help="Stop rendering a document that takes longer than this.",
+    help="Stop rendering a document that takes longer than this "
+    "(default: BRIEFING_TIMEOUT, else [limits] timeout in briefing.toml, else 300).",
 )
 @click.option(
     "--as-of",
@@ -104,7 +103,7 @@ def generate(
     jobs: int,
     force: bool,
     strict: bool,
-    timeout: float,
+    timeout: float | None,
     as_of: datetime.datetime | None,
     briefs: Path,
     country: str | None,

@@ -44,7 +44,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from generator import __version__
+from generator import TEMPLATES_DIR, __version__
 from generator.core.inputs import ReadRefused, max_file_bytes, read_bounded
 from generator.core.settings import CACHE_VARIABLE, environment_key, template_folders
 
@@ -167,10 +167,37 @@ def read_templates_digest(theme: Path | None = None) -> str:
     return "\0".join(tree_digest(folder) for folder in template_folders(theme))
 
 
-@functools.cache
 def templates_digest(theme: Path | None = None) -> str:
-    """`read_templates_digest(theme)` once per process."""
-    return read_templates_digest(theme)
+    """`read_templates_digest(theme)`, the shipped templates hashed once per process and a theme again
+    whenever one of its files is touched: a theme is the user's, edited while a preview or a program runs."""
+    shipped = _shipped_digest()
+    if theme is None:
+        return shipped
+    return f"{_theme_digest(theme, _stamps(theme))}\0{shipped}"
+
+
+@functools.cache
+def _shipped_digest() -> str:
+    return tree_digest(TEMPLATES_DIR)
+
+
+@functools.lru_cache(maxsize=8)
+def _theme_digest(theme: Path, stamps: tuple[tuple[str, int, int, int], ...]) -> str:
+    """The theme's files hashed; `stamps` only decide when to hash them again."""
+    return tree_digest(theme)
+
+
+def _stamps(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Each file under `folder` with its size, modification time and inode: what an edit changes."""
+    stamps = []
+    for path in _files_under(Path(os.path.realpath(folder))):
+        try:
+            status = os.stat(path)
+        except OSError:
+            stamps.append((str(path), -1, -1, -1))
+        else:
+            stamps.append((str(path), status.st_size, status.st_mtime_ns, status.st_ino))
+    return tuple(stamps)
 
 
 def document_key(brief_repr: str, output_format: str, templates: str) -> str:

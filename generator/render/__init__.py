@@ -14,9 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
-# Declared with every other setting; named here too, where the renderers' callers look for it.
-from generator.core.settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
-
 if TYPE_CHECKING:
     from generator.compose.brief import Brief
 

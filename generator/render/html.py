@@ -7,6 +7,8 @@ text typed by a YAML author is always shown as text, never read as markup.
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -76,7 +78,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     file has changed since it was compiled.
     """
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=_OverlayLoader(folders),
         # Every template, whatever its name ends with: a briefing has no
         # context where raw text from the knowledge base would be right.
         autoescape=True,
@@ -86,6 +88,17 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
     environment.filters["external_href"] = _external_href
     return environment
+
+
+class _OverlayLoader(jinja2.FileSystemLoader):
+    """Templates from the first folder that has them; one compiled from a later folder is out of date
+    once an earlier folder holds a file of its name, as when a theme gains a template while a preview runs."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        candidates = [os.path.normpath(os.path.join(folder, template)) for folder in self.searchpath]
+        earlier = candidates[: candidates.index(filename)] if filename in candidates else []
+        return source, filename, lambda: uptodate() and not any(map(os.path.isfile, earlier))
 
 
 def _external_href(url: str) -> str:

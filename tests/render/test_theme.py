@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from generator import TEMPLATES_DIR
 from generator.core.errors import RenderError
 from generator.render.docx import render_docx
+from generator.render.html import render_html
 from generator.render.pdf import render_pdf
 from generator.render.sandbox import TemplatesFetcher
 from tests.sample_brief import sample_brief
@@ -84,6 +85,17 @@ def test_a_theme_template_extends_the_packaged_base(theme):
 
     assert "EXAMPLE WATCH" in text
     assert "BRIEFING NOTE" not in text
+
+
+def test_a_template_the_theme_gains_while_a_process_runs_is_used_from_then_on(theme):
+    brief = themed(theme)
+    assert "Example Watch" not in render_html(brief)
+
+    (theme / "briefing.html.j2").write_text(
+        '{% extends "base.html.j2" %}\n{% block letterhead %}<p class="kicker">Example Watch</p>{% endblock %}\n'
+    )
+
+    assert "Example Watch" in render_html(brief)
 
 
 def test_a_theme_font_replaces_the_packaged_one(theme, served):
