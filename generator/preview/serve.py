@@ -2,8 +2,9 @@
 
 A small HTTP server on 127.0.0.1 answers a fixed set of routes; nothing in
 a URL is ever used as a file path. A watcher thread reloads the knowledge
-base when a file under it or under the templates is saved, and every open
-page hears of it through server-sent events and fetches what changed.
+base when a file under it, under the templates or under its theme is saved,
+and every open page hears of it through server-sent events and fetches what
+changed.
 
 Safety: the server binds to the loopback address only and answers only
 requests addressed to the exact `127.0.0.1:PORT` it printed, which defeats
@@ -30,6 +31,7 @@ import watchfiles
 
 from generator import TEMPLATES_DIR
 from generator.core.errors import BriefingError, UsageError
+from generator.core.settings import SETTINGS_FILE
 from generator.preview import Preview, View
 from generator.render import FORMATS, REGISTRY, Format
 
@@ -91,22 +93,32 @@ class PreviewServer(ThreadingHTTPServer):
 
     def _watch(self) -> None:
         preview = self.preview
+        # A theme outside the knowledge base is watched too: the one its settings named at the start.
+        theme = [preview.theme] if preview.theme and not preview.theme.is_relative_to(preview.briefs) else []
         for changes in watchfiles.watch(
             preview.briefs,
             preview.templates_dir,
+            *theme,
             watch_filter=self._matters,
             step=WATCH_STEP_MS,
             stop_event=self.stopping,
             raise_interrupt=False,
         ):
-            templates_changed = any(Path(path).is_relative_to(preview.templates_dir) for _, path in changes)
-            preview.reload(templates_changed=templates_changed)
+            preview.reload(templates_changed=any(self._restyles(path) for _, path in changes))
 
     def _matters(self, change: watchfiles.Change, path: str) -> bool:
-        """Knowledge-base YAML and anything under templates; never editor droppings."""
-        if not NOT_EDITOR_DROPPINGS(change, path):
-            return False
-        return Path(path).is_relative_to(self.preview.templates_dir) or path.endswith(YAML_SUFFIXES)
+        """Knowledge-base YAML, its settings and anything under the templates or the theme; never editor droppings."""
+        return NOT_EDITOR_DROPPINGS(change, path) and (self._restyles(path) or path.endswith(YAML_SUFFIXES))
+
+    def _restyles(self, path: str) -> bool:
+        """A file of the templates or of the theme, or the settings that name the theme: every page is laid out
+        again."""
+        theme = self.preview.theme
+        return (
+            Path(path).is_relative_to(self.preview.templates_dir)
+            or Path(path).name == SETTINGS_FILE
+            or (theme is not None and Path(path).is_relative_to(theme))
+        )
 
 
 class PreviewHandler(BaseHTTPRequestHandler):

@@ -179,6 +179,12 @@ class Preview:
     def version(self) -> int:
         return self._state.version
 
+    @property
+    def theme(self) -> Path | None:
+        """The theme folder of the knowledge base as it last loaded, if its settings name one."""
+        checked = self._state.checked
+        return checked.kb.settings.theme if checked else None
+
     def reload(self, templates_changed: bool = False) -> None:
         """Read the knowledge base again after a save, and tell every page."""
         try:

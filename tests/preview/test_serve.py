@@ -413,6 +413,30 @@ def test_saving_a_template_reaches_the_preview_through_the_watcher(tmp_path, tem
         server.close()
 
 
+@pytest.mark.slow
+def test_saving_a_theme_stylesheet_reaches_the_preview_through_the_watcher(tmp_path):
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    (briefs / "look").mkdir()
+    (briefs / "briefing.toml").write_text('theme = "look"\n')
+    server = PreviewServer(Preview(briefs), 0)
+    serving = threading.Thread(target=server.serve_forever)
+    serving.start()
+    try:
+        first = server.preview.describe(View())
+        (briefs / "look" / "briefing.css").write_text(
+            (TEMPLATES_DIR / "briefing.css").read_text() + "\nh1 { color: red; }\n"
+        )
+        deadline = time.monotonic() + 15
+        while server.preview.version == first["version"]:
+            assert time.monotonic() < deadline, "the watcher never reported the theme edit"
+            time.sleep(0.05)
+        assert server.preview.describe(View())["document"]["key"] != first["document"]["key"]
+    finally:
+        server.shutdown()
+        serving.join()
+        server.close()
+
+
 def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
     entry = templates_copy / "briefing.html.j2"
     lines = [*entry.read_text().splitlines(), "{% if %}"]
