@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import TEMPLATES_DIR
 from generator.core.errors import Diagnostic, UsageError
@@ -31,9 +31,12 @@ LENGTHS = ("full", "one-page")
 """The lengths a briefing comes in; each has its own page limit and budget."""
 
 
-@dataclass(frozen=True)
-class Budget:
-    """How many items of each kind a briefing of one length holds."""
+class Budget(NamedTuple):
+    """How many items of each kind a briefing of one length holds.
+
+    Named tuples here rather than dataclasses: every command imports this
+    module, and a dataclass costs ten times as much to define.
+    """
 
     asks: int
     talking_points: int
@@ -163,8 +166,7 @@ def environment_key() -> str:
 # The file.
 
 
-@dataclass(frozen=True)
-class _Number:
+class _Number(NamedTuple):
     """A whole number, or with `fraction` any number, of `unit`: at least `least`, or with `open` more than it."""
 
     unit: str
@@ -207,7 +209,7 @@ class _Folder:
 _Option = _Number | _Folder
 _Table = Mapping[str, "_Option | _Table"]
 
-_BUDGET = {budget.name: _Number(budget.name.replace("_", " ")) for budget in dataclasses.fields(Budget)}
+_BUDGET = {name: _Number(name.replace("_", " ")) for name in Budget._fields}
 _SCHEMA: _Table = {
     "theme": _Folder(),
     "pages": {length: _Number("pages", least=1) for length in LENGTHS},
@@ -248,7 +250,7 @@ def _settings(valid: dict[str, Any]) -> Settings:
     defaults = Settings()
     return Settings(
         pages={**DEFAULT_PAGES, **valid.get("pages", {})},
-        budgets={length: dataclasses.replace(DEFAULT_BUDGETS[length], **budgets.get(length, {})) for length in LENGTHS},
+        budgets={length: DEFAULT_BUDGETS[length]._replace(**budgets.get(length, {})) for length in LENGTHS},
         max_file_bytes=limits.get("max_file_bytes", defaults.max_file_bytes),
         timeout=limits.get("timeout", defaults.timeout),
         theme=valid.get("theme"),
