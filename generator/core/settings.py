@@ -247,12 +247,11 @@ def parse_settings(text: str, path: Path, root: Path) -> tuple[Settings, list[Di
 def _settings(valid: dict[str, Any]) -> Settings:
     budgets = valid.get("budgets", {})
     limits = valid.get("limits", {})
-    defaults = Settings()
     return Settings(
         pages={**DEFAULT_PAGES, **valid.get("pages", {})},
         budgets={length: DEFAULT_BUDGETS[length]._replace(**budgets.get(length, {})) for length in LENGTHS},
-        max_file_bytes=limits.get("max_file_bytes", defaults.max_file_bytes),
-        timeout=limits.get("timeout", defaults.timeout),
+        max_file_bytes=limits.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES),
+        timeout=limits.get("timeout", DEFAULT_TIMEOUT),
         theme=valid.get("theme"),
     )
 
@@ -282,6 +281,7 @@ def _checked(
 
 
 def _unknown(key: str, table: _Table, where: Where) -> str:
+    # Imported here, as tomllib is: only a mistake needs it.
     import difflib
 
     close = difflib.get_close_matches(key, list(table), n=1)
@@ -321,11 +321,11 @@ def _syntax_error(message: str) -> tuple[str, int]:
 
 # Where each key is written: tomllib keeps no positions, so the text is scanned for them.
 
+_NAME = r"[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'"
+"""One part of a key: bare, or in either kind of quotes."""
 _HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\[\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(
-    r"^\s*(?P<key>(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
-)
-_PART = re.compile(r"[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'")
+_KEY = re.compile(rf"^\s*(?P<key>(?:{_NAME})(?:\s*\.\s*(?:{_NAME}))*)\s*=")
+_PART = re.compile(_NAME)
 
 
 def _key_lines(text: str) -> dict[Where, int]:
