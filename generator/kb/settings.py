@@ -39,4 +39,3 @@ def read_settings(briefs: Path) -> tuple[Settings, list[Diagnostic]]:
             line = raw[: error.start].count(b"\n") + 1
             problems.append(Diagnostic(path, line, "not valid UTF-8; save the file as UTF-8"))
     return with_environment(settings), problems
-
