@@ -63,7 +63,7 @@ def write_letter(
             as_of=None,
             format=output_format,
             recipient=None,
-            date=date.isoformat(),
+            date=brief.date.isoformat(),
             knowledge_base=kb.revision,
             key=document_key(repr(brief), output_format, templates),
             document="letter",

@@ -185,7 +185,7 @@ def _sections(
     one_page = selection.length == "one-page"
     # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
     follow_up = (
-        _since_we_last_met(selection, words, cite, date) if selection.meeting and not one_page else Section("since", "")
+        _since_we_last_met(selection, words, cite) if selection.meeting and not one_page else Section("since", "")
     )
     asks = tuple(
         Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
@@ -348,11 +348,12 @@ MAX_FOLLOW_UPS = 6
 MAX_STATEMENTS = 3
 
 
-def _since_we_last_met(selection: Selection, words: Words, cite: _Citations, date: datetime.date) -> Section:
+def _since_we_last_met(selection: Selection, words: Words, cite: _Citations) -> Section:
     """What the counterpart undertook at earlier meetings of this audience, and where each stands.
 
     Only entries this copy may show are read: within the record's level and
-    their own, and naming no one the copy may not name.
+    their own, and naming no one the copy may not name. Each status is judged
+    on the meeting's date, the day the official asks about it, not the build date.
     """
     meeting, level, guard = selection.meeting, selection.distribution, selection.guard
     if meeting is None:
@@ -361,7 +362,7 @@ def _since_we_last_met(selection: Selection, words: Words, cite: _Citations, dat
     statements: list[tuple[model.Record, model.Statement]] = []
     for record in records.earlier_records(selection.kb, meeting):
         for commitment in records.shown_entries(record, record.commitments, level, guard):
-            commitments.append((record, commitment, records.status(commitment, date)))
+            commitments.append((record, commitment, records.status(commitment, meeting.date)))
         statements += [(record, said) for said in records.shown_entries(record, record.they_said, level, guard)]
     order = {"overdue": 0, "open": 1, "met": 2}
     commitments.sort(key=lambda entry: (order[entry[2]], entry[1].by, entry[1].id))

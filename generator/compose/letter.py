@@ -2,7 +2,8 @@
 
 It goes to the counterpart, so it is at most restricted: it carries only the
 commitments within its level that name no one it may not name, never what
-the counterpart said, and the asks we raised in this audience's wording.
+the counterpart said, and the asks we raised in this audience's wording,
+each case's under the name (or description) a briefing at its level would use.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from generator.compose.briefing import (
     contact_lines,
     document_labels,
     handling,
-    provenance,
     refuse_withheld_names,
+    shown_name,
 )
 from generator.core.errors import UsageError
 from generator.kb import model
@@ -31,9 +32,14 @@ LETTER_LEVELS = (model.Sensitivity.PUBLIC, model.Sensitivity.RESTRICTED)
 
 
 def compose_letter(kb: KnowledgeBase, record: model.Record, level: model.Sensitivity, date: datetime.date) -> Brief:
-    """The letter that thanks the counterpart and restates their commitments and our asks."""
+    """The letter that thanks the counterpart and restates their commitments and our asks.
+
+    It is dated no earlier than the meeting: a letter written ahead, or built
+    under a fixed build date, must not thank people for a meeting yet to come.
+    """
     if level not in LETTER_LEVELS:
         raise UsageError("a letter goes to the counterpart: its distribution is public or restricted")
+    date = max(date, record.held_on)
     meeting = kb.meetings[record.meeting]
     audience = kb.audiences[meeting.audience]
     words = Words(audience)
@@ -73,7 +79,6 @@ def compose_letter(kb: KnowledgeBase, record: model.Record, level: model.Sensiti
         kind="letter",
         closing=(sign_off, *contact_lines(contact)) if contact else (sign_off, kb.country.prepared_by),
         labels=document_labels(words, kicker=words("letter.kicker"), subject=words("letter.title", date=held_on)),
-        provenance=provenance(words, kb.revision),
         theme=kb.settings.theme,
     )
     refuse_withheld_names(brief, guard, file_name_parts={"country id (in the file name)": kb.country.id})
@@ -87,16 +92,21 @@ def _asks(
     level: model.Sensitivity,
     guard: NameGuard,
 ) -> tuple[Point, ...]:
-    """What we raised, as this audience's asks: a recommendation in its wording, our own words as written.
+    """What we raised, as this audience's asks: a recommendation in its wording, a case's ask under the
+    person's name (or description), our own words as written.
 
-    Facts, cases and responses we raised are evidence, not asks, and stay out.
+    A case is shown, or left out, exactly as a briefing at this level would show it. Facts and responses
+    we raised are evidence, not asks, and stay out.
     """
     asks = []
     for raised in records.shown_entries(record, record.raised, level, guard):
+        item = raised.item or ""
         if raised.text:
             asks.append(Point(parse(raised.text)))
-        elif (recommendation := kb.recommendations.get(raised.item or "")) and _shown(recommendation, level, guard):
+        elif (recommendation := kb.recommendations.get(item)) and _shown(recommendation, level, guard):
             asks.append(Point(parse(recommendation.asks.get(audience.id, recommendation.asks["default"]))))
+        elif (case := kb.cases.get(item)) and case.asks and _shown(case, level, guard):
+            asks.append(Point(parse(case.asks.get(audience.id, case.asks["default"])), label=shown_name(case)))
     return tuple(asks)
 
 

@@ -187,15 +187,29 @@ def test_since_we_last_met_opens_the_next_briefing_in_pdf_and_docx(tmp_path: Pat
     assert "1. Record of the meeting of 9 February 2027 (uk-visit). Our own record." in paragraphs
 
 
-def test_a_met_commitment_reads_met_and_a_later_date_makes_an_open_one_overdue(tmp_path: Path, cli, monkeypatch):
-    with_record(tmp_path)
+def test_a_met_commitment_reads_met_and_a_later_meeting_makes_an_open_one_overdue(tmp_path: Path, cli, monkeypatch):
+    briefs = with_record(tmp_path)
+    later = briefs / "testland" / "meetings" / "uk-visit-2.yaml"
+    later.write_text(LATER_MEETING.replace("date: 2027-05-10", "date: 2027-07-01"), encoding="utf-8")
 
-    files = generate_later_meeting(tmp_path, cli, monkeypatch, "--format", "pdf", epoch="1814400000")  # 1 July 2027
+    files = generate_later_meeting(tmp_path, cli, monkeypatch, "--format", "pdf")
 
     text = " ".join(pdf_text(files[".pdf"]).split())
     assert "Overdue since 30 June 2027: Desk officer: Put the dialogue proposal" in text
     assert "Met (due 20 February 2027)" in text
     assert "Open, due" not in text
+
+
+def test_status_is_judged_on_the_meeting_date_not_the_build_date(tmp_path: Path, cli, monkeypatch):
+    with_record(tmp_path)
+
+    # Built on 1 February 2027, before raise-cases falls due; the meeting is on 10 May, after it.
+    files = generate_later_meeting(tmp_path, cli, monkeypatch, "--format", "pdf", epoch="1801440000")
+
+    text = " ".join(pdf_text(files[".pdf"]).split())
+    assert "Overdue since 1 March 2027: Desk officer: Raise the protesters' cases" in text
+    assert "Open, due 1 March 2027" not in text
+    assert "Open, due 30 June 2027: Desk officer: Put the dialogue proposal" in text
 
 
 def test_confidential_remarks_reach_only_a_confidential_copy(tmp_path: Path, cli, monkeypatch):
@@ -373,6 +387,24 @@ def test_letter_thanks_and_restates_commitments_and_asks_in_pdf_and_docx(tmp_pat
         assert "The desk will look into" not in body and "privately uneasy" not in body
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["files"][Path(stem).name + ".pdf"]["document"] == "letter"
+
+
+def test_a_letter_built_before_the_meeting_is_dated_the_day_of_the_meeting(tmp_path: Path, cli, monkeypatch):
+    with_record(tmp_path, later=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1801440000")  # 1 February 2027, before the meeting of 9 February
+
+    result = cli("letter", "briefs/testland/meetings/uk-visit.record.yaml", "--briefs", "briefs", "--out", "out")
+
+    assert result.exit_code == 0, result.output
+    stem = "2027-02-09_testland_uk_at-uk-visit_restricted_letter"
+    paragraphs = docx_paragraphs((tmp_path / "out" / f"{stem}.docx").read_bytes())
+    pdf = " ".join(pdf_text((tmp_path / "out" / f"{stem}.pdf").read_bytes()).split())
+    for body in (pdf, " ".join(paragraphs)):
+        assert "1 February 2027" not in body
+        assert body.count("9 February 2027") >= 2
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["files"][f"{stem}.pdf"]["date"] == "2027-02-09"
 
 
 def test_letter_leaves_out_what_is_above_its_level(tmp_path: Path, cli, monkeypatch):
