@@ -10,6 +10,7 @@ a knowledge base never pays for loading WeasyPrint or python-docx.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -178,9 +179,17 @@ def letter_from_record(
 
 
 def open_followups(
-    briefs: Path, country: str | None, *, audience: str | None = None, overdue_only: bool = False
+    briefs: Path,
+    country: str | None,
+    *,
+    audience: str | None = None,
+    overdue_only: bool = False,
+    today: datetime.date | None = None,
 ) -> list[FollowUp]:
-    """Open commitments and actions across meeting records, overdue first; every country without `country`."""
+    """Open commitments and actions across meeting records, overdue first; every country without `country`.
+
+    Overdue is judged on `today`, by default the build date.
+    """
     from generator.check.validate import check_every_country, load_knowledge_base
     from generator.policy.withholding import name_guard
     from generator.select.records import followups, in_order
@@ -194,7 +203,7 @@ def open_followups(
         # Only the people every copy may name: this list ends up on screens and in mail.
         for kb in kbs
         for entry in followups(
-            kb, build_date(), name_guard(kb, Sensitivity.PUBLIC), audience=audience, overdue_only=overdue_only
+            kb, today or build_date(), name_guard(kb, Sensitivity.PUBLIC), audience=audience, overdue_only=overdue_only
         )
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ import click
 
 from generator.cli.shell import (
     EXIT_BAD_INPUT,
+    EXIT_FAILURE,
     briefs_option,
     complain,
     country_option,
@@ -77,10 +79,22 @@ def letter(
 @main.command()
 @click.option("--overdue", is_flag=True, help="Only what is past its date.")
 @click.option("--audience", metavar="ID", help="Only meetings with this audience.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Judge what is overdue on this day instead of the build date.",
+)
 @briefs_option
 @country_option
-def followups(overdue: bool, audience: str | None, briefs: Path, country: str | None) -> None:
-    """List their open commitments and our open actions across meeting records, overdue first."""
+def followups(
+    overdue: bool, audience: str | None, as_of: datetime.datetime | None, briefs: Path, country: str | None
+) -> None:
+    """List their open commitments and our open actions across meeting records, overdue first.
+
+    Exits 1 when anything is overdue, so a script or a cron job can tell.
+    """
     from generator import api
 
     rows = [
@@ -92,13 +106,17 @@ def followups(overdue: bool, audience: str | None, briefs: Path, country: str | 
             entry.what,
             entry.meeting,
         ]
-        for entry in api.open_followups(briefs, country, audience=audience, overdue_only=overdue)
+        for entry in api.open_followups(
+            briefs, country, audience=audience, overdue_only=overdue, today=as_of.date() if as_of else None
+        )
     ]
     if not rows:
         say("Nothing overdue." if overdue else "Nothing open.")
         return
     for line in _table(["due", "status", "side", "who", "what", "meeting"], rows):
         click.echo(line)
+    if any(row[1] == "overdue" for row in rows):
+        sys.exit(EXIT_FAILURE)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -247,7 +247,7 @@ def test_records_of_every_country_are_followed_up_and_answered_without_naming_th
         "letter", str(meetings / "uk-port-amsel-2027-05.record.yaml"), "--briefs", str(briefs), "--out", str(tmp_path)
     )
 
-    assert listed.exit_code == 0, listed.output
+    assert listed.exit_code == 1, listed.output  # overdue
     rows = [line.split() for line in listed.stdout.splitlines()[1:]]
     meetings_listed = {row[-1] for row in rows}
     assert meetings_listed == {"uk-port-amsel-2027-05", "uk-fcdo-london-2027-02"}  # both countries' records

@@ -317,7 +317,7 @@ def test_followups_lists_what_is_open_overdue_first_then_by_date(tmp_path: Path,
 
     result = cli("followups", "--briefs", "briefs")
 
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # something is overdue
     assert result.stdout.splitlines() == [
         "due         status   side    who            what                                          meeting",
         "2027-02-16  overdue  ours    Advocacy lead  Send the follow-up letter                     uk-visit",
@@ -337,13 +337,40 @@ def test_followups_filters_by_overdue_and_audience(tmp_path: Path, cli, monkeypa
     uk = cli("followups", "--briefs", "briefs", "--audience", "uk")
     unknown = cli("followups", "--briefs", "briefs", "--audience", "us")
 
-    assert overdue_eu.exit_code == 0
+    assert overdue_eu.exit_code == 1
     assert overdue_eu.stdout.splitlines()[1:] == [
         "2027-03-20  overdue  theirs  EEAS desk  Ask the delegation to attend the trial  eu-visit"
     ]
     assert [line.split()[-1] for line in uk.stdout.splitlines()[1:]] == ["uk-visit"] * 3
     assert unknown.exit_code == 2
     assert unknown.stderr == "error: no audience 'us'; choose one of eu, uk\n"
+
+
+def test_followups_as_of_judges_overdue_on_that_day_and_exits_1_only_when_something_is(
+    tmp_path: Path, cli, monkeypatch
+):
+    with_two_audiences(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIRST_OF_APRIL_2027)
+
+    before = cli("followups", "--briefs", "briefs", "--as-of", "2027-02-10")
+    before_overdue = cli("followups", "--briefs", "briefs", "--as-of", "2027-02-10", "--overdue")
+    later = cli("followups", "--briefs", "briefs", "--as-of", "2027-07-01", "--overdue")
+    bad = cli("followups", "--briefs", "briefs", "--as-of", "1 July")
+
+    assert before.exit_code == 0, before.output
+    assert [line.split()[1] for line in before.stdout.splitlines()[1:]] == ["open"] * 5
+    assert before_overdue.exit_code == 0
+    assert before_overdue.output == "Nothing overdue.\n"
+    assert later.exit_code == 1
+    assert [line.split()[0] for line in later.stdout.splitlines()[1:]] == [
+        "2027-02-16",
+        "2027-03-01",
+        "2027-03-20",
+        "2027-05-01",
+        "2027-06-30",
+    ]
+    assert bad.exit_code == 2
 
 
 def test_followups_never_prints_a_withheld_name(tmp_path: Path, cli, monkeypatch):
@@ -355,7 +382,7 @@ def test_followups_never_prints_a_withheld_name(tmp_path: Path, cli, monkeypatch
 
     result = cli("followups", "--briefs", "briefs")
 
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert "Vorlen" not in result.output
     assert "Put the dialogue proposal to the minister" in result.stdout
 
