@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from tests.conftest import BUNDLED_BRIEFS, FIXTURES, PROJECT
 
 VELORIA = FIXTURES / "veloria" / "briefs"
+EXAMPLE_RECORD = PROJECT / "examples" / "record" / "uk-fcdo-london-2027-02.record.yaml"
 OLD_LAYOUT_REVISION = "bf4976b"
 """A commit whose briefs/ still held levers in audience files and a shared meetings/ folder."""
 
@@ -240,6 +241,7 @@ def test_records_of_every_country_are_followed_up_and_answered_without_naming_th
     briefs = two_country_tree(tmp_path / "briefs")
     meetings = briefs / "veloria" / "meetings"
     (meetings / "uk-port-amsel-2027-05.record.yaml").write_text(VELORIA_RECORD, encoding="utf-8")
+    shutil.copy(EXAMPLE_RECORD, briefs / "kazakhstan" / "meetings")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1814400000")  # 2027-07-01: the commitment is overdue
 
     listed = cli("followups", "--briefs", str(briefs))
