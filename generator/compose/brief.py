@@ -69,6 +69,7 @@ class CaseEntry:
     """The person's canonical name, or an anonymised description."""
     role: str
     detail: RichText
+    """What was done to the person; empty in a leave-behind, whose card holds only the status and the ask."""
     status: RichText
     as_of: str
     """Display label such as "as of July 2021"."""
@@ -163,8 +164,6 @@ class Brief:
     sections: tuple[Section, ...] = ()
     sources: tuple[SourceEntry, ...] = ()
     keywords: tuple[str, ...] = field(default=())
-    section_headings: bool = True
-    """False in a leave-behind, which carries no headings but its title."""
     contact: tuple[str, ...] = ()
     """Who to contact (name, organisation, email, phone), as the country file gives it."""
     contact_label: str = ""

@@ -161,7 +161,6 @@ def compose(
         sections=sections,
         sources=cite.entries(),
         keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
-        section_headings=not one_page,
         contact=contact_lines(kb.country.contact),
         contact_label=words("frame.contact"),
         labels=document_labels(
@@ -170,7 +169,8 @@ def compose(
             subject=words("frame.subject", country=country, audience=audience.full_name),
         ),
         recipient_line=_recipient_line(words, recipient, copy_number),
-        provenance=provenance(words, kb.revision),
+        # The revision and version match our copy to its manifest; the other side has no use for them.
+        provenance=None if one_page else provenance(words, kb.revision),
         theme=kb.settings.theme,
     )
     refuse_withheld_names(brief, selection.guard, file_name_parts={"country id (in the file name)": kb.country.id})
@@ -224,7 +224,7 @@ def _sections(
         )
         if section.points or section.cases or section.responses
     ]
-    return tuple(_leave_behind(sections) if one_page else sections)
+    return tuple(_leave_behind(sections, words) if one_page else sections)
 
 
 def _purpose(selection: Selection, words: Words) -> str:
@@ -241,19 +241,12 @@ def _purpose(selection: Selection, words: Words) -> str:
 
 
 def _cases_section(selection: Selection, words: Words, cite: _Citations) -> Section:
+    cards = tuple(_case_entry(case, selection.audience, words, cite) for case in selection.cases)
     if selection.length == "one-page":
-        # A leave-behind has no room for a table: one line per person.
-        return Section(
-            "cases",
-            words("section.cases"),
-            points=tuple(_case_point(case, words, cite) for case in selection.cases),
-            style="bullets",
-        )
-    return Section(
-        "cases",
-        words("section.cases"),
-        cases=tuple(_case_entry(case, selection.audience, words, cite) for case in selection.cases),
-    )
+        # Handed over at the end of a meeting, a card says where the person stands and what we ask;
+        # the story is in the full briefing.
+        cards = tuple(replace(card, detail=()) for card in cards)
+    return Section("cases", words("section.cases"), cases=cards)
 
 
 def _meta(selection: Selection, words: Words, stale: set[str]) -> tuple[MetaRow, ...]:
@@ -271,7 +264,9 @@ def _meta(selection: Selection, words: Words, stale: set[str]) -> tuple[MetaRow,
         if meeting.participants and selection.length != "one-page":
             meta.append(MetaRow(words("frame.meta.participants"), "; ".join(meeting.participants)))
     meta.append(MetaRow(words("frame.meta.distribution"), words(f"frame.level.{selection.distribution.value}")))
-    meta += _currency_rows(selection, words, stale)
+    if selection.length != "one-page":
+        # How current our facts are is for our officials to weigh, not for the other side.
+        meta += _currency_rows(selection, words, stale)
     return tuple(meta)
 
 
@@ -397,9 +392,10 @@ LEAVE_BEHIND_ORDER = ("asks", "cases", "talking-points")
 """A leave-behind says what we ask first, then for whom, then why."""
 
 
-def _leave_behind(sections: list[Section]) -> list[Section]:
+def _leave_behind(sections: list[Section], words: Words) -> list[Section]:
+    """The leave-behind's sections under their own labels: read without us, it addresses the reader."""
     by_key = {section.key: section for section in sections}
-    return [by_key[key] for key in LEAVE_BEHIND_ORDER if key in by_key]
+    return [replace(by_key[key], title=words(f"leave-behind.{key}")) for key in LEAVE_BEHIND_ORDER if key in by_key]
 
 
 def contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
@@ -449,7 +445,7 @@ def _talking_point(
     )
 
 
-def _shown_name(case: model.Case) -> str:
+def shown_name(case: model.Case) -> str:
     """The person's name, or for someone who may not be named, a description."""
     return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
 
@@ -469,7 +465,7 @@ def _case_entry(case: model.Case, audience: model.Audience, words: Words, cite: 
             detail.append(Span(" "))
         detail.extend(parse(part if part.endswith((".", "!", "?")) else part + "."))
     return CaseEntry(
-        name=_shown_name(case),
+        name=shown_name(case),
         role=case.role if case.may_name else "",
         detail=tuple(detail),
         status=parse(case.status),
@@ -477,15 +473,6 @@ def _case_entry(case: model.Case, audience: model.Audience, words: Words, cite: 
         citations=cite.cite(case.sources),
         ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
         labels=CaseLabels(*(words(f"content.case-{key}") for key in ("detail", "status", "ask"))),
-    )
-
-
-def _case_point(case: model.Case, words: Words, cite: _Citations) -> Point:
-    return Point(
-        parse(case.status),
-        cite.cite(case.sources),
-        label=_shown_name(case),
-        as_of=words.as_of(case.as_of, case.as_of_approximate),
     )
 
 

@@ -104,11 +104,11 @@ def _render(brief: Brief, reference: Path) -> bytes:
     _write_footer(document, brief, text_width)
     _write_title_block(document, brief, text_width)
     for section in brief.sections:
-        _write_section(document, section, text_width, brief.section_headings and bool(section.title), brief.labels)
+        _write_section(document, section, text_width, bool(section.title), brief.labels)
     for line in brief.closing:
         document.add_paragraph(line, style="Normal")
     _write_contact(document, brief)
-    _write_sources(document, brief.sources, brief.labels.sources if brief.section_headings else None)
+    _write_sources(document, brief.sources, brief.labels.sources)
     _set_properties(document, brief)
     buffer = BytesIO()
     document.save(buffer)
@@ -360,9 +360,11 @@ def _write_case_card(document: Document, case: CaseEntry, text_width: Emu) -> No
     paragraph.add_run(case.name).bold = True
     if case.role:
         paragraph.add_run(f" – {case.role}")
-    paragraph = _case_field(table, case.labels.detail, case.detail)
-    _add_citations(paragraph, case.citations)
+    if case.detail:
+        _add_citations(_case_field(table, case.labels.detail, case.detail), case.citations)
     paragraph = _case_field(table, case.labels.status, case.status)
+    if not case.detail:
+        _add_citations(paragraph, case.citations)
     paragraph.add_run(f" ({case.as_of})", style="As Of")
     if case.ask:
         _case_field(table, case.labels.ask, case.ask)
@@ -407,11 +409,10 @@ def _write_contact(document: Document, brief: Brief) -> None:
     paragraph.add_run(" · ".join(brief.contact))
 
 
-def _write_sources(document: Document, sources: tuple[SourceEntry, ...], heading: str | None) -> None:
+def _write_sources(document: Document, sources: tuple[SourceEntry, ...], heading: str) -> None:
     if not sources:
         return
-    if heading:
-        document.add_paragraph(heading, style="Heading 1")
+    document.add_paragraph(heading, style="Heading 1")
     for entry in sources:
         # Numbered in the text, not by Word, so the numbers always match the citations.
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")

@@ -86,12 +86,14 @@ def leave_behind(kbs):
     return api.compose_brief(kb, api.request_for(kb, "uk", length="one-page", date=DATE))
 
 
-def test_leave_behind_has_no_headings_but_its_title(leave_behind):
+def test_leave_behind_labels_its_sections_for_the_reader_not_as_the_full_briefing_does(leave_behind):
     text = text_of(render_pdf(leave_behind))
-    for heading in ("Purpose", "Key asks", "Individual cases", "Talking points", "Sources\n"):
+    for heading in ("Purpose", "Key asks", "Individual cases", "Talking points"):
         assert heading not in text
+    for label in ("Our asks\n", "Cases\n", "Key points\n"):
+        assert label in text
     assert "human rights briefing" in text
-    assert "Heading1" not in docx_text(render_docx(leave_behind))
+    assert "Heading1" in docx_text(render_docx(leave_behind))
 
 
 def test_leave_behind_puts_the_asks_first_then_cases_then_talking_points(leave_behind):
