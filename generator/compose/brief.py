@@ -71,8 +71,8 @@ class CaseEntry:
     detail: RichText
     """What was done to the person; empty in a leave-behind, whose card holds only the status and the ask."""
     status: RichText
-    as_of: str
-    """Display label such as "as of July 2021"."""
+    as_of: str | None
+    """Display label such as "as of July 2021"; None when the status carries its date."""
     labels: CaseLabels
     citations: tuple[int, ...] = ()
     ask: RichText = ()
@@ -172,6 +172,9 @@ class Brief:
     summary: Summary | None = None
     out_of_date: tuple[str, ...] = ()
     """Ids of the facts shown that are stale or past their review date at the briefing's date."""
+    check_before: str | None = None
+    """What the reader should check before the meeting, e.g. how many items are older than the country's limit;
+    printed above everything else."""
     kind: Literal["briefing", "letter"] = "briefing"
     """A follow-up letter is laid out like a briefing, with its own kicker and a sign-off."""
     closing: tuple[str, ...] = ()

@@ -26,7 +26,7 @@ from generator.compose.brief import (
 )
 from generator.core.errors import RenderError
 from generator.kb import model
-from generator.policy.staleness import out_of_date
+from generator.policy.staleness import newest_source, older_than_limit, out_of_date
 from generator.select import records
 from generator.select.selection import Selection
 from generator.text.catalogue import message
@@ -70,11 +70,61 @@ class Words:
     def quote(self, text: str) -> str:
         return self("quote", text=text)
 
+    def plural(self, message_id: str, count: int, **values: object) -> str:
+        """The message's form for `count` in the audience's language (`.one`, `.few`, `.many`, `.other`)."""
+        from babel import Locale
+
+        form = Locale.parse(self.language.replace("-", "_")).plural_form(count)
+        return self(f"{message_id}.{form}", count=count, **values)
+
     def _format(self, date: datetime.date, pattern_id: str) -> str:
         # Imported here: `check` and `list` import this module's callers but never format a date.
         from babel.dates import format_date
 
         return format_date(date, message(pattern_id, self.language), locale=self.language.replace("-", "_"))
+
+
+class _Dating:
+    """Puts the date into each printed sentence of an item older than the country's limit, and counts them.
+
+    Historical items are dated too: `historical` spares a fact the out-of-date
+    marker, never its date.
+    """
+
+    def __init__(self, words: Words, country: model.Country, date: datetime.date) -> None:
+        self.words, self.country, self.date = words, country, date
+        self.dates: list[datetime.date] = []
+        self.openers = set(words("content.dated.lower-case-openers").split())
+
+    def needs_date(self, as_of: datetime.date) -> bool:
+        return older_than_limit(as_of, self.country, self.date)
+
+    def statement(self, text: str, as_of: datetime.date, approximate: bool) -> str:
+        """ "As of July 2021, the authorities …": a sentence of fact, lower-cased where it opens on a common word."""
+        if not self.needs_date(as_of):
+            return text
+        self.dates.append(as_of)
+        first = text.split(maxsplit=1)[0] if text.strip() else ""
+        if first.lower() in self.openers and first[:1].isupper():
+            text = text[:1].lower() + text[1:]
+        return self._message("content.dated", as_of, approximate, text)
+
+    def ask(self, text: str, source: model.Source | None) -> str:
+        """An ask is an instruction, not a statement: its date says how recent the evidence behind it is."""
+        if source is None or not self.needs_date(source.date):
+            return text
+        self.dates.append(source.date)
+        return self._message("content.dated-ask", source.date, source.date_approximate, text)
+
+    def banner(self) -> str | None:
+        """ "Check before the meeting: N items date from before YEAR", when anything printed is dated."""
+        if not self.dates:
+            return None
+        return self.words.plural("frame.check-before", len(self.dates), year=max(self.dates).year + 1)
+
+    def _message(self, message_id: str, as_of: datetime.date, approximate: bool, text: str) -> str:
+        suffix = "-approximately" if approximate else ""
+        return self.words(message_id + suffix, date=self.words.month(as_of), sentence=text)
 
 
 RECORD_KEY = "record:"
@@ -134,7 +184,10 @@ def compose(
     stale = {
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
-    sections = _sections(selection, words, cite, date, stale)
+    dating = _Dating(words, kb.country, date)
+    # The summary comes first in the document, but its positions count among the dated items all the same.
+    summary = _summary(selection, words, cite, dating) if meeting and not one_page else None
+    sections = _sections(selection, words, cite, dating, stale)
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
     themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
@@ -148,7 +201,8 @@ def compose(
         handling=handling(selection.distribution, words),
         out_of_date=tuple(sorted(stale)),
         # A leave-behind is handed to the other side: our frame of the meeting stays off it.
-        summary=_summary(selection, words, cite) if meeting and not one_page else None,
+        summary=summary,
+        check_before=None if one_page else dating.banner(),
         date=date,
         date_label=words.date(date),
         language=audience.language,
@@ -178,7 +232,7 @@ def compose(
 
 
 def _sections(
-    selection: Selection, words: Words, cite: _Citations, date: datetime.date, stale: set[str]
+    selection: Selection, words: Words, cite: _Citations, dating: _Dating, stale: set[str]
 ) -> tuple[Section, ...]:
     """The body in reading order; sources are numbered in the order it first cites them."""
     audience = selection.audience
@@ -187,14 +241,27 @@ def _sections(
     follow_up = (
         _since_we_last_met(selection, words, cite) if selection.meeting and not one_page else Section("since", "")
     )
+    kb = selection.kb
     asks = tuple(
-        Point(parse(rec.asks.get(audience.id, rec.asks["default"])), cite.cite(rec.sources))
+        Point(
+            parse(
+                dating.ask(
+                    rec.asks.get(audience.id, rec.asks["default"]),
+                    newest_source(rec.sources, kb.sources, selection.citable),
+                )
+            ),
+            cite.cite(rec.sources),
+        )
         for rec in selection.recommendations
     )
     talking_points = tuple(
-        _talking_point(fact, audience, words, cite, one_page, fact.id in stale) for fact in selection.talking_points
+        _talking_point(fact, audience, words, cite, dating, one_page, fact.id in stale)
+        for fact in selection.talking_points
     )
-    background = tuple(_fact_point(fact, audience, words, cite, fact.id in stale) for fact in selection.background)
+    background = tuple(
+        _fact_point(fact, fact.wording.get(audience.id, fact.text), words, cite, dating, fact.id in stale)
+        for fact in selection.background
+    )
     responses = tuple(
         ResponseEntry(
             parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
@@ -217,7 +284,7 @@ def _sections(
                 points=talking_points,
                 style="bullets",
             ),
-            _cases_section(selection, words, cite),
+            _cases_section(selection, words, cite, dating),
             Section("background", words("section.background"), points=background),
             Section("if-raised", words("section.if-raised"), responses=responses),
             Section("levers", words("section.levers", audience=audience.full_name), points=levers, style="bullets"),
@@ -240,8 +307,8 @@ def _purpose(selection: Selection, words: Words) -> str:
     )
 
 
-def _cases_section(selection: Selection, words: Words, cite: _Citations) -> Section:
-    cards = tuple(_case_entry(case, selection.audience, words, cite) for case in selection.cases)
+def _cases_section(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> Section:
+    cards = tuple(_case_entry(case, selection.audience, words, cite, dating) for case in selection.cases)
     if selection.length == "one-page":
         # Handed over at the end of a meeting, a card says where the person stands and what we ask;
         # the story is in the full briefing.
@@ -299,7 +366,7 @@ def provenance(words: Words, revision: str) -> str | None:
     return words("frame.provenance", revision=revision, version=__version__)
 
 
-def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | None:
+def _summary(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> Summary | None:
     """The meeting at a glance, holding only what this copy may show."""
     meeting = selection.meeting
     assert meeting is not None
@@ -322,7 +389,7 @@ def _summary(selection: Selection, words: Words, cite: _Citations) -> Summary | 
             if value := getattr(meeting.logistics, part):
                 rows.append(SummaryRow(words(f"frame.logistics.{part}"), (Point(parse(value)),)))
     positions = tuple(
-        Point(parse(position.text), cite.cite(position.sources))
+        Point(parse(_position_text(position, selection, dating)), cite.cite(position.sources))
         for position in meeting.positions
         if shown(position) and all(c.source in selection.citable for c in position.sources)
     )
@@ -377,6 +444,12 @@ def _since_we_last_met(selection: Selection, words: Words, cite: _Citations) -> 
     return Section("since-last-met", words("record.since-we-last-met"), tuple(points), style="bullets")
 
 
+def _position_text(position: model.Position, selection: Selection, dating: _Dating) -> str:
+    """A known position is as current as the newest source it is cited from."""
+    source = newest_source(position.sources, selection.kb.sources, selection.citable)
+    return position.text if source is None else dating.statement(position.text, source.date, source.date_approximate)
+
+
 def _attendee(person: model.Attendee) -> Point:
     who = f"{person.name}, {person.role}" if person.name else person.role
     return Point(parse(f"{who}. {person.bio}" if person.bio else who))
@@ -416,33 +489,37 @@ def _currency_rows(selection: Selection, words: Words, stale: set[str]) -> list[
     return rows
 
 
-def _fact_point(
-    fact: model.Fact, audience: model.Audience, words: Words, cite: _Citations, stale: bool = False
-) -> Point:
-    as_of = words.as_of(fact.as_of, fact.as_of_approximate)
-    if stale:
+def _fact_point(fact: model.Fact, sentence: str, words: Words, cite: _Citations, dating: _Dating, stale: bool) -> Point:
+    """`sentence` (the fact, or the line resting on it) with its date: in the sentence itself once the fact
+    is older than the country's limit, where the "out of date" marker then needs no date of its own."""
+    as_of: str | None = words.as_of(fact.as_of, fact.as_of_approximate)
+    if dating.needs_date(fact.as_of):
+        sentence = dating.statement(sentence, fact.as_of, fact.as_of_approximate)
+        as_of = words("frame.out-of-date") if stale else None
+    elif stale:
         as_of = f"{words('frame.out-of-date')}: {as_of}"
-    return Point(parse(fact.wording.get(audience.id, fact.text)), cite.cite(fact.sources), as_of=as_of)
+    return Point(parse(sentence), cite.cite(fact.sources), as_of=as_of)
 
 
 def _talking_point(
-    fact: model.Fact, audience: model.Audience, words: Words, cite: _Citations, one_page: bool, stale: bool
+    fact: model.Fact,
+    audience: model.Audience,
+    words: Words,
+    cite: _Citations,
+    dating: _Dating,
+    one_page: bool,
+    stale: bool,
 ) -> Point:
     """The line this audience can take, first; the fact it rests on follows as one cited line.
 
     A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
     """
-    evidence = _fact_point(fact, audience, words, cite, stale)
-    if audience.id not in fact.lines:
-        return evidence
-    if one_page:
-        return replace(evidence, text=parse(fact.lines[audience.id]))
-    return replace(
-        evidence,
-        text=parse(fact.lines[audience.id]),
-        evidence=evidence.text,
-        evidence_label=words("content.evidence"),
-    )
+    fact_text = fact.wording.get(audience.id, fact.text)
+    line = fact.lines.get(audience.id)
+    point = _fact_point(fact, line or fact_text, words, cite, dating, stale)
+    if line is None or one_page:
+        return point
+    return replace(point, evidence=parse(fact_text), evidence_label=words("content.evidence"))
 
 
 def shown_name(case: model.Case) -> str:
@@ -450,7 +527,9 @@ def shown_name(case: model.Case) -> str:
     return case.name if case.may_name else case.anonymised_as[:1].upper() + case.anonymised_as[1:]
 
 
-def _case_entry(case: model.Case, audience: model.Audience, words: Words, cite: _Citations) -> CaseEntry:
+def _case_entry(
+    case: model.Case, audience: model.Audience, words: Words, cite: _Citations, dating: _Dating
+) -> CaseEntry:
     """A case card: what was done to the person, compactly (the story when nothing formal was),
     where things stand, and what this audience can ask for them."""
     charge = None
@@ -468,8 +547,9 @@ def _case_entry(case: model.Case, audience: model.Audience, words: Words, cite: 
         name=shown_name(case),
         role=case.role if case.may_name else "",
         detail=tuple(detail),
-        status=parse(case.status),
-        as_of=words.as_of(case.as_of, case.as_of_approximate),
+        # A status older than the limit says its date in the sentence; a recent one beside it.
+        status=parse(dating.statement(case.status, case.as_of, case.as_of_approximate)),
+        as_of=None if dating.needs_date(case.as_of) else words.as_of(case.as_of, case.as_of_approximate),
         citations=cite.cite(case.sources),
         ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
         labels=CaseLabels(*(words(f"content.case-{key}") for key in ("detail", "status", "ask"))),

@@ -239,6 +239,8 @@ def _add_field(paragraph: Paragraph, code: str) -> None:
 
 
 def _write_title_block(document: Document, brief: Brief, text_width: Emu) -> None:
+    if brief.check_before:
+        document.add_paragraph(style="Subtitle").add_run(brief.check_before).bold = True
     document.add_paragraph(brief.title, style="Title")
     if brief.handling:
         handling = document.add_paragraph(style="Subtitle")
@@ -365,7 +367,8 @@ def _write_case_card(document: Document, case: CaseEntry, text_width: Emu) -> No
     paragraph = _case_field(table, case.labels.status, case.status)
     if not case.detail:
         _add_citations(paragraph, case.citations)
-    paragraph.add_run(f" ({case.as_of})", style="As Of")
+    if case.as_of:
+        paragraph.add_run(f" ({case.as_of})", style="As Of")
     if case.ask:
         _case_field(table, case.labels.ask, case.ask)
     for row in table.rows:

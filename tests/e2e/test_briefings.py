@@ -212,11 +212,18 @@ def test_talking_points_lead_with_the_line_to_take_then_one_cited_evidence_line(
     assert points
     for paragraph in points:
         line, _, evidence = paragraph.text.partition("\nEvidence: ")
-        fact = next(fact for fact in kb.facts.values() if fact.lines.get(audience, "").startswith(line[:40]))
-        assert line == re.sub(r"\s+", " ", fact.lines[audience])
+        dated = re.fullmatch(r"As of (?:about )?\w+ \d{4}, (.*)", line, re.DOTALL)
+        undated = dated.group(1) if dated else line
+        fact = next(fact for fact in kb.facts.values() if fact.lines.get(audience, "")[1:].startswith(undated[1:40]))
+        written = re.sub(r"\s+", " ", fact.lines[audience])
+        assert undated in (written, written[:1].lower() + written[1:])
         assert paragraph.runs[0].bold and paragraph.runs[0].text == line
         assert evidence.startswith(re.sub(r"\s+", " ", fact.text)[:60])
-        assert re.search(r"\((?:out of date: )?as of [^)]*\d{4}\)$", evidence)
+        if dated:
+            # The line carries the date; the evidence keeps only the out-of-date marker, if any.
+            assert evidence.endswith("(out of date)") or not evidence.endswith(")")
+        else:
+            assert re.search(r"\((?:out of date: )?as of [^)]*\d{4}\)$", evidence)
         assert evidence.count("Evidence:") == 0
         # In the PDF, too, the line comes first and its evidence right after it.
         at = text.index(line[:50])
@@ -251,7 +258,10 @@ def test_cases_are_cards_with_the_same_fields_in_pdf_and_docx(outputs, kb, audie
         ask = re.sub(r"\s+", " ", case.asks.get(audience, case.asks["default"]))
         assert list(fields) == ["What happened", "Status", "Our ask"]
         assert fields["Our ask"] == ask
-        assert fields["Status"].startswith("Last reported") and fields["Status"].endswith(")")
+        status = fields["Status"]
+        assert status.startswith(("Last reported", "As of ")) and "ast reported" in status
+        # Dated in the sentence when older than the limit, else beside it: never both, never neither.
+        assert status.startswith("As of ") != status.endswith(")")
         # The PDF's card: the name, then each field in the same order and words as the DOCX.
         at = text.index(f"{name} {case.role[:30]}")
         for label, value in fields.items():
