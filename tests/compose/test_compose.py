@@ -63,6 +63,32 @@ def test_approximate_dates_say_so(minimal_kb):
     assert any("c. December 2016" in entry.reference for entry in brief.sources)
 
 
+def test_a_historical_fact_older_than_the_limit_still_prints_its_date(minimal_kb):
+    facts = minimal_kb / "testland" / "facts.yaml"
+    facts.write_text(
+        facts.read_text().replace("  as_of_approximate: true\n", "  as_of_approximate: true\n  historical: true\n")
+    )
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
+
+    as_of = {plain(p.text): p.as_of for p in section(brief, "talking-points").points}
+    # Historical spares it the out-of-date marker, never its date.
+    assert as_of["As of about December 2016, officials held property abroad."] is None
+    assert brief.out_of_date == ()
+    assert brief.check_before == "Check before the meeting: 1 item dates from before 2017"
+
+
+def test_only_a_full_briefing_opens_with_what_to_check(minimal_kb):
+    kb = load(minimal_kb)
+    full = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"]), date=DATE)
+    one_page = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"], length="one-page"), date=DATE)
+    current = compose(select(kb, kb.audiences["uk"], kb.meetings["uk-visit"]), date=datetime.date(2022, 1, 1))
+
+    assert full.check_before is not None and full.check_before.startswith("Check before the meeting: ")
+    assert one_page.check_before is None
+    assert current.check_before is None
+
+
 def test_a_case_that_may_not_be_named_is_anonymised(minimal_kb):
     cases = minimal_kb / "testland" / "cases.yaml"
     cases.write_text(cases.read_text().replace("may_name: true", "may_name: false"))
