@@ -32,17 +32,18 @@ def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
         point
         for section in brief.sections
         for point in section.points
-        if point.as_of and point.as_of.startswith("out of date: as of")
+        if point.as_of and point.as_of.startswith("out of date")
     ]
     assert len(marked) == len(brief.out_of_date)
     text = pdf_text(render_pdf(brief))
-    assert "Facts dated" in text and "out of date: as of" in text
+    # A fact older than the limit says its date in the sentence; the marker then stands alone.
+    assert "Facts dated" in text and "(out of date)" in text and "As of July 2021, " in text
     document = docx.Document(io.BytesIO(render_docx(brief)))
     docx_text = "\n".join(
         [p.text for p in document.paragraphs]
         + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     )
-    assert "out of date: as of" in docx_text and "Facts dated" in docx_text
+    assert "(out of date)" in docx_text and "Facts dated" in docx_text
 
 
 def test_a_briefing_of_current_facts_says_nothing_is_out_of_date(minimal_kb):
