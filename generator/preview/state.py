@@ -419,7 +419,9 @@ def _needles(kb: KnowledgeBase, kind: str, item_id: str, audience: str) -> list[
         texts = [item.title]
     else:
         return []
-    return [plain(parse(text))[:NEEDLE_LENGTH] for text in texts]
+    needles = [plain(parse(text))[:NEEDLE_LENGTH] for text in texts]
+    # A stale item's sentence opens with its date, and its own first word is then lower-cased.
+    return [variant for needle in needles for variant in dict.fromkeys((needle, needle[:1].lower() + needle[1:]))]
 
 
 def _place(pages: tuple[Page, ...], needles: list[str]) -> dict[str, Any]:

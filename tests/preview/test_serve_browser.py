@@ -152,7 +152,7 @@ def test_warnings_sit_beside_the_items_they_concern(page):
     assert note.is_visible()
     assert note.locator("a").get_attribute("href").startswith("vscode://file/")
     # Beside the fact: level with where it starts on the page, its line to take.
-    fact_line = shown_on.locator(".text-layer span", has_text="Greater UK engagement means holding")
+    fact_line = shown_on.locator(".text-layer span", has_text="November 2015, few tangible")
     assert abs(note.bounding_box()["y"] - fact_line.bounding_box()["y"]) < 20
     summary = page.locator("#warnings-title").inner_text()
     assert re.fullmatch(r"\d+ warnings \(\d+ beside the pages shown\)", summary)
