@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.compose.cover import CoveredFile, CoverNote, compose_cover
 from generator.core.errors import CopyRefused, RenderError
 from generator.core.store import document_key, templates_digest
 from generator.policy.withholding import name_guard
 from generator.publish import manifest
 from generator.publish.finished_files import leak_in
 from generator.publish.publisher import Publisher, copy_series, unstamped
-from generator.text.catalogue import message
 
 if TYPE_CHECKING:
     from generator.build.outcome import Outcome
@@ -163,39 +163,17 @@ def _zipped(package: Package, out_dir: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _rows(package: Package) -> list[tuple[str, str, str, str]]:
-    language = package.language
-    return [
-        (
-            attachment.name,
-            attachment.recipient or message("cover.team-copy", language),
-            str(attachment.copy) if attachment.copy is not None else "–",
-            attachment.sha256,
-        )
-        for attachment in package.attachments
-    ]
-
-
-def _headings(language: str) -> tuple[str, str, str, str]:
-    return (
-        message("cover.file", language),
-        message("cover.recipient", language),
-        message("cover.copy", language),
-        message("cover.sha256", language),
-    )
+def cover_note(package: Package) -> CoverNote:
+    files = (CoveredFile(each.name, each.recipient, each.copy, each.sha256) for each in package.attachments)
+    return compose_cover(package.title, package.language, files)
 
 
 def cover_text(package: Package) -> str:
     """The cover note as plain text: a title, a sentence, then one block per file."""
-    language = package.language
-    lines = [
-        message("cover.title", language).format(briefing=package.title),
-        "",
-        message("cover.intro", language).format(count=len(package.attachments)),
-    ]
-    headings = _headings(language)
-    for row in _rows(package):
-        lines += ["", *(f"{heading}: {value}" for heading, value in zip(headings, row, strict=True))]
+    note = cover_note(package)
+    lines = [note.title, "", note.intro]
+    for row in note.rows:
+        lines += ["", *(f"{heading}: {value}" for heading, value in zip(note.headings, row, strict=True))]
     return "\n".join(lines) + "\n"
 
 
@@ -204,18 +182,17 @@ def cover_docx(package: Package, day: datetime.date) -> bytes:
     from generator.render.docx import reference_document, reference_for, reproducible_zip
 
     document = reference_document(reference_for(package.theme))
-    title = message("cover.title", package.language).format(briefing=package.title)
-    document.add_paragraph(title, style="Title")
-    document.add_paragraph(message("cover.intro", package.language).format(count=len(package.attachments)))
-    rows = _rows(package)
-    table = document.add_table(rows=1 + len(rows), cols=4)
+    note = cover_note(package)
+    document.add_paragraph(note.title, style="Title")
+    document.add_paragraph(note.intro)
+    table = document.add_table(rows=1 + len(note.rows), cols=4)
     table.style = document.styles["Briefing Table"]
-    for row, values in zip(table.rows, [_headings(package.language), *rows], strict=True):
+    for row, values in zip(table.rows, [note.headings, *note.rows], strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             cell.paragraphs[0].text = value
             cell.paragraphs[0].style = document.styles["Table Text"]
     properties = document.core_properties
-    properties.title = title
+    properties.title = note.title
     properties.author = properties.last_modified_by = ""
     properties.revision = 1
     properties.created = properties.modified = datetime.datetime.combine(day, datetime.time(), datetime.UTC)
