@@ -112,8 +112,7 @@ def running_server(briefs: Path, cache: Path, *extra: str) -> Iterator[Server]:
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            # Generous: with the suite on every core, a render the server had begun may finish first.
-            process.wait(timeout=30)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
