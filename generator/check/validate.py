@@ -586,16 +586,21 @@ def _lever_warnings(copies: _Copies, audience: str, lever: model.Lever) -> Itera
 
 
 def _naming_warnings(
-    copies: _Copies, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels, noun: str
+    copies: _Copies,
+    fields: Iterable[tuple[_Locator, FieldPath, str]],
+    shown_at: Levels,
+    noun: str,
+    of: Levels | None = None,
 ) -> Iterator[Diagnostic]:
-    """One warning per field that names a person some of the copies showing the item may not name."""
+    """One warning per field that names a person some of the copies showing the item may not name;
+    `of` are the levels the copies are counted among (by default those that show the item)."""
     for at, path, value in fields:
         levels, label = copies.named_at(value, shown_at)
         if levels:
             yield at.at(
                 path,
                 f"warning: {field_name(path)} names a person who may not be named ({label}), so "
-                f"this {noun} is left out of {_copies(levels, shown_at)}",
+                f"this {noun} is left out of {_copies(levels, of or shown_at)}",
             )
 
 
@@ -607,7 +612,7 @@ def _meeting_warnings(copies: _Copies, meeting: model.Meeting) -> Iterator[Diagn
         if path[0] in alone:
             entry = getattr(meeting, str(path[0]))[path[1]]
             shown_at = [other for other in LEVELS if other.allows(entry.sensitivity)]
-            yield from _entry_warnings(copies, [(field_at, path, value)], shown_at)
+            yield from _naming_warnings(copies, [(field_at, path, value)], shown_at, "entry", LEVELS)
             continue
         levels, label = copies.named_at(value, lower)
         if levels:
@@ -644,20 +649,7 @@ def _record_warnings(copies: _Copies, record: model.Record) -> Iterator[Diagnost
     """Every printed field of a record may reach a briefing or a letter: each that names a withheld
     person is reported, and the entry holding it is left out of the copies that may not name them."""
     shown_at = [level for level in LEVELS if level.allows(record.sensitivity)]
-    yield from _entry_warnings(copies, copies.fields("records", record.meeting, record), shown_at)
-
-
-def _entry_warnings(
-    copies: _Copies, fields: Iterable[tuple[_Locator, FieldPath, str]], shown_at: Levels
-) -> Iterator[Diagnostic]:
-    for at, path, value in fields:
-        levels, label = copies.named_at(value, shown_at)
-        if levels:
-            yield at.at(
-                path,
-                f"warning: {field_name(path)} names a person who may not be named ({label}), so this "
-                f"entry is left out of {_copies(levels, LEVELS)}",
-            )
+    yield from _naming_warnings(copies, copies.fields("records", record.meeting, record), shown_at, "entry", LEVELS)
 
 
 def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
