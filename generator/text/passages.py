@@ -309,39 +309,44 @@ def nearest(archive_text: str, passage: str, threshold: float = NEAR_MATCH_THRES
         return None
     _, first, last, keep = best
     archive, archive_words, _ = _archive_words(archive_text, keep)
-    source_has, passage_has = _difference(archive.text, archive_words, first, last, wanted_text, wanted)
+    source = _Written(archive_text, archive, archive_words)
+    source_has, passage_has = _difference(source, first, last, _Written(passage, _normalised(passage), wanted))
     start_char = archive_words.bounds[first][0]
     end_char = archive_words.bounds[last - 1][1]
     return NearMatch(archive.span(start_char, end_char), source_has, passage_has)
 
 
-def _difference(
-    archive: str, archive_words: _Words, first: int, last: int, passage: str, passage_words: _Words
-) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Written:
+    """A text as written, its normalised form and that form's words."""
+
+    original: str
+    normalised: _Normalised
+    words: _Words
+
+    def quote(self, start: int, end: int) -> str:
+        """Words `start:end` as written (whitespace made single spaces), "..." where the text goes on."""
+        if end <= start:
+            return "..."
+        span = self.normalised.span(self.words.bounds[start][0], self.words.bounds[end - 1][1])
+        body = " ".join(self.original[span.start : span.end].split())
+        return f"{'... ' if start > 0 else ''}{body}{' ...' if end < len(self.words.words) else ''}"
+
+
+def _difference(source: _Written, first: int, last: int, passage: _Written) -> tuple[str, str]:
     """The differing words of both sides with their context, as 'what the source has' and 'what the passage has'."""
-    stretch = archive_words.words[first:last]
-    matcher = difflib.SequenceMatcher(None, stretch, passage_words.words, autojunk=False)
-    groups = list(matcher.get_grouped_opcodes(CONTEXT_WORDS))
-    changed = [group for group in groups if any(tag != "equal" for tag, *_ in group)]
+    stretch = source.words.words[first:last]
+    matcher = difflib.SequenceMatcher(None, stretch, passage.words.words, autojunk=False)
+    changed = [
+        group for group in matcher.get_grouped_opcodes(CONTEXT_WORDS) if any(tag != "equal" for tag, *_ in group)
+    ]
     if not changed:
         # Same words, different characters between them (spacing around punctuation): show both whole.
-        return (
-            archive[archive_words.bounds[first][0] : archive_words.bounds[last - 1][1]],
-            passage,
-        )
-    source_parts: list[str] = []
-    passage_parts: list[str] = []
-    for group in changed:
-        a_from, a_to = group[0][1], group[-1][2]
-        b_from, b_to = group[0][3], group[-1][4]
-        source_parts.append(_quote(archive, archive_words, first + a_from, first + a_to, first, last))
-        passage_parts.append(_quote(passage, passage_words, b_from, b_to, 0, len(passage_words.words)))
-    return " ".join(source_parts).replace("... ...", "..."), " ".join(passage_parts).replace("... ...", "...")
+        return source.quote(first, last), passage.quote(0, len(passage.words.words))
+    source_parts = [source.quote(first + group[0][1], first + group[-1][2]) for group in changed]
+    passage_parts = [passage.quote(group[0][3], group[-1][4]) for group in changed]
+    return _joined(source_parts), _joined(passage_parts)
 
 
-def _quote(text: str, words: _Words, start: int, end: int, outer_start: int, outer_end: int) -> str:
-    """Words `start:end` as they read in `text`, with "..." where the surrounding text goes on."""
-    body = text[words.bounds[start][0] : words.bounds[end - 1][1]] if end > start else ""
-    before = "... " if start > outer_start or outer_start > 0 else ""
-    after = " ..." if end < outer_end or outer_end < len(words.words) else ""
-    return f"{before}{body}{after}".strip() if body else "..."
+def _joined(parts: list[str]) -> str:
+    return " ".join(parts).replace("... ...", "...")

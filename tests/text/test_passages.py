@@ -126,7 +126,7 @@ def test_nearest_shows_differences_far_apart_separately():
     )
 
     assert near is not None
-    assert near.source_has == '... Bank has committed $4.15 billion ... says its "reforms" are working ...'
+    assert near.source_has == "... Bank has committed $4.15 billion ... says its \u201creforms\u201d are working ..."
     assert near.passage_has == "... Bank has pledged $4.15 billion ... says its plans are working ..."
 
 
