@@ -36,6 +36,8 @@ if TYPE_CHECKING:
         meeting_country,
         read_meeting_file,
     )
+    from generator.kb.ingest.add import Added
+    from generator.kb.ingest.cite import Cited
     from generator.kb.inventory import Inventory
     from generator.kb.migrate import Step
     from generator.publish.publisher import VerifyReport
@@ -73,9 +75,11 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DEFAULT_TIMEOUT",
     "FORMATS",
+    "Added",
     "BuildOptions",
     "CheckReport",
     "Checked",
+    "Cited",
     "Format",
     "IncrementalRun",
     "Inventory",
@@ -85,9 +89,12 @@ __all__ = [
     "Sensitivity",
     "Session",
     "Workers",
+    "add_source",
     "build_date",
     "check",
     "check_every_country",
+    "citation_yaml",
+    "cite",
     "compose_brief",
     "country_runs",
     "diff_report",
@@ -153,6 +160,27 @@ def write_schemas(out: Path) -> list[Path]:
     from generator.kb.schema import write_schemas as write
 
     return write(out)
+
+
+def add_source(briefs: Path, country: str | None, document: str, source_id: str) -> Added:
+    """Archive `document`, a file or an http(s) address, as a new source of a country's knowledge base."""
+    from generator.kb.ingest.add import add_source as add
+
+    return add(briefs, country, document, source_id)
+
+
+def cite(briefs: Path, country: str | None, source_id: str, words: str) -> Cited:
+    """The sentence or sentences of an archived source holding `words`, as a citation gives them."""
+    from generator.kb.ingest.cite import cite as find
+
+    return find(briefs, country, source_id, words)
+
+
+def citation_yaml(cited: Cited) -> str:
+    """A citation as the `sources:` list of a fact holds it."""
+    from generator.kb.ingest.cite import citation_yaml as as_yaml
+
+    return as_yaml(cited)
 
 
 def start_record(meeting_file: Path, briefs: Path, country: str | None) -> Path:

@@ -4,7 +4,20 @@ Each command module registers itself on the group in `shell` when imported,
 and imports the library only when it runs, so `--help` never pays for it.
 """
 
-from generator.cli import check, diff, generate, inventory, migrate, records, schema, serve, verify
+from generator.cli import check, cite, diff, generate, inventory, migrate, records, schema, serve, source, verify
 from generator.cli.shell import main
 
-__all__ = ["check", "diff", "generate", "inventory", "main", "migrate", "records", "schema", "serve", "verify"]
+__all__ = [
+    "check",
+    "cite",
+    "diff",
+    "generate",
+    "inventory",
+    "main",
+    "migrate",
+    "records",
+    "schema",
+    "serve",
+    "source",
+    "verify",
+]
