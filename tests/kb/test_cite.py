@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.kb.ingest.cite import sentence_spans
+from generator.kb.ingest.cite import as_passage, sentence_spans
+from generator.text.passages import Span, locate
 from tests.kb.test_source_add import SOURCES, add_fact, fill_blanks
 
 REPORT = (
@@ -187,3 +188,20 @@ def test_no_words_is_a_usage_error(report, cli):
 )
 def test_sentences(text, sentences):
     assert [text[span.start : span.end] for span in sentence_spans(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    "archive, passage",
+    [
+        ("The govern-\nment said so.", "The government said so."),
+        ("The human-rights-\nfocused sanctions.", "The human-rights-focused sanctions."),
+        ("A well-known and well-\nknown fact.", "A well-known and well-known fact."),
+        ("The Anti-\nCorruption Agency.", "The Anti-Corruption Agency."),
+        ("Soft\u00ad\nhyphens and ﬁnal liga\u00adtures.", "Softhyphens and final ligatures."),
+    ],
+)
+def test_a_passage_drops_what_extraction_added_and_check_still_finds_it(archive, passage):
+    found = as_passage(archive, Span(0, len(archive)))
+
+    assert found == passage
+    assert locate(archive, found) is not None

@@ -11,6 +11,7 @@ finds it where `cite` did, on the page the locator names.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import textwrap
 from collections.abc import Iterator
@@ -197,19 +198,33 @@ _BROKEN_WORD = re.compile(rf"(\w*[^\W\d_])[-\u2010\u2011]{_ONE_BREAK}(?=([^\W\d_
 
 
 def as_passage(archive: str, span: Span) -> str:
-    """The archive's text at `span` on one line: line breaks, soft hyphens and ligatures go, and a word
-    broken at a line's end is joined, keeping its hyphen where the archive writes it so elsewhere."""
+    """The archive's text at `span` on one line, as `check` will find it: line breaks, soft hyphens and
+    ligatures go, and words broken at a line's end are joined, or keep their hyphens where the archive
+    suggests they are compounds ("human-rights-\\nfocused")."""
+    text = _SOFT_BREAK.sub("", archive[span.start : span.end].translate(_LIGATURES))
+    breaks = list(_BROKEN_WORD.finditer(text))
+    # `check` reads an archive's broken words all joined or all hyphenated: a passage mixing the two is
+    # found in neither reading, so one choice serves every break of the passage.
+    keep = sum(_is_compound(archive, text, match) for match in breaks) * 2 > len(breaks)
+    attempts = (keep, not keep) if breaks else (False,)
+    for hyphens in attempts:
+        passage = " ".join(_BROKEN_WORD.sub(functools.partial(_rejoined, hyphens=hyphens), text).split())
+        if locate(archive, passage) is not None:
+            return passage
+    # A break before a capital, which `check`'s joined reading keeps as "- ", beside one before a small letter.
+    return " ".join(_BROKEN_WORD.sub(lambda m: m[1] + ("- " if m[2][0].isupper() else ""), text).split())
 
-    def rejoin(match: re.Match[str]) -> str:
-        whole, hyphenated = match[1] + match[2], f"{match[1]}-{match[2]}"
-        # A capital after the break, or the archive writing the word hyphenated but never joined, keeps the hyphen.
-        if not match[2][0].islower() or (hyphenated in archive and whole not in archive):
-            return f"{match[1]}-"
-        return match[1]
 
-    text = archive[span.start : span.end].translate(_LIGATURES)
-    text = _BROKEN_WORD.sub(rejoin, _SOFT_BREAK.sub("", text))
-    return " ".join(text.split())
+def _is_compound(archive: str, text: str, match: re.Match[str]) -> bool:
+    """Whether the hyphen at a line's end belongs to the words rather than to the line break."""
+    whole, hyphenated = match[1] + match[2], f"{match[1]}-{match[2]}"
+    if whole in archive:
+        return False
+    return hyphenated in archive or not match[2][0].islower() or text[max(0, match.start() - 1)] == "-"
+
+
+def _rejoined(match: re.Match[str], *, hyphens: bool) -> str:
+    return f"{match[1]}-" if hyphens or not match[2][0].islower() else match[1]
 
 
 # When the words are not there
