@@ -17,11 +17,13 @@ finished-file guard has read it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import re
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -237,8 +239,30 @@ def serve(
     if not briefs.is_dir():
         raise UsageError(f"no knowledge-base folder at {briefs}")
     server = PreviewServer(Preview(briefs, country, templates_dir), port)
-    announce(server.url)
     try:
-        server.serve_forever()
+        with _stopped_by_ctrl_c():
+            announce(server.url)
+            server.serve_forever()
     finally:
         server.close()
+
+
+@contextlib.contextmanager
+def _stopped_by_ctrl_c() -> Iterator[None]:
+    """Ctrl-C stops the server, as the address it prints says, whatever SIGINT did when it started.
+
+    A shell starts a command it runs in the background (`briefing serve &` in a
+    script, a test runner started that way) with SIGINT ignored, and Python then
+    leaves it ignored: the server would serve on after every Ctrl-C. Taken before
+    the address is printed, so a Ctrl-C that follows the address always counts.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        # None: the handler before was set outside Python, which leaves nothing to put back.
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
