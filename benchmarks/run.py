@@ -1,6 +1,6 @@
 """Speed targets of the briefing generator, measured side by side in one run.
 
-    .venv/bin/python benchmarks/run.py [--repeat N] [--only build|preview]
+    .venv/bin/python benchmarks/run.py [--repeat N] [--only build|preview|archives]
 
 Each figure is a ratio of two medians measured here and now, so it holds on
 any machine or fails on it; it is printed with its target and whether it
@@ -96,7 +96,7 @@ def briefing(*args: str, env: dict[str, str]) -> Callable[[], None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the median counts")
-    parser.add_argument("--only", choices=("build", "preview"), help="measure one group of targets")
+    parser.add_argument("--only", choices=("build", "preview", "archives"), help="measure one group of targets")
     arguments = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
@@ -106,6 +106,8 @@ def main() -> int:
         figures = []
         if arguments.only in (None, "build"):
             figures += build_figures(work, arguments.repeat, env)
+        if arguments.only in (None, "archives"):
+            figures += archive_figures(work, arguments.repeat, env)
         if arguments.only in (None, "preview"):
             figures += preview_figures(work, arguments.repeat, env)
         return report(figures, arguments.repeat)
@@ -239,6 +241,66 @@ def build_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
     figures.append(Figure("10,000 facts / bundled: one PDF end to end", large, bundled, 1.3))
     figures.append(many_countries_figure(work, briefs, repeat, env))
     return figures
+
+
+def archive_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure]:
+    """`check` finding every passage in its source's archived text, against the same base with no archive named."""
+    import re
+
+    archived = work / "archived"
+    shutil.copytree(PROJECT / "briefs", archived)
+    unarchived = work / "unarchived"
+    shutil.copytree(PROJECT / "briefs", unarchived)
+    sources = unarchived / "kazakhstan" / "sources.yaml"
+    sources.write_text(re.sub(r"(?m)^  archive(_sha256)?: .*\n", "", sources.read_text(encoding="utf-8")))
+    load = (
+        "import sys; from pathlib import Path; from generator.check.validate import load_knowledge_base; "
+        "load_knowledge_base(Path(sys.argv[1]))"
+    )
+
+    def cold(tree: Path) -> Callable[[], None]:
+        cache = work / f"cold-{tree.name}"
+
+        def run() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+            briefing("check", "--briefs", str(tree), env={**env, "XDG_CACHE_HOME": str(cache)})()
+
+        return run
+
+    def warm(tree: Path) -> Callable[[], None]:
+        # Parsed files and what was found in each archive are cached; the run cache is not asked.
+        return command(PYTHON, "-c", load, str(tree), env=env)
+
+    def unchanged(tree: Path) -> Callable[[], None]:
+        return briefing("check", "--briefs", str(tree), env=env)
+
+    for tree in (archived, unarchived):
+        warm(tree)()
+        unchanged(tree)()
+    with_cold, without_cold, with_warm, without_warm, with_unchanged, without_unchanged = side_by_side(
+        cold(archived),
+        cold(unarchived),
+        warm(archived),
+        warm(unarchived),
+        unchanged(archived),
+        unchanged(unarchived),
+        repeat=repeat,
+    )
+    return [
+        Figure("check, first run (no cache): every passage verified / no archives", with_cold, without_cold, 1.5),
+        Figure(
+            "load + check, files and archives read before: every passage verified / no archives",
+            with_warm,
+            without_warm,
+            1.2,
+        ),
+        Figure(
+            "briefing check, files unchanged since last check: archives hashed / no archives",
+            with_unchanged,
+            without_unchanged,
+            1.2,
+        ),
+    ]
 
 
 def many_countries_figure(work: Path, briefs: Path, repeat: int, env: dict[str, str]) -> Figure:

@@ -21,6 +21,7 @@ quiet  # the group's --quiet, read back through the context
 model_config
 _._named_if_copied
 _._one_of
+_._hash_with_its_file
 short_name
 name_in_text
 date_note

@@ -8,7 +8,6 @@ TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 PROJECT = Path(__file__).parent.parent
 BUNDLED_BRIEFS = PROJECT / "briefs"
-SHARED_SOURCES = PROJECT.parent / "shared" / "sources"
 
 
 def build_knowledge_base(destination: Path, scenario: Path | None = None) -> Path:

@@ -6,6 +6,7 @@ from generator.compose.brief import (
     Brief,
     CaseEntry,
     CaseLabels,
+    Cite,
     Labels,
     MetaRow,
     Point,
@@ -14,6 +15,10 @@ from generator.compose.brief import (
     SourceEntry,
     Span,
 )
+
+
+def cites(*numbers: int) -> tuple[Cite, ...]:
+    return tuple(Cite(number, str(number)) for number in numbers)
 
 
 def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
@@ -56,8 +61,8 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                 title="Key asks",
                 style="numbered",
                 points=(
-                    Point((Span("Raise the cases of named activists in private and in public."),), citations=(1,)),
-                    Point((Span("Support future Unexplained Wealth Order cases."),), citations=(1, 2)),
+                    Point((Span("Raise the cases of named activists in private and in public."),), citations=cites(1)),
+                    Point((Span("Support future Unexplained Wealth Order cases."),), citations=cites(1, 2)),
                 ),
             ),
             Section(
@@ -70,7 +75,7 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                             Span("the report", href="https://example.org/report"),
                             Span(")."),
                         ),
-                        citations=(2,),
+                        citations=cites(2),
                         as_of="as of July 2016",
                     ),
                 ),
@@ -86,7 +91,7 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                         status=(Span("Freedom restrictions remain."),),
                         as_of="as of July 2021",
                         labels=CaseLabels("What happened", "Status", "Our ask"),
-                        citations=(1, 2),
+                        citations=cites(1, 2),
                         ask=(Span("Ask that the restrictions on him be removed."),),
                     ),
                 ),
@@ -96,7 +101,9 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                 title="Talking points",
                 style="bullets",
                 points=(
-                    Point((Span("Economy first is no justification for putting human rights last."),), citations=(2,)),
+                    Point(
+                        (Span("Economy first is no justification for putting human rights last."),), citations=cites(2)
+                    ),
                 ),
             ),
             Section(
@@ -106,7 +113,7 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                     ResponseEntry(
                         claim=(Span("The 2020 law on peaceful assemblies liberalised protest."),),
                         reply=(Span("Its impact on freedom of assembly has been limited."),),
-                        citations=(1,),
+                        citations=cites(1),
                     ),
                 ),
             ),
@@ -117,7 +124,7 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                 points=(
                     Point(
                         (Span("The National Crime Agency can bring new cases."),),
-                        citations=(1,),
+                        citations=cites(1),
                         label="Unexplained Wealth Orders",
                     ),
                 ),

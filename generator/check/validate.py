@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from generator.check.archives import verify_passages
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.inputs import size_limit
@@ -61,6 +62,8 @@ def validate(
     unnamed = unnamed_on_load(result)
     errors = list(result.errors)
     errors.extend(_reference_errors(result))
+    archive_errors, archive_warnings = verify_passages(result)
+    errors.extend(archive_errors)
     if errors:
         return None, unnamed(errors), []
     country = next(iter(_of_kind(result, "country", model.Country).values()))
@@ -89,7 +92,7 @@ def validate(
     errors = list(_copy_errors(copies))
     if errors:
         return None, unnamed(errors), []
-    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies)]))
+    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies), *archive_warnings]))
 
 
 def _of_kind(result: LoadResult, kind: str, item_model: type[ModelT]) -> dict[str, ModelT]:

@@ -17,7 +17,10 @@ def migrate(briefs: Path, write: bool) -> None:
 
     Levers leave the audience files for <country>/levers/<audience>.yaml,
     salutation: is dropped, and meetings/ moves into <country>/meetings/.
-    Comments and formatting are kept; no existing file is ever overwritten.
+    A source's document: becomes archive: <country>/sources/<id>.txt with its
+    sha256 when the text is in that folder under its old name, and is dropped
+    otherwise. Comments and formatting are kept; no existing file is ever
+    overwritten.
     """
     from generator import api
 

@@ -18,11 +18,20 @@ from generator.text.rich import RichText, Span, plain
 
 
 @dataclass(frozen=True)
+class Cite:
+    """A citation mark: a source's number in the sources list, and where in the source the passage is."""
+
+    number: int
+    mark: str
+    """What is printed: the number, followed by the citation's locator when it has one, e.g. "3 (p. 4)"."""
+
+
+@dataclass(frozen=True)
 class Point:
     """A paragraph or list item with the numbers of the sources it rests on."""
 
     text: RichText
-    citations: tuple[int, ...] = ()
+    citations: tuple[Cite, ...] = ()
     as_of: str | None = None
     """Display label such as "as of July 2021" for a dated claim."""
     label: str | None = None
@@ -74,7 +83,7 @@ class CaseEntry:
     as_of: str | None
     """Display label such as "as of July 2021"; None when the status carries its date."""
     labels: CaseLabels
-    citations: tuple[int, ...] = ()
+    citations: tuple[Cite, ...] = ()
     ask: RichText = ()
     """What this audience can ask for the person; empty when the knowledge base gives no ask."""
 
@@ -85,7 +94,7 @@ class ResponseEntry:
 
     claim: RichText
     reply: RichText
-    citations: tuple[int, ...] = ()
+    citations: tuple[Cite, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,9 @@ class SourceEntry:
     url: str | None = None
     stance: str | None = None
     """Whose side the source is on, in reader language, e.g. "Commentary supportive of the government"."""
+    archive: str | None = None
+    """The start of the archived text's sha256, in reader language, e.g. "Archived text sha256 3f2a9c0d1e2f…":
+    what matches a briefing to the exact text it quotes."""
 
 
 @dataclass(frozen=True)

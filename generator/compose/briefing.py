@@ -14,6 +14,7 @@ from generator.compose.brief import (
     Brief,
     CaseEntry,
     CaseLabels,
+    Cite,
     Labels,
     MetaRow,
     Point,
@@ -139,16 +140,26 @@ class _Citations:
         self.words = words
         self.numbers: dict[str, int] = {}
 
-    def cite_record(self, meeting_id: str) -> tuple[int, ...]:
+    def cite_record(self, meeting_id: str) -> tuple[Cite, ...]:
         """Our own record of an earlier meeting, cited like a source."""
-        return (self.numbers.setdefault(RECORD_KEY + meeting_id, len(self.numbers) + 1),)
+        number = self.numbers.setdefault(RECORD_KEY + meeting_id, len(self.numbers) + 1)
+        return (Cite(number, str(number)),)
 
-    def cite(self, citations: list[model.Citation]) -> tuple[int, ...]:
-        numbers = []
+    def cite(self, citations: list[model.Citation]) -> tuple[Cite, ...]:
+        """One mark per citable source, in number order, with every place in it the citations give."""
+        places: dict[int, list[str]] = {}
         for citation in citations:
             if citation.source in self.selection.citable:
-                numbers.append(self.numbers.setdefault(citation.source, len(self.numbers) + 1))
-        return tuple(sorted(set(numbers)))
+                number = self.numbers.setdefault(citation.source, len(self.numbers) + 1)
+                located = places.setdefault(number, [])
+                if citation.locator and citation.locator not in located:
+                    located.append(citation.locator)
+        return tuple(self._mark(number, located) for number, located in sorted(places.items()))
+
+    def _mark(self, number: int, located: list[str]) -> Cite:
+        if not located:
+            return Cite(number, str(number))
+        return Cite(number, self.words("content.cite-locator", number=str(number), locator="; ".join(located)))
 
     def entries(self) -> tuple[SourceEntry, ...]:
         return tuple(self._entry(key, number) for key, number in self.numbers.items())
@@ -160,8 +171,15 @@ class _Citations:
             reference = words("record.reference", date=words.date(meeting.date), meeting=meeting.id)
             return SourceEntry(number, reference, stance=words("record.stance"))
         source = kb.sources[key]
+        # A leave-behind is handed over, and like the revision it leaves out, the texts' hashes are ours alone.
+        digest = source.archive_sha256 if self.selection.length != "one-page" else None
+        archive = words("content.archived-text", digest=digest[:12]) if digest else None
         return SourceEntry(
-            number, _reference(source, words), source.url, stance=words(f"content.stance-{source.stance}")
+            number,
+            _reference(source, words),
+            source.url,
+            stance=words(f"content.stance-{source.stance}"),
+            archive=archive,
         )
 
 

@@ -303,7 +303,36 @@ def read_file(
     entries: list[tuple[Location, Any]] = (
         [((index,), entry) for index, entry in enumerate(document.data)] if many else [((), document.data)]
     )
+    if item_model is model.Source:
+        entries = _without_documents(result, document, entries)
     _add_entries(result, document, kind, item_model, entries, many=many)
+
+
+OLD_SOURCE_FIELD = "document"
+"""What named a source's text, a file kept outside the knowledge base, before texts were archived in it."""
+
+
+def _without_documents(
+    result: LoadResult, document: YamlDocument, entries: list[tuple[Location, Any]]
+) -> list[tuple[Location, Any]]:
+    """Sources that name their text the old way load without it, with one warning for the file."""
+    old = [location for location, entry in entries if isinstance(entry, dict) and OLD_SOURCE_FIELD in entry]
+    if not old:
+        return entries
+    folder = document.path.parent.name
+    many = f"{len(old)} sources" if len(old) != 1 else "1 source"
+    result.warnings.append(
+        Diagnostic(
+            document.path,
+            document.line_of((*old[0], OLD_SOURCE_FIELD)),
+            f"warning: old layout; 'briefing migrate --write' would replace document: with archive:, the text "
+            f"archived in {folder}/sources/, in {many}",
+        )
+    )
+    return [
+        (location, {k: v for k, v in entry.items() if k != OLD_SOURCE_FIELD} if location in old else entry)
+        for location, entry in entries
+    ]
 
 
 def _read_document(result: LoadResult, path: Path, kind: str, within: Path | None) -> YamlDocument | None:
@@ -458,6 +487,13 @@ def _pattern_message(field_path: str, name: str, value: Any) -> str | None:
         )
     if name == "url":
         return f"{field_path}: '{value}' is not a web address; it must start with http:// or https://"
+    if name in ("archive", "original"):
+        return (
+            f"{field_path}: '{value}' is not a path inside the country folder; write it relative to the "
+            "folder, with / between parts and no part starting with a dot, e.g. 'sources/<source id>.txt'"
+        )
+    if name.endswith("_sha256"):
+        return f"{field_path}: '{value}' is not a sha256 hash; write its 64 lower-case hexadecimal digits"
     return None
 
 

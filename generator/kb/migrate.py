@@ -6,14 +6,23 @@ its audience file, a `salutation:` nobody read, and every meeting in a shared
 audience everywhere, and moves levers to `<country>/levers/<audience>.yaml`
 and meetings to `<country>/meetings/`. Files are edited by ruamel.yaml's
 round trip, so comments, quoting and folded text stay as written.
+
+A source used to name its text by `document:`, a file kept outside the
+knowledge base; now its text is archived in `<country>/sources/<id>.txt` and
+named by `archive:` with its sha256. A document already copied into
+`<country>/sources/` under its old name is renamed and hashed; one that is
+not there is dropped, and `check` warns that its passages go unverified until
+its text is archived.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +40,8 @@ class Step:
     creates: dict[Path, str]
     rewrites: dict[Path, str]
     removes: tuple[Path, ...] = ()
+    moves: dict[Path, Path] = field(default_factory=dict)
+    """Files renamed as they are, byte for byte: an archived text must keep the hash recorded for it."""
 
 
 def plan(briefs: Path) -> list[Step]:
@@ -44,6 +55,7 @@ def plan(briefs: Path) -> list[Step]:
         if (step := _audience_step(briefs, path, countries))
     ]
     steps += [_meeting_step(briefs, path, countries) for path in _old_meetings(briefs)]
+    steps += [step for country in countries if (step := _sources_step(briefs, briefs / country))]
     _refuse_overwrites(briefs, steps)
     return steps
 
@@ -51,6 +63,9 @@ def plan(briefs: Path) -> list[Step]:
 def apply(steps: list[Step]) -> None:
     """Write every new file, then rewrite or remove the old ones; a plan is checked before any of it."""
     for step in steps:
+        for path, target in step.moves.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
         for path, text in {**step.creates, **step.rewrites}.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
@@ -62,13 +77,17 @@ def apply(steps: list[Step]) -> None:
             folder.rmdir()
 
 
-def _yaml() -> Any:
+def _yaml(*, list_file: bool = False) -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never rewrap a line the author wrapped
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    if list_file:
+        # A country's list files start each entry at the margin, as they are written.
+        yaml.indent(mapping=2, sequence=2, offset=0)
+    else:
+        yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
 
@@ -130,6 +149,41 @@ def _meeting_step(briefs: Path, path: Path, countries: list[str]) -> Step:
     return Step(f"{path.relative_to(briefs)}: move to {target.relative_to(briefs)}{added}", {target: text}, {}, (path,))
 
 
+def _sources_step(briefs: Path, folder: Path) -> Step | None:
+    """Each source naming its text by `document:` gets `archive:` instead, when the text is in sources/."""
+    from ruamel.yaml.comments import CommentedMap
+
+    path = folder / "sources.yaml"
+    if not path.is_file():
+        return None
+    data = _load(path)
+    entries = [entry for entry in data if isinstance(entry, CommentedMap)] if isinstance(data, list) else []
+    done: list[str] = []
+    moves: dict[Path, Path] = {}
+    for entry in entries:
+        if "document" not in entry:
+            continue
+        position = list(entry).index("document")
+        document = str(entry.pop("document"))
+        source_id = str(entry.get("id", ""))
+        found = folder / "sources" / document
+        if not (re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", source_id) and "/" not in document and found.is_file()):
+            done.append(f"drop document: {document} of '{source_id}', not found in {folder.name}/sources/")
+            continue
+        target = found.with_name(source_id + found.suffix)
+        if target != found:
+            moves[found] = target
+        archive = target.relative_to(folder).as_posix()
+        entry.insert(position, "archive", archive)
+        entry.insert(position + 1, "archive_sha256", hashlib.sha256(found.read_bytes()).hexdigest())
+        done.append(f"archive '{source_id}' as {archive}")
+    if not done:
+        return None
+    out = io.StringIO()
+    _yaml(list_file=True).dump(data, out)
+    return Step(f"{path.relative_to(briefs)}: {'; '.join(done)}", {}, {path: out.getvalue()}, moves=moves)
+
+
 def _only_country(path: Path, countries: list[str], what: str) -> str:
     """The country an old-layout file belongs to: the one country of the tree."""
     if len(countries) == 1:
@@ -142,7 +196,7 @@ def _only_country(path: Path, countries: list[str], what: str) -> str:
 
 
 def _refuse_overwrites(briefs: Path, steps: list[Step]) -> None:
-    taken = [path for step in steps for path in step.creates if path.exists()]
+    taken = [path for step in steps for path in (*step.creates, *step.moves.values()) if path.exists()]
     if taken:
         names = ", ".join(str(path) for path in taken)
         raise UsageError(f"{briefs}: migrate never overwrites a file, and these exist already: {names}")

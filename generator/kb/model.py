@@ -58,6 +58,12 @@ Text = Annotated[str, AfterValidator(check_text)]
 Date = Annotated[datetime.date, Field(strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+Line = Annotated[str, AfterValidator(check_line)]
+# Relative, within the country folder: no absolute path, no part that starts with a dot (so no "..").
+ArchivePath = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$", max_length=300)
+]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 # Every number is bounded: what a briefing does with it (a span of days, a share of
 # the ranking) must stay within what dates and scores can hold.
 Days = Annotated[int, Field(strict=True, ge=1, le=MAX_STALE_AFTER_DAYS)]
@@ -159,11 +165,13 @@ class Citation(Model):
 
     source: Id
     passage: Text
+    locator: Line | None = None
+    """Where in the source the passage is ("p. 4"), printed after the source; `check` holds a page to the archive."""
 
 
 class Source(Model):
-    NOT_PRINTED = frozenset({"id", "date_note", "document"})
-    """The note and the local copy's file name are for the authors."""
+    NOT_PRINTED = frozenset({"id", "date_note", "archive", "original", "original_sha256"})
+    """The note and the archived files' names are for the authors; the archived text's hash is printed."""
 
     id: Id
     title: Text
@@ -176,10 +184,23 @@ class Source(Model):
     date_note: Text | None = None
     kind: Literal["ngo-report", "op-ed", "news", "official", "commentary"]
     url: Url | None = None
-    document: str | None = None
+    archive: ArchivePath | None = None
+    """The text of the document as extracted, relative to the country folder: `sources/<id>.txt`.
+    Pages of a paged document are separated by form feeds. `check` finds every cited passage in it."""
+    archive_sha256: Sha256 | None = None
+    original: ArchivePath | None = None
+    """The document as published (`sources/<id>.pdf`, `.html` or `.docx`), when the team has it."""
+    original_sha256: Sha256 | None = None
     sensitivity: Sensitivity = Sensitivity.PUBLIC
     stance: Stance = "independent"
     """Whose side the publication is on; a claim resting only on a partisan stance needs its rebuttal."""
+
+    @model_validator(mode="after")
+    def _hash_with_its_file(self) -> Source:
+        for name in ("archive", "original"):
+            if getattr(self, f"{name}_sha256") is not None and getattr(self, name) is None:
+                raise ValueError(f"{name}_sha256 is given without {name}: the file it is the hash of")
+        return self
 
 
 class Item(Model):

@@ -33,7 +33,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from generator import TEMPLATES_DIR
-from generator.compose.brief import Brief, CaseEntry, Labels, MetaRow, Point, Section, SourceEntry, Summary
+from generator.compose.brief import Brief, CaseEntry, Cite, Labels, MetaRow, Point, Section, SourceEntry, Summary
 from generator.core.clock import EARLIEST, LATEST
 from generator.core.errors import RenderError
 from generator.core.settings import template_file, template_folders
@@ -421,6 +421,8 @@ def _write_sources(document: Document, sources: tuple[SourceEntry, ...], heading
         paragraph = document.add_paragraph(f"{entry.number}. {entry.reference}", style="Source")
         if entry.stance:
             paragraph.add_run(f" {entry.stance}.").italic = True
+        if entry.archive:
+            paragraph.add_run(f" {entry.archive}")
         if entry.url:
             paragraph.add_run(" ")
             _add_hyperlink(paragraph, entry.url, entry.url)
@@ -446,9 +448,9 @@ def _add_hyperlink(paragraph: Paragraph, text: str, href: str, emphasis: bool = 
     paragraph._p.append(link)
 
 
-def _add_citations(paragraph: Paragraph, numbers: tuple[int, ...]) -> None:
-    if numbers:
-        paragraph.add_run(",".join(str(number) for number in numbers), style="Citation")
+def _add_citations(paragraph: Paragraph, marks: tuple[Cite, ...]) -> None:
+    if marks:
+        paragraph.add_run(",".join(cite.mark for cite in marks), style="Citation")
 
 
 def _set_properties(document: Document, brief: Brief) -> None:

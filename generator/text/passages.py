@@ -138,6 +138,12 @@ def _normalised(text: str, *, keep_broken_hyphens: bool = False) -> _Normalised:
     ends: list[int] = []
 
     def emit(piece: str, start: int, end: int) -> None:
+        if not piece:
+            return
+        if piece == " " and out and out[-1] == " ":
+            # Whitespace either side of a soft hyphen is one run once the hyphen is gone.
+            ends[-1] = end
+            return
         out.append(piece)
         starts.extend([start] * len(piece))
         ends.extend([end] * len(piece))
@@ -181,7 +187,20 @@ def normalise(text: str) -> str:
     line break is joined ("govern-\\nment": "government") unless the part after
     the break starts with a capital, which a broken word does not.
     """
-    return _normalised(text).text
+    # The same folding as `_normalised`, without keeping where each character came from: `check` keys its
+    # cache on the normalised form of every passage, so this runs once per citation on every check.
+    joined = _BREAK.sub(_joined_break, text)
+    return " ".join(joined.translate(_SAME).split())
+
+
+_BREAK = re.compile(_SPECIAL.pattern.split("|(?P<space>")[0])
+"""Only the two kinds of broken word of `_SPECIAL`: what folds otherwise than character by character."""
+
+
+def _joined_break(match: re.Match[str]) -> str:
+    if match.lastgroup == "broken" and not match.string[match.end()].islower():
+        return "- "
+    return ""
 
 
 @functools.lru_cache(maxsize=16)

@@ -46,11 +46,28 @@ def test_sources_are_numbered_in_order_of_first_citation(minimal_kb):
     kb = load(minimal_kb)
     brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
 
-    cited = [number for s in brief.sections for p in s.points for number in p.citations]
+    cited = [cite.number for s in brief.sections for p in s.points for cite in p.citations]
     first_seen = list(dict.fromkeys(cited))
     assert first_seen == sorted(first_seen)
     assert [entry.number for entry in brief.sources] == list(range(1, len(brief.sources) + 1))
     assert brief.sources[0].reference.startswith("A. Writer, “Testland report”, Test Centre, 22 July 2021")
+
+
+def test_a_citation_mark_carries_its_locator_and_each_source_the_start_of_its_archives_hash(minimal_kb):
+    recommendations = minimal_kb / "testland" / "recommendations.yaml"
+    recommendations.write_text(
+        recommendations.read_text().replace(
+            "passage: release peaceful protesters", "passage: release peaceful protesters\n      locator: p. 2"
+        )
+    )
+    kb = load(minimal_kb)
+    brief = compose(select(kb, kb.audiences["uk"]), date=DATE)
+
+    [ask] = section(brief, "asks").points
+    [report] = [entry for entry in brief.sources if entry.reference.startswith("A. Writer")]
+    assert [(cite.number, cite.mark) for cite in ask.citations] == [(report.number, f"{report.number} (p. 2)")]
+    digest = kb.sources["report-2021"].archive_sha256
+    assert report.archive == f"Archived text sha256 {digest[:12]}…"
 
 
 def test_approximate_dates_say_so(minimal_kb):

@@ -66,8 +66,8 @@ def test_an_attendee_above_the_copys_level_is_left_out(kb):
 def test_a_position_cites_its_source_in_the_sources_list(kb):
     brief = meeting_brief(kb)
     (positions,) = [row for row in brief.summary.rows if row.label == "Their known positions"]
-    (number,) = positions.entries[0].citations
-    assert "Trade and Rights Aren" in next(source.reference for source in brief.sources if source.number == number)
+    (cite,) = positions.entries[0].citations
+    assert "Trade and Rights Aren" in next(source.reference for source in brief.sources if source.number == cite.number)
 
 
 def test_a_leave_behind_carries_no_summary_box(kb):

@@ -133,7 +133,7 @@ def test_check_names_each_field_that_names_a_withheld_person_and_generate_prints
         "or names a person it may not name), so the fact is left out of every copy",
         "testland/responses.yaml:6: warning: no copy can cite every source of this claim, so the response is left "
         "out of every copy",
-        "testland/sources.yaml:13: warning: url names a person who may not be named (the case at cases.yaml:1), "
+        "testland/sources.yaml:15: warning: url names a person who may not be named (the case at cases.yaml:1), "
         "so no copy can cite this source",
     ]
     generated = cli("generate", "--audience", "uk", "--out", tmp_path / "out", "--briefs", kb_dir)

@@ -3,10 +3,13 @@
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.text.passages import (
     NearMatch,
     Span,
+    _normalised,
     locate,
     nearest,
     normalise,
@@ -164,3 +167,19 @@ def test_page_locators_are_written_as_they_are_read():
     assert page_locator(4, 4) == "p. 4"
     assert page_locator(4, 5) == "pp. 4\u20135"
     assert pages_in_locator(page_locator(4, 5)) == (4, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab AB-\n\r\f\t\u00a0\u00ad\u2010\u2011\u2013\u2014\u2212\u2019\u201c\ufb01.4")),
+        max_size=40,
+    )
+)
+def test_normalise_folds_as_the_search_that_keeps_each_characters_place(text):
+    folded = _normalised(text)
+
+    assert normalise(text) == folded.text
+    if folded.text:
+        span = folded.span(0, len(folded.text))
+        assert normalise(text[span.start : span.end]) == folded.text
