@@ -170,6 +170,7 @@ class Preview:
         self._state = _State()
         self._changed = threading.Condition()
         self._documents: OrderedDict[str, Document] = OrderedDict()
+        self._fitted: OrderedDict[tuple[int, View, datetime.date], Briefing] = OrderedDict()
         self._last_shown: dict[View, Document] = {}
         # WeasyPrint and python-docx are not made for threads: one layout or render at a time.
         self._render_lock = threading.Lock()
@@ -270,14 +271,32 @@ class Preview:
         if state.checked is None:
             return self._last_shown.get(view), []
         try:
-            request = _request(view, state.checked.kb, self._day())
             # Fitting lays the briefing out with WeasyPrint too, so it takes its turn like the PDF.
             with self._render_lock:
-                document = self._render(fitted_briefing(state.checked.kb, request, FORMATS), state.templates_generation)
+                briefing = self._fitted_briefing(view, state.version, state.checked.kb)
+                document = self._render(briefing, state.templates_generation)
         except BriefingError as error:
             return self._last_shown.get(view), Problem.from_error(error)
         self._last_shown[view] = document
         return document, []
+
+    def _fitted_briefing(self, view: View, version: int, kb: KnowledgeBase) -> Briefing:
+        """The view's briefing fitted to its pages, kept for this version of the knowledge base; called holding
+        the render lock.
+
+        Fitting lays the briefing out several times, and a page asks for the same view again and again: its
+        description, each download, the check after every save. Only a new version can fit it differently.
+        """
+        day = self._day()
+        key = (version, view, day)
+        briefing = self._fitted.get(key)
+        if briefing is None:
+            briefing = fitted_briefing(kb, _request(view, kb, day), FORMATS)
+            self._fitted[key] = briefing
+            while len(self._fitted) > DOCUMENTS_KEPT:
+                self._fitted.popitem(last=False)
+        self._fitted.move_to_end(key)
+        return briefing
 
     def _render(self, briefing: Briefing, templates_generation: int) -> Document:
         """The PDF of a fitted briefing, rendered unless kept from before; called holding the render lock."""

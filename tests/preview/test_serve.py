@@ -475,6 +475,24 @@ def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
     assert problem["href"] == f"vscode://file{entry}:{len(lines)}"
 
 
+def test_a_view_is_fitted_once_for_each_version_of_the_knowledge_base(tmp_path, monkeypatch):
+    """Its description, its downloads and every look after are one layout search, until a save."""
+    from generator.preview import state
+
+    preview = Preview(build_knowledge_base(tmp_path / "briefs"))
+    fitted = []
+    fit = state.fitted_briefing
+    monkeypatch.setattr(state, "fitted_briefing", lambda *args: fitted.append(args[1].audience) or fit(*args))
+
+    first = preview.describe(View())["document"]["key"]
+    preview.download(View(), "docx")
+    assert preview.describe(View())["document"]["key"] == first
+    assert fitted == ["uk"]
+    preview.reload()
+    assert preview.describe(View())["document"]["key"] == first
+    assert fitted == ["uk", "uk"]
+
+
 def test_a_knowledge_base_folder_removed_while_serving_is_a_problem_not_a_crash(tmp_path):
     briefs = build_knowledge_base(tmp_path / "briefs")
     preview = Preview(briefs)
