@@ -4,12 +4,10 @@ import errno
 import hashlib
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -45,35 +43,92 @@ def recorded(out: Path) -> dict[str, str]:
     return {name: entry["sha256"] for name, entry in current.files.items()}
 
 
+# `briefing` with a hook in publishing, run as its own process: runs that meet at the
+# output folder at the same moment, and a run that is killed at a chosen step.
+HOOKED = """
+import os, signal, sys, time
+from pathlib import Path
+
+from generator.cli import main
+from generator.publish import atomic
+from generator.publish.publisher import Publisher
+
+hook = sys.argv[1]
+if hook == "gate":
+    # Wait at the folder, announced, until the test opens the gate: every run publishes at once.
+    gate, enter = Path(sys.argv[2]), Publisher.__enter__
+    sys.argv[1:3] = []
+
+    def at_the_gate(publisher):
+        (gate.parent / f"waiting-{os.getpid()}").touch()
+        while not gate.exists():
+            time.sleep(0.005)
+        return enter(publisher)
+
+    Publisher.__enter__ = at_the_gate
+elif hook == "kill":
+    # Count the steps of publishing from the first document written on: each document's bytes written
+    # to its temporary, then each rename into the folder; SIGKILL this process before or after one.
+    out, wanted, when, steps = Path(sys.argv[2]).resolve(), int(sys.argv[3]), sys.argv[4], []
+    sys.argv[1:5] = []
+    write_all, replace = atomic.write_all, os.replace
+
+    def step(action):
+        steps.append(None)
+        if len(steps) == wanted and when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        action()
+        if len(steps) == wanted and when == "after":
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def writing(stream, content):
+        if content.startswith(b"PK"):
+            step(lambda: write_all(stream, content))
+        else:
+            write_all(stream, content)
+
+    def renaming(source, target):
+        if steps and Path(target).parent.resolve() == out:
+            step(lambda: replace(source, target))
+        else:
+            replace(source, target)
+
+    atomic.write_all, os.replace = writing, renaming
+
+main(sys.argv[1:], prog_name="briefing")
+"""
+
+
+def hooked(hook: tuple[object, ...], *args: object, env: dict) -> subprocess.Popen:
+    """`briefing ARGS` with HOOKED's hook: ("gate", path) or ("kill", folder, step, "before" or "after")."""
+    return subprocess.Popen([sys.executable, "-c", HOOKED, *map(str, hook), *map(str, args)], env=env)
+
+
 @pytest.mark.slow
 def test_concurrent_runs_lose_no_record(minimal_kb: Path, tmp_path: Path):
     out = tmp_path / "out"
-    recipients = [f"Recipient {number}" for number in range(8)]
+    recipients = [f"Recipient {number}" for number in range(5)]
+    environment = {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
-    def generate(recipient: str, *extra: str) -> subprocess.CompletedProcess:
-        return briefing(
-            "generate",
-            "--audience",
-            "uk",
-            "--format",
-            "docx",
-            "--jobs",
-            "1",
-            "--recipient",
-            recipient,
-            "--briefs",
-            minimal_kb,
-            "--out",
-            out,
-            *extra,
-            env={"XDG_CACHE_HOME": str(tmp_path)},
-        )
+    for round_number, extra in enumerate(((), ("--force",))):
+        meeting_point = tmp_path / f"round-{round_number}"
+        meeting_point.mkdir()
+        gate = meeting_point / "open"
+        runs = [
+            hooked(
+                ("gate", gate),
+                *("generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--recipient", recipient),
+                *("--briefs", minimal_kb, "--out", out, *extra),
+                env=environment,
+            )
+            for recipient in recipients
+        ]
+        # Every run waits at the folder before the gate opens (one that failed first is reported below).
+        while len(list(meeting_point.glob("waiting-*"))) < len(runs) and all(run.poll() is None for run in runs):
+            time.sleep(0.01)
+        gate.touch()
 
-    for extra in ((), ("--force",)):
-        with ThreadPoolExecutor(len(recipients)) as runs:
-            results = list(runs.map(lambda recipient: generate(recipient, *extra), recipients))
-
-        assert [result.returncode for result in results] == [0] * len(recipients), [r.stderr for r in results]
+        assert [run.wait(timeout=120) for run in runs] == [0] * len(runs)
         assert len(documents(out)) == len(recipients)
         assert manifest.read(out).files.keys() == documents(out).keys()
         assert recorded(out) == documents(out)
@@ -90,49 +145,72 @@ def revise(minimal_kb: Path, revision: int) -> None:
     facts.write_text(text[:start] + f"in the capital (revision {revision})" + text[end:])
 
 
+PUBLISHING = {
+    # Each document is written to a temporary, then published in three steps: its entry saved as
+    # pending, the file renamed into place, the entry made the file's record. Each step's save is a
+    # manifest temporary renamed over the manifest. A kill after the document's bytes are written...
+    "written": (1, "after"),
+    # ... once the manifest with the pending entry is written but not yet renamed into place,
+    "saving": (2, "before"),
+    # ... with the entry saved as pending, the old file still in place,
+    "pending": (2, "after"),
+    # ... with the new file in place, its entry still pending,
+    "renamed": (3, "after"),
+    # ... once the manifest recording it is written but not yet renamed into place,
+    "recording": (4, "before"),
+    # ... and once it is recorded, before the next document.
+    "recorded": (4, "after"),
+}
+"""The steps of publishing one document, in the order counted by HOOKED, and where a kill falls."""
+KILLS = [
+    ("written", 1),
+    ("saving", 2),
+    ("pending", 3),
+    ("renamed", 4),
+    ("recording", 5),
+    ("recorded", 5),
+    ("renamed", 6),
+]
+"""Every step at least once, spread over the six documents a run publishes, the first and the last among them."""
+
+
 @pytest.mark.slow
 def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb: Path, tmp_path: Path):
     out = tmp_path / "out"
     for audience in ("us", "eu", "lender", "un"):
         uk = (minimal_kb / "audiences" / "uk.yaml").read_text()
         (minimal_kb / "audiences" / f"{audience}.yaml").write_text(uk.replace("id: uk", f"id: {audience}"))
-    command = [
-        sys.executable,
-        "-m",
-        "generator",
+    arguments = [
         "-q",
         "generate",
-        str(minimal_kb / "testland" / "meetings" / "uk-visit.yaml"),
+        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
         "--all",
         "--format",
         "docx",
         "--jobs",
         "1",
         "--briefs",
-        str(minimal_kb),
+        minimal_kb,
         "--out",
-        str(out),
+        out,
     ]
     environment = {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    subprocess.run(command, check=True, env=environment)
-    started = time.monotonic()
-    subprocess.run([*command, "--force"], check=True, env=environment)
-    duration = time.monotonic() - started
-    moments = random.Random()
-    kills = 15
+    subprocess.run([sys.executable, "-m", "generator", *map(str, arguments)], check=True, env=environment)
 
-    for number in range(kills):
+    for number, (step, document) in enumerate(KILLS):
         revise(minimal_kb, number)
-        process = subprocess.Popen(command, env=environment)
-        # Random moments spread over the second half of a run, where its six
-        # documents are written one after another.
-        time.sleep(duration * (0.4 + 0.6 * (number + moments.random()) / kills))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        at, when = PUBLISHING[step]
+        run = hooked(("kill", out, 4 * (document - 1) + at, when), *arguments, env=environment)
+        assert run.wait(timeout=120) == -signal.SIGKILL, f"the run was not killed {step} document {document}"
+        # The kill left what that step leaves: a pending entry exactly between its save and the record.
+        saved = json.loads((out / "manifest.json").read_text())
+        assert ("pending" in saved) == (step in ("pending", "renamed", "recording")), (step, saved)
 
-        assert recorded(out) == documents(out), f"after kill {number}"
+        assert recorded(out) == documents(out), f"after a kill {step} document {document}"
 
-    final = subprocess.run(command, env=environment, capture_output=True, text=True)
+    final = subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, arguments)], env=environment, capture_output=True, text=True
+    )
     assert final.returncode == 0, final.stderr
     assert len(documents(out)) == 6 and recorded(out) == documents(out)
     assert "pending" not in json.loads((out / "manifest.json").read_text())
