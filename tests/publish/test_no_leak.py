@@ -395,16 +395,29 @@ def write_knowledge_base(root: Path, person: str, field: str, value: str) -> Non
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+LATIN_FOR_LOOKALIKE = str.maketrans({cyrillic: latin for latin, cyrillic in LOOKALIKES.items()})
+NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def readings(text: str) -> list[str]:
     """Letters only, written here without the generator's matcher: NFKC, casefold, accents
-    stripped, anyascii; once as typed and once with Cyrillic look-alikes read as Latin."""
-    back = {cyrillic: latin for latin, cyrillic in LOOKALIKES.items()}
-    found = []
-    for variant in (text, "".join(back.get(c, c) for c in unicodedata.normalize("NFKC", text))):
+    stripped, anyascii; once as typed and once with Cyrillic look-alikes read as Latin.
+
+    A folder's text runs to hundreds of thousands of characters, nearly all ASCII: the steps
+    that go letter by letter see only the runs of other letters, where they have work to do."""
+
+    def letters(variant: str) -> str:
         folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", variant).casefold())
-        stripped = "".join(c for c in folded if not unicodedata.combining(c))
-        found.append(re.sub(r"[^a-z]", "", anyascii(stripped).lower()))
-    return found
+        plain = NOT_ASCII.sub(
+            lambda run: anyascii("".join(c for c in run.group() if not unicodedata.combining(c))), folded
+        )
+        return re.sub(r"[^a-z]+", "", plain.lower())
+
+    as_typed = letters(text)
+    normal = unicodedata.normalize("NFKC", text)
+    latin = NOT_ASCII.sub(lambda run: run.group().translate(LATIN_FOR_LOOKALIKE), normal)
+    # Without look-alikes the second reading is the first: NFKC of NFKC text changes nothing.
+    return [as_typed, letters(latin) if latin != normal else as_typed]
 
 
 def everything_in_folder(out: Path) -> str:
@@ -441,6 +454,7 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
     text = DISGUISES[disguise](person)
     value = as_field_value(field, text)
     messages: list[str] = []
+    generated = False
     with tempfile.TemporaryDirectory() as folder:
         briefs, out = Path(folder) / "briefs", Path(folder) / "out"
         write_knowledge_base(briefs, person, field, value)
@@ -476,11 +490,12 @@ def test_a_disguised_protected_name_in_any_field_never_reaches_a_copy(person, di
             assert not out.exists() or not any(out.glob("*.pdf")), "a refused copy was written"
         else:
             assert not any(mark in value for mark in INVISIBLE.values()), "an invisible character was accepted"
-            written = everything_in_folder(out)
-            if not outcome.failed:
-                assert "testland" in readings(written)[0], "nothing was written: the test would pass vacuously"
-        written = everything_in_folder(out)
+            generated = not outcome.failed
+        written = readings(everything_in_folder(out))
+        if generated:
+            assert "testland" in written[0], "nothing was written: the test would pass vacuously"
+        written += readings("\n".join(messages))
 
     for token in re.findall(r"[A-Za-z]{5,}", person):
-        for reading in readings(written) + readings("\n".join(messages)):
+        for reading in written:
             assert token.lower() not in reading, (token, disguise, field)
