@@ -236,8 +236,8 @@ def open_followups(
     )
 
 
-def verify(out: Path) -> VerifyReport:
-    """The output folder checked against its manifest."""
+def verify(out: Path, briefs: Path | None = None) -> VerifyReport:
+    """The output folder checked against its manifest, and, with the knowledge base, each copy's archived sources."""
     from generator.publish.publisher import verify as verify_folder
 
-    return verify_folder(out)
+    return verify_folder(out, briefs)

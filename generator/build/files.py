@@ -15,12 +15,14 @@ from generator.build.requests import Request
 from generator.compose.brief import Brief
 from generator.core.errors import RenderError
 from generator.core.store import document_key, templates_digest
+from generator.kb.citations import citations_in
 from generator.kb.load import KnowledgeBase
 from generator.policy.withholding import name_guard
 from generator.publish import manifest
-from generator.publish.finished_files import leak_in
+from generator.publish.finished_files import leak_in, manifest_texts
 from generator.publish.publisher import output_name
 from generator.render import REGISTRY, Format
+from generator.select.selection import Selection
 from generator.text.name_matching import NameGuard
 
 
@@ -48,9 +50,9 @@ def document_file(name: str, output_format: Format, entry: manifest.Entry, guard
     """The file; RenderError, before anything is rendered, when its name or entry names someone it may not."""
     for where, text in [
         ("the file name", name),
-        *((f"the manifest's {key}", value) for key, value in entry.as_json().items()),
+        *((f"the manifest's {key}", value) for key, value in manifest_texts(entry.as_json())),
     ]:
-        if isinstance(text, str) and (label := guard.find(text)):
+        if label := guard.find(text):
             raise RenderError(
                 f"the briefing would name a person who may not be named here ({label}) in {where}; refusing to write it"
             )
@@ -76,11 +78,12 @@ def plan(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Plan
     key = fitting_key(draft, unfitted)
     templates = templates_digest(kb.settings.theme)
     guard = name_guard(kb, request.level)
+    sources = archived_sources(draft.selection)
     files = {
         output_format: document_file(
             _name(request, output_format),
             output_format,
-            _entry(request, output_format, kb.revision, document_key(key, output_format, templates)),
+            _entry(request, output_format, kb.revision, document_key(key, output_format, templates), sources),
             guard,
         )
         for output_format in formats
@@ -118,7 +121,32 @@ def _name(request: Request, output_format: Format) -> str:
     )
 
 
-def _entry(request: Request, output_format: Format, revision: str, key: str) -> manifest.Entry:
+def archived_sources(selection: Selection) -> dict[str, dict[str, str]] | None:
+    """The archived text of each source the briefing may cite from its items, for the manifest: `verify`
+    compares them with the archives later. Items that fitting leaves out still count: the entry is made
+    before the briefing is fitted, and names what its content was chosen from."""
+    kb = selection.kb
+    chosen = (
+        *selection.talking_points,
+        *selection.background,
+        *selection.cases,
+        *selection.recommendations,
+        *selection.responses,
+        *selection.levers,
+        *(selection.meeting.positions if selection.meeting else ()),
+    )
+    cited = {citation.source for item in chosen for _, citation in citations_in(item)} & selection.citable
+    archived = {
+        source_id: {"archive": source.archive, "sha256": source.archive_sha256}
+        for source_id in sorted(cited)
+        if (source := kb.sources[source_id]).archive and source.archive_sha256
+    }
+    return archived or None
+
+
+def _entry(
+    request: Request, output_format: Format, revision: str, key: str, sources: dict[str, dict[str, str]] | None
+) -> manifest.Entry:
     return manifest.Entry(
         **request.identity(),
         format=output_format,
@@ -129,4 +157,5 @@ def _entry(request: Request, output_format: Format, revision: str, key: str) -> 
         copy=request.copy_number,
         organisation=request.organisation,
         email=request.email,
+        sources=sources,
     )

@@ -9,10 +9,21 @@ string a reader can see in the file (its format's read-back, see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from generator.render import REGISTRY, Format
 from generator.text.name_matching import NameGuard
+
+
+def manifest_texts(entry: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every text of a manifest entry with the field it is in, the keys of an object among them (source ids)."""
+    for key, value in entry.items():
+        if isinstance(value, str):
+            yield f"{prefix}{key}", value
+        elif isinstance(value, Mapping):
+            for inner in value:
+                yield f"{prefix}{key}", str(inner)
+            yield from manifest_texts(value, f"{prefix}{key}.")
 
 
 def leak_in(
@@ -23,7 +34,7 @@ def leak_in(
         return None
     readable = [
         ("the file name", file_name),
-        *((f"the manifest's {key}", value) for key, value in manifest_entry.items() if isinstance(value, str)),
+        *((f"the manifest's {key}", value) for key, value in manifest_texts(manifest_entry)),
         *REGISTRY[output_format].read_back(content),
     ]
     for where, text in readable:

@@ -6,7 +6,10 @@ build date, knowledge-base revision, document key and sha256; entries
 written since copies were numbered add the generator version and the copy
 number (null without a recipient), and entries written since every request
 parameter was recorded add the country folder, length, language and as-of
-date (null without one). `copies` is the register those numbers come from,
+date (null without one). An entry of a briefing whose sources have archived
+texts adds `sources`: each such source's id, with the archived text's path in
+the country folder and its sha256, so `verify` can tell whether the texts a
+copy quotes are still as they were. `copies` is the register those numbers come from,
 one series per briefing (see `publish.copy_series`). `files` says
 what is on disk; `pending` holds what a run is about to rename into place
 (see `publish`). Whoever reads the manifest under its lock resolves pending
@@ -105,10 +108,11 @@ _ORDER = (
     "organisation",
     "email",
     "document",
+    "sources",
 )
 # A package's entry has always listed its recipient among the identity fields, in IDENTITY's order.
 _PACKAGE_ORDER = (*_ORDER[:5], "recipient", *(name for name in _ORDER[5:] if name != "recipient"))
-_WRITTEN_WHEN_SET = frozenset({"length", "organisation", "email", "document"})
+_WRITTEN_WHEN_SET = frozenset({"length", "organisation", "email", "document", "sources"})
 """Fields left out of the file when None: the entries of earlier documents of that kind never had them."""
 
 
@@ -142,6 +146,9 @@ class Entry:
     """Where the copy is to be sent; recorded, never printed."""
     document: str | None = None
     """"letter" for a follow-up letter; None for a briefing or a package."""
+    sources: dict[str, dict[str, str]] | None = None
+    """Source id -> {"archive": its path in the country folder, "sha256": the archived text's}, in id order,
+    for each cited source with an archived text; None when there is none."""
 
     def as_json(self) -> Recorded:
         """The entry as `manifest.json` holds it, its keys in the order every earlier run wrote them."""
@@ -251,9 +258,21 @@ def _entry_problem(entry: object) -> str | None:
             return f'has a "{name}" that is not text'
     if not isinstance(entry.get("as_of"), (str, type(None))):
         return 'has an "as_of" that is neither text nor null'
+    if "sources" in entry and not _are_archived_sources(entry["sources"]):
+        return 'has "sources" that are not an object of archived texts, each with its "archive" and "sha256"'
     if not _SHA256.fullmatch(entry["sha256"]):
         return 'has a "sha256" that is not 64 hexadecimal digits'
     return None
+
+
+def _are_archived_sources(sources: object) -> bool:
+    return isinstance(sources, dict) and all(
+        isinstance(archived, dict)
+        and isinstance(archived.get("archive"), str)
+        and isinstance(archived.get("sha256"), str)
+        and _SHA256.fullmatch(archived["sha256"]) is not None
+        for archived in sources.values()
+    )
 
 
 def resolve(manifest: Manifest, folder: Path) -> bool:

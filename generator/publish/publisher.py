@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from generator.core.errors import CopyRefused, UsageError, WriteFailure
 from generator.publish import manifest
@@ -331,6 +332,20 @@ def _claim_number(register: dict[str, dict[str, int]], entry: manifest.Entry) ->
     return f"copy {number} of this briefing has been given to someone else meanwhile; run again"
 
 
+ArchiveState = Literal["unchanged", "changed", "missing", "not compared"]
+"""How an archived text a copy rests on stands now: "not compared" without the knowledge base it lies in."""
+
+
+@dataclass(frozen=True)
+class ArchivedSource:
+    """One archived source text a copy rests on, as its manifest entry recorded it, and how it stands now."""
+
+    source: str
+    archive: Path
+    """Where the text is: in the knowledge base's country folder, as the entry names it."""
+    state: ArchiveState
+
+
 @dataclass
 class VerifyReport:
     """How the files in an output folder compare with its manifest."""
@@ -342,14 +357,27 @@ class VerifyReport:
     """In the folder with a sha256 other than the recorded one."""
     unrecorded: list[str] = field(default_factory=list)
     """In the folder, but not in the manifest (a stale temporary counts)."""
+    sources: dict[str, list[ArchivedSource]] = field(default_factory=dict)
+    """File name -> the archived source texts the copy rests on, for each copy whose entry records them."""
+
+    @property
+    def archives_changed(self) -> list[tuple[str, ArchivedSource]]:
+        """Each copy and archived text it rests on that is no longer as the copy was built from."""
+        return [
+            (name, archived)
+            for name, archives in self.sources.items()
+            for archived in archives
+            if archived.state in ("changed", "missing")
+        ]
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.changed or self.unrecorded)
+        return not (self.missing or self.changed or self.unrecorded or self.archives_changed)
 
 
-def verify(folder: Path) -> VerifyReport:
-    """Re-hash every recorded file and every file in `folder`, under the manifest lock.
+def verify(folder: Path, briefs: Path | None = None) -> VerifyReport:
+    """Re-hash every recorded file and every file in `folder`, under the manifest lock, and, with the
+    knowledge base at `briefs`, every archived source text a copy's entry records.
 
     Changes nothing, so it needs no write permission: entries a dead run left
     pending are settled in memory only, and a folder no run can write (an
@@ -372,7 +400,32 @@ def verify(folder: Path) -> VerifyReport:
         elif present[name] != entry["sha256"]:
             report.changed.append(name)
     report.unrecorded = sorted(name for name in present if name not in recorded.files)
+    hashed: dict[Path, str | None] = {}
+    for name, entry in sorted(recorded.files.items()):
+        if entry.get("sources"):
+            report.sources[name] = _archived_sources(entry, briefs, hashed)
     return report
+
+
+def _archived_sources(
+    entry: manifest.Recorded, briefs: Path | None, hashed: dict[Path, str | None]
+) -> list[ArchivedSource]:
+    """The archived texts an entry records, each compared with the text in the knowledge base now."""
+    country = entry.get("country")
+    found = []
+    for source, archived in entry["sources"].items():
+        relative = Path(archived["archive"])
+        inside = isinstance(country, str) and not relative.is_absolute() and ".." not in relative.parts
+        if briefs is None or not inside or not (briefs / str(country)).is_dir():
+            found.append(ArchivedSource(source, relative, "not compared"))
+            continue
+        path = briefs / str(country) / relative
+        if path not in hashed:
+            hashed[path] = manifest.file_sha256(path)
+        now = hashed[path]
+        state: ArchiveState = "missing" if now is None else "unchanged" if now == archived["sha256"] else "changed"
+        found.append(ArchivedSource(source, path, state))
+    return found
 
 
 def _documents(folder: Path) -> list[Path]:

@@ -128,19 +128,51 @@ def test_a_copy_recorded_under_the_old_naming_is_not_replaced(generate):
     assert "not written: it holds the restricted DOCX for uk, and this is the public DOCX for uk" in result.stderr
 
 
-def test_verify_passes_a_folder_that_matches_its_manifest(generate, cli):
+def rests_on(out: Path, name: str, state: str = "unchanged") -> str:
+    return f"sources     {out / name}: op-ed-2016, report-2021 ({state})"
+
+
+def test_verify_passes_a_folder_that_matches_its_manifest(generate, cli, minimal_kb):
     out, run = generate
     run()
     run("--recipient", "Jane Smith")
     (out / ".gitkeep").write_bytes(b"")
 
-    result = cli("verify", "--out", out)
+    result = cli("verify", "--out", out, "--briefs", minimal_kb)
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"{out}: 2 recorded files; 0 missing, 0 changed, 0 unrecorded."
+    assert result.stdout.splitlines() == [
+        rests_on(out, "2027-01-15_testland_uk.docx"),
+        rests_on(out, "2027-01-15_testland_uk_for-jane-smith.docx"),
+        f"{out}: 2 recorded files; 0 missing, 0 changed, 0 unrecorded; 0 archived source texts changed.",
+    ]
 
 
-def test_verify_lists_missing_changed_and_unrecorded_files(generate, cli):
+def test_verify_names_each_copy_whose_archived_sources_changed(generate, cli, minimal_kb):
+    out, run = generate
+    run()
+    archive = minimal_kb / "testland" / "sources" / "report-2021.txt"
+    archive.write_text(archive.read_text() + "Corrected later.\n")
+
+    changed = cli("verify", "--out", out, "--briefs", minimal_kb)
+    elsewhere = cli("verify", "--out", out, "--briefs", out)
+
+    assert changed.exit_code == 2
+    assert changed.stdout.splitlines() == [
+        f"archive     {out / '2027-01-15_testland_uk.docx'}: source 'report-2021': {archive} changed since the copy "
+        "was built",
+        rests_on(out, "2027-01-15_testland_uk.docx", "changed"),
+        f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded; 1 archived source text changed.",
+    ]
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert elsewhere.stdout.splitlines() == [
+        rests_on(out, "2027-01-15_testland_uk.docx", "not compared"),
+        f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded; 0 archived source texts changed (1 of the "
+        f"copies not compared: their country is not in {out}).",
+    ]
+
+
+def test_verify_lists_missing_changed_and_unrecorded_files(generate, cli, minimal_kb):
     out, run = generate
     run()
     run("--recipient", "Jane Smith")
@@ -150,7 +182,7 @@ def test_verify_lists_missing_changed_and_unrecorded_files(generate, cli):
     (out / "stray.pdf").write_bytes(b"%PDF")
     (out / ".briefing-0badc0ffee00-x.part").write_bytes(b"a dead run's leftover")
 
-    result = cli("verify", "--out", out)
+    result = cli("verify", "--out", out, "--briefs", minimal_kb)
 
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
@@ -158,7 +190,8 @@ def test_verify_lists_missing_changed_and_unrecorded_files(generate, cli):
         f"changed     {out / '2027-01-15_testland_uk_for-jane-smith.docx'}",
         f"unrecorded  {out / '.briefing-0badc0ffee00-x.part'}",
         f"unrecorded  {out / 'stray.pdf'}",
-        f"{out}: 3 recorded files; 1 missing, 1 changed, 2 unrecorded.",
+        *(rests_on(out, f"2027-01-15_testland_uk{who}.docx") for who in ("", "_for-ann-lee", "_for-jane-smith")),
+        f"{out}: 3 recorded files; 1 missing, 1 changed, 2 unrecorded; 0 archived source texts changed.",
     ]
 
 
@@ -176,8 +209,8 @@ def test_verify_refuses_a_damaged_manifest_and_a_missing_folder(generate, cli, t
     assert nowhere.stderr.strip() == f"error: no such output folder: {tmp_path / 'nowhere'}"
 
 
-def verify_command(out: Path) -> list[str]:
-    return [sys.executable, "-m", "generator", "verify", "--out", str(out)]
+def verify_command(out: Path, briefs: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "verify", "--out", str(out), "--briefs", str(briefs)]
 
 
 def read_only_mount(folder: Path) -> list[str]:
@@ -211,7 +244,7 @@ def read_only(tmp_path: Path):
 
 
 @pytest.mark.parametrize("lock_file", ["left by the last run", "removed"])
-def test_verify_reads_a_read_only_folder_as_it_reads_a_writable_one(generate, cli, read_only, lock_file):
+def test_verify_reads_a_read_only_folder_as_it_reads_a_writable_one(generate, cli, read_only, lock_file, minimal_kb):
     out, run = generate
     run()
     run("--recipient", "Jane Smith")
@@ -222,27 +255,32 @@ def test_verify_reads_a_read_only_folder_as_it_reads_a_writable_one(generate, cl
         (out / ".manifest.lock").unlink()
     before = sorted(path.name for path in out.iterdir())
 
-    archived = read_only(out, verify_command(out))
+    archived = read_only(out, verify_command(out, minimal_kb))
 
     assert archived.returncode == 2, archived.stderr
     assert archived.stdout.splitlines() == [
         f"changed     {out / '2027-01-15_testland_uk_for-jane-smith.docx'}",
         f"unrecorded  {out / '.briefing-0badc0ffee00-x.part'}",
-        f"{out}: 2 recorded files; 0 missing, 1 changed, 1 unrecorded.",
+        rests_on(out, "2027-01-15_testland_uk.docx"),
+        rests_on(out, "2027-01-15_testland_uk_for-jane-smith.docx"),
+        f"{out}: 2 recorded files; 0 missing, 1 changed, 1 unrecorded; 0 archived source texts changed.",
     ]
     assert sorted(path.name for path in out.iterdir()) == before
-    writable = cli("verify", "--out", out)
+    writable = cli("verify", "--out", out, "--briefs", minimal_kb)
     assert (writable.exit_code, writable.stdout) == (archived.returncode, archived.stdout)
 
 
-def test_verify_of_a_read_only_folder_waits_for_a_run_that_holds_the_lock(generate, read_only):
+def test_verify_of_a_read_only_folder_waits_for_a_run_that_holds_the_lock(generate, read_only, minimal_kb):
     """A run that can write there may be publishing: the manifest and the files are read once it is done."""
     out, run = generate
     run()
     with (out / ".manifest.lock").open("rb") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         verifying = subprocess.Popen(
-            [*read_only_mount(out), *verify_command(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [*read_only_mount(out), *verify_command(out, minimal_kb)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         time.sleep(1.5)
         waited = verifying.poll() is None
@@ -251,20 +289,26 @@ def test_verify_of_a_read_only_folder_waits_for_a_run_that_holds_the_lock(genera
 
     assert waited
     assert verifying.returncode == 0, stderr
-    assert stdout.strip() == f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded."
+    assert stdout.splitlines() == [
+        rests_on(out, "2027-01-15_testland_uk.docx"),
+        f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded; 0 archived source texts changed.",
+    ]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a folder whatever its mode")
-def test_verify_reads_a_folder_it_may_not_write(generate, cli):
+def test_verify_reads_a_folder_it_may_not_write(generate, cli, minimal_kb):
     out, run = generate
     run()
     # Without a lock file, one cannot be made there: the lock is what cannot be had.
     (out / ".manifest.lock").unlink()
     out.chmod(0o555)
     try:
-        result = cli("verify", "--out", out)
+        result = cli("verify", "--out", out, "--briefs", minimal_kb)
     finally:
         out.chmod(0o755)
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded."
+    assert result.stdout.splitlines() == [
+        rests_on(out, "2027-01-15_testland_uk.docx"),
+        f"{out}: 1 recorded file; 0 missing, 0 changed, 0 unrecorded; 0 archived source texts changed.",
+    ]

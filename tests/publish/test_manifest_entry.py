@@ -4,6 +4,9 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
+
+from generator.core.errors import ManifestDamaged
 from generator.publish import manifest
 
 BRIEFING = manifest.Entry(
@@ -99,3 +102,24 @@ def test_an_entry_about_to_be_written_is_the_same_copy_as_its_record():
         manifest.describe(BRIEFING)
         == "the restricted PDF for uk at meeting uk-fcdo (kazakhstan, en-GB), stamped for Jane Smith"
     )
+
+
+ARCHIVED = {"report-2021": {"archive": "sources/report-2021.txt", "sha256": "a" * 64}}
+
+
+def test_the_archived_sources_of_a_briefing_come_last_and_only_when_it_has_some():
+    archived = dataclasses.replace(BRIEFING, sources=ARCHIVED).as_json()
+
+    assert list(archived)[-1] == "sources"
+    assert archived["sources"] == ARCHIVED
+    assert "sources" not in BRIEFING.as_json()
+
+
+def test_archived_sources_not_of_their_shape_are_a_damaged_manifest(tmp_path: Path):
+    entry = {**dataclasses.replace(BRIEFING, sources=ARCHIVED).as_json(), "sha256": "b" * 64}
+    good = json.dumps({"files": {"x.pdf": entry}}).encode()
+    bad = json.dumps({"files": {"x.pdf": {**entry, "sources": {"report-2021": {"archive": "x"}}}}}).encode()
+
+    assert manifest.parse(good, tmp_path / "manifest.json").files["x.pdf"]["sources"] == ARCHIVED
+    with pytest.raises(ManifestDamaged, match='has "sources" that are not an object of archived texts'):
+        manifest.parse(bad, tmp_path / "manifest.json")
