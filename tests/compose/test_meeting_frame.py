@@ -16,6 +16,7 @@ from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf
 from tests.conftest import BUNDLED_BRIEFS
+from tests.once import once
 
 DATE = datetime.date(2026, 11, 25)
 UK_MEETING = BUNDLED_BRIEFS / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml"
@@ -26,16 +27,19 @@ def kb():
     return api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
 
 
+@once
 def meeting_brief(kb, level: Sensitivity | None = None):
     (request,) = api.requests_for(kb, meeting_file=UK_MEETING, distribution=level, date=DATE)
     return api.compose_brief(kb, request)
 
 
+@once
 def pdf_text(brief) -> str:
     """The text of every page, with line breaks read as spaces: labels wrap in their narrow column."""
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(render_pdf(brief))).pages)
 
 
+@once
 def docx_text(brief) -> str:
     document = docx.Document(io.BytesIO(render_docx(brief)))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]

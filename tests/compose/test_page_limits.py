@@ -21,6 +21,7 @@ from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf
 from generator.select.selection import select
 from tests.conftest import BUNDLED_BRIEFS, FIXTURES
+from tests.once import once
 
 DATE = datetime.date(2026, 11, 25)
 LEVELS = (Sensitivity.PUBLIC, Sensitivity.CONFIDENTIAL)
@@ -75,9 +76,14 @@ def kbs():
 def test_every_briefing_fits_its_page_limit(kbs, case):
     briefs, request = case
     brief = api.compose_brief(kbs[briefs], request)
-    assert pages_of(render_pdf(brief)) <= DEFAULT_PAGES[brief.length]
+    pages = pages_of(render_pdf(brief))
+    assert pages <= DEFAULT_PAGES[brief.length]
     if brief.length == "one-page":
-        assert pages_of(render_pdf(brief)) == 1
+        assert pages == 1
+
+
+pdf_of, docx_of = once(render_pdf), once(render_docx)
+"""The leave-behind's files, which its tests only read."""
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +93,13 @@ def leave_behind(kbs):
 
 
 def test_leave_behind_labels_its_sections_for_the_reader_not_as_the_full_briefing_does(leave_behind):
-    text = text_of(render_pdf(leave_behind))
+    text = text_of(pdf_of(leave_behind))
     for heading in ("Purpose", "Key asks", "Individual cases", "Talking points"):
         assert heading not in text
     for label in ("Our asks\n", "Cases\n", "Key points\n"):
         assert label in text
     assert "human rights briefing" in text
-    assert "Heading1" in docx_text(render_docx(leave_behind))
+    assert "Heading1" in docx_text(docx_of(leave_behind))
 
 
 def test_leave_behind_puts_the_asks_first_then_cases_then_talking_points(leave_behind):
@@ -102,8 +108,8 @@ def test_leave_behind_puts_the_asks_first_then_cases_then_talking_points(leave_b
 
 def test_leave_behind_carries_the_contact_block_from_the_country_file(leave_behind):
     assert leave_behind.contact == ("Central Asia advocacy team",)
-    assert "Contact: Central Asia advocacy team" in text_of(render_pdf(leave_behind))
-    assert "Central Asia advocacy team" in docx_text(render_docx(leave_behind))
+    assert "Contact: Central Asia advocacy team" in text_of(pdf_of(leave_behind))
+    assert "Central Asia advocacy team" in docx_text(docx_of(leave_behind))
 
 
 def test_full_briefing_keeps_its_headings(kbs):
