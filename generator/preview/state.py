@@ -150,6 +150,8 @@ class _State:
     problems: list[Problem] = field(default_factory=list)
     """What stops the knowledge base as saved now from loading; empty when it loads."""
     templates_generation: int = 0
+    loaded: int = 0
+    """How many times the knowledge base has loaded: a save that fails to load leaves what is fitted as it was."""
 
 
 class Preview:
@@ -170,7 +172,7 @@ class Preview:
         self._state = _State()
         self._changed = threading.Condition()
         self._documents: OrderedDict[str, Document] = OrderedDict()
-        self._fitted: OrderedDict[tuple[int, View, datetime.date], Briefing] = OrderedDict()
+        self._fitted: OrderedDict[tuple[int, int, View, datetime.date], Briefing] = OrderedDict()
         self._last_shown: dict[View, Document] = {}
         # WeasyPrint and python-docx are not made for threads: one layout or render at a time.
         self._render_lock = threading.Lock()
@@ -202,7 +204,11 @@ class Preview:
         with self._changed:
             state = self._state
             self._state = _State(
-                state.version + 1, checked or state.checked, problems, state.templates_generation + templates_changed
+                state.version + 1,
+                checked or state.checked,
+                problems,
+                state.templates_generation + templates_changed,
+                state.loaded + (checked is not None),
             )
             self._changed.notify_all()
 
@@ -273,22 +279,23 @@ class Preview:
         try:
             # Fitting lays the briefing out with WeasyPrint too, so it takes its turn like the PDF.
             with self._render_lock:
-                briefing = self._fitted_briefing(view, state.version, state.checked.kb)
+                briefing = self._fitted_briefing(view, state.checked.kb, state.loaded, state.templates_generation)
                 document = self._render(briefing, state.templates_generation)
         except BriefingError as error:
             return self._last_shown.get(view), Problem.from_error(error)
         self._last_shown[view] = document
         return document, []
 
-    def _fitted_briefing(self, view: View, version: int, kb: KnowledgeBase) -> Briefing:
-        """The view's briefing fitted to its pages, kept for this version of the knowledge base; called holding
-        the render lock.
+    def _fitted_briefing(self, view: View, kb: KnowledgeBase, loaded: int, templates_generation: int) -> Briefing:
+        """The view's briefing fitted to its pages, kept for the knowledge base and templates as loaded; called
+        holding the render lock.
 
         Fitting lays the briefing out several times, and a page asks for the same view again and again: its
-        description, each download, the check after every save. Only a new version can fit it differently.
+        description, each download, the check after every save, which may not even load. Only a knowledge base
+        loaded again or an edited template can fit it differently.
         """
         day = self._day()
-        key = (version, view, day)
+        key = (loaded, templates_generation, view, day)
         briefing = self._fitted.get(key)
         if briefing is None:
             briefing = fitted_briefing(kb, _request(view, kb, day), FORMATS)

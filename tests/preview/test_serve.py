@@ -475,11 +475,12 @@ def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
     assert problem["href"] == f"vscode://file{entry}:{len(lines)}"
 
 
-def test_a_view_is_fitted_once_for_each_version_of_the_knowledge_base(tmp_path, monkeypatch):
-    """Its description, its downloads and every look after are one layout search, until a save."""
+def test_a_view_is_fitted_once_for_each_time_the_knowledge_base_loads(tmp_path, monkeypatch):
+    """Its description, its downloads and every look after are one layout search, until a save that loads."""
     from generator.preview import state
 
-    preview = Preview(build_knowledge_base(tmp_path / "briefs"))
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    preview = Preview(briefs)
     fitted = []
     fit = state.fitted_briefing
     monkeypatch.setattr(state, "fitted_briefing", lambda *args: fitted.append(args[1].audience) or fit(*args))
@@ -488,6 +489,14 @@ def test_a_view_is_fitted_once_for_each_version_of_the_knowledge_base(tmp_path, 
     preview.download(View(), "docx")
     assert preview.describe(View())["document"]["key"] == first
     assert fitted == ["uk"]
+    themes = briefs / "themes.yaml"
+    good = themes.read_text()
+    themes.write_text("- id: [\n")
+    preview.reload()
+    broken = preview.describe(View())
+    assert not broken["current"] and broken["document"]["key"] == first
+    assert fitted == ["uk"]
+    themes.write_text(good)
     preview.reload()
     assert preview.describe(View())["document"]["key"] == first
     assert fitted == ["uk", "uk"]
