@@ -22,6 +22,7 @@ model_config
 _._named_if_copied
 _._one_of
 _._hash_with_its_file
+_._from_title
 short_name
 name_in_text
 date_note

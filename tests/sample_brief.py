@@ -14,6 +14,7 @@ from generator.compose.brief import (
     Section,
     SourceEntry,
     Span,
+    SummaryRow,
 )
 
 
@@ -127,6 +128,14 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
                         citations=cites(1),
                         label="Unexplained Wealth Orders",
                     ),
+                ),
+            ),
+            Section(
+                key="meeting",
+                title="The meeting at a glance",
+                rows=(
+                    SummaryRow("Agenda", (Point((Span("Human rights dialogue"),)), Point((Span("Cases"),)))),
+                    SummaryRow("Their side", (Point((Span("Desk officer, Central Asia"),)),)),
                 ),
             ),
         ),

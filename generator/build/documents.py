@@ -68,7 +68,7 @@ def generate(
     with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in briefings])) as events:
         # Every briefing is fitted before the output folder is touched: one
         # that cannot be written leaves no folder, lock or file behind.
-        held = _until_fitted(kb, events, briefings, strict)
+        held = _until_fitted(kb, events, briefings, strict, outcome)
         with Publisher(out_dir) as publisher:
             if progress:
                 for path in outcome.unchanged:
@@ -81,7 +81,7 @@ def generate(
                 requests = [briefings[index].planned.request for index in sorted(renumbered)]
                 again = _to_render(_plan_all(kb, requests, numbers, formats), None, out_dir, True, strict, outcome)
                 with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in again])) as more:
-                    held = _until_fitted(kb, more, again, strict)
+                    held = _until_fitted(kb, more, again, strict, outcome)
                     _publish_all(publisher, itertools.chain(held, more), again, set(), outcome, progress)
             _withdraw_unwritten(publisher, wanted, drafted, outcome)
     outcome.written.sort()
@@ -105,9 +105,16 @@ def _withdraw_unwritten(
 
 
 def _until_fitted(
-    kb: KnowledgeBase, events: Generator[tuple[int, Event]], briefings: list[_Briefing], strict: bool
+    kb: KnowledgeBase,
+    events: Generator[tuple[int, Event]],
+    briefings: list[_Briefing],
+    strict: bool,
+    outcome: Outcome,
 ) -> list[tuple[int, Event]]:
-    """The documents rendered until every job's briefing is fitted; raise what refuses the whole run."""
+    """The documents rendered until every job's briefing is fitted; raise what refuses the whole run.
+
+    What fitting left out of each goes in `outcome`, to be reported.
+    """
     held: list[tuple[int, Event]] = []
     fitted = 0
     seconds: dict[str, float] = {}
@@ -120,6 +127,8 @@ def _until_fitted(
             fitted += 1
             seconds[briefings[index].work_key] = event.seconds
             stale.update(event.out_of_date or ())
+            if event.cut and briefings[index].rendering:
+                outcome.cut[briefings[index].path(briefings[index].rendering[0])] = event.cut
         else:
             held.append((index, event))
     fitting_hints.remember_fitting_seconds(seconds)

@@ -22,6 +22,8 @@ class Outcome:
     """Of every file written or left unchanged, as recorded in the manifest."""
     stopped: WriteFailure | None = None
     """The file the disk refused (full, no permission); the build stopped there, all before it recorded."""
+    cut: dict[Path, tuple[str, ...]] = field(default_factory=dict)
+    """What fitting left out of each briefing rendered, by its first file, when it left anything out."""
     refused_copies: dict[Path, tuple[int, Path]] = field(default_factory=dict)
     """Stamped copies the finished-file guard refused, as messages name them: their copy number and the
     unstamped briefing's file. Their own names spell the recipient's, which may be why they were refused."""

@@ -18,6 +18,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from generator.check.archives import verify_passages
+from generator.check.room import room_warnings
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.inputs import size_limit
@@ -83,7 +84,7 @@ def validate(
         cases=_of_kind(result, "cases", model.Case),
         recommendations=_of_kind(result, "recommendations", model.Recommendation),
         responses=_of_kind(result, "responses", model.Response),
-        audiences=_of_kind(result, "audiences", model.Audience),
+        audiences=_with_instruments_of_parents(_of_kind(result, "audiences", model.Audience)),
         meetings=_of_kind(result, "meetings", model.Meeting),
         records=_of_kind(result, "records", model.Record),
         settings=result.settings,
@@ -92,7 +93,24 @@ def validate(
     errors = list(_copy_errors(copies))
     if errors:
         return None, unnamed(errors), []
-    return kb, [], sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies), *archive_warnings]))
+    room = room_warnings(kb, lambda kind, item_id, path, text: copies.locator(kind, item_id).at(path, text))
+    return (
+        kb,
+        [],
+        sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies), *room, *archive_warnings])),
+    )
+
+
+def _with_instruments_of_parents(audiences: dict[str, model.Audience]) -> dict[str, model.Audience]:
+    """An audience that is part of another and lists no instruments holds the other's."""
+    return {
+        audience_id: (
+            audience.model_copy(update={"instruments": audiences[audience.part_of].instruments})
+            if audience.part_of and not audience.instruments
+            else audience
+        )
+        for audience_id, audience in audiences.items()
+    }
 
 
 def _of_kind(result: LoadResult, kind: str, item_model: type[ModelT]) -> dict[str, ModelT]:
@@ -168,6 +186,7 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from _item_reference_errors(item, item_at, targets)
         if isinstance(item, model.Audience):
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *targets.theme)
+            yield from _part_of_errors(result, item, item_at, targets)
         if isinstance(item, model.Country) and origin.path.parent == result.country_dir:
             yield from _country_folder_errors(item, item_at)
         if isinstance(item, model.Lever):
@@ -177,6 +196,24 @@ def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
             yield from _meeting_errors(result, item, item_at, targets)
         if isinstance(item, model.Record):
             yield from _record_errors(result, item, item_at, targets)
+
+
+def _part_of_errors(
+    result: LoadResult, audience: model.Audience, at: _Locator, targets: _Targets
+) -> Iterator[Diagnostic]:
+    """An audience is part of one other, which is part of none: what it reads is then never a cycle."""
+    if audience.part_of is None:
+        return
+    if audience.part_of == audience.id:
+        yield at.at(("part_of",), f"part_of names the audience itself ('{audience.id}'); name another, or remove it")
+        return
+    yield from at.missing([(("part_of",), audience.part_of)], *targets.audience)
+    parent = result.items.get("audiences", {}).get(audience.part_of)
+    if isinstance(parent, model.Audience) and parent.part_of is not None:
+        yield at.at(
+            ("part_of",),
+            f"part_of names '{parent.id}', which is itself part of '{parent.part_of}'; name '{parent.part_of}' instead",
+        )
 
 
 def _item_reference_errors(item: model.Item, at: _Locator, targets: _Targets) -> Iterator[Diagnostic]:
@@ -228,6 +265,8 @@ def _meeting_errors(
         yield from at.missing([(("country",), meeting.country)], *targets.country)
     yield from at.missing([(("audience",), meeting.audience)], *targets.audience)
     yield from at.missing(_each("focus", meeting.focus), *targets.theme)
+    for index, agenda_item in enumerate(meeting.agenda):
+        yield from at.within(("agenda", index)).missing(_each("themes", agenda_item.themes), *targets.theme)
     for index, position in enumerate(meeting.positions):
         yield from at.within(("positions", index)).missing(_citations("sources", position.sources), *targets.source)
     yield from at.missing(_each("include", meeting.include), *targets.item)
@@ -419,7 +458,7 @@ def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
     """A missing levers file is allowed, but its briefings then say nothing of what the audience can do."""
     folder = kb.origin("country", kb.country.id).path.parent.name
     for audience in kb.audiences.values():
-        if audience.id not in kb.levers:
+        if not any(audience_id in kb.levers for audience_id in audience.lineage):
             yield kb.origin("audiences", audience.id).diagnostic(
                 f"warning: no levers for {kb.country.name}; its briefings for '{audience.id}' name nothing this "
                 f"audience can do until {folder}/levers/{audience.id}.yaml lists them"

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     "audiences",
     multiple=True,
     metavar="ID",
-    help="Audience to brief (us, uk, eu, lender); repeat for several.",
+    help="Audience to brief (us, uk, eu, lender, world-bank, ebrd); repeat for several.",
 )
 @click.option("--all", "all_audiences", is_flag=True, help="Every audience in the knowledge base.")
 @format_option
@@ -168,6 +168,8 @@ def _generate_country(run: IncrementalRun) -> bool:
         say(f"unchanged {shown(path)}")
     for path in outcome.written:
         say(f"wrote {shown(path)}")
+    for path, cut in sorted(outcome.cut.items()):
+        say(f"{shown(path)}: left out to fit its pages: {', '.join(cut)}")
     for path, message in outcome.failed:
         complain(f"{_named(outcome, path)}: not written: {message}")
     if outcome.stopped:

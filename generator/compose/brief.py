@@ -98,6 +98,14 @@ class ResponseEntry:
 
 
 @dataclass(frozen=True)
+class SummaryRow:
+    """One line of a boxed section, such as the meeting at a glance: a label and its entries."""
+
+    label: str
+    entries: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
 class Section:
     """A titled part of the briefing.
 
@@ -110,6 +118,8 @@ class Section:
     points: tuple[Point, ...] = ()
     cases: tuple[CaseEntry, ...] = ()
     responses: tuple[ResponseEntry, ...] = ()
+    rows: tuple[SummaryRow, ...] = ()
+    """A boxed table of labelled entries, such as the meeting at a glance; the title heads the box."""
     style: Literal["paragraphs", "bullets", "numbered"] = "paragraphs"
 
 
@@ -130,26 +140,10 @@ class SourceEntry:
 
 @dataclass(frozen=True)
 class MetaRow:
-    """A label and value of the title block (meeting, date, participants...)."""
+    """A label and value of the strip under the title (who it is for, the meeting, distribution...)."""
 
     label: str
     value: str
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    """One line of the meeting summary box: a label and its entries."""
-
-    label: str
-    entries: tuple[Point, ...]
-
-
-@dataclass(frozen=True)
-class Summary:
-    """The box a meeting briefing opens with: objective first, then who, what and where."""
-
-    title: str
-    rows: tuple[SummaryRow, ...]
 
 
 @dataclass(frozen=True)
@@ -181,7 +175,9 @@ class Brief:
     contact_label: str = ""
     handling: str | None = None
     """How a restricted or confidential copy may be passed on, e.g. "Not for onward distribution."."""
-    summary: Summary | None = None
+    cut: tuple[str, ...] = ()
+    """What fitting left out to keep within the page limit, such as "background fact 'x'": for our own
+    officials, reported by `generate` and the preview, never printed."""
     out_of_date: tuple[str, ...] = ()
     """Ids of the facts shown that are stale or past their review date at the briefing's date."""
     check_before: str | None = None

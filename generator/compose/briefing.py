@@ -21,7 +21,6 @@ from generator.compose.brief import (
     ResponseEntry,
     Section,
     SourceEntry,
-    Summary,
     SummaryRow,
     strings,
 )
@@ -71,6 +70,12 @@ class Words:
     def quote(self, text: str) -> str:
         return self("quote", text=text)
 
+    def listing(self, parts: list[str]) -> str:
+        """ "A, B and C", as the audience's language joins a list."""
+        from babel.lists import format_list
+
+        return format_list(parts, locale=self.language.replace("-", "_"))
+
     def plural(self, message_id: str, count: int, **values: object) -> str:
         """The message's form for `count` in the audience's language (`.one`, `.few`, `.many`, `.other`)."""
         from babel import Locale
@@ -105,17 +110,21 @@ class _Dating:
         if not self.needs_date(as_of):
             return text
         self.dates.append(as_of)
-        first = text.split(maxsplit=1)[0] if text.strip() else ""
-        if first.lower() in self.openers and first[:1].isupper():
-            text = text[:1].lower() + text[1:]
-        return self._message("content.dated", as_of, approximate, text)
+        return self._message("content.dated", as_of, approximate, self._continued(text))
 
     def ask(self, text: str, source: model.Source | None) -> str:
         """An ask is an instruction, not a statement: its date says how recent the evidence behind it is."""
         if source is None or not self.needs_date(source.date):
             return text
         self.dates.append(source.date)
-        return self._message("content.dated-ask", source.date, source.date_approximate, text)
+        return self._message("content.dated-ask", source.date, source.date_approximate, self._continued(text))
+
+    def _continued(self, text: str) -> str:
+        """The sentence as it reads after the date: lower-cased where it opens on a common word, never a name."""
+        first = text.split(maxsplit=1)[0].rstrip(",;:") if text.strip() else ""
+        if first.lower() in self.openers and first[:1].isupper():
+            return text[:1].lower() + text[1:]
+        return text
 
     def banner(self) -> str | None:
         """ "Check before the meeting: N items date from before YEAR", when anything printed is dated."""
@@ -203,8 +212,6 @@ def compose(
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
     dating = _Dating(words, kb.country, date)
-    # The summary comes first in the document, but its positions count among the dated items all the same.
-    summary = _summary(selection, words, cite, dating) if meeting and not one_page else None
     sections = _sections(selection, words, cite, dating, stale)
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
@@ -218,8 +225,7 @@ def compose(
         classification=words(f"frame.banner.{selection.distribution.value}"),
         handling=handling(selection.distribution, words),
         out_of_date=tuple(sorted(stale)),
-        # A leave-behind is handed to the other side: our frame of the meeting stays off it.
-        summary=summary,
+        cut=selection.cut,
         check_before=None if one_page else dating.banner(),
         date=date,
         date_label=words.date(date),
@@ -229,7 +235,7 @@ def compose(
         length=selection.length,
         meeting_id=meeting.id if meeting else None,
         recipient=recipient,
-        meta=_meta(selection, words, stale),
+        meta=_meta(selection, words),
         sections=sections,
         sources=cite.entries(),
         keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
@@ -252,32 +258,27 @@ def compose(
 def _sections(
     selection: Selection, words: Words, cite: _Citations, dating: _Dating, stale: set[str]
 ) -> tuple[Section, ...]:
-    """The body in reading order; sources are numbered in the order it first cites them."""
+    """The body in reading order, which is also the order sources are first cited and numbered in.
+
+    Page one is for the room: what the meeting is for, what we ask, what the
+    official can say. Where things stand, the meeting's frame and the
+    background follow.
+    """
     audience = selection.audience
     one_page = selection.length == "one-page"
-    # Cited first, as it opens the body; a leave-behind goes to the other side and carries none of it.
-    follow_up = (
-        _since_we_last_met(selection, words, cite) if selection.meeting and not one_page else Section("since", "")
-    )
-    kb = selection.kb
-    asks = tuple(
-        Point(
-            parse(
-                dating.ask(
-                    rec.asks.get(audience.id, rec.asks["default"]),
-                    newest_source(rec.sources, kb.sources, selection.citable),
-                )
-            ),
-            cite.cite(rec.sources),
-        )
-        for rec in selection.recommendations
-    )
+    lead = _lead(selection, words)
+    asks = _asks(selection, words, cite, dating)
     talking_points = tuple(
         _talking_point(fact, audience, words, cite, dating, one_page, fact.id in stale)
         for fact in selection.talking_points
     )
+    # A leave-behind goes to the other side: our record of earlier meetings and our frame of this one stay off it.
+    in_the_room = selection.meeting is not None and not one_page
+    follow_up = _since_we_last_met(selection, words, cite) if in_the_room else Section("since", "")
+    cases = _cases_section(selection, words, cite, dating)
+    meeting_box = _meeting_at_a_glance(selection, words, cite, dating) if in_the_room else Section("meeting", "")
     background = tuple(
-        _fact_point(fact, fact.wording.get(audience.id, fact.text), words, cite, dating, fact.id in stale)
+        _fact_point(fact, model.worded_for(fact.wording, audience) or fact.text, words, cite, dating, fact.id in stale)
         for fact in selection.background
     )
     responses = tuple(
@@ -292,24 +293,66 @@ def _sections(
     sections = [
         section
         for section in (
-            follow_up,
-            Section("purpose", words("section.purpose"), points=(Point(parse(_purpose(selection, words))),)),
+            lead,
             Section("asks", words("section.asks"), points=asks, style="numbered"),
-            # What the official can say comes before what they may read.
-            Section(
-                "talking-points",
-                words("content.lines-to-take"),
-                points=talking_points,
-                style="bullets",
-            ),
-            _cases_section(selection, words, cite, dating),
+            Section("talking-points", words("content.lines-to-take"), points=talking_points, style="bullets"),
+            follow_up,
+            cases,
+            meeting_box,
             Section("background", words("section.background"), points=background),
             Section("if-raised", words("section.if-raised"), responses=responses),
             Section("levers", words("section.levers", audience=audience.full_name), points=levers, style="bullets"),
+            # A leave-behind has no levers, and our gaps are for our officials.
+            Section("gaps", words("section.gaps"), points=() if one_page else _gaps(selection, words)),
         )
-        if section.points or section.cases or section.responses
+        if section.points or section.cases or section.responses or section.rows
     ]
     return tuple(_leave_behind(sections, words) if one_page else sections)
+
+
+def _lead(selection: Selection, words: Words) -> Section:
+    """What the briefing is for: the meeting's objective where it states one, else its purpose."""
+    meeting = selection.meeting
+    if meeting and meeting.objective:
+        return Section("objective", words("frame.objective"), points=(Point(parse(meeting.objective)),))
+    return Section("purpose", words("section.purpose"), points=(Point(parse(_purpose(selection, words))),))
+
+
+def _asks(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> tuple[Point, ...]:
+    """The asks in the order of the meeting's agenda, each led by the agenda item it answers."""
+    kb, audience = selection.kb, selection.audience
+    agenda = selection.meeting.agenda if selection.meeting else []
+
+    def agenda_index(recommendation: model.Recommendation) -> int:
+        """The agenda item on the ask's first theme, else the first sharing any of its themes."""
+        main, themes = recommendation.themes[0], set(recommendation.themes)
+        on_main = (index for index, item in enumerate(agenda) if main in item.themes)
+        on_any = (index for index, item in enumerate(agenda) if themes.intersection(item.themes))
+        return next(on_main, next(on_any, len(agenda)))
+
+    points = []
+    for recommendation in sorted(selection.recommendations, key=agenda_index):
+        index = agenda_index(recommendation)
+        text = dating.ask(
+            _ask(recommendation.asks, audience),
+            newest_source(recommendation.sources, kb.sources, selection.citable),
+        )
+        label = agenda[index].title if index < len(agenda) else None
+        points.append(Point(parse(text), cite.cite(recommendation.sources), label=label))
+    return tuple(points)
+
+
+def _ask(asks: dict[str, str], audience: model.Audience) -> str:
+    """The ask worded for the audience or the one it is part of, else the default every ask has (see `check`)."""
+    return model.worded_for(asks, audience) or asks["default"]
+
+
+def _gaps(selection: Selection, words: Words) -> tuple[Point, ...]:
+    """The audience's instruments our sources say nothing about: a gap to fill, not a passage to stretch."""
+    if not selection.gaps:
+        return ()
+    instruments = words.listing([instrument.name for instrument in selection.gaps])
+    return (Point(parse(words("content.not-covered", instruments=instruments))),)
 
 
 def _purpose(selection: Selection, words: Words) -> str:
@@ -317,12 +360,16 @@ def _purpose(selection: Selection, words: Words) -> str:
     if selection.meeting:
         return selection.meeting.purpose
     audience = selection.audience
-    return words(
-        "content.purpose",
-        addressee=audience.addressee,
-        country=selection.kb.country.name_in_text_in(audience.language),
-        audience=audience.full_name,
-    )
+    values = {
+        "addressee": audience.addressee,
+        "country": selection.kb.country.name_in_text_in(audience.language),
+        "audience": audience.full_name,
+    }
+    asks = [_ask(rec.asks, audience) for rec in selection.recommendations]
+    used = [instrument.name for instrument in audience.instruments if any(map(instrument.named_in, asks))]
+    if not used:
+        return words("content.purpose", **values)
+    return words("content.purpose-through", instruments=words.listing(used), **values)
 
 
 def _cases_section(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> Section:
@@ -334,13 +381,16 @@ def _cases_section(selection: Selection, words: Words, cite: _Citations, dating:
     return Section("cases", words("section.cases"), cases=cards)
 
 
-def _meta(selection: Selection, words: Words, stale: set[str]) -> tuple[MetaRow, ...]:
-    """The title block: the country, who the briefing is for, the meeting, its distribution and currency."""
+def _meta(selection: Selection, words: Words) -> tuple[MetaRow, ...]:
+    """The strip under the title: the country, who the briefing is for, the meeting, its distribution and the
+    facts' dates.
+
+    How many items are out of date is the banner's to say, above the title.
+    """
     country, meeting = selection.kb.country, selection.meeting
     local = f" ({country.local_name})" if country.local_name else ""
-    full_name = country.name_in(selection.audience.language)
     meta = [
-        MetaRow(words("frame.meta.country"), f"{full_name}{local}"),
+        MetaRow(words("frame.meta.country"), f"{country.name_in(selection.audience.language)}{local}"),
         MetaRow(words("frame.meta.for"), selection.audience.addressee),
     ]
     if meeting:
@@ -351,7 +401,13 @@ def _meta(selection: Selection, words: Words, stale: set[str]) -> tuple[MetaRow,
     meta.append(MetaRow(words("frame.meta.distribution"), words(f"frame.level.{selection.distribution.value}")))
     if selection.length != "one-page":
         # How current our facts are is for our officials to weigh, not for the other side.
-        meta += _currency_rows(selection, words, stale)
+        dated: tuple[model.Fact | model.Case, ...] = (
+            *selection.talking_points,
+            *selection.background,
+            *selection.cases,
+        )
+        if span := words.month_span([item.as_of for item in dated]):
+            meta.append(MetaRow(words("frame.facts-dated"), span))
     return tuple(meta)
 
 
@@ -384,8 +440,8 @@ def provenance(words: Words, revision: str) -> str | None:
     return words("frame.provenance", revision=revision, version=__version__)
 
 
-def _summary(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> Summary | None:
-    """The meeting at a glance, holding only what this copy may show."""
+def _meeting_at_a_glance(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> Section:
+    """The meeting's frame (what it is for, the agenda, who sits where), holding only what this copy may show."""
     meeting = selection.meeting
     assert meeting is not None
 
@@ -395,9 +451,10 @@ def _summary(selection: Selection, words: Words, cite: _Citations, dating: _Dati
 
     rows = []
     if meeting.objective:
-        rows.append(SummaryRow(words("frame.objective"), (Point(parse(meeting.objective)),)))
+        # The objective leads the briefing; the purpose is the longer account of the meeting.
+        rows.append(SummaryRow(words("section.purpose"), (Point(parse(meeting.purpose)),)))
     if meeting.agenda:
-        rows.append(SummaryRow(words("frame.agenda"), tuple(Point(parse(item)) for item in meeting.agenda)))
+        rows.append(SummaryRow(words("frame.agenda"), tuple(Point(parse(item.title)) for item in meeting.agenda)))
     for side in ("ours", "theirs", "host", "other"):
         people = tuple(_attendee(person) for person in meeting.attendees if person.side == side and shown(person))
         if people:
@@ -420,7 +477,7 @@ def _summary(selection: Selection, words: Words, cite: _Citations, dating: _Dati
     )
     if commitments:
         rows.append(SummaryRow(words("frame.commitments"), commitments))
-    return Summary(words("frame.summary"), tuple(rows)) if rows else None
+    return Section("meeting", words("frame.summary"), rows=tuple(rows))
 
 
 MAX_FOLLOW_UPS = 6
@@ -495,18 +552,6 @@ def contact_lines(contact: model.Contact | None) -> tuple[str, ...]:
     return tuple(part for part in (contact.name, contact.organisation, contact.email, contact.phone) if part)
 
 
-def _currency_rows(selection: Selection, words: Words, stale: set[str]) -> list[MetaRow]:
-    """The span of the facts' dates, and how many are out of date, for the title block."""
-    dated: tuple[model.Fact | model.Case, ...] = (*selection.talking_points, *selection.background, *selection.cases)
-    dates = [item.as_of for item in dated]
-    rows = []
-    if span := words.month_span(dates):
-        rows.append(MetaRow(words("frame.facts-dated"), span))
-    if stale:
-        rows.append(MetaRow(words("frame.currency"), words("frame.out-of-date-note", count=len(stale))))
-    return rows
-
-
 def _fact_point(fact: model.Fact, sentence: str, words: Words, cite: _Citations, dating: _Dating, stale: bool) -> Point:
     """`sentence` (the fact, or the line resting on it) with its date: in the sentence itself once the fact
     is older than the country's limit, where the "out of date" marker then needs no date of its own."""
@@ -532,9 +577,12 @@ def _talking_point(
 
     A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
     """
-    fact_text = fact.wording.get(audience.id, fact.text)
-    line = fact.lines.get(audience.id)
+    fact_text = model.worded_for(fact.wording, audience) or fact.text
+    line = model.worded_for(fact.lines, audience)
     point = _fact_point(fact, line or fact_text, words, cite, dating, stale)
+    if one_page and dating.needs_date(fact.as_of):
+        # The sentence says when it was true; "out of date" is for our own officials to weigh.
+        return replace(point, as_of=None)
     if line is None or one_page:
         return point
     return replace(point, evidence=parse(fact_text), evidence_label=words("content.evidence"))
@@ -569,7 +617,7 @@ def _case_entry(
         status=parse(dating.statement(case.status, case.as_of, case.as_of_approximate)),
         as_of=None if dating.needs_date(case.as_of) else words.as_of(case.as_of, case.as_of_approximate),
         citations=cite.cite(case.sources),
-        ask=parse(case.asks.get(audience.id, case.asks["default"])) if case.asks else (),
+        ask=parse(_ask(case.asks, audience)) if case.asks else (),
         labels=CaseLabels(*(words(f"content.case-{key}") for key in ("detail", "status", "ask"))),
     )
 

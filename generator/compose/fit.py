@@ -19,19 +19,31 @@ from generator.select.selection import Selection, without_unanswered_claims
 TRIM_ORDER = (
     ("responses", 2),
     ("background", 1),
-    ("levers", 2),
     ("talking_points", 2),
     ("cases", 1),
     ("responses", 0),
     ("background", 0),
-    ("levers", 1),
     ("talking_points", 1),
     ("recommendations", 2),
     ("cases", 0),
-    ("levers", 0),
+    ("levers", 1),
     ("recommendations", 1),
+    ("levers", 0),
 )
-"""What gives way in turn when the pages run over, and how many of each stay at that step."""
+"""What gives way in turn when the pages run over, and how many of each stay at that step.
+
+General background goes first; what the audience itself can do (its levers, its portfolio) and what we
+ask of it go last."""
+
+CUT_LABELS = {
+    "responses": "response",
+    "background": "background fact",
+    "talking_points": "line to take",
+    "cases": "case",
+    "recommendations": "ask",
+    "levers": "lever",
+}
+"""How a report of what fitting left out names each kind: "response 'x'"."""
 
 
 def fit_to_pages(
@@ -88,8 +100,18 @@ def _trims(selection: Selection) -> list[Selection]:
             items.remove(item)
             remaining: dict[str, Any] = {kind: tuple(items)}
             current = without_unanswered_claims(dataclasses.replace(current, **remaining))
-            trims.append(current)
+            trims.append(dataclasses.replace(current, cut=_cut(selection, current)))
     return trims
+
+
+def _cut(selection: Selection, trimmed: Selection) -> tuple[str, ...]:
+    """What `trimmed` leaves out of `selection`, in the words a report uses."""
+    return tuple(
+        f"{label} '{item.id}'"
+        for kind, label in CUT_LABELS.items()
+        for item in getattr(selection, kind)
+        if item not in getattr(trimmed, kind)
+    )
 
 
 def _too_long(selection: Selection, limit: int, pages: int) -> str:

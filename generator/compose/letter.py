@@ -104,9 +104,11 @@ def _asks(
         if raised.text:
             asks.append(Point(parse(raised.text)))
         elif (recommendation := kb.recommendations.get(item)) and _shown(recommendation, level, guard):
-            asks.append(Point(parse(recommendation.asks.get(audience.id, recommendation.asks["default"]))))
+            asks.append(Point(parse(model.worded_for(recommendation.asks, audience) or recommendation.asks["default"])))
         elif (case := kb.cases.get(item)) and case.asks and _shown(case, level, guard):
-            asks.append(Point(parse(case.asks.get(audience.id, case.asks["default"])), label=shown_name(case)))
+            asks.append(
+                Point(parse(model.worded_for(case.asks, audience) or case.asks["default"]), label=shown_name(case))
+            )
     return tuple(asks)
 
 

@@ -7,6 +7,7 @@ must exist, unused sources) live in `validate.py`.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
@@ -289,8 +290,25 @@ class Lever(Model):
     sources: list[Citation] = Field(min_length=1)
 
 
+class Instrument(Model):
+    """Something an audience can do itself: a sanctions regime, a dialogue, a lender's standards."""
+
+    NOT_PRINTED = frozenset({"id", "terms"})
+
+    id: Id
+    name: Text
+    terms: list[Text] = Field(min_length=1)
+    """Words that show a text uses the instrument ("Magnitsky", "human rights dialogue"), matched whatever the case."""
+
+    def named_in(self, text: str) -> bool:
+        folded = " ".join(text.split()).casefold()
+        return any(" ".join(term.split()).casefold() in folded for term in self.terms)
+
+
 class Audience(Model):
     """What is true of an audience whatever the country; its levers live in each country's folder."""
+
+    NOT_PRINTED = frozenset({"part_of"})
 
     id: Id
     name: Text
@@ -300,6 +318,29 @@ class Audience(Model):
     paper: Literal["a4", "letter"]
     date_style: Literal["day-month", "month-day"]
     theme_weights: dict[Id, Weight]
+    instruments: list[Instrument] = []
+    """What this audience can do; every ask for it should use one of them, and a briefing names those
+    our sources say nothing about. An audience that is part of another and lists none holds the other's."""
+    part_of: Id | None = None
+    """The audience this one is part of (the EBRD, of lenders): it reads what is written for the other,
+    after what is written for itself, and is briefed with the other's levers after its own."""
+
+    @property
+    def lineage(self) -> tuple[str, ...]:
+        """The ids whose wording, asks and levers this audience reads, its own first."""
+        return (self.id, self.part_of) if self.part_of else (self.id,)
+
+    def reads(self, audience_ids: list[str]) -> bool:
+        """Whether anything written for `audience_ids` is written for this audience."""
+        return any(audience_id in audience_ids for audience_id in self.lineage)
+
+    def instruments_named_in(self, text: str) -> list[Instrument]:
+        return [instrument for instrument in self.instruments if instrument.named_in(text)]
+
+
+def worded_for(wordings: Mapping[str, str], audience: Audience) -> str | None:
+    """The text worded for `audience` or the audience it is part of, else the default, else None."""
+    return next((wordings[key] for key in (*audience.lineage, "default") if key in wordings), None)
 
 
 class Attendee(Model):
@@ -342,6 +383,19 @@ class Commitment(Model):
     sensitivity: Sensitivity = Sensitivity.PUBLIC
 
 
+class AgendaItem(Model):
+    """One point of a meeting's agenda, and the themes whose asks and lines answer it."""
+
+    title: Text
+    themes: list[Id] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_title(cls, data: object) -> object:
+        # An agenda written as plain lines stays valid; `check` asks for its themes.
+        return {"title": data} if isinstance(data, str) else data
+
+
 class Meeting(Model):
     NOT_PRINTED = frozenset({"country", "audience", "focus", "include"})
 
@@ -359,7 +413,7 @@ class Meeting(Model):
     distribution: Sensitivity = Sensitivity.PUBLIC
     objective: Text | None = None
     """What success looks like: the first line of the summary box."""
-    agenda: list[Text] = []
+    agenda: list[AgendaItem] = []
     attendees: list[Attendee] = []
     logistics: Logistics | None = None
     positions: list[Position] = []

@@ -239,6 +239,8 @@ class Preview:
             "problems": [problem.as_json() for problem in state.problems + problems],
             "warnings": self._warnings(state, document.brief if document else None, pages),
             "left_out": [Problem.of(d).as_json() for d in _left_out(kb, request)] if kb and request else [],
+            # What fitting took out to keep within the page limit, as `generate` reports it.
+            "cut": list(document.brief.cut) if document else [],
         }
 
     def shown(self, view: View) -> Document:
@@ -330,7 +332,7 @@ class Preview:
             entry.update(page=None, top=None)
             item = items.get((warning.path.resolve(), warning.line))
             if brief is not None and item is not None:
-                entry.update(_place(pages, _needles(kb, *item, brief.audience_id)))
+                entry.update(_place(pages, _needles(kb, *item, kb.audiences[brief.audience_id])))
             shown.append(entry)
         return shown
 
@@ -427,18 +429,18 @@ def _document_json(document: Document, pages: tuple[Page, ...]) -> dict[str, Any
     }
 
 
-def _needles(kb: KnowledgeBase, kind: str, item_id: str, audience: str) -> list[str]:
+def _needles(kb: KnowledgeBase, kind: str, item_id: str, audience: model.Audience) -> list[str]:
     """Texts by which an item can be found on the page, the most telling first."""
     collection = getattr(kb, kind, None)
     item = collection.get(item_id) if isinstance(collection, dict) else None
     if isinstance(item, model.Fact):
-        texts = [item.wording.get(audience, item.text)]
-        if audience in item.lines:
-            texts.insert(0, item.lines[audience])
+        texts = [model.worded_for(item.wording, audience) or item.text]
+        if line := model.worded_for(item.lines, audience):
+            texts.insert(0, line)
     elif isinstance(item, model.Case):
         texts = [item.summary, item.name if item.may_name else item.anonymised_as]
     elif isinstance(item, model.Recommendation):
-        texts = [item.asks.get(audience, item.text)]
+        texts = [model.worded_for(item.asks, audience) or item.text]
     elif isinstance(item, model.Response):
         texts = [item.claim, item.reply]
     elif isinstance(item, model.Source):

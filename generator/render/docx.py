@@ -33,7 +33,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from generator import TEMPLATES_DIR
-from generator.compose.brief import Brief, CaseEntry, Cite, Labels, MetaRow, Point, Section, SourceEntry, Summary
+from generator.compose.brief import Brief, CaseEntry, Cite, Labels, Point, Section, SourceEntry, SummaryRow
 from generator.core.clock import EARLIEST, LATEST
 from generator.core.errors import RenderError
 from generator.core.settings import template_file, template_folders
@@ -246,18 +246,24 @@ def _write_title_block(document: Document, brief: Brief, text_width: Emu) -> Non
         handling = document.add_paragraph(style="Subtitle")
         handling.add_run(f"{brief.classification} · {brief.handling}").bold = True
     document.add_paragraph(brief.subtitle, style="Subtitle")
-    document.add_paragraph(f"{brief.date_label} · {brief.author}", style="Byline")
-    if brief.meta:
-        _write_meta(document, brief.meta, text_width)
-    if brief.summary:
-        _write_summary(document, brief.summary, text_width)
+    _write_meta(document, brief)
 
 
-def _write_summary(document: Document, summary: Summary, text_width: Emu) -> None:
-    document.add_paragraph(summary.title, style="Heading 1")
+def _write_meta(document: Document, brief: Brief) -> None:
+    """One compact strip under the title, as in the PDF: page one is for the asks."""
+    strip = document.add_paragraph(style="Byline")
+    for row in brief.meta:
+        strip.add_run(row.label).bold = True
+        strip.add_run(f" {row.value} · ")
+    strip.add_run(f"{brief.date_label} · {brief.author}")
+
+
+def _write_rows(document: Document, title: str, rows: tuple[SummaryRow, ...], text_width: Emu) -> None:
+    """A boxed section, such as the meeting at a glance: a table of labels and their entries."""
+    document.add_paragraph(title, style="Heading 1")
     table = document.add_table(rows=0, cols=2)
     table.style = "Meta Table"
-    for row in summary.rows:
+    for row in rows:
         label, value = table.add_row().cells
         _cell_paragraph(label).add_run(row.label).bold = True
         for index, entry in enumerate(row.entries):
@@ -267,18 +273,10 @@ def _write_summary(document: Document, summary: Summary, text_width: Emu) -> Non
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
-def _write_meta(document: Document, meta: tuple[MetaRow, ...], text_width: Emu) -> None:
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Meta Table"
-    for row in meta:
-        label, value = table.add_row().cells
-        _cell_paragraph(label).add_run(row.label).bold = True
-        _cell_paragraph(value).add_run(row.value)
-    label_width = Emu(int(text_width * META_LABEL_SHARE))
-    _set_widths(table, (label_width, Emu(text_width - label_width)))
-
-
 def _write_section(document: Document, section: Section, text_width: Emu, heading: bool, labels: Labels) -> None:
+    if section.rows:
+        _write_rows(document, section.title, section.rows, text_width)
+        return
     if heading:
         document.add_paragraph(section.title, style="Heading 1")
     style = POINT_STYLES[section.style]

@@ -62,6 +62,8 @@ class Fitted:
     """How long fitting took, for ordering the same briefing's job next time."""
     brief: Brief | None = None
     """The fitted briefing, sent back from a worker for its documents that any worker may render."""
+    cut: tuple[str, ...] = ()
+    """What fitting left out to keep within the page limit (see `Brief.cut`)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def _steps(task: _Task) -> Iterator[Event]:
     except BriefingError as error:
         yield Refused(error)
         return
-    yield Fitted(brief.out_of_date, time.perf_counter() - started, brief if task.hand_back else None)
+    yield Fitted(brief.out_of_date, time.perf_counter() - started, brief if task.hand_back else None, brief.cut)
     for output_format in task.formats:
         yield Rendered(output_format, render_or_report(brief, output_format))
 

@@ -124,7 +124,7 @@ def skeleton(meeting: model.Meeting, schema_comment: str) -> str:
         lines.append(f"    side: {person.side}")
         if person.sensitivity is not model.Sensitivity.PUBLIC:
             lines.append(f"    sensitivity: {person.sensitivity.value}")
-    raised = [f"  - text: {_quoted(item)}" for item in meeting.agenda] + [
+    raised = [f"  - text: {_quoted(item.title)}" for item in meeting.agenda] + [
         f"  - item: {item_id}" for item_id in meeting.include
     ]
     lines += [

@@ -17,6 +17,7 @@ from generator.kb.layout import ITEM_KINDS
 from generator.kb.load import KnowledgeBase
 from generator.policy.claims import Claimable, rebuttals, states_claim
 from generator.policy.eligibility import Item, item_date, reason_left_out
+from generator.policy.instruments import not_covered
 from generator.policy.withholding import citable, name_guard, naming_field
 from generator.text.name_matching import NameGuard
 
@@ -52,6 +53,11 @@ class Selection:
     """Finds the people this output must not name; compose checks every string against it."""
     citable: frozenset[str]
     """Ids of the sources this output may cite: within its level, naming no one it may not name."""
+    cut: tuple[str, ...] = ()
+    """What fitting took out of the selection as first made, such as "background fact 'x'"."""
+    gaps: tuple[model.Instrument, ...] = ()
+    """The audience's instruments no passage of the knowledge base speaks of: the briefing names them as
+    gaps to fill rather than stretch a passage over them."""
 
 
 Pick = Claimable | model.Lever
@@ -95,7 +101,7 @@ def select(
     answers = rebuttals(kb.responses)
     _answer_claims(picks, kb, answers, ranker, budget.responses)
     # A rebuttal stays as long as its claim does: trimming takes the claim first.
-    _fit(picks, budget.characters, audience.id, ranker.pinned | _needed_rebuttals(picks, kb, answers))
+    _fit(picks, budget.characters, audience, ranker.pinned | _needed_rebuttals(picks, kb, answers))
     # What trimming left of each claim still needs its rebuttal (pinned claims included).
     _drop_unanswered_claims(picks, kb, answers)
     return Selection(
@@ -113,6 +119,7 @@ def select(
         levers=_picked(picks["levers"], model.Lever),
         guard=guard,
         citable=sources,
+        gaps=tuple(not_covered(kb, audience)),
     )
 
 
@@ -130,10 +137,12 @@ def _citable_sources(
 def _levers(
     kb: KnowledgeBase, audience: model.Audience, sources: frozenset[str], guard: NameGuard
 ) -> list[model.Lever]:
-    """The audience's levers whose every source may be cited and that name no one they may not."""
+    """The audience's levers, then those of the audience it is part of, whose every source may be cited and
+    that name no one they may not."""
     return [
         lever
-        for lever in kb.levers.get(audience.id, {}).values()
+        for audience_id in audience.lineage
+        for lever in kb.levers.get(audience_id, {}).values()
         if all(c.source in sources for c in lever.sources) and naming_field(lever, guard) is None
     ]
 
@@ -250,9 +259,9 @@ TRIM_ORDER = (
 """What gives way, in turn, when a briefing runs long, and how many of each always stay."""
 
 
-def _fit(picks: Picks, characters: int, audience_id: str, pinned: set[str]) -> None:
+def _fit(picks: Picks, characters: int, audience: model.Audience, pinned: set[str]) -> None:
     """Drop the lowest-ranked items until the text fits the length budget; never a pinned one."""
-    total = sum(_size(item, audience_id) for items in picks.values() for item in items)
+    total = sum(_size(item, audience) for items in picks.values() for item in items)
     for section, keep in TRIM_ORDER:
         items = picks[section]
         for item in reversed(items[keep:]):
@@ -260,17 +269,19 @@ def _fit(picks: Picks, characters: int, audience_id: str, pinned: set[str]) -> N
                 return
             if item.id not in pinned:
                 items.remove(item)
-                total -= _size(item, audience_id)
+                total -= _size(item, audience)
 
 
-def _size(item: Pick, audience_id: str) -> int:
+def _size(item: Pick, audience: model.Audience) -> int:
     """Roughly how much room an item takes on the page, in characters."""
     if isinstance(item, model.Fact):
         # Counted as a full briefing's talking point: the line, then its evidence.
-        return len(item.lines.get(audience_id, "")) + len(item.wording.get(audience_id, item.text))
+        return len(model.worded_for(item.lines, audience) or "") + len(
+            model.worded_for(item.wording, audience) or item.text
+        )
     if isinstance(item, model.Case):
         # A card's labelled fields take more room than their text.
-        ask = item.asks.get(audience_id, item.asks.get("default", ""))
+        ask = model.worded_for(item.asks, audience) or ""
         return int(
             1.3
             * (
@@ -281,7 +292,7 @@ def _size(item: Pick, audience_id: str) -> int:
             )
         )
     if isinstance(item, model.Recommendation):
-        return len(item.asks.get(audience_id, item.asks["default"]))
+        return len(model.worded_for(item.asks, audience) or "")
     if isinstance(item, model.Response):
         return len(item.claim) + len(item.reply)
     return len(item.name) + len(item.text)
@@ -319,7 +330,7 @@ class _Ranker:
         return [item for _, item in scored]
 
     def admissible(self, item: Item) -> bool:
-        if item.only_for and self.audience.id not in item.only_for:
+        if item.only_for and not self.audience.reads(item.only_for):
             return False
         if self.as_of and item_date(self.kb, item) > self.as_of:
             return False
@@ -328,7 +339,7 @@ class _Ranker:
     def _score(self, item: Item) -> float:
         weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
         relevance = weights[0] + 0.25 * sum(weights[1:]) if weights else 0.0
-        if self.audience.id in item.audiences:
+        if self.audience.reads(item.audiences):
             relevance += AUDIENCE_BONUS
         if self.focus.intersection(item.themes):
             relevance += FOCUS_BONUS

@@ -23,10 +23,10 @@ def page_text(pdf: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_the_docx_and_pdf_rendered_by_workers_carry_the_same_fitted_briefing(tmp_path, monkeypatch):
-    """The full EU briefing loses items to fit four pages; both files show exactly what is left."""
+    """The full UK briefing loses items to fit four pages; both files show exactly what is left."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
-    request = api.request_for(kb, "eu", length="full")
+    request = api.request_for(kb, "uk", length="full")
     draft = draft_of(kb, request)
     fitted = draft.fitted()
     assert fitted != draft.compose(draft.selection), "the briefing must need trimming for this test to mean anything"

@@ -1,4 +1,4 @@
-"""A meeting briefing opens with the meeting at a glance, holding only what the copy may show."""
+"""A meeting briefing opens on its objective and carries the meeting at a glance, holding only what the copy may show."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ def docx_text(brief) -> str:
     return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
 
 
-def test_summary_box_opens_the_briefing_in_pdf_and_docx(kb):
+def box(brief):
+    return next(section for section in brief.sections if section.rows)
+
+
+def test_the_objective_opens_the_briefing_and_the_meeting_at_a_glance_follows_the_lines_in_pdf_and_docx(kb):
     brief = meeting_brief(kb)
     for text in (pdf_text(brief), docx_text(brief)):
         assert "the meeting at a glance" in text.lower()  # the PDF sets the box title in capitals
@@ -55,8 +59,14 @@ def test_summary_box_opens_the_briefing_in_pdf_and_docx(kb):
         assert "Interpretation" in text and "None needed" in text
         assert "Their known positions" in text and "partner of choice" in text
     text = pdf_text(brief)
-    assert text.index("Objective") < text.index("Purpose") < text.index("Key asks")
-    assert next(row.label for row in brief.summary.rows) == "Objective"
+    assert (
+        text.index("Objective")
+        < text.index("Key asks")
+        < text.index("Lines to take")
+        < text.lower().index("the meeting at a glance")
+    )
+    assert brief.sections[0].key == "objective"
+    assert next(row.label for row in box(brief).rows) == "Purpose"
 
 
 def test_an_attendee_above_the_copys_level_is_left_out(kb):
@@ -69,7 +79,7 @@ def test_an_attendee_above_the_copys_level_is_left_out(kb):
 
 def test_a_position_cites_its_source_in_the_sources_list(kb):
     brief = meeting_brief(kb)
-    (positions,) = [row for row in brief.summary.rows if row.label == "Their known positions"]
+    (positions,) = [row for row in box(brief).rows if row.label == "Their known positions"]
     (cite,) = positions.entries[0].citations
     assert "Trade and Rights Aren" in next(source.reference for source in brief.sources if source.number == cite.number)
 
@@ -77,7 +87,7 @@ def test_a_position_cites_its_source_in_the_sources_list(kb):
 def test_a_leave_behind_carries_no_summary_box(kb):
     (request,) = api.requests_for(kb, meeting_file=UK_MEETING, length="one-page", date=DATE)
     brief = api.compose_brief(kb, request)
-    assert brief.summary is None
+    assert not any(section.rows for section in brief.sections)
     assert "the meeting at a glance" not in pdf_text(brief).lower()
 
 
@@ -85,7 +95,7 @@ def test_an_old_meeting_file_with_participants_only_still_works(minimal_kb):
     kb = api.load_knowledge_base(minimal_kb, today=DATE).kb
     (request,) = api.requests_for(kb, meeting_file=minimal_kb / "testland" / "meetings" / "uk-visit.yaml", date=DATE)
     brief = api.compose_brief(kb, request)
-    assert brief.summary is None
+    assert not any(section.rows for section in brief.sections)
     assert any(row.label == "Participants" and "Desk officer" in row.value for row in brief.meta)
 
 

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator import api
+from generator.compose.brief import strings
 from generator.compose.fit import fit_to_pages
 from generator.core.errors import TooLong
 from generator.core.settings import DEFAULT_PAGES
@@ -209,3 +210,22 @@ def test_a_leave_behind_that_cannot_fit_is_refused_with_exit_status_2(tmp_path, 
     assert result.exit_code == 2, result.output
     assert "runs to 2 pages" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_what_fitting_leaves_out_is_reported_by_generate_and_kept_off_the_page(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    brief = api.compose_brief(kb, api.request_for(kb, "uk", length="full"))
+    assert brief.cut, "the full UK briefing must run long for this test to mean anything"
+    printed = "\n".join(text for _, text in strings(brief))
+    for item in brief.cut:
+        if item.startswith(("line to take", "background fact")):
+            fact = kb.facts[item.split("'")[1]]
+            assert (fact.lines.get("uk") or fact.wording.get("uk") or fact.text)[20:80] not in printed, item
+    # General background and lines give way before the audience's own levers and our asks.
+    assert not any(item.startswith(("lever", "ask")) for item in brief.cut)
+
+    result = cli("generate", "--audience", "uk", "--briefs", str(BUNDLED_BRIEFS), "--out", "out", "--format", "pdf")
+
+    assert result.exit_code == 0, result.output
+    assert "_kazakhstan_uk.pdf: left out to fit its pages: " + ", ".join(brief.cut) in result.output

@@ -44,7 +44,7 @@ def test_bundled_knowledge_base_passes_check(cli):
 
 
 def test_it_covers_every_audience_and_the_named_cases(kb):
-    assert set(kb.audiences) == {"us", "uk", "eu", "lender"}
+    assert set(kb.audiences) == {"us", "uk", "eu", "lender", "world-bank", "ebrd"}
     assert {
         "bokayev",
         "ayan",

@@ -27,7 +27,9 @@ def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
     rows = {row.label: row.value for row in brief.meta}
     assert re.fullmatch(r"[A-Z][a-z]+ \d{4} – [A-Z][a-z]+ \d{4}", rows["Facts dated"])
     assert brief.out_of_date
-    assert rows["Currency"].startswith(f"{len(brief.out_of_date)} of the facts below are out of date")
+    # How many printed items are old is the banner's to say, once, above the title.
+    assert "Currency" not in rows
+    assert brief.check_before and brief.check_before.startswith("Check before the meeting: ")
     marked = [
         point
         for section in brief.sections

@@ -124,6 +124,8 @@ def neutral(kind: type[BaseModel]) -> dict[str, Any]:
                 values[name] = get_args(annotation)[0]
             elif annotation is datetime.date:
                 values[name] = datetime.date(2027, 3, 1)
+            elif get_origin(annotation) is list:
+                values[name] = ["Neutral words"]
             else:
                 values[name] = "neutral" if name == "id" else "Neutral words"
     return values
@@ -227,7 +229,7 @@ NAMED_FIELDS = {
         "contact.email",
     ),
     "meeting objective": ("testland/meetings/uk-visit.yaml", "objective: Free Vorlen\n", "objective"),
-    "meeting agenda": ("testland/meetings/uk-visit.yaml", "agenda:\n  - Vorlen's detention\n", "agenda[0]"),
+    "meeting agenda": ("testland/meetings/uk-visit.yaml", "agenda:\n  - Vorlen's detention\n", "agenda[0].title"),
     "meeting place": ("testland/meetings/uk-visit.yaml", "logistics:\n  place: Vorlen's office\n", "logistics.place"),
 }
 

@@ -13,6 +13,7 @@ import http.client
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -261,6 +262,8 @@ def test_description_has_the_paged_briefing_with_text_and_pictures(server):
     assert any("Kazakhstan: human rights briefing" in run[0] for run in first["runs"])
     picture = server.ok(first["image"])
     assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+    # The full UK briefing runs long: what fitting left out is listed, as `generate` lists it.
+    assert description["cut"] and all(re.fullmatch(r"[a-z ]+ '[a-z0-9-]+'", item) for item in description["cut"])
 
 
 def test_downloads_are_the_documents_shown(server):

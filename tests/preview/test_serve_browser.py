@@ -90,10 +90,12 @@ def test_shows_weasyprints_pages_with_their_text(page):
 
 def test_selectors_choose_audience_meeting_level_and_length(page):
     assert page.locator("#audience option").all_inner_texts() == [
+        "EBRD (ebrd)",
         "European Union (eu)",
         "Multilateral lenders (lender)",
         "United Kingdom (uk)",
         "United States (us)",
+        "World Bank (world-bank)",
     ]
     page.select_option("#audience", "eu")
     page.locator(".column-head h2", has_text="European Union").wait_for()

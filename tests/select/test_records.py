@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -168,23 +169,34 @@ def test_since_we_last_met_opens_the_next_briefing_in_pdf_and_docx(tmp_path: Pat
     files = generate_later_meeting(tmp_path, cli, monkeypatch)
 
     text = " ".join(pdf_text(files[".pdf"]).split())
-    assert text.index("Since we last met") < text.index("Purpose") < text.index("Key asks")
+    assert text.index("Purpose") < text.index("Key asks") < text.index("Since we last met")
+    assert "Record of the meeting of 9 February 2027 (uk-visit). Our own record." in text
+    # Our record is numbered among the sources where the body first cites it, after the asks'.
+    paragraphs = docx_paragraphs(files[".docx"])
+    (record,) = [
+        number
+        for paragraph in paragraphs
+        for number in re.findall(
+            r"^(\d+)\. Record of the meeting of 9 February 2027 \(uk-visit\)\. Our own record\.$", paragraph
+        )
+    ]
     assert (
         "Ask when this overdue commitment will be met, and what stands in the way. "
-        "Overdue since 1 March 2027: Desk officer: Raise the protesters' cases with the embassy1"
+        f"Overdue since 1 March 2027: Desk officer: Raise the protesters' cases with the embassy{record}"
     ) in text
-    assert "Open, due 30 June 2027: Desk officer: Put the dialogue proposal to the minister1" in text
-    assert "Met (due 20 February 2027): Desk officer: Share the list of detained protesters with the embassy1" in text
-    assert "They said: The desk will look into the protest cases.1" in text
-    assert "Record of the meeting of 9 February 2027 (uk-visit). Our own record." in text
-    paragraphs = docx_paragraphs(files[".docx"])
+    assert f"Open, due 30 June 2027: Desk officer: Put the dialogue proposal to the minister{record}" in text
+    assert (
+        f"Met (due 20 February 2027): Desk officer: Share the list of detained protesters with the embassy{record}"
+        in text
+    )
+    assert f"They said: The desk will look into the protest cases.{record}" in text
     heading = paragraphs.index("Since we last met")
     assert paragraphs[heading + 1] == (
         "Ask when this overdue commitment will be met, and what stands in the way.\n"
-        "Overdue since 1 March 2027: Desk officer: Raise the protesters' cases with the embassy1"
+        f"Overdue since 1 March 2027: Desk officer: Raise the protesters' cases with the embassy{record}"
     )
-    assert paragraphs[heading + 4] == "They said: The desk will look into the protest cases.1"
-    assert "1. Record of the meeting of 9 February 2027 (uk-visit). Our own record." in paragraphs
+    assert paragraphs[heading + 4] == f"They said: The desk will look into the protest cases.{record}"
+    assert f"{record}. Record of the meeting of 9 February 2027 (uk-visit). Our own record." in paragraphs
 
 
 def test_a_met_commitment_reads_met_and_a_later_meeting_makes_an_open_one_overdue(tmp_path: Path, cli, monkeypatch):

@@ -215,6 +215,9 @@ function column(forView, description, problemShown, pictures) {
     notice.append(warningLink(warning), ` ${warning.message.replace(/^warning: /, "")}`);
     head.append(notice);
   }
+  if (description.cut.length) {
+    head.append(element("p", "cut", `Left out to fit its pages: ${description.cut.join(", ")}.`));
+  }
   const downloads = element("span", "downloads");
   downloads.append(...description.downloads.map((download, index) => downloadButton(forView, download, index === 0)));
   head.append(downloads);

@@ -1,0 +1,132 @@
+"""`check` warns, at the line, about what an official would find missing in the room:
+an ask that uses none of the audience's instruments, an agenda item nothing answers."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import api
+from generator.check.room import sentences
+from tests.conftest import BUNDLED_BRIEFS
+
+DATE = datetime.date(2026, 11, 25)
+US_MEETING = Path("kazakhstan/meetings/us-state-working-session-2027-02.yaml")
+LENDER_MEETING = Path("kazakhstan/meetings/lender-ebrd-country-team-2027-01.yaml")
+
+
+@pytest.fixture
+def briefs(tmp_path: Path) -> Path:
+    copy = tmp_path / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, copy)
+    return copy
+
+
+def warnings_of(briefs: Path) -> list[str]:
+    return [str(warning) for warning in api.load_knowledge_base(briefs, today=DATE).warnings]
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_bundled_base_has_no_ask_without_instrument_and_no_unanswered_agenda_item():
+    found = [w for w in warnings_of(BUNDLED_BRIEFS) if "instruments" in w or "agenda item" in w]
+    assert found == []
+
+
+def test_an_ask_naming_none_of_its_audiences_instruments_is_a_warning_at_its_line(briefs):
+    recommendations = briefs / "kazakhstan" / "recommendations.yaml"
+    text = recommendations.read_text()
+    old = "    us: >-\n      Consider corruption- and human-rights-focused Magnitsky sanctions"
+    assert old in text
+    recommendations.write_text(
+        text.replace(old, "    us: >-\n      Consider corruption- and human-rights-focused measures")
+    )
+
+    (warning,) = [w for w in warnings_of(briefs) if "instruments" in w]
+
+    line = line_of(recommendations, "Consider corruption- and human-rights-focused measures") - 1
+    assert warning.startswith(f"{recommendations}:{line}: warning: the ask for 'us' names none of the instruments")
+    assert "audiences/us.yaml" in warning
+
+
+def test_an_agenda_item_without_themes_is_a_warning_at_its_line(briefs):
+    meeting = briefs / US_MEETING
+    text = meeting.read_text()
+    meeting.write_text(
+        text.replace("  - title: Religious freedom\n    themes: [religion]\n", "  - Religious freedom\n")
+    )
+
+    (warning,) = [w for w in warnings_of(briefs) if "agenda item" in w]
+
+    assert warning == (
+        f"{meeting}:{line_of(meeting, '- Religious freedom')}: warning: agenda item 'Religious freedom' lists no "
+        "themes, so no ask or line can be matched to it; write it as `- title: ...` with `themes: [...]`"
+    )
+
+
+def test_an_agenda_item_no_ask_or_line_answers_is_a_warning_naming_it(briefs):
+    meeting = briefs / LENDER_MEETING
+    text = meeting.read_text()
+    old = "  - title: Rule of law and governance\n    themes: [rule-of-law, corruption]\n"
+    assert old in text
+    meeting.write_text(text.replace(old, "  - title: Data protection\n    themes: [digital]\n"))
+
+    (warning,) = [w for w in warnings_of(briefs) if "agenda item" in w]
+
+    line = line_of(meeting, "- title: Data protection")
+    assert warning.startswith(f"{meeting}:{line}: warning: no ask or line for European Bank for Reconstruction")
+    assert "agenda item 'Data protection' (digital); write one, or take the item off the agenda" in warning
+
+
+def test_an_agenda_theme_that_does_not_exist_is_an_error_at_its_line(briefs, cli):
+    meeting = briefs / US_MEETING
+    text = meeting.read_text()
+    meeting.write_text(text.replace("    themes: [religion]\n", "    themes: [religon]\n"))
+
+    result = cli("check", "--briefs", str(briefs))
+
+    assert result.exit_code == 2
+    assert (
+        f"{meeting}:{line_of(meeting, 'religon')}: unknown theme 'religon'; did you mean 'religion'?" in result.stderr
+    )
+
+
+def test_sentences_are_not_split_after_an_abbreviation_or_an_initial():
+    assert sentences("Raise it, as reported c. November 2015. Ask what changed since.") == [
+        "Raise it, as reported c. November 2015.",
+        "Ask what changed since.",
+    ]
+    assert len(sentences("The U.S. State Department and A. Writer agree.")) == 1
+
+
+def test_an_ask_of_two_sentences_is_a_warning_at_its_line(briefs):
+    recommendations = briefs / "kazakhstan" / "recommendations.yaml"
+    text = recommendations.read_text()
+    old = "      Consider corruption- and human-rights-focused Magnitsky sanctions"
+    recommendations.write_text(text.replace(old, "      Sanctions were discussed in 2021. " + old.strip(), 1))
+
+    line = line_of(recommendations, "Sanctions were discussed in 2021.") - 1
+    (warning,) = [w for w in warnings_of(briefs) if "sentences" in w and f":{line}:" in w]
+    assert warning == (
+        f"{recommendations}:{line}: warning: the ask for 'us' runs to 2 sentences; make it one, and move its "
+        "history to a fact"
+    )
+
+
+def test_a_line_to_take_of_three_sentences_is_a_warning_at_its_line(briefs):
+    facts = briefs / "kazakhstan" / "facts.yaml"
+    text = facts.read_text()
+    old = "    us: >-\n      Kazakhstan was a country without free elections,"
+    assert old in text
+    facts.write_text(
+        text.replace(old, "    us: >-\n      One line. Another line. Kazakhstan was a country without free elections,")
+    )
+
+    line = line_of(facts, "One line. Another line.") - 1
+    (warning,) = [w for w in warnings_of(briefs) if f":{line}:" in w]
+    assert warning.startswith(f"{facts}:{line}: warning: the line to take for 'us' runs to 3 sentences")
