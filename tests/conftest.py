@@ -1,8 +1,11 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from tests.shared import Built
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -62,6 +65,14 @@ def cli():
         return CliRunner().invoke(main, [str(arg) for arg in args])
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Built:
+    """Briefings that tests in several modules only read, composed once for the run (tests/shared.py)."""
+    own = tmp_path_factory.getbasetemp()
+    # The workers of one run keep their temporary folders side by side; a run without workers has its own.
+    return Built((own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own) / "built")
 
 
 @pytest.fixture(autouse=True)

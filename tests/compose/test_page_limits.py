@@ -74,10 +74,10 @@ def kbs():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", every_request(), ids=request_id)
-def test_every_briefing_fits_its_page_limit(kbs, case):
+def test_every_briefing_fits_its_page_limit(built, case):
     briefs, request = case
-    brief = api.compose_brief(kbs[briefs], request)
-    pages = pages_of(render_pdf(brief))
+    brief = built.brief(briefs, DATE, request)
+    pages = pages_of(built.file(briefs, DATE, request, "pdf"))
     assert pages <= DEFAULT_PAGES[brief.length]
     if brief.length == "one-page":
         assert pages == 1
@@ -88,9 +88,9 @@ pdf_of, docx_of = once(render_pdf), once(render_docx)
 
 
 @pytest.fixture(scope="module")
-def leave_behind(kbs):
+def leave_behind(kbs, built):
     kb = kbs[BUNDLED_BRIEFS]
-    return api.compose_brief(kb, api.request_for(kb, "uk", length="one-page", date=DATE))
+    return built.brief(BUNDLED_BRIEFS, DATE, api.request_for(kb, "uk", length="one-page", date=DATE))
 
 
 def test_leave_behind_labels_its_sections_for_the_reader_not_as_the_full_briefing_does(leave_behind):
@@ -113,10 +113,10 @@ def test_leave_behind_carries_the_contact_block_from_the_country_file(leave_behi
     assert "Central Asia advocacy team" in docx_text(docx_of(leave_behind))
 
 
-def test_full_briefing_keeps_its_headings(kbs):
+def test_full_briefing_keeps_its_headings(kbs, built):
     kb = kbs[BUNDLED_BRIEFS]
-    brief = api.compose_brief(kb, api.request_for(kb, "uk", length="full", date=DATE))
-    assert "Key asks" in text_of(render_pdf(brief))
+    request = api.request_for(kb, "uk", length="full", date=DATE)
+    assert "Key asks" in text_of(built.file(BUNDLED_BRIEFS, DATE, request, "pdf"))
 
 
 # The search itself, with a stand-in page count so that each case is exact.

@@ -137,9 +137,9 @@ def test_docx_properties(outputs, kb, audience):
     assert properties.created == datetime.datetime(2026, 11, 25, tzinfo=datetime.UTC)
 
 
-def test_every_claim_is_cited(kb):
+def test_every_claim_is_cited(kb, built):
     for audience in AUDIENCES:
-        brief = api.compose_brief(kb, api.request_for(kb, audience, date=DATE))
+        brief = built.brief(BUNDLED_BRIEFS, DATE, api.request_for(kb, audience, date=DATE))
         for section in brief.sections:
             if section.key in ("purpose", "objective", "gaps"):
                 continue  # our own words: what the briefing is for, and what our sources do not cover
@@ -149,9 +149,9 @@ def test_every_claim_is_cited(kb):
             assert all(response.citations for response in section.responses)
 
 
-def test_meeting_briefings_lead_with_the_meeting(kb):
+def test_meeting_briefings_lead_with_the_meeting(kb, built):
     for meeting in kb.meetings.values():
-        brief = api.compose_brief(kb, api.request_for(kb, meeting.audience, meeting, date=DATE))
+        brief = built.brief(BUNDLED_BRIEFS, DATE, api.request_for(kb, meeting.audience, meeting, date=DATE))
         assert brief.subtitle == meeting.title
         # A leave-behind leads with the asks; the meeting is in its title.
         lead = "objective" if meeting.objective else "purpose"

@@ -10,8 +10,6 @@ import docx
 from pypdf import PdfReader
 
 from generator import api
-from generator.render.docx import render_docx
-from generator.render.pdf import render_pdf
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)
@@ -21,9 +19,10 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
+def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts(built):
     kb = api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
-    brief = api.compose_brief(kb, api.request_for(kb, "uk", date=DATE))
+    request = api.request_for(kb, "uk", date=DATE)
+    brief = built.brief(BUNDLED_BRIEFS, DATE, request)
     rows = {row.label: row.value for row in brief.meta}
     assert re.fullmatch(r"[A-Z][a-z]+ \d{4} – [A-Z][a-z]+ \d{4}", rows["Facts dated"])
     assert brief.out_of_date
@@ -37,10 +36,10 @@ def test_header_shows_the_span_of_the_facts_dates_and_marks_out_of_date_facts():
         if point.as_of and point.as_of.startswith("out of date")
     ]
     assert len(marked) == len(brief.out_of_date)
-    text = pdf_text(render_pdf(brief))
+    text = pdf_text(built.file(BUNDLED_BRIEFS, DATE, request, "pdf"))
     # A fact older than the limit says its date in the sentence; the marker then stands alone.
     assert "Facts dated" in text and "(out of date)" in text and "As of July 2021, " in text
-    document = docx.Document(io.BytesIO(render_docx(brief)))
+    document = docx.Document(io.BytesIO(built.file(BUNDLED_BRIEFS, DATE, request, "docx")))
     docx_text = "\n".join(
         [p.text for p in document.paragraphs]
         + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
