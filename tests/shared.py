@@ -21,6 +21,7 @@ from typing import Any
 from filelock import FileLock
 
 from generator import api
+from generator.build.files import plan
 from generator.compose.brief import Brief
 from generator.kb.load import KnowledgeBase
 
@@ -61,6 +62,15 @@ class Built:
             (briefs, today, request, output_format),
             lambda: api.render(self.brief(briefs, today, request), output_format),
         )
+
+    def write(
+        self, briefs: Path, today: datetime.date, request: api.Request, output_format: api.Format, folder: Path
+    ) -> Path:
+        """That file written into `folder` as `generate` names it, once the same finished-file guard has read it."""
+        document = plan(_knowledge_base(briefs, today), request, (output_format,)).files[output_format]
+        path = folder / document.name
+        path.write_bytes(document.finished(self.file(briefs, today, request, output_format)))
+        return path
 
     def _kept(self, what: tuple[Path, datetime.date, api.Request, str], make: Callable[[], Any]) -> Any:
         briefs, today, request, kind = what

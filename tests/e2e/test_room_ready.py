@@ -55,8 +55,11 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def briefings(kb, tmp_path_factory) -> dict[str, Rendered]:
-    """Each briefing's PDF, by file name, with its text, its pages' text and who it is for."""
+def briefings(kb, built, tmp_path_factory) -> dict[str, Rendered]:
+    """Each briefing's PDF, by file name, with its text, its pages' text and who it is for.
+
+    The page-limit tests lay out the same briefings: each is fitted once for the run.
+    """
     out = tmp_path_factory.mktemp("dated")
     requests = [
         *(
@@ -71,15 +74,12 @@ def briefings(kb, tmp_path_factory) -> dict[str, Rendered]:
             for request in api.requests_for(kb, meeting_file=meeting, length=length, date=DATE)
         ),
     ]
-    with api.RenderPool(2) as pool:
-        outcome = api.generate(kb, requests, ("pdf",), out, pool=pool)
-    assert outcome.failed == []
     found = {}
-    for path in outcome.written:
-        if path.suffix == ".pdf":
-            pages = tuple(flat(page.extract_text()) for page in PdfReader(path).pages)
-            meeting = next((m.stem for m in MEETINGS if f"_at-{m.stem}" in path.stem), None)
-            found[path.name] = Rendered(" ".join(pages), path.stem.split("_")[2], pages, path, meeting)
+    for request in requests:
+        path = built.write(BUNDLED_BRIEFS, DATE, request, "pdf", out)
+        pages = tuple(flat(page.extract_text()) for page in PdfReader(path).pages)
+        meeting = next((m.stem for m in MEETINGS if f"_at-{m.stem}" in path.stem), None)
+        found[path.name] = Rendered(" ".join(pages), path.stem.split("_")[2], pages, path, meeting)
     assert len(found) == len(requests)
     return found
 
