@@ -99,12 +99,6 @@ class Briefing:
     files: dict[Format, DocumentFile]
 
 
-def fitted_briefing(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Briefing:
-    """The briefing as `generate` would print it, ready to be rendered in this process and handed out."""
-    planned = plan(kb, request, formats)
-    return Briefing(planned.draft.fitted(), planned.files)
-
-
 def _name(request: Request, output_format: Format) -> str:
     """A meeting's briefing carries the meeting's date, any other the briefing's."""
     meeting = request.meeting

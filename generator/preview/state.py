@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from generator import TEMPLATES_DIR
 from generator.api import Checked, Request, load_knowledge_base, render, request_for
-from generator.build.files import Briefing, DocumentFile, fitted_briefing
+from generator.build.files import Briefing, DocumentFile, plan
 from generator.compose.brief import Brief
 from generator.core.clock import build_date
 from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
@@ -173,6 +173,7 @@ class Preview:
         self._changed = threading.Condition()
         self._documents: OrderedDict[str, Document] = OrderedDict()
         self._fitted: OrderedDict[tuple[int, int, View, datetime.date], Briefing] = OrderedDict()
+        self._fits: OrderedDict[tuple[int, str], Brief] = OrderedDict()
         self._last_shown: dict[View, Document] = {}
         # WeasyPrint and python-docx are not made for threads: one layout or render at a time.
         self._render_lock = threading.Lock()
@@ -293,15 +294,23 @@ class Preview:
         holding the render lock.
 
         Fitting lays the briefing out several times, and a page asks for the same view again and again: its
-        description, each download, the check after every save, which may not even load. Only a knowledge base
-        loaded again or an edited template can fit it differently.
+        description, each download, the check after every save, which may not even load. A save that loads
+        is fitted again only if it changed what the briefing is made from: the key `generate` records for its
+        PDF names that, so undoing an edit, or editing what this briefing does not show, costs no layout.
         """
         day = self._day()
         key = (loaded, templates_generation, view, day)
         briefing = self._fitted.get(key)
         if briefing is None:
-            briefing = fitted_briefing(kb, _request(view, kb, day), FORMATS)
-            self._fitted[key] = briefing
+            planned = plan(kb, _request(view, kb, day), FORMATS)
+            made_from = (templates_generation, planned.files[SHOWN].entry.key)
+            brief = self._fits.get(made_from)
+            if brief is None:
+                brief = self._fits[made_from] = planned.draft.fitted()
+                while len(self._fits) > DOCUMENTS_KEPT:
+                    self._fits.popitem(last=False)
+            self._fits.move_to_end(made_from)
+            briefing = self._fitted[key] = Briefing(brief, planned.files)
             while len(self._fitted) > DOCUMENTS_KEPT:
                 self._fitted.popitem(last=False)
         self._fitted.move_to_end(key)

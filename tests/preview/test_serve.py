@@ -478,15 +478,16 @@ def test_a_template_error_is_linked_to_its_line(tmp_path, templates_copy):
     assert problem["href"] == f"vscode://file{entry}:{len(lines)}"
 
 
-def test_a_view_is_fitted_once_for_each_time_the_knowledge_base_loads(tmp_path, monkeypatch):
-    """Its description, its downloads and every look after are one layout search, until a save that loads."""
-    from generator.preview import state
+def test_a_view_is_fitted_again_only_when_what_its_briefing_is_made_from_changes(tmp_path, monkeypatch):
+    """Its description, its downloads and every look after are one layout search, and so are a save that does
+    not load and one that puts back what was there: only an edit the briefing shows is laid out again."""
+    from generator.build.drafting import Draft
 
     briefs = build_knowledge_base(tmp_path / "briefs")
     preview = Preview(briefs)
     fitted = []
-    fit = state.fitted_briefing
-    monkeypatch.setattr(state, "fitted_briefing", lambda *args: fitted.append(args[1].audience) or fit(*args))
+    fit = Draft.fitted
+    monkeypatch.setattr(Draft, "fitted", lambda draft: fitted.append(draft.selection.audience.id) or fit(draft))
 
     first = preview.describe(View())["document"]["key"]
     preview.download(View(), "docx")
@@ -498,8 +499,18 @@ def test_a_view_is_fitted_once_for_each_time_the_knowledge_base_loads(tmp_path, 
     preview.reload()
     broken = preview.describe(View())
     assert not broken["current"] and broken["document"]["key"] == first
-    assert fitted == ["uk"]
     themes.write_text(good)
+    preview.reload()
+    assert preview.describe(View())["document"]["key"] == first
+    assert fitted == ["uk"]
+
+    facts = briefs / "testland" / "facts.yaml"
+    before = facts.read_text()
+    facts.write_text(before.replace("in the capital", "in the capital city"))
+    preview.reload()
+    assert preview.describe(View())["document"]["key"] != first
+    assert fitted == ["uk", "uk"]
+    facts.write_text(before)
     preview.reload()
     assert preview.describe(View())["document"]["key"] == first
     assert fitted == ["uk", "uk"]
