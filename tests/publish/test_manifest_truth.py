@@ -43,35 +43,38 @@ def recorded(out: Path) -> dict[str, str]:
     return {name: entry["sha256"] for name, entry in current.files.items()}
 
 
-# `briefing` with a hook in publishing, run as its own process: runs that meet at the
-# output folder at the same moment, and a run that is killed at a chosen step.
-HOOKED = """
-import os, signal, sys, time
+# `briefing` runs, each a process of its own forked from one that has imported the generator and
+# WeasyPrint already, so that a run costs its own work and not their start. A run may carry a hook in
+# publishing: wait at the output folder until the test opens a gate, so that runs publish at the same
+# moment, or kill itself with SIGKILL at a chosen step.
+RUNS = """
+import json, os, signal, sys, time
 from pathlib import Path
 
+import generator.api
+import generator.render.docx
+import generator.render.pdf
 from generator.cli import main
 from generator.publish import atomic
 from generator.publish.publisher import Publisher
 
-hook = sys.argv[1]
-if hook == "gate":
-    # Wait at the folder, announced, until the test opens the gate: every run publishes at once.
-    gate, enter = Path(sys.argv[2]), Publisher.__enter__
-    sys.argv[1:3] = []
 
-    def at_the_gate(publisher):
+def at_the_gate(gate):
+    enter = Publisher.__enter__
+
+    def waiting(publisher):
         (gate.parent / f"waiting-{os.getpid()}").touch()
         while not gate.exists():
             time.sleep(0.005)
         return enter(publisher)
 
-    Publisher.__enter__ = at_the_gate
-elif hook == "kill":
+    Publisher.__enter__ = waiting
+
+
+def killed_at(out, wanted, when):
     # Count the steps of publishing from the first document written on: each document's bytes written
     # to its temporary, then each rename into the folder; SIGKILL this process before or after one.
-    out, wanted, when, steps = Path(sys.argv[2]).resolve(), int(sys.argv[3]), sys.argv[4], []
-    sys.argv[1:5] = []
-    write_all, replace = atomic.write_all, os.replace
+    steps, write_all, replace = [], atomic.write_all, os.replace
 
     def step(action):
         steps.append(None)
@@ -95,40 +98,100 @@ elif hook == "kill":
 
     atomic.write_all, os.replace = writing, renaming
 
-main(sys.argv[1:], prog_name="briefing")
+
+def run(hook, arguments, log):
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    if hook[:1] == ["gate"]:
+        at_the_gate(Path(hook[1]))
+    elif hook[:1] == ["kill"]:
+        killed_at(Path(hook[1]).resolve(), int(hook[2]), hook[3])
+    code = 0
+    try:
+        main(arguments, prog_name="briefing")
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+# Each line asks for runs started together; the answer is their exit statuses (negative: the signal).
+for line in sys.stdin:
+    children = []
+    for hook, arguments, log in json.loads(line):
+        child = os.fork()
+        if child == 0:
+            run(hook, arguments, log)
+        children.append(child)
+    print(json.dumps([os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]), flush=True)
 """
 
 
-def hooked(hook: tuple[object, ...], *args: object, env: dict) -> subprocess.Popen:
-    """`briefing ARGS` with HOOKED's hook: ("gate", path) or ("kill", folder, step, "before" or "after")."""
-    return subprocess.Popen([sys.executable, "-c", HOOKED, *map(str, hook), *map(str, args)], env=env)
+class Runs:
+    """`briefing` runs started from RUNS; what each prints goes to a log in `folder`."""
+
+    def __init__(self, folder: Path, env: dict) -> None:
+        self.folder = folder
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", RUNS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        self.count = 0
+
+    def start(self, *runs: tuple[tuple[object, ...], list[object]]) -> list[Path]:
+        """Start runs of (hook, arguments) at once; return their logs. The hook is (), ("gate", path) or
+        ("kill", folder, step, "before" or "after")."""
+        logs = []
+        for _ in runs:
+            self.count += 1
+            logs.append(self.folder / f"run-{self.count}.log")
+        request = [
+            [list(map(str, hook)), list(map(str, arguments)), str(log)]
+            for (hook, arguments), log in zip(runs, logs, strict=True)
+        ]
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return logs
+
+    def finished(self) -> list[int]:
+        """The exit statuses of the runs started last, once they have all ended."""
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def runs(tmp_path: Path):
+    started = Runs(tmp_path, {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    yield started
+    started.close()
 
 
 @pytest.mark.slow
-def test_concurrent_runs_lose_no_record(minimal_kb: Path, tmp_path: Path):
+def test_concurrent_runs_lose_no_record(minimal_kb: Path, tmp_path: Path, runs: Runs):
     out = tmp_path / "out"
     recipients = [f"Recipient {number}" for number in range(5)]
-    environment = {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     for round_number, extra in enumerate(((), ("--force",))):
         meeting_point = tmp_path / f"round-{round_number}"
         meeting_point.mkdir()
         gate = meeting_point / "open"
-        runs = [
-            hooked(
-                ("gate", gate),
-                *("generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--recipient", recipient),
-                *("--briefs", minimal_kb, "--out", out, *extra),
-                env=environment,
-            )
-            for recipient in recipients
-        ]
-        # Every run waits at the folder before the gate opens (one that failed first is reported below).
-        while len(list(meeting_point.glob("waiting-*"))) < len(runs) and all(run.poll() is None for run in runs):
+        generate = ["generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--briefs", minimal_kb]
+        logs = runs.start(
+            *((("gate", gate), [*generate, "--recipient", recipient, "--out", out, *extra]) for recipient in recipients)
+        )
+        # Every run waits at the folder before the gate opens; one that fails first keeps the rest waiting
+        # only until the deadline, and is reported below.
+        deadline = time.monotonic() + 120
+        while len(list(meeting_point.glob("waiting-*"))) < len(recipients) and time.monotonic() < deadline:
             time.sleep(0.01)
         gate.touch()
 
-        assert [run.wait(timeout=120) for run in runs] == [0] * len(runs)
+        assert runs.finished() == [0] * len(recipients), [log.read_text() for log in logs]
         assert len(documents(out)) == len(recipients)
         assert manifest.read(out).files.keys() == documents(out).keys()
         assert recorded(out) == documents(out)
@@ -161,7 +224,7 @@ PUBLISHING = {
     # ... and once it is recorded, before the next document.
     "recorded": (4, "after"),
 }
-"""The steps of publishing one document, in the order counted by HOOKED, and where a kill falls."""
+"""The steps of publishing one document, in the order RUNS counts them, and where a kill falls."""
 KILLS = [
     ("written", 1),
     ("saving", 2),
@@ -175,43 +238,30 @@ KILLS = [
 
 
 @pytest.mark.slow
-def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb: Path, tmp_path: Path):
+def test_every_file_stays_recorded_with_its_true_sha256_across_kills(minimal_kb: Path, tmp_path: Path, runs: Runs):
     out = tmp_path / "out"
     for audience in ("us", "eu", "lender", "un"):
         uk = (minimal_kb / "audiences" / "uk.yaml").read_text()
         (minimal_kb / "audiences" / f"{audience}.yaml").write_text(uk.replace("id: uk", f"id: {audience}"))
-    arguments = [
-        "-q",
-        "generate",
-        minimal_kb / "testland" / "meetings" / "uk-visit.yaml",
-        "--all",
-        "--format",
-        "docx",
-        "--jobs",
-        "1",
-        "--briefs",
-        minimal_kb,
-        "--out",
-        out,
-    ]
-    environment = {**ENVIRONMENT, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    subprocess.run([sys.executable, "-m", "generator", *map(str, arguments)], check=True, env=environment)
+    meeting = minimal_kb / "testland" / "meetings" / "uk-visit.yaml"
+    arguments = ["-q", "generate", meeting, "--all", "--format", "docx", "--jobs", "1"]
+    arguments += ["--briefs", minimal_kb, "--out", out]
+    [log] = runs.start(((), arguments))
+    assert runs.finished() == [0], log.read_text()
 
     for number, (step, document) in enumerate(KILLS):
         revise(minimal_kb, number)
         at, when = PUBLISHING[step]
-        run = hooked(("kill", out, 4 * (document - 1) + at, when), *arguments, env=environment)
-        assert run.wait(timeout=120) == -signal.SIGKILL, f"the run was not killed {step} document {document}"
+        runs.start((("kill", out, 4 * (document - 1) + at, when), arguments))
+        assert runs.finished() == [-signal.SIGKILL], f"the run was not killed {step} document {document}"
         # The kill left what that step leaves: a pending entry exactly between its save and the record.
         saved = json.loads((out / "manifest.json").read_text())
         assert ("pending" in saved) == (step in ("pending", "renamed", "recording")), (step, saved)
 
         assert recorded(out) == documents(out), f"after a kill {step} document {document}"
 
-    final = subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, arguments)], env=environment, capture_output=True, text=True
-    )
-    assert final.returncode == 0, final.stderr
+    [log] = runs.start(((), arguments))
+    assert runs.finished() == [0], log.read_text()
     assert len(documents(out)) == 6 and recorded(out) == documents(out)
     assert "pending" not in json.loads((out / "manifest.json").read_text())
     assert not list(out.glob(f"{TEMP_PREFIX}*"))
