@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.runs import Runs
 from tests.shared import Built
 
 TESTS = Path(__file__).parent
@@ -73,6 +74,16 @@ def built(tmp_path_factory) -> Built:
     own = tmp_path_factory.getbasetemp()
     # The workers of one run keep their temporary folders side by side; a run without workers has its own.
     return Built((own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own) / "built")
+
+
+@pytest.fixture
+def runs(tmp_path):
+    """`briefing` runs forked from one process that has imported the generator (tests/runs.py), on the build
+    date 15 January 2027, with a run cache of their own."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1800000000", "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    started = Runs(tmp_path, env)
+    yield started
+    started.close()
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docx
@@ -116,39 +112,13 @@ def test_recipients_get_numbered_copies_that_keep_their_number(minimal_kb, tmp_p
 
 
 @pytest.mark.slow
-def test_concurrent_runs_never_give_one_number_to_two_recipients(minimal_kb, tmp_path):
+def test_concurrent_runs_never_give_one_number_to_two_recipients(minimal_kb, tmp_path, runs):
     out = tmp_path / "out"
     recipients = [f"Recipient {number}" for number in range(4)]
+    generate = ["-q", "generate", "--audience", "uk", "--format", "docx", "--jobs", "1", "--briefs", minimal_kb]
 
-    def run(recipient: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "-q",
-                "generate",
-                "--audience",
-                "uk",
-                "--format",
-                "docx",
-                "--jobs",
-                "1",
-                "--recipient",
-                recipient,
-                "--briefs",
-                str(minimal_kb),
-                "--out",
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
-        )
-
-    with ThreadPoolExecutor(len(recipients)) as runs:
-        results = list(runs.map(run, recipients))
-    assert [result.returncode for result in results] == [0] * len(recipients), [r.stderr for r in results]
+    logs = runs.start(*(((), [*generate, "--recipient", recipient, "--out", out]) for recipient in recipients))
+    assert runs.finished() == [0] * len(recipients), [log.read_text() for log in logs]
     files = recorded(out)
     assert sorted(entry["copy"] for entry in files.values()) == [1, 2, 3, 4]
     register = json.loads((out / "manifest.json").read_text())["copies"]
