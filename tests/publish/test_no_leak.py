@@ -196,7 +196,8 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example lays out and renders a briefing in both formats: a run draws a few, and every run new ones.
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(knowledge_bases(), st.sampled_from(LEVELS), st.booleans())
 def test_nothing_above_the_distribution_level_appears_in_either_format(generated, distribution, for_meeting):
     kb, levels, withheld = generated
@@ -444,7 +445,8 @@ def everything_in_folder(out: Path) -> str:
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example builds, checks and renders a knowledge base: a run draws a few, and every run new ones.
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     person=st.sampled_from(PROTECTED),
     disguise=st.sampled_from(sorted(DISGUISES)),
