@@ -1,6 +1,6 @@
 """Speed targets of the briefing generator, measured side by side in one run.
 
-    .venv/bin/python benchmarks/run.py [--repeat N] [--only build|preview|archives]
+    .venv/bin/python benchmarks/run.py [--repeat N] [--only build|preview|archives|scale]
 
 Each figure is a ratio of two medians measured here and now, so it holds on
 any machine or fails on it; it is printed with its target and whether it
@@ -96,7 +96,9 @@ def briefing(*args: str, env: dict[str, str]) -> Callable[[], None]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the median counts")
-    parser.add_argument("--only", choices=("build", "preview", "archives"), help="measure one group of targets")
+    parser.add_argument(
+        "--only", choices=("build", "preview", "archives", "scale"), help="measure one group of targets"
+    )
     arguments = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
@@ -108,6 +110,8 @@ def main() -> int:
             figures += build_figures(work, arguments.repeat, env)
         if arguments.only in (None, "archives"):
             figures += archive_figures(work, arguments.repeat, env)
+        if arguments.only in (None, "scale"):
+            figures += scale_figures(work, arguments.repeat)
         if arguments.only in (None, "preview"):
             figures += preview_figures(work, arguments.repeat, env)
         return report(figures, arguments.repeat)
@@ -301,6 +305,74 @@ def archive_figures(work: Path, repeat: int, env: dict[str, str]) -> list[Figure
             1.2,
         ),
     ]
+
+
+def scale_figures(work: Path, repeat: int) -> list[Figure]:
+    """Costs that must grow with their input, not with its square: ten (four) times the input, side by side."""
+    import dataclasses
+    import datetime
+    import random
+    import string
+
+    import yaml
+
+    from generator import api
+    from generator.compose.briefing import compose
+    from generator.render.docx import render_docx
+    from generator.render.pdf import render_pdf
+    from generator.select.selection import select
+
+    kb = api.load_knowledge_base(PROJECT / "briefs").kb
+    date = datetime.date(2027, 2, 1)
+
+    # 1. A withheld person with thousands of aliases: one regular expression per name
+    # once made 3000 aliases take 24 s for one PDF.
+    def with_aliases(aliases: int) -> Callable[[], None]:
+        chooser = random.Random(aliases)
+        template = next(iter(kb.facts.values()))
+        prose = "Police detained protesters in the capital after a march against rising prices. " * 3
+        facts = {f"fact-{n}": template.model_copy(update={"id": f"fact-{n}", "text": prose}) for n in range(300)}
+        person = next(iter(kb.cases.values()))
+        made_up = [
+            " ".join("".join(chooser.choice(string.ascii_lowercase) for _ in range(8)).title() for _ in range(2))
+            for _ in range(aliases)
+        ]
+        withheld = person.model_copy(update={"may_name": False, "aliases": made_up})
+        variant = dataclasses.replace(kb, facts=facts, cases={person.id: withheld})
+
+        def run() -> None:
+            compose(select(variant, variant.audiences["uk"]), date=date)
+
+        return run
+
+    with_aliases(300)()
+    many, few = side_by_side(with_aliases(3000), with_aliases(300), repeat=repeat)
+    figures = [Figure("select + compose, 3000 aliases withheld / 300", many, few, 5.0)]
+
+    # 2. A meeting of 400 long-titled participants against one of 100: the auto-sized
+    # title-block table once made this 32 times, and 15 s.
+    meeting_file = PROJECT / "briefs" / "kazakhstan" / "meetings" / "uk-fcdo-london-2027-02.yaml"
+    participant = "Participant {n}, " + "official of the ministry of foreign affairs and development " * 5
+
+    def meeting_of(participants: int) -> Callable[[], None]:
+        meeting = yaml.safe_load(meeting_file.read_text(encoding="utf-8"))
+        meeting["participants"] = [participant.format(n=n).strip() for n in range(participants)]
+        path = work / f"meeting-{participants}.yaml"
+        path.write_text(yaml.safe_dump(meeting, sort_keys=False), encoding="utf-8")
+
+        def run() -> None:
+            (meeting_request,) = api.requests_for(kb, meeting_file=path)
+            # Composed without fitting to the page limit, which such a meeting cannot meet.
+            brief = compose(select(kb, kb.audiences[meeting_request.audience], meeting_request.meeting), date=date)
+            render_pdf(brief)
+            render_docx(brief)
+
+        return run
+
+    meeting_of(10)()  # WeasyPrint's first-use costs stay out of the ratio
+    large, small = side_by_side(meeting_of(400), meeting_of(100), repeat=repeat)
+    figures.append(Figure("meeting briefing, 400 long participants / 100", large, small, 5.0))
+    return figures
 
 
 def many_countries_figure(work: Path, briefs: Path, repeat: int, env: dict[str, str]) -> Figure:
