@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.compose.brief import Brief
 from generator.core.errors import TooLong
-from generator.select.selection import Selection, without_unanswered_claims
+from generator.select.selection import Selection, room_taken, without_unanswered_claims
 
 TRIM_ORDER = (
     ("responses", 2),
@@ -52,39 +52,60 @@ def fit_to_pages(
     """The briefing of `selection` with the fewest items removed that lays out within its page limit.
 
     The limit is the knowledge base's for the briefing's length (see
-    `core.settings`). Most briefings fit as selected (one layout) or run over
-    by a little, so the search gallops from the start (1, 2, 4... removals)
-    and then bisects.
+    `core.settings`). Most briefings fit as selected (one layout); the rest
+    are laid out first with as many removals as the room of their extra
+    pages suggests, then with one fewer, which is often all it takes.
     """
     limit = selection.kb.settings.pages[selection.length]
     brief = compose(selection)
-    if count_pages(brief) <= limit:
+    if (pages := count_pages(brief)) <= limit:
         return brief
     trims = _trims(selection)
-    failed = 0  # removals known not to fit
-    removals = 1
-    while True:
-        if removals >= len(trims):
-            removals = len(trims)
-            shortest = compose(trims[-1]) if trims else brief
-            if (pages := count_pages(shortest)) > limit:
-                raise TooLong(_too_long(trims[-1] if trims else selection, limit, pages))
-            fitting = shortest
-            break
-        fitting = compose(trims[removals - 1])
-        if count_pages(fitting) <= limit:
-            break
-        failed, removals = removals, removals * 2
-    # `removals` fits and `failed` does not: find the fewest in between that fit.
-    low, high = failed + 1, removals
-    while low < high:
+    if not trims:
+        raise TooLong(_too_long(selection, limit, pages))
+    laid_out: dict[int, tuple[Brief, bool]] = {}
+
+    def fits(removals: int) -> bool:
+        if removals not in laid_out:
+            candidate = compose(trims[removals - 1])
+            laid_out[removals] = candidate, count_pages(candidate) <= limit
+        return laid_out[removals][1]
+
+    # `low` removals are known not to fit and `high` to fit; the search gallops away from the
+    # estimate (1, 2, 4... removals further) until it brackets the fewest that fit, then bisects.
+    start = _estimated_removals(selection, trims, pages, limit)
+    if fits(start):
+        low, high, step = 0, start, 1
+        while high - step > 0 and fits(high - step):
+            high, step = high - step, step * 2
+        low = max(0, high - step)
+    else:
+        low, step = start, 1
+        while low + step < len(trims) and not fits(low + step):
+            low, step = low + step, step * 2
+        high = min(len(trims), low + step)
+        if not fits(high):
+            shortest = laid_out[high][0]
+            raise TooLong(_too_long(trims[-1], limit, count_pages(shortest)))
+    while high - low > 1:
         middle = (low + high) // 2
-        candidate = compose(trims[middle - 1])
-        if count_pages(candidate) <= limit:
-            high, fitting = middle, candidate
+        if fits(middle):
+            high = middle
         else:
-            low = middle + 1
-    return fitting
+            low = middle
+    return laid_out[high][0]
+
+
+def _estimated_removals(selection: Selection, trims: list[Selection], pages: int, limit: int) -> int:
+    """How many removals should bring `pages` within `limit`: those that free the room of the pages
+    over it, taking the last page as half full and the items' text as all that fills a page."""
+
+    def room(chosen: Selection) -> int:
+        return sum(room_taken(item, chosen.audience) for kind in CUT_LABELS for item in getattr(chosen, kind))
+
+    whole = room(selection)
+    wanted = whole * (pages - limit - 0.5) / pages
+    return next((removals for removals, trim in enumerate(trims, 1) if whole - room(trim) >= wanted), len(trims))
 
 
 def _trims(selection: Selection) -> list[Selection]:

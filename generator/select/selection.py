@@ -261,7 +261,7 @@ TRIM_ORDER = (
 
 def _fit(picks: Picks, characters: int, audience: model.Audience, pinned: set[str]) -> None:
     """Drop the lowest-ranked items until the text fits the length budget; never a pinned one."""
-    total = sum(_size(item, audience) for items in picks.values() for item in items)
+    total = sum(room_taken(item, audience) for items in picks.values() for item in items)
     for section, keep in TRIM_ORDER:
         items = picks[section]
         for item in reversed(items[keep:]):
@@ -269,10 +269,10 @@ def _fit(picks: Picks, characters: int, audience: model.Audience, pinned: set[st
                 return
             if item.id not in pinned:
                 items.remove(item)
-                total -= _size(item, audience)
+                total -= room_taken(item, audience)
 
 
-def _size(item: Pick, audience: model.Audience) -> int:
+def room_taken(item: Pick, audience: model.Audience) -> int:
     """Roughly how much room an item takes on the page, in characters."""
     if isinstance(item, model.Fact):
         # Counted as a full briefing's talking point: the line, then its evidence.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from generator.kb.layout import meeting_files
 from generator.kb.model import Sensitivity
 from generator.render.docx import render_docx
 from generator.render.pdf import render_pdf
-from generator.select.selection import select
+from generator.select.selection import room_taken, select
 from tests.conftest import BUNDLED_BRIEFS, FIXTURES
 from tests.once import once
 
@@ -127,6 +128,14 @@ def selection_of(kbs, length="full", meeting=None):
     return select(kb, kb.audiences["uk"], meeting, Sensitivity.CONFIDENTIAL, length)
 
 
+def room(selection) -> int:
+    return sum(
+        room_taken(item, selection.audience)
+        for kind in ("talking_points", "background", "cases", "recommendations", "responses", "levers")
+        for item in getattr(selection, kind)
+    )
+
+
 def item_count(selection) -> int:
     return sum(
         len(getattr(selection, kind))
@@ -146,6 +155,26 @@ def test_fitting_removes_the_fewest_items_that_fit(kbs):
     fitted = fit_to_pages(selection, item_count, pages)
     assert fitted == total - 3
     assert len(layouts) <= 5
+
+
+@pytest.mark.parametrize("over", [0.3, 0.6, 0.9])
+def test_a_briefing_whose_pages_follow_its_text_is_fitted_in_three_layouts(kbs, over):
+    selection = selection_of(kbs)
+    whole = room(selection)
+    per_page = whole / (4 + over)  # its text runs `over` of a page past four
+    layouts = []
+
+    def pages(chosen) -> int:
+        layouts.append(chosen)
+        return math.ceil(room(chosen) / per_page)
+
+    fitted = fit_to_pages(selection, lambda chosen: chosen, pages)
+
+    assert room(fitted) <= 4 * per_page
+    # Laid out as selected, with the removals that free that much room, and with one fewer, which does not fit.
+    assert len(layouts) == 3
+    one_fewer = [set(chosen.cut) for chosen in layouts if room(chosen) > 4 * per_page][-1]
+    assert one_fewer < set(fitted.cut) and len(set(fitted.cut) - one_fewer) == 1
 
 
 def test_the_page_limit_is_the_knowledge_bases(kbs):
