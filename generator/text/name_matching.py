@@ -343,6 +343,7 @@ Jaqsybekova and Djamila; ch as in Chernov, as in German and Polish Charkowa, as 
 ow as in Polish Kozłow or as in English Crowd (Кроуд)."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _romanisation_keys(skeleton: str) -> frozenset[str]:
     """What stays of a romanised name whichever romanisation wrote it: one key per way of reading
     its ambiguous letters (see `_AMBIGUOUS`)."""
