@@ -14,6 +14,11 @@ PROJECT = Path(__file__).parent.parent
 BUNDLED_BRIEFS = PROJECT / "briefs"
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """One worker more than the cores: a third of the suite waits on child processes and the browser."""
+    return len(os.sched_getaffinity(0)) + 1
+
+
 def build_knowledge_base(destination: Path, scenario: Path | None = None) -> Path:
     """Copy the minimal knowledge base to `destination`, overlaid with a scenario's files.
 

@@ -33,7 +33,16 @@ from generator.kb import model
 from generator.kb.citations import citations_in
 from generator.kb.load import LoadResult
 from generator.kb.yamlfile import Location
-from generator.text.passages import Span, locate, nearest, normalise, page_locator, pages_in, pages_in_locator
+from generator.text.passages import (
+    Span,
+    locate,
+    nearest,
+    normalise,
+    page_locator,
+    pages_in,
+    pages_in_locator,
+    sentences_around,
+)
 
 ORIGINAL_BYTES = 256 * 1024 * 1024
 """The largest original read to check its hash: a published PDF is often larger than any YAML file may be."""
@@ -63,11 +72,21 @@ class _Archive:
     changed: bool = False
 
 
-def verify_passages(result: LoadResult) -> tuple[list[Diagnostic], list[Diagnostic]]:
+@dataclass
+class Verified:
+    """What checking the archives found: errors, warnings, and the sentences each case's passages are cut from."""
+
+    errors: list[Diagnostic]
+    warnings: list[Diagnostic]
+    case_sentences: dict[str, list[str]]
+    """By case id, the whole sentence of its source around each passage it cites that was found."""
+
+
+def verify_passages(result: LoadResult) -> Verified:
     """The errors and warnings of every source's archived files and every passage citing them."""
     folder = result.country_dir
     if folder is None:
-        return [], []
+        return Verified([], [], {})
     sources = {key: value for key, value in result.items.get("sources", {}).items() if isinstance(value, model.Source)}
     cited = list(_every_citation(result))
     counts: dict[str, int] = {}
@@ -88,15 +107,19 @@ def verify_passages(result: LoadResult) -> tuple[list[Diagnostic], list[Diagnost
         errors.extend(problems)
         if archive is not None:
             archives[source.id] = archive
+    case_sentences: dict[str, list[str]] = {}
     for each in cited:
         archive = archives.get(each.citation.source)
         if archive is not None:
             errors.extend(_passage_errors(result, each, sources[each.citation.source], archive))
+            if each.kind == "cases" and len(found := _found(archive, each.citation.passage)) == 2:
+                sentence = sentences_around(archive.text, Span(*found))
+                case_sentences.setdefault(each.item_id, []).append(sentence)
     for archive in archives.values():
         if archive.changed:
             _remember(archive)
     _prune()
-    return errors, warnings
+    return Verified(errors, warnings, case_sentences)
 
 
 def _unarchived(source: model.Source, count: int) -> str:

@@ -16,6 +16,7 @@ from generator.kb import model
 from generator.kb.load import KnowledgeBase
 from generator.policy.eligibility import item_date
 from generator.policy.withholding import FieldPath
+from generator.text.name_matching import NameGuard
 
 Locate = Callable[[str, str, FieldPath, str], Diagnostic]
 """(kind, item id, field path, message) -> the message at the line the field is written on."""
@@ -41,9 +42,15 @@ def sentences(text: str) -> list[str]:
     return [part for part in joined if part]
 
 
-def room_warnings(kb: KnowledgeBase, locate: Locate) -> Iterator[Diagnostic]:
+LIST_OF_NAMES = 3
+"""A passage naming this many of the knowledge base's people is a list: it says who, not what happened."""
+
+
+def room_warnings(kb: KnowledgeBase, case_sentences: dict[str, list[str]], locate: Locate) -> Iterator[Diagnostic]:
+    """`case_sentences` holds, by case id, the sentences of the archived sources its passages are cut from."""
     yield from _asks_without_instrument(kb, locate)
     yield from _long_lines_and_asks(kb, locate)
+    yield from _cases_named_only_in_lists(kb, case_sentences, locate)
     for meeting in kb.meetings.values():
         yield from _agenda_unanswered(kb, meeting, locate)
 
@@ -110,6 +117,33 @@ def _long_lines_and_asks(kb: KnowledgeBase, locate: Locate) -> Iterator[Diagnost
                     f"warning: the ask for '{audience_id}' runs to {count} sentences; make it one, and move its "
                     "history to a fact",
                 )
+
+
+def _cases_named_only_in_lists(
+    kb: KnowledgeBase, case_sentences: dict[str, list[str]], locate: Locate
+) -> Iterator[Diagnostic]:
+    """A case card needs a passage about the person; one cut from a list of names gives it nothing to say.
+
+    Passages are read in the whole sentence their source has them in, so that one cut at the person's
+    name ("activists including A, B") is seen as the list it is. A sentence naming no one may still be
+    about them ("the two men used Facebook") once another has named them alone or with one other.
+    """
+    guards = {case.id: NameGuard({case.id: [case.name, *case.aliases]}) for case in kb.cases.values()}
+    for case in kb.cases.values():
+        named = [
+            {other for other, guard in guards.items() if guard.find(sentence)}
+            for sentence in case_sentences.get(case.id, ())
+            if guards[case.id].find(sentence)
+        ]
+        if named and all(len(people) >= LIST_OF_NAMES for people in named):
+            yield locate(
+                "cases",
+                case.id,
+                ("summary",),
+                f"warning: every passage case '{case.id}' cites names the person only in a list, beside at "
+                f"least {min(map(len, named)) - 1} other people of this knowledge base, so its card cannot say "
+                "what happened to them; cite a passage about them, or leave the case out",
+            )
 
 
 def _agenda_unanswered(kb: KnowledgeBase, meeting: model.Meeting, locate: Locate) -> Iterator[Diagnostic]:

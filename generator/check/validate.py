@@ -63,8 +63,8 @@ def validate(
     unnamed = unnamed_on_load(result)
     errors = list(result.errors)
     errors.extend(_reference_errors(result))
-    archive_errors, archive_warnings = verify_passages(result)
-    errors.extend(archive_errors)
+    archives = verify_passages(result)
+    errors.extend(archives.errors)
     if errors:
         return None, unnamed(errors), []
     country = next(iter(_of_kind(result, "country", model.Country).values()))
@@ -93,11 +93,13 @@ def validate(
     errors = list(_copy_errors(copies))
     if errors:
         return None, unnamed(errors), []
-    room = room_warnings(kb, lambda kind, item_id, path, text: copies.locator(kind, item_id).at(path, text))
+    room = room_warnings(
+        kb, archives.case_sentences, lambda kind, item_id, path, text: copies.locator(kind, item_id).at(path, text)
+    )
     return (
         kb,
         [],
-        sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies), *room, *archive_warnings])),
+        sorted(unnamed([*result.warnings, *warnings(kb, today), *_copy_warnings(copies), *room, *archives.warnings])),
     )
 
 

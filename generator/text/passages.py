@@ -227,6 +227,20 @@ def locate(archive_text: str, passage: str) -> Span | None:
     return None
 
 
+_LONGEST_SENTENCE = 2000
+"""Characters looked back for a sentence's start; a source's sentence is seldom a tenth as long."""
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])|\n\s*\n|\f")
+
+
+def sentences_around(archive_text: str, span: Span) -> str:
+    """The whole sentences of `archive_text` the span lies in: a passage cut at a name ("activists
+    including A, B") read with what the source goes on to say ("C and D")."""
+    window = max(0, span.start - _LONGEST_SENTENCE)
+    start = max((match.end() for match in _SENTENCE_END.finditer(archive_text, window, span.start)), default=window)
+    after = _SENTENCE_END.search(archive_text, span.end)
+    return archive_text[start : after.start() + 1 if after else len(archive_text)].strip()
+
+
 def page_of(archive_text: str, offset: int) -> int | None:
     """The page `offset` falls on, counting from 1; None when the text has no pages (no form feed)."""
     if "\f" not in archive_text:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import api
-from generator.check.room import sentences
+from generator.check.room import room_warnings, sentences
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)
@@ -130,3 +130,44 @@ def test_a_line_to_take_of_three_sentences_is_a_warning_at_its_line(briefs):
     line = line_of(facts, "One line. Another line.") - 1
     (warning,) = [w for w in warnings_of(briefs) if f":{line}:" in w]
     assert warning.startswith(f"{facts}:{line}: warning: the line to take for 'us' runs to 3 sentences")
+
+
+LISTED_ONLY = ["ilyashev", "tulesova", "eleusinov", "baltabay"]
+"""The bundled cases whose every passage is cut from the Foreign Policy Centre's list of six names."""
+
+
+def test_a_case_named_only_in_a_list_is_a_warning_at_its_summary():
+    cases = BUNDLED_BRIEFS / "kazakhstan" / "cases.yaml"
+    found = [w for w in warnings_of(BUNDLED_BRIEFS) if "only in a list" in w]
+
+    # Its passages end at the person's name; the sentence they are cut from goes on to name four more.
+    assert [w.split("case '")[1].split("'")[0] for w in found] == LISTED_ONLY
+    for case_id, warning in zip(LISTED_ONLY, found, strict=True):
+        text = cases.read_text().splitlines()
+        own = text.index(f"- id: {case_id}")
+        summary = next(number for number, line in enumerate(text[own:], own + 1) if line.startswith("  summary:"))
+        assert warning.startswith(f"{cases}:{summary}: warning: every passage case '{case_id}' cites names the person")
+        assert "cite a passage about them, or leave the case out" in warning
+
+
+@pytest.mark.parametrize(
+    ("sentences_cited", "warned"),
+    [
+        (["Activists including Max Bokayev, Vladimir Kozlov, Asya Tulesova and Erlan Baltabay were sentenced."], True),
+        (["Max Bokayev and Vladimir Kozlov were detained before the protest.", "The two men were charged."], False),
+        (["Activists including Max Bokayev, Vladimir Kozlov and Asya Tulesova.", "Vladimir Kozlov was jailed."], False),
+        (["The two men were charged."], False),
+    ],
+    ids=["list only", "named with one other", "a list and a sentence of his own", "named nowhere"],
+)
+def test_a_card_is_empty_only_when_every_sentence_naming_the_person_is_a_list(sentences_cited, warned):
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
+    located: list[str] = []
+
+    def locate(kind, item_id, path, text):
+        located.append(item_id)
+        return text
+
+    list(room_warnings(kb, {"kozlov": sentences_cited}, locate))
+
+    assert ("kozlov" in located) == warned
