@@ -8,7 +8,6 @@ see both, so it says so rather than trusting a careful writer.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Iterator
 
 from generator.core.errors import Diagnostic
@@ -17,6 +16,7 @@ from generator.kb.load import KnowledgeBase
 from generator.policy.eligibility import item_date
 from generator.policy.withholding import FieldPath
 from generator.text.name_matching import NameGuard
+from generator.text.sentences import sentences
 
 Locate = Callable[[str, str, FieldPath, str], Diagnostic]
 """(kind, item id, field path, message) -> the message at the line the field is written on."""
@@ -26,22 +26,6 @@ MAX_LINE_SENTENCES = 2
 """A line to take is said aloud in the room: one or two sentences, with the evidence printed beneath it."""
 MAX_ASK_SENTENCES = 1
 """An ask is one sentence; its history belongs to the background."""
-NOT_A_SENTENCE_END = re.compile(r"\b(?:c|ca|e\.g|i\.e|Mr|Ms|Mrs|Dr|St|No|Art|vs|U\.S|U\.K|[A-Z])\.$")
-"""Abbreviations whose full stop ends no sentence ("c. 2015", "U.S.", an initial)."""
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of `text`: split after . ! or ? and a space before a capital or a quotation mark."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“‘\"'])", " ".join(text.split()))
-    joined: list[str] = []
-    for part in parts:
-        if joined and NOT_A_SENTENCE_END.search(joined[-1]):
-            joined[-1] += " " + part
-        else:
-            joined.append(part)
-    return [part for part in joined if part]
-
-
 LIST_OF_NAMES = 3
 """A passage naming this many of the knowledge base's people is a list: it says who, not what happened."""
 

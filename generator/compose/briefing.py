@@ -33,6 +33,7 @@ from generator.text.catalogue import message
 from generator.text.markup import parse
 from generator.text.name_matching import NameGuard
 from generator.text.rich import Span
+from generator.text.sentences import first_sentence
 
 MAX_KEYWORD_THEMES = 5
 QUOTES = "“”\"'‘’"
@@ -573,7 +574,8 @@ def _talking_point(
     one_page: bool,
     stale: bool,
 ) -> Point:
-    """The line this audience can take, first; the fact it rests on follows as one cited line.
+    """The line this audience can take, first; the fact it rests on follows as a short cited line, its
+    first sentence, so that the line, not its evidence, is what the eye finds.
 
     A leave-behind has no room for the evidence: the line stands alone, still cited and dated.
     """
@@ -585,7 +587,7 @@ def _talking_point(
         return replace(point, as_of=None)
     if line is None or one_page:
         return point
-    return replace(point, evidence=parse(fact_text), evidence_label=words("content.evidence"))
+    return replace(point, evidence=parse(first_sentence(fact_text)), evidence_label=words("content.evidence"))
 
 
 def shown_name(case: model.Case) -> str:

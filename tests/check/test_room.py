@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator import api
-from generator.check.room import room_warnings, sentences
+from generator.check.room import room_warnings
+from generator.text.sentences import sentences
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)

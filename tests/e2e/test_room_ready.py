@@ -27,6 +27,8 @@ from generator.build.drafting import draft_of
 from generator.compose.brief import strings
 from generator.kb import model
 from generator.policy.staleness import older_than_limit
+from generator.text.rich import plain
+from generator.text.sentences import first_sentence
 from tests.conftest import BUNDLED_BRIEFS
 
 DATE = datetime.date(2026, 11, 25)
@@ -243,3 +245,19 @@ def test_no_sentence_is_said_twice_in_one_briefing(kb):
                 if len(sentence) > 60:
                     assert sentence not in said, f"{brief.subtitle}: said twice: {sentence!r}"
                     said.add(sentence)
+
+
+def test_a_lines_evidence_is_one_short_cited_sentence_of_its_fact(kb):
+    evidence = [
+        (brief.subtitle, point)
+        for brief in composed(kb)
+        for section in brief.sections
+        for point in section.points
+        if point.evidence is not None
+    ]
+    assert evidence, "no briefing prints a line to take with its evidence"
+    for subtitle, point in evidence:
+        said = plain(point.evidence)
+        # One sentence, or as many as a quotation it opens runs over.
+        assert first_sentence(said) == said, (subtitle, said)
+        assert point.citations, (subtitle, said)
