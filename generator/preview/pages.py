@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pypdfium2
+from PIL import Image, ImageDraw
 
 PDFIUM_LOCK = threading.Lock()
 
@@ -83,7 +84,7 @@ class Pictures:
         self._lock = threading.Lock()
         self._encoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="encode")
 
-    def add(self, key: str, picture: pypdfium2.PdfBitmap) -> None:
+    def add(self, key: str, picture: Image.Image) -> None:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
@@ -98,35 +99,48 @@ class Pictures:
         return encoding.result() if encoding else None
 
 
-def _png(picture: pypdfium2.PdfBitmap) -> bytes:
+def _png(picture: Image.Image) -> bytes:
     buffer = io.BytesIO()
     # The fastest compression: a page is encoded on its way to the screen.
-    picture.to_pil().save(buffer, "PNG", compress_level=1)
+    picture.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()
 
 
-def read_pages(pdf: bytes, pictures: Pictures) -> tuple[Page, ...]:
-    """Rasterise every page of `pdf` into `pictures` and return the pages with their text."""
+def read_pages(pdf: bytes, pictures: Pictures, unshown: str | None = None) -> tuple[Page, ...]:
+    """Rasterise every page of `pdf` into `pictures` and return the pages with their text.
+
+    The lines of `unshown` (the footer's knowledge-base revision) are painted out of the pictures and left
+    out of the text: every save changes the revision, and with it every page would change and be fetched
+    again, where only the pages an edit reached should.
+    """
     with PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(pdf)
         try:
-            return tuple(_read_page(document[index], pictures) for index in range(len(document)))
+            return tuple(_read_page(document[index], pictures, unshown) for index in range(len(document)))
         finally:
             document.close()
 
 
-def _read_page(page: pypdfium2.PdfPage, pictures: Pictures) -> Page:
+def _read_page(page: pypdfium2.PdfPage, pictures: Pictures, unshown: str | None) -> Page:
     width, height = page.get_size()
-    picture = page.render(scale=SCALE)
-    key = hashlib.sha256(picture.buffer).hexdigest()[:32]
-    pictures.add(key, picture)
     text = page.get_textpage()
-    runs = []
+    hidden = _LAYOUT.sub("", unshown or "")
+    runs, painted_out = [], []
     for index in range(text.count_rects()):
         left, bottom, right, top = text.get_rect(index)
         content = text.get_text_bounded(left, bottom, right, top).strip("\r\n")
-        if content.strip():
-            runs.append(
-                TextRun(content, left / width, 1 - top / height, (right - left) / width, (top - bottom) / height)
-            )
+        if not content.strip():
+            continue
+        if hidden and _LAYOUT.sub("", content) in hidden:
+            painted_out.append((left, bottom, right, top))
+            continue
+        runs.append(TextRun(content, left / width, 1 - top / height, (right - left) / width, (top - bottom) / height))
+    picture = page.render(scale=SCALE).to_pil()
+    if painted_out:
+        draw = ImageDraw.Draw(picture)
+        for left, bottom, right, top in painted_out:
+            box = (left * SCALE - 1, (height - top) * SCALE - 1, right * SCALE + 1, (height - bottom) * SCALE + 1)
+            draw.rectangle(box, fill="white")
+    key = hashlib.sha256(picture.tobytes()).hexdigest()[:32]
+    pictures.add(key, picture)
     return Page(width, height, key, tuple(runs))

@@ -270,7 +270,7 @@ class Preview:
     def _read_pages(self, document: Document) -> tuple[Page, ...]:
         with self._render_lock:
             if document.pages is None:
-                document.pages = read_pages(document.files[SHOWN], self.pictures)
+                document.pages = read_pages(document.files[SHOWN], self.pictures, document.brief.provenance)
             return document.pages
 
     def _day(self) -> datetime.date:

@@ -551,3 +551,27 @@ def test_pages_asking_at_once_never_lay_out_two_briefings_together(tmp_path, mon
 
     assert all(description["document"] for description in described)
     assert max(most) == 1
+
+
+def test_an_edit_changes_the_pictures_of_the_pages_it_reaches_and_no_other(tmp_path):
+    """Every save changes the knowledge base's revision, which the footer of each page prints: the preview
+    leaves it out of its pictures, so that the browser fetches again only the pages whose text changed."""
+    briefs = tmp_path / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, briefs)
+    preview = Preview(briefs)
+    before = preview.describe(View(audience="uk"))["document"]["pages"]
+    sources = briefs / "kazakhstan" / "sources.yaml"
+    text = sources.read_text()
+    old = "title: Trade and Rights Aren't Mutually Exclusive"
+    assert old in text
+    sources.write_text(text.replace(old, f"{old} (an op-ed)"))
+    preview.reload()
+
+    after = preview.describe(View(audience="uk"))["document"]["pages"]
+    assert len(after) == len(before) >= 3
+    changed_text = [number for number, page in enumerate(after) if page["runs"] != before[number]["runs"]]
+    changed_image = [number for number, page in enumerate(after) if page["image"] != before[number]["image"]]
+    assert changed_image == changed_text and 0 < len(changed_text) < len(after)
+    assert not any("KB " in run[0] for page in after for run in page["runs"])
+    pdf = pypdf.PdfReader(io.BytesIO(preview.download(View(audience="uk"), "pdf")[1]))
+    assert "KB " in pdf.pages[0].extract_text(), "the download still carries the revision"
