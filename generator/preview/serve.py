@@ -23,6 +23,7 @@ import json
 import re
 import signal
 import threading
+import webbrowser
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +50,8 @@ PAGE_PICTURE = re.compile(r"/page/(?P<key>[0-9a-f]{32})\.png")
 DOWNLOADS: dict[str, Format] = {f"/download{REGISTRY[name].extension}": name for name in FORMATS}
 """What the page offers to download, by route: the formats `generate` writes by default, the PDF shown first."""
 DOWNLOAD_BUTTONS = [{"href": path, "label": f"Download {name.upper()}"} for path, name in DOWNLOADS.items()]
+PREVIEW_STATE = "X-Briefing-Preview"
+"""The header that says whether a download is made from the files as saved ("current") or is the last good one."""
 SECURITY_HEADERS = {
     # The page runs only its own script and shows only its own pictures; no
     # other site may frame it or embed what it serves.
@@ -186,11 +189,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _download(self, view: View, output_format: Format) -> None:
         name, data = self.server.preview.download(view, output_format)
+        # While the knowledge base as saved has problems, the file is the last good one, and says so.
+        state = "current" if self.server.preview.is_current(view) else "last-good"
         self._send(
             HTTPStatus.OK,
             data,
             REGISTRY[output_format].media_type,
-            {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+            {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", PREVIEW_STATE: state},
         )
 
     def _stream_events(self) -> None:
@@ -234,14 +239,19 @@ def serve(
     port: int = 8000,
     announce: Callable[[str], None] = print,
     templates_dir: Path = TEMPLATES_DIR,
+    log: Callable[[str], None] = print,
+    open_browser: bool = False,
 ) -> None:
-    """Preview the knowledge base in `briefs` until interrupted."""
+    """Preview the knowledge base in `briefs` until interrupted, logging each briefing laid out and each problem
+    a save brings; with `open_browser`, open the page in the user's browser."""
     if not briefs.is_dir():
         raise UsageError(f"no knowledge-base folder at {briefs}")
-    server = PreviewServer(Preview(briefs, country, templates_dir), port)
+    server = PreviewServer(Preview(briefs, country, templates_dir, log=log), port)
     try:
         with _stopped_by_ctrl_c():
             announce(server.url)
+            if open_browser:
+                webbrowser.open(server.url)
             server.serve_forever()
     finally:
         server.close()

@@ -14,7 +14,9 @@ import datetime
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,10 @@ class Problem:
             return [cls(located["message"], Path(located["path"]), int(located["line"]))]
         return [cls(str(error))]
 
+    def line_of_text(self) -> str:
+        """The problem as `check` prints it: `file:line: message`."""
+        return f"{_shown(self.path)}:{self.line}: {self.message}" if self.path is not None else self.message
+
     def as_json(self) -> dict[str, Any]:
         if self.path is None:
             return {"where": "", "message": self.message, "href": None}
@@ -163,8 +169,12 @@ class Preview:
         country: str | None = None,
         templates_dir: Path = TEMPLATES_DIR,
         today: datetime.date | None = None,
+        log: Callable[[str], None] = lambda line: None,
     ) -> None:
+        """`log` hears a line for each briefing laid out again and for each problem a save brings."""
         self.briefs = briefs.resolve()
+        self._log = log
+        self._reported: list[Problem] = []
         self.templates_dir = templates_dir.resolve()
         self.pictures = Pictures()
         self._country = country
@@ -202,6 +212,7 @@ class Preview:
                 None,
                 [Problem(f"cannot read {error.filename or self.briefs}: {error.strerror or error}")],
             )
+        self._report(problems)
         with self._changed:
             state = self._state
             self._state = _State(
@@ -260,12 +271,25 @@ class Preview:
                 document.files[output_format] = render(document.brief, output_format)
             return document.files[output_format]
 
+    def is_current(self, view: View) -> bool:
+        """Whether what `view` shows is made from the knowledge base as saved now, not the last good one."""
+        state = self._state
+        document, problems = self._document(view, state)
+        return document is not None and not (state.problems or problems)
+
     def download(self, view: View, output_format: Format) -> tuple[str, bytes]:
         """The file `generate` would write for `view`: its name, and its bytes once the finished-file guard
         has read them; RenderError when they name a person the copy may not name."""
         document = self.shown(view)
         output = document.outputs[output_format]
         return output.name, output.finished(self.file(document, output_format))
+
+    def _report(self, problems: list[Problem]) -> None:
+        """Log each problem once, when it first appears, not at every look at the page."""
+        if problems and problems != self._reported:
+            for problem in problems:
+                self._log(problem.line_of_text())
+        self._reported = problems
 
     def _read_pages(self, document: Document) -> tuple[Page, ...]:
         with self._render_lock:
@@ -285,7 +309,9 @@ class Preview:
                 briefing = self._fitted_briefing(view, state.checked.kb, state.loaded, state.templates_generation)
                 document = self._render(briefing, state.templates_generation)
         except BriefingError as error:
-            return self._last_shown.get(view), Problem.from_error(error)
+            problems = Problem.from_error(error)
+            self._report(problems)
+            return self._last_shown.get(view), problems
         self._last_shown[view] = document
         return document, []
 
@@ -302,13 +328,16 @@ class Preview:
         key = (loaded, templates_generation, view, day)
         briefing = self._fitted.get(key)
         if briefing is None:
-            planned = plan(kb, _request(view, kb, day), FORMATS)
+            started = time.perf_counter()
+            request = _request(view, kb, day)
+            planned = plan(kb, request, FORMATS)
             made_from = (templates_generation, planned.files[SHOWN].entry.key)
             brief = self._fits.get(made_from)
             if brief is None:
                 brief = self._fits[made_from] = planned.draft.fitted()
                 while len(self._fits) > DOCUMENTS_KEPT:
                     self._fits.popitem(last=False)
+                self._log(f"laid out {_named(request)} in {time.perf_counter() - started:.1f} s")
             self._fits.move_to_end(made_from)
             briefing = self._fitted[key] = Briefing(brief, planned.files)
             while len(self._fitted) > DOCUMENTS_KEPT:
@@ -394,6 +423,12 @@ def _request(view: View, kb: KnowledgeBase, day: datetime.date) -> Request:
         meeting = kb.meetings[view.meeting]
     audience = meeting.audience if meeting else view.audience or next(iter(kb.audiences))
     return request_for(kb, audience, meeting, distribution=view.distribution, length=view.length, date=day)
+
+
+def _named(request: Request) -> str:
+    """A briefing as a log line names it: "uk (full, public)", "meeting uk-visit (one-page, public)"."""
+    what = f"meeting {request.meeting.id}" if request.meeting else request.audience
+    return f"{what} ({request.length}, {request.level.value})"
 
 
 def _effective(request: Request) -> dict[str, Any]:

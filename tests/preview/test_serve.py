@@ -107,7 +107,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(briefs: Path, cache: Path, *extra: str, sigint_ignored: bool = False) -> Iterator[Server]:
+def running_server(
+    briefs: Path, cache: Path, *extra: str, sigint_ignored: bool = False, environment: dict[str, str] | None = None
+) -> Iterator[Server]:
     """`briefing serve` as a user starts it, on a free port, stopped with Ctrl-C at the end.
 
     Its stderr goes to a file beside the cache: a pipe nobody reads while it runs would
@@ -120,6 +122,7 @@ def running_server(briefs: Path, cache: Path, *extra: str, sigint_ignored: bool 
         "XDG_CACHE_HOME": str(cache),
         "NO_COLOR": "1",
         "PYTHONFAULTHANDLER": "1",
+        **(environment or {}),
     }
     command = [sys.executable, "-m", "generator", "serve", "--briefs", str(briefs), "--port", "0", *extra]
     if sigint_ignored:
@@ -309,8 +312,17 @@ def test_a_broken_file_is_reported_and_the_last_good_preview_kept(server):
         facts = (server.briefs / "kazakhstan/facts.yaml").resolve()
         assert problem["where"].startswith(f"{facts}:")
         assert problem["href"] == f"vscode://file{facts}:{problem['where'].rsplit(':', 1)[1]}"
-        status, _, pdf = server.get("/download.pdf?audience=uk", host=f"127.0.0.1:{server.port}")
+        status, headers, pdf = server.get("/download.pdf?audience=uk", host=f"127.0.0.1:{server.port}")
         assert status == 200 and pdf == server.ok("/download.pdf?audience=uk")
+        assert headers["x-briefing-preview"] == "last-good"
+        # The terminal says so too, once, as check would.
+        assert server.errors().count(f"{problem['where']}: {problem['message']}") == 1
+    current = server.wait_until(lambda d: d["current"])
+    assert current["document"]["key"] == before["document"]["key"]
+    assert (
+        server.get("/download.pdf?audience=uk", host=f"127.0.0.1:{server.port}")[1]["x-briefing-preview"] == "current"
+    )
+    assert re.search(r"\d\d:\d\d:\d\d laid out uk \(full, public\) in \d+\.\d s", server.errors())
 
 
 def test_warnings_are_placed_beside_the_items_shown(server):
@@ -359,6 +371,21 @@ def test_stops_cleanly_on_ctrl_c(tmp_path, sigint_ignored):
         pass
     assert server.process.returncode == 0, server.errors()
     assert "Traceback" not in server.errors()
+
+
+@pytest.mark.slow
+def test_open_opens_the_preview_in_the_users_browser(tmp_path):
+    opened = tmp_path / "opened"
+    # Python's webbrowser runs $BROWSER with the address in place of %s.
+    browser = (
+        f"{sys.executable} -c 'import pathlib, sys; pathlib.Path(sys.argv[1]).write_text(sys.argv[2])' {opened} %s"
+    )
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    with running_server(briefs, tmp_path / "cache", "--open", environment={"BROWSER": browser}) as server:
+        deadline = time.monotonic() + 15
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text() == server.url
 
 
 @pytest.mark.slow

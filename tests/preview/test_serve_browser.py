@@ -189,6 +189,17 @@ def test_compare_shows_two_audiences_side_by_side(page):
     assert left.bounding_box()["x"] < right.bounding_box()["x"]
     assert abs(left.bounding_box()["y"] - right.bounding_box()["y"]) < 5
     assert "compare=audience%3Aeu" in page.url or "compare=audience:eu" in page.url
+    # What one briefing says and the other does not is highlighted, and counted, in each.
+    for column, other in ((left, "For the European Union"), (right, "For the UK Government")):
+        assert re.fullmatch(
+            r"[1-9]\d* lines not in the other briefing", column.locator(".difference-count").inner_text()
+        )
+        differing = " ".join(column.locator(".text-layer span.differs").all_text_contents())
+        assert other not in differing
+    assert "For the UK Government" in " ".join(left.locator(".text-layer span.differs").all_text_contents())
+    # The title both print is not.
+    title = left.locator(".text-layer span", has_text="Kazakhstan: human rights briefing").first
+    assert "differs" not in (title.get_attribute("class") or "")
 
 
 def test_an_item_the_meeting_names_but_the_briefing_leaves_out_is_flagged(page, server):
@@ -209,3 +220,33 @@ def test_an_item_the_meeting_names_but_the_briefing_leaves_out_is_flagged(page, 
         # Items that name her go too, since a restricted case's name may not appear in a public copy.
         assert page.locator(".left-out", has_text="withheld from a public copy").count() >= 1
     page.locator(".left-out").first.wait_for(state="detached")
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_the_page_fits_the_window_at_any_width(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(f"{server.url}?audience=uk&compare=audience%3Aeu")
+        page.locator(".column").nth(1).locator(".sheet img").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        sheet = page.locator(".sheet img").first.bounding_box()
+        toolbar = page.locator(".toolbar").bounding_box()
+        left, right = page.locator(".column").all()
+        if width < 700:
+            # One column: the page takes the width, the two briefings stack, and the options fold away.
+            assert sheet["width"] >= 0.9 * width
+            assert right.bounding_box()["y"] > left.bounding_box()["y"] + left.bounding_box()["height"] - 1
+            assert toolbar["height"] < 60 and not page.locator("#audience").is_visible()
+            page.locator("#toolbar-toggle").click()
+            assert page.locator("#audience").is_visible()
+            # A note sits under its page, across the width, not in a narrow column beside it.
+            note = page.locator(".note").first
+            if note.count():
+                assert note.bounding_box()["width"] >= 0.9 * sheet["width"]
+        else:
+            assert abs(left.bounding_box()["y"] - right.bounding_box()["y"]) < 5
+            assert page.locator("#audience").is_visible() and not page.locator("#toolbar-toggle").is_visible()
+    finally:
+        context.close()

@@ -190,8 +190,10 @@ function pageRows(document_, warnings, pictures) {
   });
 }
 
-function downloadButton(forView, download, primary) {
-  const link = element("a", primary ? "button" : "button secondary", download.label);
+function downloadButton(forView, download, primary, current) {
+  // While the files as saved have problems, a download is the last good version, and says so.
+  const label = current ? download.label : `${download.label} (last good version)`;
+  const link = element("a", primary ? "button" : "button secondary", label);
   link.href = `${download.href}?${query(forView)}`;
   link.setAttribute("download", "");
   return link;
@@ -219,11 +221,35 @@ function column(forView, description, problemShown, pictures) {
     head.append(element("p", "cut", `Left out to fit its pages: ${description.cut.join(", ")}.`));
   }
   const downloads = element("span", "downloads");
-  downloads.append(...description.downloads.map((download, index) => downloadButton(forView, download, index === 0)));
+  downloads.append(...description.downloads.map(
+    (download, index) => downloadButton(forView, download, index === 0, description.current)));
   head.append(downloads);
   root.dataset.document = document_.key;
   root.append(head, ...pageRows(document_, description.warnings, pictures));
   return root;
+}
+
+function linesOf(description) {
+  const pages = description.document ? description.document.pages : [];
+  return new Set(pages.flatMap((page) => page.runs.map(([text]) => text.replace(/\s+/g, " ").trim())));
+}
+
+function markDifferences(columns, descriptions) {
+  // Each line one briefing prints and the other does not is highlighted where it stands on the page.
+  const lines = descriptions.map(linesOf);
+  columns.forEach((root, index) => {
+    const other = lines[1 - index];
+    let differing = 0;
+    root.querySelectorAll(".text-layer span").forEach((span) => {
+      const text = span.textContent.replace(/\s+/g, " ").trim();
+      if (text && !other.has(text)) {
+        span.classList.add("differs");
+        differing += 1;
+      }
+    });
+    const head = root.querySelector(".column-head");
+    if (head) head.append(element("span", "difference-count", `${differing} lines not in the other briefing`));
+  });
 }
 
 async function refresh() {
@@ -255,6 +281,7 @@ async function refresh() {
   container.replaceChildren(...columns);
   container.classList.toggle("comparing", columns.length > 1);
   for (const row of container.querySelectorAll(".notes")) placeNotes(row, [...row.children]);
+  if (columns.length > 1) markDifferences(columns, descriptions);
   // The text layer is invisible: fitting it to the pictures can wait a frame.
   requestAnimationFrame(() => fitText(columns));
   showProblems(problems, descriptions.every((d) => d.current));
@@ -296,6 +323,14 @@ function start() {
   controls.distribution.addEventListener("change", () => { view.distribution = controls.distribution.value; update(); });
   controls.length.addEventListener("change", () => { view.length = controls.length.value; update(); });
   controls.compare.addEventListener("change", () => { compare = controls.compare.value; update(); });
+  const toggle = document.getElementById("toolbar-toggle");
+  const fold = (folded) => {
+    document.querySelector(".toolbar").classList.toggle("folded", folded);
+    toggle.setAttribute("aria-expanded", String(!folded));
+  };
+  toggle.addEventListener("click", () => fold(toggle.getAttribute("aria-expanded") === "true"));
+  // On a narrow screen the page comes first: the options wait behind their button.
+  fold(window.matchMedia("(max-width: 700px)").matches);
   listen();
 }
 
