@@ -29,7 +29,7 @@ from generator.compose.brief import Brief
 from generator.core.clock import build_date
 from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
 from generator.kb import model
-from generator.kb.layout import ITEM_KINDS
+from generator.kb.layout import ITEM_KINDS, country_dirs
 from generator.kb.load import KnowledgeBase
 from generator.policy.withholding import unnamed
 from generator.preview.pages import Page, Pictures, read_pages
@@ -41,7 +41,7 @@ from generator.text.rich import plain
 
 LENGTHS: tuple[Length, ...] = ("full", "one-page")
 LEVELS = tuple(level.value for level in model.Sensitivity)
-VIEW_KEYS = ("audience", "meeting", "distribution", "length")
+VIEW_KEYS = ("audience", "meeting", "distribution", "length", "country")
 
 SHOWN: Format = "pdf"
 """The format whose pages the page shows, laid out with the preview's templates."""
@@ -68,6 +68,8 @@ class View:
     meeting: str | None = None
     distribution: model.Sensitivity | None = None
     length: Length | None = None
+    country: str | None = None
+    """The country folder, in a tree of several; None for the one the preview shows now."""
 
     @classmethod
     def from_query(cls, query: dict[str, list[str]]) -> View:
@@ -93,6 +95,7 @@ class View:
             values["meeting"],
             model.Sensitivity(distribution) if distribution else None,
             values["length"],
+            values["country"],
         )
 
 
@@ -177,7 +180,9 @@ class Preview:
         self._reported: list[Problem] = []
         self.templates_dir = templates_dir.resolve()
         self.pictures = Pictures()
-        self._country = country
+        countries = [folder.name for folder in country_dirs(self.briefs)]
+        # In a tree of several countries the first is shown until the page chooses another.
+        self._country = country or (countries[0] if len(countries) > 1 else None)
         self._today = today
         self._state = _State()
         self._changed = threading.Condition()
@@ -235,8 +240,18 @@ class Preview:
         with self._changed:
             self._changed.notify_all()
 
+    def _follow(self, view: View) -> None:
+        """Show the country `view` names, if the tree holds it and it is not the one shown: every page follows."""
+        if view.country is None or view.country == self._country:
+            return
+        if view.country not in [folder.name for folder in country_dirs(self.briefs)]:
+            raise UsageError(f"no country '{view.country}' in {self.briefs}")
+        self._country = view.country
+        self.reload()
+
     def describe(self, view: View) -> dict[str, Any]:
         """Everything the page shows for `view`, as JSON-ready data."""
+        self._follow(view)
         state = self._state
         document, problems = self._document(view, state)
         pages = self._read_pages(document) if document else ()
@@ -244,7 +259,7 @@ class Preview:
         request = _request(view, kb, self._day()) if kb and not problems else None
         return {
             "version": state.version,
-            "options": _options(kb) if kb else None,
+            "options": {**_options(kb), "countries": self._countries(), "country": kb.country.id} if kb else None,
             "view": _effective(request) if request else None,
             "document": _document_json(document, pages) if document else None,
             "current": not (state.problems or problems),
@@ -257,6 +272,7 @@ class Preview:
 
     def shown(self, view: View) -> Document:
         """The document the page shows for `view`: the current one, else the last good one."""
+        self._follow(view)
         document, problems = self._document(view, self._state)
         if document is None:
             if problems:
@@ -283,6 +299,15 @@ class Preview:
         document = self.shown(view)
         output = document.outputs[output_format]
         return output.name, output.finished(self.file(document, output_format))
+
+    def _countries(self) -> list[dict[str, str]]:
+        """The countries of the tree: each folder's id, and the name of the one loaded."""
+        checked = self._state.checked
+        shown = checked.kb.country if checked else None
+        return [
+            {"id": folder.name, "name": shown.name if shown and shown.id == folder.name else folder.name}
+            for folder in country_dirs(self.briefs)
+        ]
 
     def _report(self, problems: list[Problem]) -> None:
         """Log each problem once, when it first appears, not at every look at the page."""

@@ -30,11 +30,13 @@ import pypdf
 import pytest
 
 from generator import TEMPLATES_DIR
+from generator.core.errors import UsageError
 from generator.kb.model import Sensitivity
 from generator.preview import Preview, View
 from generator.preview.serve import PreviewServer
-from tests.conftest import BUNDLED_BRIEFS, build_knowledge_base
+from tests.conftest import BUNDLED_BRIEFS, FIXTURES, build_knowledge_base
 
+VELORIA = FIXTURES / "veloria" / "briefs" / "veloria"
 EPOCH = "1800000000"
 """15 January 2027: a fixed build date, so warnings and documents are the same on every run."""
 STARTUP_SECONDS = 60
@@ -602,3 +604,22 @@ def test_an_edit_changes_the_pictures_of_the_pages_it_reaches_and_no_other(tmp_p
     assert not any("KB " in run[0] for page in after for run in page["runs"])
     pdf = pypdf.PdfReader(io.BytesIO(preview.download(View(audience="uk"), "pdf")[1]))
     assert "KB " in pdf.pages[0].extract_text(), "the download still carries the revision"
+
+
+def test_a_tree_of_several_countries_shows_the_first_and_switches_to_the_one_chosen(tmp_path):
+    briefs = tmp_path / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, briefs)
+    shutil.copytree(VELORIA, briefs / "veloria")
+    preview = Preview(briefs)
+
+    first = preview.describe(View())
+    assert first["current"] and first["problems"] == []
+    assert [country["id"] for country in first["options"]["countries"]] == ["kazakhstan", "veloria"]
+    assert first["options"]["country"] == "kazakhstan" and first["document"]["title"].startswith("Kazakhstan")
+
+    chosen = preview.describe(View(country="veloria"))
+    assert chosen["options"]["country"] == "veloria" and chosen["current"]
+    assert "Veloria" in chosen["document"]["title"]
+    assert preview.download(View(country="veloria"), "pdf")[0].split("_")[1] == "veloria"
+    with pytest.raises(UsageError, match="no country 'atlantis'"):
+        preview.describe(View(country="atlantis"))

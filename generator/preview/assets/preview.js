@@ -3,7 +3,7 @@
 // Everything from the server is put in the page as text, never as markup.
 "use strict";
 
-const VIEW_KEYS = ["audience", "meeting", "distribution", "length"];
+const VIEW_KEYS = ["audience", "meeting", "distribution", "length", "country"];
 const controls = {};
 let options = null;
 let shownVersion = null;
@@ -36,7 +36,7 @@ function comparedView() {
   if (!compare) return null;
   const [kind, id] = compare.split(":");
   return { audience: kind === "audience" ? id : "", meeting: kind === "meeting" ? id : "",
-           distribution: view.distribution, length: view.length };
+           distribution: view.distribution, length: view.length, country: view.country };
 }
 
 function remember() {
@@ -71,6 +71,10 @@ function fillControls(description) {
   if (!description.options) return;
   options = description.options;
   const effective = description.view || {};
+  // A tree of several countries: choose which one the preview shows.
+  document.getElementById("country-choice").hidden = options.countries.length < 2;
+  fillSelect(controls.country, options.countries.map((c) => [c.id, c.name]),
+             view.country || options.country);
   const audiences = options.audiences.map((a) => [a.id, `${a.name} (${a.id})`]);
   fillSelect(controls.audience, audiences, effective.audience || view.audience);
   controls.audience.disabled = Boolean(view.meeting);
@@ -314,6 +318,12 @@ function listen() {
 
 function start() {
   for (const key of [...VIEW_KEYS, "compare"]) controls[key] = document.getElementById(key);
+  controls.country.addEventListener("change", () => {
+    view = { audience: "", meeting: "", distribution: view.distribution, length: view.length,
+             country: controls.country.value };
+    compare = "";
+    update();
+  });
   controls.audience.addEventListener("change", () => { view.audience = controls.audience.value; update(); });
   controls.meeting.addEventListener("change", () => {
     view.meeting = controls.meeting.value;
