@@ -9,7 +9,10 @@ from generator.text.sentences import first_sentence
     ("text", "first"),
     [
         ("The centre reported it. It added more.", "The centre reported it."),
-        ("Courts sentenced him in c. 2015 to five years. He appealed.", "Courts sentenced him in c. 2015 to five years."),
+        (
+            "Courts sentenced him in c. 2015 to five years. He appealed.",
+            "Courts sentenced him in c. 2015 to five years.",
+        ),
         (
             "She said: \u201cThey label us extremists. Just for doing union work.\u201d The court agreed.",
             "She said: \u201cThey label us extremists. Just for doing union work.\u201d",
