@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.build.incremental import BuildOptions, CheckReport, IncrementalRun, Session, Workers, check, country_runs
 from generator.core.clock import build_date
-from generator.core.errors import UsageError
+from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.settings import DEFAULT_TIMEOUT
 from generator.kb.sensitivity import Sensitivity
 from generator.render import FORMATS, Format, render
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from generator.kb.ingest.cite import Cited
     from generator.kb.inventory import Inventory
     from generator.kb.migrate import Step
+    from generator.kb.scaffold import NewCountry
     from generator.publish.publisher import VerifyReport
     from generator.render.pool import RenderPool
     from generator.select.records import FollowUp
@@ -83,6 +84,7 @@ __all__ = [
     "Format",
     "IncrementalRun",
     "Inventory",
+    "NewCountry",
     "Outcome",
     "RenderPool",
     "Request",
@@ -105,11 +107,14 @@ __all__ = [
     "meeting_country",
     "migrate",
     "migration_plan",
+    "new_country",
+    "new_meeting",
     "open_followups",
     "read_meeting_file",
     "render",
     "request_for",
     "requests_for",
+    "require_meeting_file",
     "start_record",
     "verify",
     "write_letter",
@@ -181,6 +186,30 @@ def citation_yaml(cited: Cited) -> str:
     from generator.kb.ingest.cite import citation_yaml as as_yaml
 
     return as_yaml(cited)
+
+
+def new_country(briefs: Path, country_id: str, name: str | None) -> NewCountry:
+    """Start the folder of a new country, each file passing `check` as written; never over a file."""
+    from generator.kb.scaffold import new_country as start
+
+    return start(briefs, country_id, name)
+
+
+def new_meeting(
+    briefs: Path, country: str, audience: str, date: datetime.date, title: str | None, meeting_id: str | None
+) -> Path:
+    """Start a meeting file in a country's meetings/ folder, passing `check` as written; never over a file."""
+    from generator.kb.scaffold import new_meeting as start
+
+    return start(briefs, country, audience, date, title, meeting_id)
+
+
+def require_meeting_file(briefs: Path, meeting_file: Path) -> None:
+    """Refuse a meeting file that is not there, naming those that are."""
+    from generator.kb.layout import no_such_meeting
+
+    if not (meeting_file.exists() or meeting_file.is_symlink()):
+        raise InputError([Diagnostic(meeting_file, 1, no_such_meeting(briefs, meeting_file))])
 
 
 def start_record(meeting_file: Path, briefs: Path, country: str | None) -> Path:

@@ -4,7 +4,7 @@ Each command module registers itself on the group in `shell` when imported,
 and imports the library only when it runs, so `--help` never pays for it.
 """
 
-from generator.cli import check, cite, diff, generate, inventory, migrate, records, schema, serve, source, verify
+from generator.cli import check, cite, diff, generate, inventory, migrate, new, records, schema, serve, source, verify
 from generator.cli.shell import main
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "inventory",
     "main",
     "migrate",
+    "new",
     "records",
     "schema",
     "serve",

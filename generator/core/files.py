@@ -18,6 +18,19 @@ from pathlib import Path
 
 def write_atomic(path: Path, content: bytes) -> None:
     """Replace or create `path` with `content`, with the permissions a new file gets here."""
+    _write(path, content, replace=True)
+
+
+def write_new(path: Path, content: bytes) -> None:
+    """Create `path` with `content`; raise FileExistsError, leaving it as it is, if it exists.
+
+    A hard link fails where a file is, so one written meanwhile by someone
+    else is never replaced, and the new file appears whole.
+    """
+    _write(path, content, replace=False)
+
+
+def _write(path: Path, content: bytes, *, replace: bool) -> None:
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     temporary = Path(name)
     try:
@@ -29,10 +42,12 @@ def write_atomic(path: Path, content: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
+    finally:
         temporary.unlink(missing_ok=True)
-        raise
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)

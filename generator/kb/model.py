@@ -7,6 +7,7 @@ must exist, unused sources) live in `validate.py`.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Annotated, ClassVar, Literal
 
@@ -136,7 +137,8 @@ class Country(Model):
     short_name: Text | None = None
     """In titles and headings: "Kazakhstan". Defaults to `name`."""
     name_in_text: Text | None = None
-    """In running text, with its article as the sentence needs it: "the Republic of Kazakhstan". Defaults to `name`."""
+    """In running text, with its article as the sentence needs it: "the Republic of Kazakhstan". Defaults to
+    `name`, which English gives "the" when it names a kind of state ("Republic of ...", "United Kingdom")."""
     names: dict[Language, CountryNames] = {}
     """The same names in other languages, by language tag (`fr: {short_name: Kazakhstan}`)."""
     local_name: Text | None = None
@@ -154,10 +156,28 @@ class Country(Model):
         return self._name("name_in_text", language)
 
     def _name(self, kind: Literal["name", "short_name", "name_in_text"], language: str) -> str:
-        """This kind of name in `language`, else in the country's own fields, else the full name."""
+        """This kind of name in `language`, else in the country's own fields, else the full name,
+        which English running text gives its article."""
         translated = self.names.get(language)
-        candidates = (getattr(translated, kind, None), getattr(self, kind), translated and translated.name)
-        return next((name for name in candidates if name), self.name)
+        chosen: str | None = getattr(translated, kind, None) or getattr(self, kind)
+        if chosen:
+            return chosen
+        full = (translated and translated.name) or self.name
+        return with_article(full) if kind == "name_in_text" and language.startswith("en") else full
+
+
+_NAMED_AS_A_STATE = re.compile(
+    r"\b(Republic|Kingdom|Federation|Union|States|Emirates|Islands|Commonwealth|Principality|Sultanate|Duchy|"
+    r"Confederation|State)\b|^(Netherlands|Philippines|Gambia|Bahamas)$"
+)
+
+
+def with_article(name: str) -> str:
+    """An English country name as running text needs it: "the Republic of Kazakhstan", "the United
+    Kingdom", "the Netherlands", but "Kazakhstan"."""
+    if name.startswith(("the ", "The ")) or not _NAMED_AS_A_STATE.search(name):
+        return name
+    return f"the {name}"
 
 
 class Citation(Model):

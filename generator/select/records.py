@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from generator.core.errors import UsageError
+from generator.core.files import write_new
 from generator.kb import model
 from generator.kb.layout import record_path
 from generator.kb.load import KnowledgeBase
@@ -76,18 +75,11 @@ def write_skeleton(meeting_file: Path, meeting: model.Meeting) -> Path:
     target = record_path(meeting_file)
     if target.exists() or target.is_symlink():
         raise UsageError(f"{target} already exists; edit it, or move it aside to start a new one")
-    content = skeleton(meeting, _schema_comment(meeting_file)).encode("utf-8")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".record-", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        # A hard link fails when the target exists, so a record written
-        # meanwhile by someone else is never replaced, and the file appears whole.
-        os.link(temporary, target)
+        # Never replaces a record written meanwhile by someone else.
+        write_new(target, skeleton(meeting, _schema_comment(meeting_file)).encode("utf-8"))
     except FileExistsError:
         raise UsageError(f"{target} already exists; edit it, or move it aside to start a new one") from None
-    finally:
-        os.unlink(temporary)
     return target
 
 
@@ -131,24 +123,26 @@ def skeleton(meeting: model.Meeting, schema_comment: str) -> str:
         "# What we raised: the meeting's agenda and pinned items; add or strike out.",
         "raised:" + ("" if raised else " []"),
         *raised,
+        "# The lists below are examples: to use one, remove the '# ' from each of its",
+        "# lines, the list's name too, and copy its entry for each one more.",
         "# What the counterpart said. Confidential unless marked otherwise: it never",
         "# reaches a copy below its level.",
-        "they_said: []",
-        "#  - text: What the counterpart said, in a sentence.",
-        "#    sensitivity: confidential",
+        "# they_said:",
+        "#   - text: What the counterpart said, in a sentence.",
+        "#     sensitivity: confidential",
         "# What they undertook to do; status is open or met.",
-        "commitments: []",
-        "#  - id: a-short-id",
-        "#    who: Their role, e.g. the desk officer",
-        "#    what: What they undertook to do",
-        f"#    by: {due.isoformat()}",
-        "#    status: open",
+        "# commitments:",
+        "#   - id: a-short-id",
+        "#     who: Their role, e.g. the desk officer",
+        "#     what: What they undertook to do",
+        f"#     by: {due.isoformat()}",
+        "#     status: open",
         "# What we undertook to do.",
-        "actions: []",
-        "#  - owner: Our role, e.g. the advocacy lead",
-        "#    what: Send the follow-up letter",
-        f"#    due: {due.isoformat()}",
-        "#    done: false",
+        "# actions:",
+        "#   - owner: Our role, e.g. the advocacy lead",
+        "#     what: Send the follow-up letter",
+        f"#     due: {due.isoformat()}",
+        "#     done: false",
     ]
     return "\n".join(lines) + "\n"
 

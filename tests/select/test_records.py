@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import docx
+import yaml
 from pypdf import PdfReader
 
 from tests.conftest import build_knowledge_base
@@ -89,10 +90,33 @@ def test_record_writes_a_skeleton_that_passes_check(tmp_path: Path, cli, monkeyp
     assert written.startswith("# yaml-language-server: $schema=../../../schemas/record.schema.json\n")
     assert "meeting: uk-visit\nheld_on: 2027-02-09\n" in written
     assert "raised:\n  - item: doe\n" in written
-    assert "commitments: []\n#  - id: a-short-id\n" in written
+    assert "# commitments:\n#   - id: a-short-id\n" in written
     checked = cli("check", "--briefs", "briefs")
     assert checked.exit_code == 0, checked.output
     assert "1 meeting;" in checked.stdout  # the record is not read as a second meeting
+
+
+def test_the_skeleton_s_examples_pass_check_once_uncommented(tmp_path: Path, cli, monkeypatch):
+    """Taking '# ' from each line of an example, the list's name too, gives a list that loads."""
+    briefs = build_knowledge_base(tmp_path / "briefs")
+    monkeypatch.chdir(tmp_path)
+    assert cli("record", "briefs/testland/meetings/uk-visit.yaml", "--briefs", "briefs").exit_code == 0
+    path = briefs / "testland" / "meetings" / "uk-visit.record.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    examples = lines.index("# they_said:")
+    path.write_text(
+        "\n".join(
+            line.removeprefix("# ") if number >= examples and re.match(r"# ( *- |[a-z_]+:| {2,}\S)", line) else line
+            for number, line in enumerate(lines)
+        )
+        + "\n"
+    )
+
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [len(record[key]) for key in ("they_said", "commitments", "actions")] == [1, 1, 1]
+    checked = cli("check", "--briefs", "briefs")
+    assert checked.exit_code == 0, checked.output
+    assert "uk-visit.record.yaml" not in checked.output
 
 
 def test_record_never_overwrites_an_existing_record(tmp_path: Path, cli, monkeypatch):

@@ -180,10 +180,10 @@ def _entry(
             lines.append(_commented(f"  {name}:", f"fill in: {blank_comment}"))
             blanks.append(name)
 
-    field("title", _scalar(extracted.title), origin, "the title the document prints")
+    field("title", yaml_scalar(extracted.title), origin, "the title the document prints")
     field("publisher", None, "", "who published it")
     if extracted.author is not None:
-        field("author", _scalar(extracted.author), origin)
+        field("author", yaml_scalar(extracted.author), origin)
     else:
         lines.append(_commented("  # author:", "optional: the author the document names"))
     field(
@@ -194,9 +194,9 @@ def _entry(
     )
     field("kind", None, "", _KINDS_OF_SOURCE)
     if url is not None:
-        field("url", _scalar(url), "where it was downloaded from")
+        field("url", yaml_scalar(url), "where it was downloaded from")
     else:
-        field("url", _scalar(extracted.url), origin)
+        field("url", yaml_scalar(extracted.url), origin)
     lines.append(_commented(f"  sensitivity: {NEW_SENSITIVITY}", "until it is read: then restricted or public"))
     lines.append(f"  archive: {SOURCES_FOLDER}/{source_id}.txt")
     lines.append(f"  archive_sha256: {hashlib.sha256(archived).hexdigest()}")
@@ -210,7 +210,7 @@ def _commented(line: str, comment: str) -> str:
     return f"{line:<{_COMMENT_COLUMN - 1}} # {comment}"
 
 
-def _scalar(value: str | None) -> str | None:
+def yaml_scalar(value: str | None) -> str | None:
     """`value` as YAML reads it back as the same text: plain where that is safe, else double-quoted."""
     if value is None:
         return None
@@ -234,8 +234,11 @@ def _appended(existing: str, entry: list[str], path: Path) -> tuple[str, int]:
     indent = ""
     if found := re.search(r"^( *)- ", existing, re.MULTILINE):
         indent = found[1]
+    if not _ids(existing, path):
+        # A list file with no entries yet holds just []; the first entry takes its place.
+        existing = re.sub(r"^\[\] *(#.*)?\n?", "", existing, count=1, flags=re.MULTILINE)
     head = existing if not existing or existing.endswith("\n") else existing + "\n"
-    if head.strip():
+    if head.strip() and not head.endswith("\n\n"):
         head += "\n"
     elif not head:
         head = "# yaml-language-server: $schema=../../schemas/sources.schema.json\n\n"
