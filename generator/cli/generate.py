@@ -119,6 +119,8 @@ def generate(
 
     if not (meeting_file or audiences or all_audiences):
         raise click.UsageError("name a meeting file, or use --audience ID or --all")
+    if meeting_file is not None:
+        api.require_meeting_file(briefs, meeting_file)
     options = api.BuildOptions(
         briefs=briefs,
         country=country,

@@ -167,7 +167,7 @@ SETTINGS_HELP = "\n".join(
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=SETTINGS_HELP)
-@click.version_option(__version__, prog_name="briefing")
+@click.version_option(__version__, "-V", "--version", prog_name="briefing")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def main(quiet: bool) -> None:
     """Tailored human-rights advocacy briefings from a YAML knowledge base."""

@@ -6,6 +6,7 @@ countries of a tree without importing the loader.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 RECORD_SUFFIX = ".record.yaml"
@@ -28,6 +29,23 @@ def is_record_file(path: Path) -> bool:
 def meeting_files(folder: Path) -> list[Path]:
     """The meeting files of a folder; the records written beside them are not meetings."""
     return sorted(path for path in folder.glob("*.y*ml") if not is_record_file(path))
+
+
+MEETINGS_LISTED = 5
+"""How many meeting files a message about a missing one lists."""
+
+
+def no_such_meeting(briefs: Path, meeting_file: Path) -> str:
+    """What to say of a meeting file that is not there: the closest meeting file's name, else those there are."""
+    known = sorted(path for folder in (*country_dirs(briefs), briefs) for path in meeting_files(folder / "meetings"))
+    by_name = {path.name: path for path in known}
+    if close := difflib.get_close_matches(meeting_file.name, by_name, n=1):
+        return f"no such meeting file; did you mean {by_name[close[0]]}?"
+    if not known:
+        return f"no such meeting file, and {briefs} holds none; 'briefing new meeting' starts one"
+    listed = ", ".join(str(path) for path in known[:MEETINGS_LISTED])
+    more = f" and {len(known) - MEETINGS_LISTED} more" if len(known) > MEETINGS_LISTED else ""
+    return f"no such meeting file; name one of {listed}{more}"
 
 
 def record_path(meeting_file: Path) -> Path:
