@@ -28,6 +28,7 @@ from typing import Any
 
 from generator.core.errors import Diagnostic
 from generator.core.inputs import ReadRefused, read_input
+from generator.core.kinds import ARCHIVE, UNARCHIVED
 from generator.core.store import ENTRY_SUFFIX, cache_dir, code_digest, discard, peek_label, read_entry, write_entry
 from generator.kb import model
 from generator.kb.citations import citations_in
@@ -101,7 +102,7 @@ def verify_passages(result: LoadResult) -> Verified:
             errors.extend(_original_errors(folder, source, at))
         if source.archive is None:
             if counts.get(source.id):
-                warnings.append(at.at((), _unarchived(source, counts[source.id])))
+                warnings.append(at.at((), _unarchived(source, counts[source.id]), UNARCHIVED))
             continue
         archive, problems = _read_archive(folder, source, at)
         errors.extend(problems)
@@ -137,8 +138,8 @@ class _Fields:
         self.origin = result.origins[(kind, item_id)]
         self.document = next(doc for doc in result.documents[kind] if doc.path == self.origin.path)
 
-    def at(self, path: Location, message: str) -> Diagnostic:
-        return Diagnostic(self.origin.path, self.document.line_of(self.origin.location + path), message)
+    def at(self, path: Location, message: str, kind: str) -> Diagnostic:
+        return Diagnostic(self.origin.path, self.document.line_of(self.origin.location + path), message, kind)
 
 
 def _every_citation(result: LoadResult) -> Iterator[_Cited]:
@@ -169,6 +170,7 @@ def _hash_errors(name: str, relative: str, content: bytes, recorded: str | None,
             (name,),
             f"{name} {relative} has no {name}_sha256, which records the text its passages were checked "
             f"against; add '{name}_sha256: {actual}'",
+            ARCHIVE,
         )
     elif recorded != actual:
         again = "archive the source again from its original" if name == "archive" else "restore the original"
@@ -176,6 +178,7 @@ def _hash_errors(name: str, relative: str, content: bytes, recorded: str | None,
             (f"{name}_sha256",),
             f"{name}_sha256 does not match {relative}, whose sha256 is {actual}: the file changed since it was "
             f"recorded; {again}, or, if the change is intended, write '{name}_sha256: {actual}'",
+            ARCHIVE,
         )
 
 
@@ -183,7 +186,9 @@ def _original_errors(folder: Path, source: model.Source, at: _Fields) -> Iterato
     assert source.original is not None
     content, problem = _read(folder / source.original, folder, ORIGINAL_BYTES)
     if content is None:
-        yield at.at(("original",), f"original {source.original} {problem} in {folder.name}/; {_restore('original')}")
+        yield at.at(
+            ("original",), f"original {source.original} {problem} in {folder.name}/; {_restore('original')}", ARCHIVE
+        )
         return
     yield from _hash_errors("original", source.original, content, source.original_sha256, at)
 
@@ -198,7 +203,7 @@ def _read_archive(folder: Path, source: model.Source, at: _Fields) -> tuple[_Arc
     content, problem = _read(folder / source.archive, folder)
     if content is None:
         return None, [
-            at.at(("archive",), f"archive {source.archive} {problem} in {folder.name}/; {_restore('archive')}")
+            at.at(("archive",), f"archive {source.archive} {problem} in {folder.name}/; {_restore('archive')}", ARCHIVE)
         ]
     errors = list(_hash_errors("archive", source.archive, content, source.archive_sha256, at))
     try:
@@ -210,6 +215,7 @@ def _read_archive(folder: Path, source: model.Source, at: _Fields) -> tuple[_Arc
                 ("archive",),
                 f"archive {source.archive} is not UTF-8 text (byte {error.start + 1}); archive the extracted text "
                 "as UTF-8",
+                ARCHIVE,
             ),
         ]
     if errors:
@@ -251,6 +257,7 @@ def _passage_errors(result: LoadResult, cited: _Cited, source: model.Source, arc
                 (*cited.path, "passage"),
                 f'the passage is not in {named}. The source has "{source_has}" where the passage has '
                 f'"{passage_has}". Copy the passage from the source, or fix its source.',
+                ARCHIVE,
             )
         ]
     if len(found) != 2:
@@ -259,6 +266,7 @@ def _passage_errors(result: LoadResult, cited: _Cited, source: model.Source, arc
                 (*cited.path, "passage"),
                 f"the passage is not in {named}, nor anything close to it. Find its words with "
                 f"'briefing cite {source.id} \"a few words\"' and copy them from the source, or fix its source.",
+                ARCHIVE,
             )
         ]
     if citation.locator is None or (named_pages := pages_in_locator(citation.locator)) is None:
@@ -271,6 +279,7 @@ def _passage_errors(result: LoadResult, cited: _Cited, source: model.Source, arc
                 (*cited.path, "locator"),
                 f"locator '{citation.locator}' names a page, but {named} has no pages (no form feeds); remove the "
                 "locator, or archive the text with a form feed between pages",
+                ARCHIVE,
             )
         ]
     first, last = pages
@@ -281,6 +290,7 @@ def _passage_errors(result: LoadResult, cited: _Cited, source: model.Source, arc
                 (*cited.path, "locator"),
                 f"locator '{citation.locator}' does not match {named}, where the passage is on "
                 f"{page_locator(first, last)}; write 'locator: {page_locator(first, last)}'",
+                ARCHIVE,
             )
         ]
     return []

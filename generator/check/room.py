@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable, Iterator
 
 from generator.core.errors import Diagnostic
+from generator.core.kinds import AGENDA, INSTRUMENT, LONG, NAME_LIST
 from generator.kb import model
 from generator.kb.load import KnowledgeBase
 from generator.policy.eligibility import item_date
@@ -18,8 +19,8 @@ from generator.policy.withholding import FieldPath
 from generator.text.name_matching import NameGuard
 from generator.text.sentences import sentences
 
-Locate = Callable[[str, str, FieldPath, str], Diagnostic]
-"""(kind, item id, field path, message) -> the message at the line the field is written on."""
+Locate = Callable[[str, str, FieldPath, str, str], Diagnostic]
+"""(kind of item, item id, field path, message, kind of problem) -> the message at the line the field is written on."""
 
 
 MAX_LINE_SENTENCES = 2
@@ -77,6 +78,7 @@ def _asks_without_instrument(kb: KnowledgeBase, locate: Locate) -> Iterator[Diag
                 f"warning: {what} names none of the instruments its audience holds (listed in "
                 f"audiences/{audience_ids[0]}.yaml); say which one the official would use, or list it there "
                 "with the words that name it",
+                INSTRUMENT,
             )
 
 
@@ -90,6 +92,7 @@ def _long_lines_and_asks(kb: KnowledgeBase, locate: Locate) -> Iterator[Diagnost
                     ("lines", audience_id),
                     f"warning: the line to take for '{audience_id}' runs to {count} sentences; an official says one "
                     f"or two, and the fact is printed beneath it as evidence",
+                    LONG,
                 )
     for recommendation in kb.recommendations.values():
         for audience_id, ask in recommendation.asks.items():
@@ -100,6 +103,7 @@ def _long_lines_and_asks(kb: KnowledgeBase, locate: Locate) -> Iterator[Diagnost
                     ("asks", audience_id),
                     f"warning: the ask for '{audience_id}' runs to {count} sentences; make it one, and move its "
                     "history to a fact",
+                    LONG,
                 )
 
 
@@ -127,6 +131,7 @@ def _cases_named_only_in_lists(
                 f"warning: every passage case '{case.id}' cites names the person only in a list, beside at "
                 f"least {min(map(len, named)) - 1} other people of this knowledge base, so its card cannot say "
                 "what happened to them; cite a passage about them, or leave the case out",
+                NAME_LIST,
             )
 
 
@@ -144,6 +149,7 @@ def _agenda_unanswered(kb: KnowledgeBase, meeting: model.Meeting, locate: Locate
                 where,
                 f"warning: agenda item '{agenda_item.title}' lists no themes, so no ask or line can be matched "
                 "to it; write it as `- title: ...` with `themes: [...]`",
+                AGENDA,
             )
         elif not _answers(kb, meeting, audience, set(agenda_item.themes)):
             yield locate(
@@ -153,6 +159,7 @@ def _agenda_unanswered(kb: KnowledgeBase, meeting: model.Meeting, locate: Locate
                 f"warning: no ask or line for {audience.full_name} that this meeting's briefing can show is on "
                 f"a theme of agenda item '{agenda_item.title}' ({', '.join(agenda_item.themes)}); write one, "
                 "or take the item off the agenda",
+                AGENDA,
             )
 
 

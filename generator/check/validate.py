@@ -10,7 +10,7 @@ import copy
 import datetime
 import difflib
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +22,21 @@ from generator.check.room import room_warnings
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.inputs import size_limit
+from generator.core.kinds import (
+    FIELD,
+    LAYOUT,
+    MEETING,
+    NAMING,
+    NO_LEVERS,
+    REFERENCE,
+    REVIEW,
+    STALE,
+    UNCITED,
+    UNREBUTTED,
+    UNSELECTED,
+    WEAK_NAME,
+    WITHHELD,
+)
 from generator.kb import model
 from generator.kb.layout import ITEM_KINDS, country_dirs, is_record_file, meeting_path
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
@@ -29,6 +44,7 @@ from generator.kb.settings import read_settings
 from generator.kb.yamlfile import YamlFileError, read_yaml
 from generator.policy.claims import rebuttals, states_claim
 from generator.policy.eligibility import item_date, reason_left_out
+from generator.policy.staleness import older_than_limit
 from generator.policy.withholding import (
     ITEM_NOUNS,
     LEVELS,
@@ -94,7 +110,9 @@ def validate(
     if errors:
         return None, unnamed(errors), []
     room = room_warnings(
-        kb, archives.case_sentences, lambda kind, item_id, path, text: copies.locator(kind, item_id).at(path, text)
+        kb,
+        archives.case_sentences,
+        lambda item_kind, item_id, path, text, kind: copies.locator(item_kind, item_id).at(path, text, kind),
     )
     return (
         kb,
@@ -179,25 +197,40 @@ class _Targets:
 
 
 def _reference_errors(result: LoadResult) -> Iterator[Diagnostic]:
+    """The ids each item names that name nothing, also in an item with another field wrong."""
     targets = _Targets(result)
     yield from _lever_file_errors(result, targets.audience_ids)
     for (kind, item_id), origin in result.origins.items():
         item = result.items[kind][item_id]
-        item_at = _Locator(result, kind, origin)
-        if isinstance(item, model.Item):
-            yield from _item_reference_errors(item, item_at, targets)
-        if isinstance(item, model.Audience):
+        yield from _item_errors(result, kind, item, origin, targets, frozenset(type(item).model_fields))
+    for partial in result.partial:
+        yield from _item_errors(result, partial.kind, partial.item, partial.origin, targets, partial.valid)
+
+
+def _item_errors(
+    result: LoadResult, kind: str, item: BaseModel, origin: Origin, targets: _Targets, valid: Container[str]
+) -> Iterator[Diagnostic]:
+    """The reference errors of one item, in the fields named in `valid`: every field, but in an item
+    that failed validation, a field that already has its message is not checked again."""
+    item_at = _Locator(result, kind, origin)
+    if isinstance(item, model.Item):
+        yield from _item_reference_errors(item, item_at, targets, valid)
+    if isinstance(item, model.Audience):
+        if "theme_weights" in valid:
             yield from item_at.missing(_keys("theme_weights", item.theme_weights), *targets.theme)
+        if "part_of" in valid and "id" in valid:
             yield from _part_of_errors(result, item, item_at, targets)
-        if isinstance(item, model.Country) and origin.path.parent == result.country_dir:
-            yield from _country_folder_errors(item, item_at)
-        if isinstance(item, model.Lever):
+    if isinstance(item, model.Country) and origin.path.parent == result.country_dir:
+        yield from _country_folder_errors(item, item_at)
+    if isinstance(item, model.Lever):
+        if "themes" in valid:
             yield from item_at.missing(_each("themes", item.themes), *targets.theme)
+        if "sources" in valid:
             yield from item_at.missing(_citations("sources", item.sources), *targets.source)
-        if isinstance(item, model.Meeting):
-            yield from _meeting_errors(result, item, item_at, targets)
-        if isinstance(item, model.Record):
-            yield from _record_errors(result, item, item_at, targets)
+    if isinstance(item, model.Meeting):
+        yield from _meeting_errors(result, item, item_at, targets)
+    if isinstance(item, model.Record):
+        yield from _record_errors(result, item, item_at, targets)
 
 
 def _part_of_errors(
@@ -207,7 +240,9 @@ def _part_of_errors(
     if audience.part_of is None:
         return
     if audience.part_of == audience.id:
-        yield at.at(("part_of",), f"part_of names the audience itself ('{audience.id}'); name another, or remove it")
+        yield at.at(
+            ("part_of",), f"part_of names the audience itself ('{audience.id}'); name another, or remove it", REFERENCE
+        )
         return
     yield from at.missing([(("part_of",), audience.part_of)], *targets.audience)
     parent = result.items.get("audiences", {}).get(audience.part_of)
@@ -215,40 +250,55 @@ def _part_of_errors(
         yield at.at(
             ("part_of",),
             f"part_of names '{parent.id}', which is itself part of '{parent.part_of}'; name '{parent.part_of}' instead",
+            REFERENCE,
         )
 
 
-def _item_reference_errors(item: model.Item, at: _Locator, targets: _Targets) -> Iterator[Diagnostic]:
-    yield from at.missing(_each("themes", item.themes), *targets.theme)
-    yield from at.missing(_citations("sources", item.sources), *targets.source)
-    yield from at.missing(_each("audiences", item.audiences), *targets.audience)
-    yield from at.missing(_each("only_for", item.only_for), *targets.audience)
+def _item_reference_errors(
+    item: model.Item, at: _Locator, targets: _Targets, valid: Container[str]
+) -> Iterator[Diagnostic]:
+    if "themes" in valid:
+        yield from at.missing(_each("themes", item.themes), *targets.theme)
+    if "sources" in valid:
+        yield from at.missing(_citations("sources", item.sources), *targets.source)
+    if "audiences" in valid:
+        yield from at.missing(_each("audiences", item.audiences), *targets.audience)
+    if "only_for" in valid:
+        yield from at.missing(_each("only_for", item.only_for), *targets.audience)
     if isinstance(item, model.Fact):
-        yield from at.missing(_keys("wording", item.wording), *targets.audience)
-        yield from at.missing(_keys("lines", item.lines), *targets.audience)
+        for name in ("wording", "lines"):
+            if name in valid:
+                yield from at.missing(_keys(name, getattr(item, name)), *targets.audience)
     if isinstance(item, model.Response):
-        yield from at.missing(_citations("claim_sources", item.claim_sources), *targets.source)
-        yield from at.missing(_each("rebuts", item.rebuts), *targets.fact)
-    if isinstance(item, model.Case) and item.asks:
+        if "claim_sources" in valid:
+            yield from at.missing(_citations("claim_sources", item.claim_sources), *targets.source)
+        if "rebuts" in valid:
+            yield from at.missing(_each("rebuts", item.rebuts), *targets.fact)
+    if isinstance(item, model.Case) and "asks" in valid and item.asks:
         yield from _asks_errors(item.asks, at, targets, "ask")
     if isinstance(item, model.Recommendation):
-        yield from _asks_errors(item.asks, at, targets, "wording")
+        if "asks" in valid:
+            yield from _asks_errors(item.asks, at, targets, "wording")
+        if "cases" in valid:
+            yield from at.missing(_each("cases", item.cases), *targets.case)
         audiences = targets.audience_ids
-        if audiences is not None and item.addressee not in (*ADDRESSEES, *audiences):
+        if audiences is not None and "addressee" in valid and item.addressee not in (*ADDRESSEES, *audiences):
             choices = [*ADDRESSEES, *sorted(audiences)]
             hint = difflib.get_close_matches(item.addressee, choices, n=1)
             yield at.at(
                 ("addressee",),
                 f"addressee '{item.addressee}' is not one of {', '.join(choices)}"
                 + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                REFERENCE,
             )
-        yield from at.missing(_each("cases", item.cases), *targets.case)
 
 
 def _asks_errors(asks: Mapping[str, str], at: _Locator, targets: _Targets, default: str) -> Iterator[Diagnostic]:
     """Asks worded for audiences that exist, and a `default` for the others."""
     if "default" not in asks:
-        yield at.at(("asks",), f"asks has no 'default'; add a 'default:' {default} for audiences without their own")
+        yield at.at(
+            ("asks",), f"asks has no 'default'; add a 'default:' {default} for audiences without their own", FIELD
+        )
     yield from at.missing(_keys("asks", asks, skip="default"), *targets.audience)
 
 
@@ -261,6 +311,7 @@ def _meeting_errors(
             ("country",),
             f"country '{meeting.country}' disagrees with the folder the meeting is in ({folder}/meetings/); "
             f"correct it or move the file to {meeting.country}/meetings/",
+            REFERENCE,
         )
     elif folder is None:
         # Within a country's folder, the folder is the country (its id must say so).
@@ -284,11 +335,13 @@ def _record_errors(result: LoadResult, record: model.Record, at: _Locator, targe
             ("meeting",),
             f"this record sits beside the file of meeting '{beside.id}', not '{record.meeting}'; "
             "correct the id or move the record",
+            REFERENCE,
         )
     elif beside is not None and record.held_on != beside.date:
         yield at.at(
             ("held_on",),
             f"held_on {record.held_on} is not the meeting's date ({beside.date}); correct one of them",
+            REFERENCE,
         )
     yield from at.missing(
         [(("raised", index, "item"), raised.item) for index, raised in enumerate(record.raised) if raised.item],
@@ -301,18 +354,21 @@ def _record_errors(result: LoadResult, record: model.Record, at: _Locator, targe
             yield at.at(
                 ("commitments", index, "id"),
                 f"duplicate commitment id '{commitment.id}' (first at line {first_line[commitment.id]}); rename one",
+                FIELD,
             )
         first_line.setdefault(commitment.id, line)
         if commitment.by < record.held_on:
             yield at.at(
                 ("commitments", index, "by"),
                 f"by {commitment.by} is before the meeting was held ({record.held_on}); check the date",
+                FIELD,
             )
     for index, action in enumerate(record.actions):
         if action.due < record.held_on:
             yield at.at(
                 ("actions", index, "due"),
                 f"due {action.due} is before the meeting was held ({record.held_on}); check the date",
+                FIELD,
             )
 
 
@@ -321,7 +377,9 @@ def _country_folder_errors(country: model.Country, at: _Locator) -> Iterator[Dia
     folder = at.origin.path.parent.name
     if country.id != folder:
         yield at.at(
-            ("id",), f"id '{country.id}' differs from the name of its folder ({folder}/); rename the folder or the id"
+            ("id",),
+            f"id '{country.id}' differs from the name of its folder ({folder}/); rename the folder or the id",
+            LAYOUT,
         )
 
 
@@ -344,7 +402,7 @@ def _lever_file_errors(result: LoadResult, audiences: set[str] | None) -> Iterat
         if path.stem not in audiences:
             hint = difflib.get_close_matches(path.stem, audiences, n=1)
             advice = f"did you mean {hint[0]}.yaml?" if hint else "name it after an audience in audiences/"
-            yield Diagnostic(path, 1, f"no audience '{path.stem}' for these levers; {advice}")
+            yield Diagnostic(path, 1, f"no audience '{path.stem}' for these levers; {advice}", LAYOUT)
 
 
 def _meeting_folder_country(result: LoadResult, origin: Origin) -> str | None:
@@ -368,8 +426,8 @@ class _Locator:
         inner.base = self.base + prefix
         return inner
 
-    def at(self, path: FieldPath, message: str) -> Diagnostic:
-        return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message)
+    def at(self, path: FieldPath, message: str, kind: str) -> Diagnostic:
+        return Diagnostic(self.origin.path, self.document.line_of(self.base + path), message, kind)
 
     def missing(
         self, references: list[Reference], known: set[str] | None, what: str, where: str
@@ -384,26 +442,30 @@ class _Locator:
                     if hint
                     else f"define it in {where} or fix the spelling"
                 )
-                yield self.at(path, f"unknown {what} '{value}'; {advice}")
+                yield self.at(path, f"unknown {what} '{value}'; {advice}", REFERENCE)
 
 
 def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
     """Problems that do not stop a briefing but that its authors should see."""
-    stale_after = datetime.timedelta(days=kb.country.stale_after_days)
     for fact in kb.facts.values():
-        origin = kb.origin("facts", fact.id)
-        if fact.review_by is not None and fact.review_by < today:
-            yield origin.diagnostic(f"warning: fact '{fact.id}' was due for review on {fact.review_by}")
-        elif not fact.historical and today - fact.as_of > stale_after:
-            yield origin.diagnostic(
-                f"warning: fact '{fact.id}' is stale: as of {fact.as_of}, older than "
-                f"{kb.country.stale_after_days} days; update it or mark it historical"
+        if _due_for_review(fact, today):
+            yield kb.origin("facts", fact.id).diagnostic(
+                f"warning: fact '{fact.id}' was due for review on {fact.review_by}; review it and move review_by on",
+                REVIEW,
             )
+    for fact in stale_facts(kb, today):
+        yield kb.origin("facts", fact.id).diagnostic(
+            f"warning: fact '{fact.id}' is stale: as of {fact.as_of}, older than "
+            f"{kb.country.stale_after_days} days; update it or mark it historical",
+            STALE,
+        )
 
     cited = {citation.source for item in _cited_items(kb) for citation in item}
     for source in kb.sources.values():
         if source.id not in cited:
-            yield kb.origin("sources", source.id).diagnostic(f"warning: source '{source.id}' is not cited by any item")
+            yield kb.origin("sources", source.id).diagnostic(
+                f"warning: source '{source.id}' is not cited by any item", UNCITED
+            )
 
     answered = rebuttals(kb.responses)
     for kind in ITEM_KINDS:
@@ -412,7 +474,8 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
                 yield kb.origin(kind, item.id).diagnostic(
                     f"warning: {ITEM_NOUNS[kind]} '{item.id}' rests only on government or pro-government sources "
                     "and no response rebuts it, so no briefing shows it; list it in the rebuts of the "
-                    "response that answers it"
+                    "response that answers it",
+                    UNREBUTTED,
                 )
 
     yield from _audiences_without_levers(kb)
@@ -425,8 +488,22 @@ def warnings(kb: KnowledgeBase, today: datetime.date) -> Iterator[Diagnostic]:
         for item in getattr(kb, kind).values():
             if not item.audiences and not weighted.intersection(item.themes):
                 yield kb.origin(kind, item.id).diagnostic(
-                    f"warning: no audience weights any theme of '{item.id}', so no briefing will select it"
+                    f"warning: no audience weights any theme of '{item.id}', so no briefing will select it", UNSELECTED
                 )
+
+
+def _due_for_review(fact: model.Fact, today: datetime.date) -> bool:
+    return fact.review_by is not None and fact.review_by < today
+
+
+def stale_facts(kb: KnowledgeBase, today: datetime.date) -> list[model.Fact]:
+    """The facts `check` calls stale: older than the country's limit and not marked historical.
+    A fact past its review date is not among them: that warning says what to do first."""
+    return [
+        fact
+        for fact in kb.facts.values()
+        if not _due_for_review(fact, today) and not fact.historical and older_than_limit(fact.as_of, kb.country, today)
+    ]
 
 
 def _names_found_only_whole(kb: KnowledgeBase) -> Iterator[Diagnostic]:
@@ -452,7 +529,8 @@ def _names_found_only_whole(kb: KnowledgeBase) -> Iterator[Diagnostic]:
             yield kb.origin("cases", case.id).diagnostic(
                 f"warning: {' and '.join(weak)} identif{'ies' if one else 'y'} this person only together with "
                 "another part of the name (an initial, title, particle, short or ordinary word identifies no one "
-                "alone); add `aliases` for any short form the team uses"
+                "alone); add `aliases` for any short form the team uses",
+                WEAK_NAME,
             )
 
 
@@ -463,7 +541,8 @@ def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
         if not any(audience_id in kb.levers for audience_id in audience.lineage):
             yield kb.origin("audiences", audience.id).diagnostic(
                 f"warning: no levers for {kb.country.name}; its briefings for '{audience.id}' name nothing this "
-                f"audience can do until {folder}/levers/{audience.id}.yaml lists them"
+                f"audience can do until {folder}/levers/{audience.id}.yaml lists them",
+                NO_LEVERS,
             )
 
 
@@ -551,6 +630,7 @@ def _copy_errors(copies: _Copies) -> Iterator[Diagnostic]:
                     f"{field_name(path)} names a person who may not be named ({label}) and "
                     f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
                     "reword it",
+                    NAMING,
                 )
     for meeting in kb.meetings.values():
         for at, path, value in copies.fields("meetings", meeting.id, meeting, whole=True):
@@ -561,6 +641,7 @@ def _copy_errors(copies: _Copies) -> Iterator[Diagnostic]:
                     f"{field_name(path)} names a person who may not be named ({label}) at the "
                     f"meeting's {meeting.distribution.value} distribution and appears in its "
                     "briefing, so generate refuses it; reword it",
+                    NAMING,
                 )
 
 
@@ -589,7 +670,8 @@ def _item_warnings(copies: _Copies, kind: str, item: model.Item, noun: str) -> I
         yield copies.kb.origin(kind, item.id).diagnostic(
             f"warning: {_cannot(uncitable, shown_at, f'cite any source of this {noun}')} (each is above the "
             f"copy's level or names a person it may not name), so the {noun} is left out of "
-            f"{_copies(uncitable, shown_at)}"
+            f"{_copies(uncitable, shown_at)}",
+            WITHHELD,
         )
     if isinstance(item, model.Response):
         unquotable = [
@@ -602,6 +684,7 @@ def _item_warnings(copies: _Copies, kind: str, item: model.Item, noun: str) -> I
                 ("claim_sources",),
                 f"warning: {_cannot(unquotable, shown_at, 'cite every source of this claim')}"
                 f", so the response is left out of {_copies(unquotable, shown_at)}",
+                WITHHELD,
             )
 
 
@@ -614,6 +697,7 @@ def _source_warnings(copies: _Copies, source: model.Source) -> Iterator[Diagnost
                 path,
                 f"warning: {field_name(path)} names a person who may not be named ({label}), "
                 f"so {_cannot(levels, shown_at, 'cite this source')}",
+                WITHHELD,
             )
 
 
@@ -626,6 +710,7 @@ def _lever_warnings(copies: _Copies, audience: str, lever: model.Lever) -> Itera
             ("sources",),
             f"warning: {_cannot(uncitable, LEVELS, 'cite every source of this lever')}, "
             f"so the lever is left out of {_copies(uncitable, LEVELS)}",
+            WITHHELD,
         )
 
 
@@ -645,6 +730,7 @@ def _naming_warnings(
                 path,
                 f"warning: {field_name(path)} names a person who may not be named ({label}), so "
                 f"this {noun} is left out of {_copies(levels, of or shown_at)}",
+                WITHHELD,
             )
 
 
@@ -665,6 +751,7 @@ def _meeting_warnings(copies: _Copies, meeting: model.Meeting) -> Iterator[Diagn
                 f"warning: {field_name(path)} names a person who may not be named ({label}) in "
                 f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
                 f"--distribution {levels[0].value}",
+                WITHHELD,
             )
 
 
@@ -679,6 +766,7 @@ def _left_out_of_meeting(copies: _Copies, meeting: model.Meeting) -> Iterator[Di
             yield at.at(
                 ("include", index),
                 f"warning: include[{index}]: the meeting's briefing leaves '{item_id}' out because {reason}",
+                MEETING,
             )
     later = sum(item_date(kb, item) > meeting.date for item in items.values())
     if later:
@@ -686,6 +774,7 @@ def _left_out_of_meeting(copies: _Copies, meeting: model.Meeting) -> Iterator[Di
             ("date",),
             f"warning: {later} item{'s are' if later != 1 else ' is'} dated after this meeting, "
             f"so its briefing leaves {'them' if later != 1 else 'it'} out",
+            MEETING,
         )
 
 

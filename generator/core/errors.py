@@ -21,6 +21,8 @@ class Diagnostic(NamedTuple):
     path: Path
     line: int
     message: str
+    kind: str = ""
+    """What kind of problem it is (`kinds`): `check --only` shows one kind, and its summary counts each."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from generator import TEMPLATES_DIR
 from generator.core.errors import Diagnostic, UsageError
+from generator.core.kinds import SETTINGS
 
 SETTINGS_FILE = "briefing.toml"
 """The settings file, at the root of a knowledge base (the `--briefs` folder)."""
@@ -235,11 +236,12 @@ def parse_settings(text: str, path: Path, root: Path) -> tuple[Settings, list[Di
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message, line = _syntax_error(str(error))
-        return Settings(), [Diagnostic(path, line, f"{message}; fix the TOML syntax (see https://toml.io)")]
+        return Settings(), [Diagnostic(path, line, f"{message}; fix the TOML syntax (see https://toml.io)", SETTINGS)]
     lines = _key_lines(text)
     valid: dict[str, Any] = {}
     problems = [
-        Diagnostic(path, _line_of(lines, where), message) for where, message in _checked(data, _SCHEMA, (), root, valid)
+        Diagnostic(path, _line_of(lines, where), message, SETTINGS)
+        for where, message in _checked(data, _SCHEMA, (), root, valid)
     ]
     return _settings(valid), problems
 

@@ -8,15 +8,17 @@ Cross-item checks run afterwards in `validate`.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.core.errors import Diagnostic, UsageError
+from generator.core.kinds import FIELD, LAYOUT, OLD_LAYOUT
 from generator.core.settings import Settings
 from generator.kb import model, parse_cache
 from generator.kb.layout import RECORD_SUFFIX, country_dirs, meeting_files, meeting_path, record_path
@@ -42,8 +44,8 @@ class Origin:
     """The item's place in its file: its index, () for a file that is one item, ("levers", i) for a lever
     still written in an old-layout audience file."""
 
-    def diagnostic(self, message: str) -> Diagnostic:
-        return Diagnostic(self.path, self.line, message)
+    def diagnostic(self, message: str, kind: str = "") -> Diagnostic:
+        return Diagnostic(self.path, self.line, message, kind)
 
 
 @dataclass
@@ -92,6 +94,8 @@ class LoadResult:
     cases file still holds names that no message may print."""
     warnings: list[Diagnostic] = field(default_factory=list)
     """What loaded but is written in the old layout."""
+    partial: list[Partial] = field(default_factory=list)
+    """Items that failed validation, with the fields that are valid: their references are checked too."""
     country_dir: Path | None = None
     """The country folder read; None for a meeting file read on its own."""
     settings: Settings = field(default_factory=Settings)
@@ -141,7 +145,7 @@ def read_items(briefs: Path, country: str | None = None, settings: Settings | No
     several = len(country_dirs(briefs)) > 1
     audience_paths = sorted((briefs / "audiences").glob("*.y*ml"))
     if not audience_paths:
-        result.errors.append(Diagnostic(briefs / "audiences", 1, "no audience files; add at least one"))
+        result.errors.append(Diagnostic(briefs / "audiences", 1, "no audience files; add at least one", LAYOUT))
         result.unreadable.add("audiences")
     for path in audience_paths:
         _read_audience(result, path, briefs, country_dir, several)
@@ -175,9 +179,11 @@ def _read_country_files(result: LoadResult, briefs: Path, country_dir: Path) -> 
             # Read it as the file it was meant to be, so a misnamed file costs
             # one message rather than one per reference into it.
             misnamed[near[0]] = path
-            result.errors.append(Diagnostic(path, 1, f"file name should be {near[0]}; rename it"))
+            result.errors.append(Diagnostic(path, 1, f"file name should be {near[0]}; rename it", LAYOUT))
         else:
-            result.errors.append(Diagnostic(path, 1, f"unknown file name; a country folder holds {', '.join(names)}"))
+            result.errors.append(
+                Diagnostic(path, 1, f"unknown file name; a country folder holds {', '.join(names)}", LAYOUT)
+            )
     for name, item_model in COUNTRY_FILES.items():
         read_file(
             result,
@@ -219,18 +225,19 @@ def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Pa
                     f"levers in an audience file belong to one country, but the tree holds several: move them "
                     f"to <country>/levers/{audience}.yaml ('briefing migrate' does it before a second country "
                     "is added)",
+                    LAYOUT,
                 )
             )
             return
         if (country_dir / "levers" / f"{audience}.yaml").exists():
             result.errors.append(
-                Diagnostic(path, line, f"levers are written both here and in {moved}; keep only {moved}")
+                Diagnostic(path, line, f"levers are written both here and in {moved}; keep only {moved}", LAYOUT)
             )
             return
         levers = data["levers"]
         if not isinstance(levers, list):
             result.errors.append(
-                Diagnostic(path, line, f"levers: expected a list of levers, found {_describe(levers)}")
+                Diagnostic(path, line, f"levers: expected a list of levers, found {_describe(levers)}", FIELD)
             )
             result.unreadable.add(lever_kind(audience))
             return
@@ -242,7 +249,9 @@ def _read_audience(result: LoadResult, path: Path, briefs: Path, country_dir: Pa
     changes = [f"move its levers to {moved}"] if "levers" in data else []
     changes += ["drop salutation"] if "salutation" in data else []
     result.warnings.append(
-        Diagnostic(path, 1, f"warning: old layout; 'briefing migrate --write' would {' and '.join(changes)}")
+        Diagnostic(
+            path, 1, f"warning: old layout; 'briefing migrate --write' would {' and '.join(changes)}", OLD_LAYOUT
+        )
     )
 
 
@@ -256,13 +265,16 @@ def _read_old_meeting(result: LoadResult, path: Path, briefs: Path, country_dir:
                 1,
                 "a meeting belongs in its country's folder when the tree holds several countries: "
                 f"run 'briefing migrate' to move it to <country>/meetings/{path.name}",
+                LAYOUT,
             )
         )
         return
     moved = f"{country_dir.name}/meetings/{path.name}"
     read_file(result, path, "meetings", model.Meeting, many=False, within=briefs)
     result.warnings.append(
-        Diagnostic(path, 1, f"warning: old layout; 'briefing migrate --write' would move this meeting to {moved}")
+        Diagnostic(
+            path, 1, f"warning: old layout; 'briefing migrate --write' would move this meeting to {moved}", OLD_LAYOUT
+        )
     )
 
 
@@ -276,7 +288,10 @@ def read_records(result: LoadResult, meeting_paths: list[Path], folder: Path, wi
             meeting_name = meeting_path(path).name
             result.errors.append(
                 Diagnostic(
-                    path, 1, f"no meeting file {meeting_name} beside this record; a record sits beside its meeting"
+                    path,
+                    1,
+                    f"no meeting file {meeting_name} beside this record; a record sits beside its meeting",
+                    LAYOUT,
                 )
             )
     for path in sorted(expected):
@@ -288,14 +303,17 @@ def read_file(
     result: LoadResult, path: Path, kind: str, item_model: type[model.Model], *, many: bool, within: Path | None = None
 ) -> None:
     """Read one file into `result`; with `within`, only a file whose real location is inside that folder."""
-    document = _read_document(result, path, kind, within)
+    document = _read_document(result, path, kind, within, entries=many)
     if document is None:
         return
     if many and not isinstance(document.data, list):
         noun = "levers" if kind.startswith(LEVERS) else kind
         result.errors.append(
             Diagnostic(
-                path, 1, f"expected a list of {noun} (each starting with '- id:'), found {_describe(document.data)}"
+                path,
+                1,
+                f"expected a list of {noun} (each starting with '- id:'), found {_describe(document.data)}",
+                FIELD,
             )
         )
         result.unreadable.add(kind)
@@ -327,6 +345,7 @@ def _without_documents(
             document.line_of((*old[0], OLD_SOURCE_FIELD)),
             f"warning: old layout; 'briefing migrate --write' would replace document: with archive:, the text "
             f"archived in {folder}/sources/, in {many}",
+            OLD_LAYOUT,
         )
     )
     return [
@@ -335,22 +354,40 @@ def _without_documents(
     ]
 
 
-def _read_document(result: LoadResult, path: Path, kind: str, within: Path | None) -> YamlDocument | None:
+def _read_document(
+    result: LoadResult, path: Path, kind: str, within: Path | None, *, entries: bool = False
+) -> YamlDocument | None:
+    """The file's data; with `entries`, of a list file that is not valid YAML, the entries that are."""
     result.known_ids.setdefault(kind, set())
     result.items.setdefault(kind, {})
     if not (path.exists() or path.is_symlink()):
-        result.errors.append(Diagnostic(path, 1, f"missing file; every knowledge base needs {path.name}"))
+        result.errors.append(Diagnostic(path, 1, f"missing file; every knowledge base needs {path.name}", LAYOUT))
         result.unreadable.add(kind)
         return None
     try:
-        document = read_yaml(path, within=within)
+        document = read_yaml(path, within=within, entries=entries)
     except YamlFileError as error:
         result.errors.extend(error.diagnostics)
-        result.unreadable.add(kind)
         result.unparsed.setdefault(kind, []).append((path, within))
-        return None
+        if error.partial is None:
+            result.unreadable.add(kind)
+            return None
+        document = error.partial
+        broken_ids = [_written_id(line) for line in error.broken]
+        if None in broken_ids:
+            result.unreadable.add(kind)
+        result.known_ids[kind].update(item_id for item_id in broken_ids if item_id is not None)
     result.documents.setdefault(kind, []).append(document)
     return document
+
+
+_WRITTEN_ID = re.compile(r"^-\s+id:\s*(['\"]?)([a-z0-9]+(?:-[a-z0-9]+)*)\1\s*(?:#.*)?$")
+
+
+def _written_id(first_line: str) -> str | None:
+    """The id an entry that is not valid YAML starts with, when it is written plainly on its first line."""
+    match = _WRITTEN_ID.match(first_line)
+    return match[2] if match else None
 
 
 def _add_entries(
@@ -377,24 +414,67 @@ def _add_entries(
             result.unreadable.add(kind)
         if not isinstance(entry, dict):
             what = "an entry of fields starting with '- id:'" if many else "the file to hold 'field: value' lines"
-            result.errors.append(Diagnostic(path, line, f"expected {what}, found {_describe(entry)}"))
+            result.errors.append(Diagnostic(path, line, f"expected {what}, found {_describe(entry)}", FIELD))
             continue
         try:
             item = item_model.model_validate(entry)
         except ValidationError as error:
             result.errors.extend(_diagnostics(error, document, location, item_model))
+            if issubclass(item_model, PARTLY_CHECKED):
+                result.partial.append(_partial(kind, item_model, entry, error, Origin(path, line, location)))
             continue
         item_key = getattr(item, item_model.KEY)
         if (kind, item_key) in result.origins:
             first = result.origins[(kind, item_key)]
             result.errors.append(
                 Diagnostic(
-                    path, line, f"duplicate id '{item_key}' (first defined at {first.path}:{first.line}); rename one"
+                    path,
+                    line,
+                    f"duplicate id '{item_key}' (first defined at {first.path}:{first.line}); rename one",
+                    FIELD,
                 )
             )
             continue
         result.items[kind][item_key] = item
         result.origins[(kind, item_key)] = Origin(path, line, location)
+
+
+PARTLY_CHECKED = (model.Item, model.Lever, model.Audience)
+"""Models whose references are checked even when another of their fields is wrong."""
+
+
+@dataclass(frozen=True)
+class Partial:
+    """An item that failed validation, built of the fields that are valid on their own, so that
+    the ids those fields name are checked in the same run as its other mistakes."""
+
+    kind: str
+    item: model.Model
+    """Holds only the fields named in `valid`: reading any other is a bug."""
+    valid: frozenset[str]
+    origin: Origin
+
+
+def _partial(
+    kind: str, item_model: type[model.Model], entry: dict[str, Any], error: ValidationError, origin: Origin
+) -> Partial:
+    wrong = {detail["loc"][0] for detail in error.errors(include_url=False) if detail["loc"]}
+    values = {}
+    for name, value in entry.items():
+        if name in item_model.model_fields and name not in wrong:
+            try:
+                values[name] = _field_adapter(item_model, name).validate_python(value)
+            except ValidationError:  # valid only with another field (a model's own check)
+                continue
+    return Partial(kind, item_model.model_construct(**values), frozenset(values), origin)
+
+
+@functools.cache
+def _field_adapter(item_model: type[model.Model], name: str) -> TypeAdapter[Any]:
+    """Validates one field of `item_model` on its own."""
+    info = item_model.model_fields[name]
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(annotation)
 
 
 def _describe(value: Any) -> str:
@@ -432,7 +512,10 @@ def _diagnostics(
         location = base + tuple(detail["loc"])
         found.append(
             Diagnostic(
-                document.path, document.line_of(location), _message(detail, item_model, hints.get(detail["loc"]))
+                document.path,
+                document.line_of(location),
+                _message(detail, item_model, hints.get(detail["loc"])),
+                FIELD,
             )
         )
     return found

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.core.errors import Diagnostic
 from generator.core.inputs import ReadRefused, read_input
+from generator.core.kinds import SETTINGS
 from generator.core.settings import SETTINGS_FILE, Settings, parse_settings, with_environment
 
 
@@ -27,15 +28,17 @@ def read_settings(briefs: Path) -> tuple[Settings, list[Diagnostic]]:
         raw = read_input(path, within=briefs)
     except FileNotFoundError:
         if path.is_symlink():
-            problems.append(Diagnostic(path, 1, "symbolic link to a file that does not exist; fix or remove it"))
+            problems.append(
+                Diagnostic(path, 1, "symbolic link to a file that does not exist; fix or remove it", SETTINGS)
+            )
     except ReadRefused as refusal:
-        problems.append(Diagnostic(path, 1, str(refusal)))
+        problems.append(Diagnostic(path, 1, str(refusal), SETTINGS))
     except OSError as error:
-        problems.append(Diagnostic(path, 1, f"cannot be read ({error.strerror or error})"))
+        problems.append(Diagnostic(path, 1, f"cannot be read ({error.strerror or error})", SETTINGS))
     else:
         try:
             settings, problems = parse_settings(raw.decode("utf-8"), path, briefs)
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            problems.append(Diagnostic(path, line, "not valid UTF-8; save the file as UTF-8"))
+            problems.append(Diagnostic(path, line, "not valid UTF-8; save the file as UTF-8", SETTINGS))
     return with_environment(settings), problems

@@ -21,6 +21,7 @@ import yaml
 
 from generator.core.errors import Diagnostic
 from generator.core.inputs import ReadRefused, read_input
+from generator.core.kinds import SYNTAX
 from generator.kb import parse_cache
 from generator.text.characters import INVISIBLE, invisible_problem
 
@@ -160,6 +161,10 @@ class YamlFileError(Exception):
 
     def __init__(self, diagnostic: Diagnostic, *more: Diagnostic) -> None:
         self.diagnostics = [diagnostic, *more]
+        self.partial: YamlDocument | None = None
+        """For a list read entry by entry (`read_yaml(..., entries=True)`): the entries that read."""
+        self.broken: list[str] = []
+        """The first line of each entry that did not read, as written: its id, for one."""
         super().__init__("\n".join(map(str, self.diagnostics)))
 
     @property
@@ -167,14 +172,17 @@ class YamlFileError(Exception):
         return self.diagnostics[0]
 
 
-def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
+def read_yaml(path: Path, within: Path | None = None, *, entries: bool = False) -> YamlDocument:
     """Parse `path`; raise YamlFileError with a file:line diagnostic on failure.
 
     With `within`, a file whose real location is outside that folder is refused.
+    With `entries`, a list that cannot be read whole is read again entry by entry
+    (an entry starts with '-' at the start of a line): the error then reports each
+    broken entry and carries the entries that read, so that they are checked too.
     """
 
     def fail(line: int, message: str) -> YamlFileError:
-        return YamlFileError(Diagnostic(path, line, message))
+        return YamlFileError(Diagnostic(path, line, message, SYNTAX))
 
     raw = _read_bytes(path, within, fail)
     digest = hashlib.sha256(raw).hexdigest()
@@ -182,7 +190,19 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
     if (cached := parse_cache.recall_parsed(real_path, digest)) is not None:
         data, lines = cached
         return YamlDocument(path, data, lines, digest)
-    text = _decode(raw, fail)
+    try:
+        document = _document(path, _decode(raw, fail), digest, fail)
+    except YamlFileError as error:
+        if entries:
+            _read_entries(path, raw, digest, error)
+        raise
+    parse_cache.remember_parsed(real_path, digest, document.data, document.lines)
+    return document
+
+
+def _document(path: Path, text: str, digest: str, fail: Callable[[int, str], YamlFileError]) -> YamlDocument:
+    """The data of decoded text, each value with its line."""
+    _check_indentation(text, fail)
     node = _parse(text, fail)
     document = YamlDocument(path, None, sha256=digest)
     scalars = _Scalars(text)
@@ -199,16 +219,73 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDocument:
     if scalars.invisible:
         raise YamlFileError(
             *(
-                Diagnostic(path, line or document.line_of(location), message)
+                Diagnostic(path, line or document.line_of(location), message, SYNTAX)
                 for location, line, message in scalars.invisible
             )
         )
-    parse_cache.remember_parsed(real_path, digest, document.data, document.lines)
     return document
 
 
+_ENTRY_START = re.compile(r"^-(?:[ \r\n]|$)")
+_NOTHING_WRITTEN = re.compile(r"^\s*(#.*)?$")
+
+
+def _read_entries(path: Path, raw: bytes, digest: str, error: YamlFileError) -> None:
+    """Read a list file that failed whole entry by entry, into `error`: each broken entry's own
+    message (the whole file's, where it points into that entry) and the data of every other entry.
+
+    Left as it is when the file is no such list, or when its mistake lies between entries (an alias
+    of an anchor in another entry): the whole file's message is then the one to read.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    lines = text.splitlines(keepends=True)
+    starts = [number for number, line in enumerate(lines) if _ENTRY_START.match(line)]
+    if len(starts) < 2 or not all(_NOTHING_WRITTEN.match(line) for line in lines[: starts[0]]):
+        return
+
+    def fail(line: int, message: str) -> YamlFileError:
+        return YamlFileError(Diagnostic(path, line, message, SYNTAX))
+
+    partial = YamlDocument(path, [], {(): 1}, digest)
+    diagnostics: list[Diagnostic] = []
+    broken: list[str] = []
+    read_alone: list[range] = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        written = range(start + 1, end + 1)
+        # Blank lines ahead keep every line number what it is in the file.
+        entry_text = "\n" * start + "".join(lines[start:end])
+        try:
+            entry = _document(path, entry_text, digest, fail)
+        except YamlFileError as entry_error:
+            whole = [diagnostic for diagnostic in error.diagnostics if diagnostic.line in written]
+            diagnostics.extend(whole or entry_error.diagnostics)
+            broken.append(lines[start].rstrip("\r\n"))
+            continue
+        if not isinstance(entry.data, list) or len(entry.data) != 1:
+            return
+        read_alone.append(written)
+        index = len(partial.data)
+        partial.data.append(entry.data[0])
+        partial.lines.update({(index, *location[1:]): line for location, line in entry.lines.items() if location})
+    if not broken or any(diagnostic.line in written for diagnostic in error.diagnostics for written in read_alone):
+        return
+    error.diagnostics = diagnostics
+    error.partial = partial
+    error.broken = broken
+
+
+def _check_indentation(text: str, fail: Callable[[int, str], YamlFileError]) -> None:
+    if match := _ODD_INDENT.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        what = "tab" if match[1] == "\t" else "non-breaking space"
+        raise fail(line, f"{what} used for indentation; indent with spaces")
+
+
 def _decode(raw: bytes, fail: Callable[[int, str], YamlFileError]) -> str:
-    """The file's text, refused when it is not UTF-8 or is indented with what only looks like spaces."""
+    """The file's text, refused when it is not UTF-8 or holds nothing."""
     # UTF-16 text has a zero byte beside every ASCII letter, and no YAML file starts with one.
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:2]:
         raise fail(1, "file is saved as UTF-16; save it as UTF-8")
@@ -221,10 +298,6 @@ def _decode(raw: bytes, fail: Callable[[int, str], YamlFileError]) -> str:
         raise fail(line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
     if not text.strip():
         raise fail(1, f"file is empty; {_FILL_IT}")
-    if match := _ODD_INDENT.search(text):
-        line = text.count("\n", 0, match.start()) + 1
-        what = "tab" if match[1] == "\t" else "non-breaking space"
-        raise fail(line, f"{what} used for indentation; indent with spaces")
     return text
 
 
@@ -311,7 +384,7 @@ def _check_tag(node: yaml.Node, document: YamlDocument) -> None:
     if node.tag not in _PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise YamlFileError(
-            Diagnostic(document.path, node.start_mark.line + 1, f"YAML tag '{tag}' is not supported; remove it")
+            Diagnostic(document.path, node.start_mark.line + 1, f"YAML tag '{tag}' is not supported; remove it", SYNTAX)
         )
 
 
@@ -337,18 +410,25 @@ def _build(
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlFileError(
-                    Diagnostic(document.path, key_line, "a mapping key must be a plain word, not a list or mapping")
+                    Diagnostic(
+                        document.path, key_line, "a mapping key must be a plain word, not a list or mapping", SYNTAX
+                    )
                 )
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlFileError(
-                    Diagnostic(document.path, key_line, "merge keys (<<) are not supported; write the fields out")
+                    Diagnostic(
+                        document.path, key_line, "merge keys (<<) are not supported; write the fields out", SYNTAX
+                    )
                 )
             _check_tag(key_node, document)
             key = scalars.text(key_node, (*location, key_node.value), is_key=True)
             if key in key_lines:
                 raise YamlFileError(
                     Diagnostic(
-                        document.path, key_line, f"duplicate key '{key}' (first on line {key_lines[key]}); remove one"
+                        document.path,
+                        key_line,
+                        f"duplicate key '{key}' (first on line {key_lines[key]}); remove one",
+                        SYNTAX,
                     )
                 )
             key_lines[key] = key_line

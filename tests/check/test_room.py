@@ -165,7 +165,7 @@ def test_a_card_is_empty_only_when_every_sentence_naming_the_person_is_a_list(se
     kb = api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
     located: list[str] = []
 
-    def locate(kind, item_id, path, text):
+    def locate(item_kind, item_id, path, text, kind):
         located.append(item_id)
         return text
 

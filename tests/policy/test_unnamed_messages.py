@@ -71,7 +71,7 @@ def test_a_fact_whose_id_names_the_person_is_reported_by_its_line(tmp_path: Path
     assert_unnamed(output)
     assert (
         f"{facts}:{line_of(facts, 'quastikov-detention')}: warning: fact [name withheld] was due for review on "
-        f"2022-01-01 ([name withheld]: its id names a person who may not be named ({LABEL}); rename the id and "
+        f"2022-01-01; review it and move review_by on ([name withheld]: its id names a person who may not be named ({LABEL}); rename the id and "
         "every reference to it)"
     ) in output
 
@@ -154,7 +154,8 @@ def test_a_cases_file_that_is_not_yaml_still_keeps_every_name_in_it_out(tmp_path
     assert_unnamed(output)
     assert "kvastik" not in output.lower()
     assert f"{cases}:{line_of(cases, '[unclosed')}: YAML syntax error" in output
-    assert output.count("its id names a person who may not be named (the case at cases.yaml:18)") == 2
+    # The case before the broken entry is read as written, so it is named by its first line.
+    assert output.count("its id names a person who may not be named (the case at cases.yaml:17)") == 2
 
 
 def test_generate_reports_input_errors_and_warnings_without_the_name(tmp_path: Path):
