@@ -222,7 +222,12 @@ def test_a_source_without_an_archive_is_a_warning_and_fatal_with_strict(country:
         "'archive_sha256:'"
     )
     assert relaxed.exit_code == 0, relaxed.output
-    assert relaxed.stderr.splitlines() == [warning]
+    assert relaxed.stderr.splitlines() == [
+        warning,
+        "Warnings by kind (--only KIND shows one kind):",
+        "  unarchived: 1 cited source with no archived text, so its passages cannot be verified: archive its text "
+        "in sources/<id>.txt",
+    ]
     assert strict.exit_code == 2
     assert warning in strict.stderr.splitlines()
     assert "1 warning, fatal with --strict." in strict.stderr

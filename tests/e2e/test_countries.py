@@ -143,7 +143,9 @@ def test_an_audience_without_levers_for_a_country_is_a_warning_naming_the_file(t
     missing = [line for line in result.stderr.splitlines() if "no levers" in line]
     assert missing == [
         f"{briefs / 'audiences' / 'eu.yaml'}:2: warning: no levers for Republic of Veloria; its briefings for "
-        "'eu' name nothing this audience can do until veloria/levers/eu.yaml lists them"
+        "'eu' name nothing this audience can do until veloria/levers/eu.yaml lists them",
+        "  no-levers: 1 audience with no levers for the country: list what it can do in "
+        "<country>/levers/<audience>.yaml",
     ]
 
 
@@ -153,8 +155,9 @@ def test_old_layout_loads_with_one_warning_per_file(tmp_path, cli):
     result = cli("check", "--briefs", str(briefs))
 
     assert result.exit_code == 0, result.output
-    old = [line for line in result.stderr.splitlines() if "old layout" in line]
+    old = [line for line in result.stderr.splitlines() if "warning: old layout" in line]
     assert len(old) == 9
+    assert "  old-layout: 9 files in the old layout: run 'briefing migrate --write'" in result.stderr.splitlines()
     assert (
         f"{briefs / 'kazakhstan' / 'sources.yaml'}:21: warning: old layout; 'briefing migrate --write' would "
         "replace document: with archive:, the text archived in kazakhstan/sources/, in 5 sources"

@@ -151,13 +151,19 @@ def test_a_made_up_country_never_names_its_protected_journalist(tmp_path: Path, 
     result = cli("generate", "--audience", "lender", "--out", out, "--briefs", briefs)
 
     assert checked.exit_code == 0, checked.output
-    warned = [line.split(": ", 1)[0].removeprefix(f"{briefs}/") for line in checked.stderr.splitlines()]
+    lines = checked.stderr.splitlines()
+    warned = [line.split(": ", 1)[0].removeprefix(f"{briefs}/") for line in lines[:-3]]
     # The made-up monitor has no archived text, so its passages go unverified.
     assert warned == [
         "veloria/facts.yaml:2",
         "veloria/facts.yaml:10",
         "veloria/facts.yaml:18",
         "veloria/sources.yaml:1",
+    ]
+    assert [line.split(":")[0] for line in lines[-3:]] == [
+        "Warnings by kind (--only KIND shows one kind)",
+        "  withheld",
+        "  unarchived",
     ]
     assert result.exit_code == 0, result.output
     pdf = PdfReader(out / "2026-01-01_veloria_lender.pdf")
