@@ -35,6 +35,17 @@ EPOCH = "1800000000"
 """Fixed build date, so every run renders the same documents."""
 
 
+class Timing(float):
+    """The median of several timed runs, which it keeps for their spread."""
+
+    runs: tuple[float, ...]
+
+    def __new__(cls, runs: list[float]) -> Timing:
+        timing = super().__new__(cls, statistics.median(runs))
+        timing.runs = tuple(runs)
+        return timing
+
+
 @dataclass
 class Figure:
     name: str
@@ -52,12 +63,25 @@ class Figure:
     def holds(self) -> bool:
         return self.target is None or self.value <= self.target
 
+    @property
+    def spread(self) -> str:
+        """The lowest and highest of the runs: of each round's ratio, the two sides being timed in turn."""
+        measured, baseline = self.measured, self.baseline
+        if not isinstance(measured, Timing):
+            return ""
+        if self.unit == "s":
+            return f"{min(measured.runs):.3f}-{max(measured.runs):.3f} s"
+        if isinstance(baseline, Timing) and len(baseline.runs) == len(measured.runs):
+            ratios = [ours / theirs for ours, theirs in zip(measured.runs, baseline.runs, strict=True)]
+            return f"{min(ratios):.3f}-{max(ratios):.3f}"
+        return ""
 
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    return statistics.median(seconds(action) for _ in range(repeat))
+
+def median_seconds(action: Callable[[], object], repeat: int) -> Timing:
+    return Timing([seconds(action) for _ in range(repeat)])
 
 
-def side_by_side(*actions: Callable[[], object], repeat: int) -> list[float]:
+def side_by_side(*actions: Callable[[], object], repeat: int) -> list[Timing]:
     """The median time of each action, run in turn round after round.
 
     A shared machine speeds up and slows down from one minute to the next;
@@ -67,7 +91,7 @@ def side_by_side(*actions: Callable[[], object], repeat: int) -> list[float]:
     for _ in range(repeat):
         for action, taken in zip(actions, times, strict=True):
             taken.append(seconds(action))
-    return [statistics.median(taken) for taken in times]
+    return [Timing(taken) for taken in times]
 
 
 def seconds(action: Callable[[], object]) -> float:
@@ -437,13 +461,13 @@ def capacity_tasks() -> tuple[Callable[[], None], Callable[[], None]]:
 
 def report(figures: list[Figure], repeat: int) -> int:
     width = max(len(figure.name) for figure in figures)
-    print(f"{'measurement':<{width}}  {'value':>7}  {'target':>7}  result   (medians of {repeat} runs)")
+    print(f"{'measurement':<{width}}  {'value':>7}  {'target':>7}  result  {'spread':>15}   (medians of {repeat} runs)")
     for figure in figures:
         suffix = "s" if figure.unit == "s" else ""
         target = f"<= {figure.target:<4}{suffix or ' '}" if figure.target is not None else "         "
         verdict = "     " if figure.target is None else "holds" if figure.holds else "FAILS"
         print(
-            f"{figure.name:<{width}}  {figure.value:>6.3f}{suffix or ' '}  {target} {verdict}"
+            f"{figure.name:<{width}}  {figure.value:>6.3f}{suffix or ' '}  {target} {verdict}  {figure.spread:>15}"
             + (f"   ({figure.measured:.3f} s / {figure.baseline:.3f} s)" if figure.unit == "ratio" else "")
         )
     targets = [figure for figure in figures if figure.target is not None]
@@ -514,21 +538,42 @@ def save_to_page_figures(page, url: str, briefs: Path, repeat: int) -> list[Figu
         if run >= 2:
             updates.append(update)
             renders.append(render)
-    render = statistics.median(renders)
+    render = Timing(renders)
     return [
         Figure(
             "preview: save to updated page in Chromium, median / compose + render_pdf here",
-            statistics.median(updates),
+            Timing(updates),
             render,
-            1.5,
+            1.3,
         ),
         Figure(
             "preview: save to updated page, 95th percentile / median compose + render_pdf here",
             percentile(updates, 0.95),
             render,
-            None,
+            2.0,
         ),
+        switch_figure(page, repeat),
     ]
+
+
+def switch_figure(page, repeat: int) -> Figure:
+    """Choosing, in Chromium, a briefing shown before and unchanged since: its pages come back at once."""
+    page.select_option("#audience", "eu")
+    page.locator(".column-head h2", has_text="European Union").wait_for()
+    switches = []
+    for run in range(repeat * 2):
+        audience, heading = ("uk", "UK Government") if run % 2 == 0 else ("eu", "European Union")
+        before = page.locator("body").get_attribute("data-updated-at")
+        started = time.time()
+        page.select_option("#audience", audience)
+        page.locator(".column-head h2", has_text=heading).wait_for()
+        # The page stamps the moment it swapped the pages in, once the heading is there.
+        while (updated := page.locator("body").get_attribute("data-updated-at")) == before:
+            time.sleep(0.002)
+        switches.append(int(updated) / 1000 - started)
+    return Figure(
+        "preview: switch to a briefing shown before, unchanged, in Chromium (s)", Timing(switches), 1, 0.1, unit="s"
+    )
 
 
 def download_figures(url: str, briefs: Path, repeat: int) -> list[Figure]:
@@ -549,6 +594,8 @@ def download_figures(url: str, briefs: Path, repeat: int) -> list[Figure]:
         for audience in kb.audiences
         if (audience, length, level) != SHOWN
     ]
+    fetch(f"{url}preview.json?audience={SHOWN[0]}")
+    shown = median_seconds(lambda: fetch(f"{url}download.pdf?audience={SHOWN[0]}"), repeat)
     downloads, alone = [], []
     for audience, length, level in views:
         downloads.append(
@@ -563,7 +610,6 @@ def download_figures(url: str, briefs: Path, repeat: int) -> list[Figure]:
                 lambda: weasyprint.HTML(string=html, base_url=f"{TEMPLATES_DIR}/").write_pdf(pdf_variant=PDF_VARIANT)
             )
         )
-    shown = median_seconds(lambda: fetch(f"{url}download.pdf?audience={SHOWN[0]}"), repeat)
     return [
         Figure(
             "preview: PDF download, briefing not yet shown / WeasyPrint alone, same HTML, warm",

@@ -46,8 +46,9 @@ VIEW_KEYS = ("audience", "meeting", "distribution", "length", "country")
 SHOWN: Format = "pdf"
 """The format whose pages the page shows, laid out with the preview's templates."""
 
-DOCUMENTS_KEPT = 16
-"""Rendered briefings kept in memory: enough for every audience at two levels and lengths."""
+DOCUMENTS_KEPT = 64
+"""Rendered briefings kept in memory: enough for every view of the bundled base (six audiences and four
+meetings, at three levels and two lengths), each a PDF of a few hundred kilobytes."""
 
 NEEDLE_LENGTH = 60
 """Characters of an item's text searched for on the pages to place a warning beside it."""
