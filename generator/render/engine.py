@@ -18,22 +18,59 @@ from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import functools
+import os
+import re
+import struct
+import subprocess
 import sys
 from collections.abc import Iterator
 
 
 @contextlib.contextmanager
 def _loader_cache_lookups() -> Iterator[None]:
-    lookup = getattr(ctypes.util, "_findSoname_ldconfig", None)
-    if not sys.platform.startswith("linux") or lookup is None:
+    if not sys.platform.startswith("linux") or not hasattr(ctypes.util, "_findSoname_ldconfig"):
         yield
         return
     standard = ctypes.util.find_library
-    ctypes.util.find_library = lookup
+    ctypes.util.find_library = _in_loader_cache
     try:
         yield
     finally:
         ctypes.util.find_library = standard
+
+
+def _in_loader_cache(name: str) -> str | None:
+    """The file name the loader's cache gives library `name`, as `ctypes.util` reads it, from one listing
+    of the cache rather than one `ldconfig -p` per name asked for (WeasyPrint asks some twenty)."""
+    machine = f"{os.uname().machine}-{8 * struct.calcsize('P')}"
+    abi = _ABIS.get(machine, "libc6")
+    found = re.search(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({re.escape(abi)}", _loader_cache())
+    return found.group(1) if found else None
+
+
+_ABIS = {
+    "x86_64-64": "libc6,x86-64",
+    "ppc64-64": "libc6,64bit",
+    "sparc64-64": "libc6,64bit",
+    "s390x-64": "libc6,64bit",
+    "ia64-64": "libc6,IA-64",
+}
+"""The loader cache's tag for this machine's libraries, as `ctypes.util` maps it; others are plain libc6."""
+
+
+@functools.cache
+def _loader_cache() -> str:
+    try:
+        listing = subprocess.run(
+            ["/sbin/ldconfig", "-p"],
+            capture_output=True,
+            env={"LC_ALL": "C", "LANG": "C"},
+            check=False,
+        ).stdout
+    except OSError:
+        return ""
+    return listing.decode(errors="replace")
 
 
 with _loader_cache_lookups():

@@ -1,4 +1,5 @@
-"""WeasyPrint is imported without running a compiler, and finds the same libraries as a plain import."""
+"""WeasyPrint is imported without running a compiler, listing the loader's cache once, and finds the same
+libraries as a plain import."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def test_the_renderer_imports_weasyprint_with_the_loaders_cache_alone():
     ours = imported_by("import generator.render.pdf")
     plain = imported_by("import weasyprint")
 
-    assert all(str(program).endswith("ldconfig") for program in ours["spawned"]), ours["spawned"]
+    # The loader's cache is listed once, however many names WeasyPrint asks for.
+    assert [str(program).rsplit("/", 1)[-1] for program in ours["spawned"]] == ["ldconfig"], ours["spawned"]
     assert ours["restored"], "find_library is the standard one again once WeasyPrint is in"
     assert ours["opened"] == plain["opened"]
     assert len(plain["spawned"]) > len(ours["spawned"])
