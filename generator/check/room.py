@@ -8,6 +8,8 @@ see both, so it says so rather than trusting a careful writer.
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 
 from generator.core.errors import Diagnostic
@@ -16,7 +18,6 @@ from generator.kb import model
 from generator.kb.load import KnowledgeBase
 from generator.policy.eligibility import item_date
 from generator.policy.withholding import FieldPath
-from generator.text.name_matching import NameGuard
 from generator.text.sentences import sentences
 
 Locate = Callable[[str, str, FieldPath, str, str], Diagnostic]
@@ -27,6 +28,8 @@ MAX_LINE_SENTENCES = 2
 """A line to take is said aloud in the room: one or two sentences, with the evidence printed beneath it."""
 MAX_ASK_SENTENCES = 1
 """An ask is one sentence; its history belongs to the background."""
+MIN_NAME_WORD = 4
+"""Shorter words of a name ("Max", "Ali") are too common in a source's prose to stand for the person."""
 LIST_OF_NAMES = 3
 """A passage naming this many of the knowledge base's people is a list: it says who, not what happened."""
 
@@ -116,12 +119,12 @@ def _cases_named_only_in_lists(
     name ("activists including A, B") is seen as the list it is. A sentence naming no one may still be
     about them ("the two men used Facebook") once another has named them alone or with one other.
     """
-    guards = {case.id: NameGuard({case.id: [case.name, *case.aliases]}) for case in kb.cases.values()}
+    words_of = {case.id: _name_words(case) for case in kb.cases.values()}
     for case in kb.cases.values():
         named = [
-            {other for other, guard in guards.items() if guard.find(sentence)}
-            for sentence in case_sentences.get(case.id, ())
-            if guards[case.id].find(sentence)
+            {other for other, words in words_of.items() if words & said}
+            for said in map(_words, case_sentences.get(case.id, ()))
+            if words_of[case.id] & said
         ]
         if named and all(len(people) >= LIST_OF_NAMES for people in named):
             yield locate(
@@ -133,6 +136,17 @@ def _cases_named_only_in_lists(
                 "what happened to them; cite a passage about them, or leave the case out",
                 NAME_LIST,
             )
+
+
+def _words(text: str) -> set[str]:
+    """The words of `text`, lower-cased and without accents: how a name is looked for in a source's sentence."""
+    bare = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return set(re.findall(r"[a-z]+", bare.casefold()))
+
+
+def _name_words(case: model.Case) -> set[str]:
+    """The words of a person's name and aliases long enough to stand for them in a source ("Bokaev", "Talgat")."""
+    return {word for name in (case.name, *case.aliases) for word in _words(name) if len(word) >= MIN_NAME_WORD}
 
 
 def _agenda_unanswered(kb: KnowledgeBase, meeting: model.Meeting, locate: Locate) -> Iterator[Diagnostic]:
