@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from generator.kb.inventory import Inventory
     from generator.kb.migrate import Step
     from generator.kb.scaffold import NewCountry
+    from generator.kb.translations import Counts
     from generator.publish.publisher import VerifyReport
     from generator.render.pool import RenderPool
     from generator.select.records import FollowUp
@@ -116,6 +117,8 @@ __all__ = [
     "requests_for",
     "require_meeting_file",
     "start_record",
+    "translate",
+    "translation_report",
     "verify",
     "write_letter",
     "write_schemas",
@@ -202,6 +205,30 @@ def new_meeting(
     from generator.kb.scaffold import new_meeting as start
 
     return start(briefs, country, audience, date, title, meeting_id)
+
+
+def translate(briefs: Path, country: str | None, language: str) -> tuple[Path, Counts]:
+    """Create or update the country's `translations/<language>.po` as msgmerge would; never over a translation."""
+    from generator.check.validate import load_knowledge_base
+    from generator.kb.translations import update
+    from generator.text.catalogue import languages
+
+    if language not in languages():
+        raise UsageError(f"'{language}' is not a language with a catalogue; choose one of {', '.join(languages())}")
+    return update(load_knowledge_base(briefs, country).kb, language)
+
+
+def translation_report(briefs: Path, country: str | None) -> list[tuple[Path, Counts]]:
+    """For each language file of each country (or of `country`), its translated, fuzzy and missing entries."""
+    from generator.check.validate import check_every_country, load_knowledge_base
+    from generator.kb.layout import country_dirs
+    from generator.kb.translations import FOLDER, report
+
+    folders = [briefs / country] if country else country_dirs(briefs)
+    if not any((folder / FOLDER).glob("*.po") for folder in folders):
+        return []
+    kbs = [load_knowledge_base(briefs, country).kb] if country else [each.kb for each in check_every_country(briefs)]
+    return [entry for kb in kbs for entry in report(kb)]
 
 
 def require_meeting_file(briefs: Path, meeting_file: Path) -> None:

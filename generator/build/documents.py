@@ -17,8 +17,9 @@ from generator.build import fitting_hints
 from generator.build.files import Planned, plan
 from generator.build.outcome import Outcome, publish
 from generator.build.requests import Request
-from generator.core.errors import InputError, RenderError, WriteFailure
+from generator.core.errors import Diagnostic, InputError, RenderError, WriteFailure
 from generator.kb.load import KnowledgeBase
+from generator.kb.translations import unfinished
 from generator.policy.withholding import unnamed
 from generator.publish import manifest
 from generator.publish.publisher import Publisher, assign_copies, unchanged_sha256, unstamped
@@ -119,6 +120,7 @@ def _until_fitted(
     fitted = 0
     seconds: dict[str, float] = {}
     stale: set[str] = set()
+    untranslated: list[Diagnostic] = []
     while fitted < len(briefings):
         index, event = next(events)
         if isinstance(event, Refused):
@@ -127,6 +129,8 @@ def _until_fitted(
             fitted += 1
             seconds[briefings[index].work_key] = event.seconds
             stale.update(event.out_of_date or ())
+            if strict and event.untranslated:
+                untranslated += _untranslated(kb, briefings[index].planned, event.untranslated)
             if event.cut and briefings[index].rendering:
                 outcome.cut[briefings[index].path(briefings[index].rendering[0])] = event.cut
         else:
@@ -134,7 +138,18 @@ def _until_fitted(
     fitting_hints.remember_fitting_seconds(seconds)
     if strict:
         _refuse_out_of_date(kb, sorted(stale))
+        if untranslated:
+            raise InputError(unnamed(kb, list(dict.fromkeys(untranslated))))
     return held
+
+
+def _untranslated(kb: KnowledgeBase, planned: Planned, keys: tuple[str, ...]) -> list[Diagnostic]:
+    """--strict: a briefing in another language may print no item still in English."""
+    translations = planned.request.translations
+    if translations is None:
+        return []
+    audience = kb.audiences[planned.request.audience]
+    return unfinished(kb, translations, list(keys), audience, planned.request.meeting)
 
 
 def _refuse_out_of_date(kb: KnowledgeBase, stale: list[str]) -> None:
@@ -211,7 +226,7 @@ def _to_render(
             else:
                 rendering.append(output_format)
         briefing.rendering = tuple(sorted(rendering, key=lambda output_format: -REGISTRY[output_format].cost))
-        if rendering or (strict and planned.out_of_date):
+        if rendering or (strict and (planned.out_of_date or planned.untranslated)):
             needed.append(briefing)
     return needed
 

@@ -16,6 +16,7 @@ from generator.compose.brief import Brief
 from generator.compose.briefing import compose
 from generator.compose.fit import fit_to_pages
 from generator.kb.load import KnowledgeBase
+from generator.kb.translations import translated
 from generator.select.selection import Selection, select
 
 
@@ -27,9 +28,17 @@ class Draft:
     date: datetime.date
     recipient: str | None = None
     copy_number: int | None = None
+    untranslated: frozenset[str] = frozenset()
+    """`kind:id` of the items shown in English in a briefing in another language (see `kb.translations`)."""
 
     def compose(self, selection: Selection) -> Brief:
-        return compose(selection, date=self.date, recipient=self.recipient, copy_number=self.copy_number)
+        return compose(
+            selection,
+            date=self.date,
+            recipient=self.recipient,
+            copy_number=self.copy_number,
+            untranslated=self.untranslated,
+        )
 
     def fitted(self) -> Brief:
         """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
@@ -60,10 +69,13 @@ class Draft:
 
 
 def draft_of(kb: KnowledgeBase, request: Request) -> Draft:
-    selection = select(
-        kb, kb.audiences[request.audience], request.meeting, request.level, request.length, request.as_of
-    )
-    return Draft(selection, request.date, request.stamp, request.copy_number)
+    """The request's items, in its language where the country's translations give them, selected."""
+    audience = kb.audiences[request.audience]
+    if audience.language != request.language:
+        audience = audience.model_copy(update={"language": request.language})
+    shown = translated(kb, request.translations, audience, request.meeting)
+    selection = select(shown.kb, audience, shown.meeting, request.level, request.length, request.as_of)
+    return Draft(selection, request.date, request.stamp, request.copy_number, shown.untranslated)
 
 
 def compose_brief(kb: KnowledgeBase, request: Request) -> Brief:

@@ -68,6 +68,8 @@ class Planned:
     out_of_date: tuple[str, ...]
     """The stale facts the unfitted briefing prints: the fitted one prints some of them at most."""
     files: dict[Format, DocumentFile]
+    untranslated: tuple[str, ...] = ()
+    """The items the unfitted briefing shows in English in another language; the fitted one, some at most."""
 
 
 def plan(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Planned:
@@ -88,7 +90,7 @@ def plan(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Plan
         )
         for output_format in formats
     }
-    return Planned(request, draft, unfitted.out_of_date, files)
+    return Planned(request, draft, unfitted.out_of_date, files, unfitted.untranslated)
 
 
 @dataclass(frozen=True)

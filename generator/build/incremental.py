@@ -186,6 +186,8 @@ class BuildOptions:
     timeout: float | None = None
     """--timeout; None leaves the limit to BRIEFING_TIMEOUT, else the knowledge base's briefing.toml."""
     as_of: datetime.date | None = None
+    language: str | None = None
+    """--language: the briefings' language, instead of each audience's."""
 
     @property
     def all_formats(self) -> tuple[Format, ...]:
@@ -293,6 +295,7 @@ class IncrementalRun:
             options.briefs.resolve(),
             options.country,
             options.strict,
+            options.language,
         ]
         self.inputs_before = self._inputs(store.templates_digest(theme))
         self.seen: run_cache.RunInputs | None = None
@@ -338,6 +341,7 @@ class IncrementalRun:
                 pdf=any(REGISTRY[output_format].laid_out_by_weasyprint for output_format in options.all_formats),
                 as_of=self.date if options.as_of else None,
                 date=self.date,
+                language=options.language,
             )
         yield Session(checked, requests, options, pool)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict
 
@@ -20,10 +20,12 @@ from generator.core.clock import build_date
 from generator.core.errors import InputError, UsageError
 from generator.kb import model
 from generator.kb.load import KnowledgeBase
+from generator.kb.translations import Translations, translations_for
 from generator.policy.withholding import name_guard, unnamed
 from generator.publish.publisher import copy_series, recipient_slug
 from generator.publish.recipients import Recipient, attendees_to_copy, merged, read_recipients
 from generator.select.selection import DEFAULT_LENGTH, Length
+from generator.text.catalogue import languages
 
 
 class Identity(TypedDict):
@@ -50,7 +52,7 @@ class Request:
     """The highest sensitivity the copy may show."""
     length: Length
     language: str
-    """The audience's: the language the copy is written in."""
+    """The language the copy is written in: `--language`, else the audience's."""
     as_of: datetime.date | None
     """Build the briefing as it would have read on this day (see `select.select`)."""
     date: datetime.date
@@ -62,6 +64,8 @@ class Request:
     """Where the copy is to be sent; recorded in the manifest and the cover note, never printed."""
     copy_number: int | None = None
     """Which numbered copy a recipient's is; `generate` assigns it from the output folder's manifest."""
+    translations: Translations | None = field(default=None, compare=False, repr=False)
+    """The country's translations into the language, read with the knowledge base; None when it has none."""
 
     @property
     def stamp(self) -> str | None:
@@ -101,23 +105,29 @@ def request_for(
     length: Length | None = None,
     as_of: datetime.date | None = None,
     date: datetime.date | None = None,
+    language: str | None = None,
 ) -> Request:
     """The briefing for `audience`, or for its `meeting`, with every option the user left out decided.
 
     The level is `distribution`, else the meeting's, else public: the safe
-    default. The date defaults to the build date (see `core.clock`).
+    default. The language is `language`, else the audience's. The date
+    defaults to the build date (see `core.clock`).
     """
     if audience not in kb.audiences:
         raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
+    if language is not None and language not in languages():
+        raise UsageError(f"--language '{language}' has no catalogue; choose one of {', '.join(languages())}")
+    chosen = language or kb.audiences[audience].language
     return Request(
         country=country_folder(kb),
         audience=audience,
         meeting=meeting,
         level=distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC),
         length=length or (meeting.length if meeting else DEFAULT_LENGTH),
-        language=kb.audiences[audience].language,
+        language=chosen,
         as_of=as_of,
         date=date or build_date(),
+        translations=translations_for(kb, chosen),
     )
 
 
@@ -138,6 +148,7 @@ def requests_for(
     as_of: datetime.date | None = None,
     date: datetime.date | None = None,
     pdf: bool = True,
+    language: str | None = None,
 ) -> list[Request]:
     """Turn what the user asked for into briefings, checking every name.
 
@@ -152,7 +163,9 @@ def requests_for(
         raise InputError(unnamed(kb, error.diagnostics)) from None
 
     def resolved(audience: str, meeting: model.Meeting | None = None) -> Request:
-        return request_for(kb, audience, meeting, distribution=distribution, length=length, as_of=as_of, date=date)
+        return request_for(
+            kb, audience, meeting, distribution=distribution, length=length, as_of=as_of, date=date, language=language
+        )
 
     briefings = [resolved(audience) for audience in audiences]
     if meeting_file is not None:

@@ -4,7 +4,21 @@ Each command module registers itself on the group in `shell` when imported,
 and imports the library only when it runs, so `--help` never pays for it.
 """
 
-from generator.cli import check, cite, diff, generate, inventory, migrate, new, records, schema, serve, source, verify
+from generator.cli import (
+    check,
+    cite,
+    diff,
+    generate,
+    inventory,
+    migrate,
+    new,
+    records,
+    schema,
+    serve,
+    source,
+    translate,
+    verify,
+)
 from generator.cli.shell import main
 
 __all__ = [
@@ -20,5 +34,6 @@ __all__ = [
     "schema",
     "serve",
     "source",
+    "translate",
     "verify",
 ]

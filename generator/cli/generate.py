@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     metavar="YYYY-MM-DD",
     help="Build the briefing as it would have read on that day.",
 )
+@click.option("--language", metavar="LANG", help="Write the briefings in LANG (default: each audience's language).")
 @briefs_option
 @country_option
 def generate(
@@ -105,6 +106,7 @@ def generate(
     strict: bool,
     timeout: float | None,
     as_of: datetime.datetime | None,
+    language: str | None,
     briefs: Path,
     country: str | None,
 ) -> None:
@@ -140,6 +142,7 @@ def generate(
         strict=strict,
         timeout=timeout,
         as_of=as_of.date() if as_of else None,
+        language=language,
     )
     failed = False
     with api.country_runs(options) as runs:

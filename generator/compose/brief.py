@@ -180,6 +180,8 @@ class Brief:
     officials, reported by `generate` and the preview, never printed."""
     out_of_date: tuple[str, ...] = ()
     """Ids of the facts shown that are stale or past their review date at the briefing's date."""
+    untranslated: tuple[str, ...] = ()
+    """`kind:id` of the items a briefing in another language shows in English, marked as such."""
     check_before: str | None = None
     """What the reader should check before the meeting, e.g. how many items are older than the country's limit;
     printed above everything else."""

@@ -32,7 +32,7 @@ from generator.select.selection import Selection
 from generator.text.catalogue import message
 from generator.text.markup import parse
 from generator.text.name_matching import NameGuard
-from generator.text.rich import Span
+from generator.text.rich import RichText, Span
 from generator.text.sentences import first_sentence
 
 MAX_KEYWORD_THEMES = 5
@@ -193,6 +193,28 @@ class _Citations:
         )
 
 
+class _Untranslated:
+    """Marks the items a briefing in another language shows in English, and counts those it marks."""
+
+    def __init__(self, keys: frozenset[str], words: Words) -> None:
+        self.keys = keys
+        self.words = words
+        self.shown: list[str] = []
+
+    def mark(self, key: str, text: RichText) -> RichText:
+        if key not in self.keys:
+            return text
+        self.shown.append(key)
+        return (*text, Span(" "), Span(self.words("content.untranslated"), emphasis=True))
+
+    def section(self) -> Section:
+        """The closing count of what is not yet translated; empty when nothing is."""
+        if not self.shown:
+            return Section("untranslated", "")
+        line = self.words.plural("content.untranslated-count", len(self.shown))
+        return Section("untranslated", self.words("section.translation"), points=(Point((Span(line),)),))
+
+
 def _reference(source: model.Source, words: Words) -> str:
     date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
     who = f"{source.author}, " if source.author else ""
@@ -201,11 +223,21 @@ def _reference(source: model.Source, words: Words) -> str:
 
 
 def compose(
-    selection: Selection, *, date: datetime.date, recipient: str | None = None, copy_number: int | None = None
+    selection: Selection,
+    *,
+    date: datetime.date,
+    recipient: str | None = None,
+    copy_number: int | None = None,
+    untranslated: frozenset[str] = frozenset(),
 ) -> Brief:
-    """The whole briefing as a document model; both renderers read only this."""
+    """The whole briefing as a document model; both renderers read only this.
+
+    `untranslated` are the `kind:id` of items shown in English in a briefing in another language:
+    each is marked, and the briefing ends with how many there are.
+    """
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
     words = Words(audience)
+    english = _Untranslated(untranslated, words)
     cite = _Citations(selection, words)
     country = kb.country.short_name_in(audience.language)
     one_page = selection.length == "one-page"
@@ -213,7 +245,11 @@ def compose(
         fact.id for fact in (*selection.talking_points, *selection.background) if out_of_date(fact, kb.country, date)
     }
     dating = _Dating(words, kb.country, date)
-    sections = _sections(selection, words, cite, dating, stale)
+    sections = _sections(selection, words, cite, dating, stale, english)
+    if meeting and f"meetings:{meeting.id}" in untranslated:
+        english.shown.append(f"meetings:{meeting.id}")
+    if english.shown:
+        sections = (*sections, english.section())
     # Document properties hold little (Word caps keywords at 255 characters):
     # the themes of the asks say what the briefing is about.
     themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
@@ -226,6 +262,7 @@ def compose(
         classification=words(f"frame.banner.{selection.distribution.value}"),
         handling=handling(selection.distribution, words),
         out_of_date=tuple(sorted(stale)),
+        untranslated=tuple(english.shown),
         cut=selection.cut,
         check_before=None if one_page else dating.banner(),
         date=date,
@@ -257,7 +294,7 @@ def compose(
 
 
 def _sections(
-    selection: Selection, words: Words, cite: _Citations, dating: _Dating, stale: set[str]
+    selection: Selection, words: Words, cite: _Citations, dating: _Dating, stale: set[str], english: _Untranslated
 ) -> tuple[Section, ...]:
     """The body in reading order, which is also the order sources are first cited and numbered in.
 
@@ -268,27 +305,40 @@ def _sections(
     audience = selection.audience
     one_page = selection.length == "one-page"
     lead = _lead(selection, words)
-    asks = _asks(selection, words, cite, dating)
+    asks = _asks(selection, cite, dating, english)
     talking_points = tuple(
-        _talking_point(fact, audience, words, cite, dating, one_page, fact.id in stale)
+        _marked(
+            _talking_point(fact, audience, words, cite, dating, one_page, fact.id in stale), f"facts:{fact.id}", english
+        )
         for fact in selection.talking_points
     )
     # A leave-behind goes to the other side: our record of earlier meetings and our frame of this one stay off it.
     in_the_room = selection.meeting is not None and not one_page
     follow_up = _since_we_last_met(selection, words, cite) if in_the_room else Section("since", "")
-    cases = _cases_section(selection, words, cite, dating)
+    cases = _cases_section(selection, words, cite, dating, english)
     meeting_box = _meeting_at_a_glance(selection, words, cite, dating) if in_the_room else Section("meeting", "")
     background = tuple(
-        _fact_point(fact, model.worded_for(fact.wording, audience) or fact.text, words, cite, dating, fact.id in stale)
+        _marked(
+            _fact_point(
+                fact, model.worded_for(fact.wording, audience) or fact.text, words, cite, dating, fact.id in stale
+            ),
+            f"facts:{fact.id}",
+            english,
+        )
         for fact in selection.background
     )
     responses = tuple(
         ResponseEntry(
-            parse(response.claim), parse(response.reply), cite.cite(response.claim_sources + response.sources)
+            parse(response.claim),
+            english.mark(f"responses:{response.id}", parse(response.reply)),
+            cite.cite(response.claim_sources + response.sources),
         )
         for response in selection.responses
     )
-    levers = tuple(Point(parse(lever.text), cite.cite(lever.sources), label=lever.name) for lever in selection.levers)
+    levers = tuple(
+        Point(english.mark(f"levers:{lever.id}", parse(lever.text)), cite.cite(lever.sources), label=lever.name)
+        for lever in selection.levers
+    )
     # Empty sections are dropped, which is also how a one-page briefing
     # loses background, "if raised" and levers: selection leaves them empty.
     sections = [
@@ -319,7 +369,11 @@ def _lead(selection: Selection, words: Words) -> Section:
     return Section("purpose", words("section.purpose"), points=(Point(parse(_purpose(selection, words))),))
 
 
-def _asks(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> tuple[Point, ...]:
+def _marked(point: Point, key: str, english: _Untranslated) -> Point:
+    return replace(point, text=english.mark(key, point.text))
+
+
+def _asks(selection: Selection, cite: _Citations, dating: _Dating, english: _Untranslated) -> tuple[Point, ...]:
     """The asks in the order of the meeting's agenda, each led by the agenda item it answers."""
     kb, audience = selection.kb, selection.audience
     agenda = selection.meeting.agenda if selection.meeting else []
@@ -339,7 +393,8 @@ def _asks(selection: Selection, words: Words, cite: _Citations, dating: _Dating)
             newest_source(recommendation.sources, kb.sources, selection.citable),
         )
         label = agenda[index].title if index < len(agenda) else None
-        points.append(Point(parse(text), cite.cite(recommendation.sources), label=label))
+        marked = english.mark(f"recommendations:{recommendation.id}", parse(text))
+        points.append(Point(marked, cite.cite(recommendation.sources), label=label))
     return tuple(points)
 
 
@@ -373,8 +428,15 @@ def _purpose(selection: Selection, words: Words) -> str:
     return words("content.purpose-through", instruments=words.listing(used), **values)
 
 
-def _cases_section(selection: Selection, words: Words, cite: _Citations, dating: _Dating) -> Section:
-    cards = tuple(_case_entry(case, selection.audience, words, cite, dating) for case in selection.cases)
+def _cases_section(
+    selection: Selection, words: Words, cite: _Citations, dating: _Dating, english: _Untranslated
+) -> Section:
+    cards = tuple(
+        replace(card, status=english.mark(f"cases:{case.id}", card.status))
+        for case, card in (
+            (case, _case_entry(case, selection.audience, words, cite, dating)) for case in selection.cases
+        )
+    )
     if selection.length == "one-page":
         # Handed over at the end of a meeting, a card says where the person stands and what we ask;
         # the story is in the full briefing.

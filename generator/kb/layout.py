@@ -70,5 +70,5 @@ def loader_listings(briefs: Path, country: str | None) -> list[tuple[Path, str]]
         (briefs, "*/country.yaml"),
         (briefs / "audiences", "*"),
         (briefs / "meetings", "*"),
-        *((briefs / name / folder, "*") for name in countries for folder in ("", "levers", "meetings")),
+        *((briefs / name / folder, "*") for name in countries for folder in ("", "levers", "meetings", "translations")),
     ]

@@ -64,6 +64,8 @@ class Fitted:
     """The fitted briefing, sent back from a worker for its documents that any worker may render."""
     cut: tuple[str, ...] = ()
     """What fitting left out to keep within the page limit (see `Brief.cut`)."""
+    untranslated: tuple[str, ...] = ()
+    """The items it shows in English in a briefing in another language (see `Brief.untranslated`)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,13 @@ def _steps(task: _Task) -> Iterator[Event]:
     except BriefingError as error:
         yield Refused(error)
         return
-    yield Fitted(brief.out_of_date, time.perf_counter() - started, brief if task.hand_back else None, brief.cut)
+    yield Fitted(
+        brief.out_of_date,
+        time.perf_counter() - started,
+        brief if task.hand_back else None,
+        brief.cut,
+        brief.untranslated,
+    )
     for output_format in task.formats:
         yield Rendered(output_format, render_or_report(brief, output_format))
 
