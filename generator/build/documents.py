@@ -136,10 +136,8 @@ def _until_fitted(
         else:
             held.append((index, event))
     fitting_hints.remember_fitting_seconds(seconds)
-    if strict:
-        _refuse_out_of_date(kb, sorted(stale))
-        if untranslated:
-            raise InputError(unnamed(kb, list(dict.fromkeys(untranslated))))
+    if strict and (problems := _out_of_date(kb, sorted(stale)) + untranslated):
+        raise InputError(unnamed(kb, list(dict.fromkeys(problems))))
     return held
 
 
@@ -152,21 +150,15 @@ def _untranslated(kb: KnowledgeBase, planned: Planned, keys: tuple[str, ...]) ->
     return unfinished(kb, translations, list(keys), audience, planned.request.meeting)
 
 
-def _refuse_out_of_date(kb: KnowledgeBase, stale: list[str]) -> None:
+def _out_of_date(kb: KnowledgeBase, stale: list[str]) -> list[Diagnostic]:
     """--strict: a briefing may print no fact that is stale or past its review date."""
-    if stale:
-        raise InputError(
-            unnamed(
-                kb,
-                [
-                    kb.origin("facts", fact_id).diagnostic(
-                        f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
-                        "--strict refuses it: update the fact, mark it historical, or leave out --strict"
-                    )
-                    for fact_id in stale
-                ],
-            )
+    return [
+        kb.origin("facts", fact_id).diagnostic(
+            f"fact '{fact_id}' is stale or past its review date and this briefing would print it; "
+            "--strict refuses it: update the fact, mark it historical, or leave out --strict"
         )
+        for fact_id in stale
+    ]
 
 
 @dataclass

@@ -59,13 +59,21 @@ def every_request() -> list[tuple[Path, api.Request]]:
         for meeting_file in sorted(path for folder in briefs.glob("*/meetings") for path in meeting_files(folder)):
             for request in api.requests_for(kb, meeting_file=meeting_file, date=DATE):
                 requests += [(briefs, request), (briefs, dataclasses.replace(request, length="one-page"))]
+    # The EU briefings have a French translation, which runs longer than the English: they still fit.
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
+    meeting = BUNDLED_BRIEFS / "kazakhstan" / "meetings" / "eu-hrd-prep-brussels-2027-03.yaml"
+    for length in DEFAULT_PAGES:
+        requests.append((BUNDLED_BRIEFS, api.request_for(kb, "eu", length=length, date=DATE, language="fr")))
+        for request in api.requests_for(kb, meeting_file=meeting, length=length, date=DATE, language="fr"):
+            requests.append((BUNDLED_BRIEFS, request))
     return requests
 
 
 def request_id(case: tuple[Path, api.Request]) -> str:
     briefs, request = case
     what = request.meeting.id if request.meeting else request.audience
-    return f"{briefs.name}-{what}-{request.length}-{request.level.value}"
+    language = f"-{request.language}" if request.translations else ""
+    return f"{briefs.name}-{what}-{request.length}-{request.level.value}{language}"
 
 
 @pytest.fixture(scope="module")
