@@ -114,6 +114,7 @@ def _name(request: Request, output_format: Format) -> str:
         request.level.value,
         length=request.length,
         as_of=request.as_of,
+        language=request.other_language,
     )
 
 

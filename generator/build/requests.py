@@ -64,6 +64,8 @@ class Request:
     """Where the copy is to be sent; recorded in the manifest and the cover note, never printed."""
     copy_number: int | None = None
     """Which numbered copy a recipient's is; `generate` assigns it from the output folder's manifest."""
+    other_language: str | None = None
+    """`--language` when it is not the audience's own: the file name then says it."""
     translations: Translations | None = field(default=None, compare=False, repr=False)
     """The country's translations into the language, read with the knowledge base; None when it has none."""
 
@@ -125,6 +127,7 @@ def request_for(
         level=distribution or (meeting.distribution if meeting else model.Sensitivity.PUBLIC),
         length=length or (meeting.length if meeting else DEFAULT_LENGTH),
         language=chosen,
+        other_language=chosen if chosen != kb.audiences[audience].language else None,
         as_of=as_of,
         date=date or build_date(),
         translations=translations_for(kb, chosen),

@@ -46,6 +46,7 @@ HASH_LENGTH = 6
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9 '-]*")
 MEETING_PREFIX = "at-"
 AS_OF_PREFIX = "as-of-"
+LANGUAGE_PREFIX = "in-"
 RECIPIENT_PREFIX = "for-"
 DEFAULT_LEVEL = "public"
 DEFAULT_LENGTH = "full"
@@ -63,16 +64,18 @@ def output_name(
     length: str = DEFAULT_LENGTH,
     as_of: datetime.date | None = None,
     kind: str | None = None,
+    language: str | None = None,
 ) -> str:
-    """`<date>_<country>_<audience>[_at-<meeting>][_<level>][_<length>][_as-of-<day>][_for-<recipient>][_<kind>].<ext>`.
+    """`<date>_<country>_<audience>[_at-<meeting>][_<level>][_<length>][_in-<language>][_as-of-<day>][_for-<recipient>]
+    [_<kind>].<ext>`.
 
     Sorts by date and reads at a glance. Every parameter that changes a
     copy's content and differs from its default (public, full, no meeting,
-    no as-of date, no recipient, a briefing) has a part of its own, so that
+    no as-of date, no recipient, a briefing, the audience's language) has a part of its own, so that
     writing one copy never replaces another. Ids hold only lowercase letters,
     digits and single hyphens, never `_`: the parts split at `_`, the first
     three stand in fixed places, and each later one says what it is, by its
-    prefix (`at-`, `as-of-`, `for-`) or as a fixed word (`restricted`,
+    prefix (`at-`, `in-`, `as-of-`, `for-`) or as a fixed word (`restricted`,
     `one-page`, `letter`), so no id can be read as another part. `kind` is
     "letter" for a follow-up letter, "copies" for a package.
     """
@@ -83,6 +86,8 @@ def output_name(
         parts.append(distribution)
     if length != DEFAULT_LENGTH:
         parts.append(length)
+    if language:
+        parts.append(LANGUAGE_PREFIX + language.lower())
     if as_of:
         parts.append(AS_OF_PREFIX + as_of.isoformat())
     if recipient:

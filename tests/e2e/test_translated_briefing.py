@@ -29,6 +29,8 @@ def _french_eu(briefs, out, **options) -> str:
     outcome = api.generate(kb, requests, ("pdf",), out)
     assert outcome.failed == []
     (path,) = outcome.written
+    # Beside the English copy, not over it: the file name says the language asked for.
+    assert path.name == f"{DATE}_kazakhstan_eu_in-fr.pdf"
     return _text(path)
 
 

@@ -64,7 +64,9 @@ def test_translate_never_overwrites_a_translation(minimal_kb):
     _set(_po(minimal_kb), "facts:protest-arrests:text", "La police a arrêté 40 manifestants dans la capitale.")
     path, counts = update(_kb(minimal_kb), "fr")
     read = read_translations(path, "fr")
-    assert read.entries["facts:protest-arrests:text"].translation == "La police a arrêté 40 manifestants dans la capitale."
+    assert (
+        read.entries["facts:protest-arrests:text"].translation == "La police a arrêté 40 manifestants dans la capitale."
+    )
     assert counts.translated == 1
 
 
