@@ -238,6 +238,8 @@ def merged(existing: Catalog | None, entries: list[Translatable], language: str)
     catalog = _new_catalog(language, existing.header_comment if existing else HEADER)
     old: dict[str, Message] = {}
     if existing is not None:
+        # The header is the translators': who last translated, their team, the plural forms.
+        catalog.mime_headers = existing.mime_headers
         old.update((m.context, m) for m in existing.obsolete.values() if m.context and isinstance(m.id, str))
         old.update((m.context, m) for m in existing if m.id and m.context and isinstance(m.id, str))
     for entry in entries:
@@ -370,7 +372,8 @@ def translated(
     changed: dict[str, Any] = {}
     levers: dict[str, dict[str, model.Lever]] = {}
     for kind, _, items in _kinds(kb):
-        if kind == "meetings":
+        # Another audience's levers are never shown, so never counted as untranslated.
+        if kind == "meetings" or (kind.startswith("levers/") and kind.removeprefix("levers/") not in audience.lineage):
             continue
         done = {}
         for item_id, item in items.items():
@@ -387,7 +390,7 @@ def translated(
         if copy is None:
             untranslated.add(f"meetings:{meeting.id}")
         meeting = copy or meeting
-    return Translated(replace(kb, levers=levers, **changed), meeting, frozenset(untranslated))
+    return Translated(replace(kb, levers={**kb.levers, **levers}, **changed), meeting, frozenset(untranslated))
 
 
 def unfinished(

@@ -140,3 +140,16 @@ def test_translate_command_writes_the_file_and_says_so(minimal_kb, cli):
     assert "translations/fr.po: 0 translated, 0 fuzzy" in result.output
     assert _po(minimal_kb).exists()
     assert cli("translate", "xx", "--briefs", minimal_kb).exit_code == 2
+
+
+def test_the_translators_header_is_kept(minimal_kb):
+    path, _ = update(_kb(minimal_kb), "fr")
+    path.write_text(
+        path.read_text()
+        .replace("# Translations of", "# Checked by the Paris office.\n# Translations of")
+        .replace("Last-Translator: FULL NAME <EMAIL@ADDRESS>", "Last-Translator: Camille Martin <camille@example.org>")
+    )
+    update(_kb(minimal_kb), "fr")
+    text = path.read_text()
+    assert text.startswith("# Checked by the Paris office.\n")
+    assert "Last-Translator: Camille Martin <camille@example.org>" in text
