@@ -29,7 +29,7 @@ from generator.kb import model
 from generator.policy.staleness import newest_source, older_than_limit, out_of_date
 from generator.select import records
 from generator.select.selection import Selection
-from generator.text.catalogue import message
+from generator.text.catalogue import message, plural_form
 from generator.text.markup import parse
 from generator.text.name_matching import NameGuard
 from generator.text.rich import RichText, Span
@@ -79,10 +79,7 @@ class Words:
 
     def plural(self, message_id: str, count: int, **values: object) -> str:
         """The message's form for `count` in the audience's language (`.one`, `.few`, `.many`, `.other`)."""
-        from babel import Locale
-
-        form = Locale.parse(self.language.replace("-", "_")).plural_form(count)
-        return self(f"{message_id}.{form}", count=count, **values)
+        return self(f"{message_id}.{plural_form(self.language, count)}", count=count, **values)
 
     def _format(self, date: datetime.date, pattern_id: str) -> str:
         # Imported here: `check` and `list` import this module's callers but never format a date.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.text.catalogue import message
+from generator.text.catalogue import message, plural_form
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def compose_cover(briefing_title: str, language: str, files: Iterable[CoveredFil
     files = list(files)
     return CoverNote(
         title=message("cover.title", language).format(briefing=briefing_title),
-        intro=message("cover.intro", language).format(count=len(files)),
+        intro=message(f"cover.intro.{plural_form(language, len(files))}", language).format(count=len(files)),
         headings=(
             message("cover.file", language),
             message("cover.recipient", language),

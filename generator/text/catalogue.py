@@ -38,6 +38,15 @@ def messages(language: str) -> dict[str, str]:
     return {str(key): value for key, value in loaded.items()}
 
 
+def plural_form(language: str, count: int) -> str:
+    """The CLDR plural category of `count` in `language` ("one", "few", "many", "other"), which names the
+    form of a counted message: `frame.check-before.few`."""
+    from babel import Locale
+
+    form: str = Locale.parse(language.replace("-", "_")).plural_form(count)
+    return form
+
+
 def split_placeholders(text: str) -> list[tuple[str, str | None]]:
     """A message as (literal text, placeholder name or None) pieces, for renderers that fill
     placeholders with something other than text, such as page-number fields."""
