@@ -42,6 +42,7 @@ def sample_brief(paper: str = "a4", language: str = "en-GB") -> Brief:
             reply="Response",
             page="Page {page} of {pages}",
             subject="Kazakhstan: briefing for United Kingdom",
+            colon=":",
         ),
         meeting_id="uk-sample",
         meta=(

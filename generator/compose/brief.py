@@ -68,6 +68,9 @@ class Labels:
     """The page number in the footer, with {page} and {pages} left for the renderer, e.g. "Page {page} of {pages}"."""
     subject: str
     """The document's subject property, e.g. "Kazakhstan: briefing for United Kingdom"."""
+    colon: str
+    """What follows a lead-in ("Evidence", "Status") before its text, as the language writes it: ":" in English,
+    a no-break space and ":" in French."""
 
 
 @dataclass(frozen=True)

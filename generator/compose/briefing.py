@@ -480,6 +480,7 @@ def document_labels(words: Words, *, kicker: str, subject: str) -> Labels:
         reply=words("content.response"),
         page=words("frame.page", page="{page}", pages="{pages}"),
         subject=subject,
+        colon=words("punctuation.colon"),
     )
 
 

@@ -258,7 +258,7 @@ def _write_meta(document: Document, brief: Brief) -> None:
     strip.add_run(f"{brief.date_label} · {brief.author}")
 
 
-def _write_rows(document: Document, title: str, rows: tuple[SummaryRow, ...], text_width: Emu) -> None:
+def _write_rows(document: Document, title: str, rows: tuple[SummaryRow, ...], text_width: Emu, colon: str) -> None:
     """A boxed section, such as the meeting at a glance: a table of labels and their entries."""
     document.add_paragraph(title, style="Heading 1")
     table = document.add_table(rows=0, cols=2)
@@ -268,14 +268,14 @@ def _write_rows(document: Document, title: str, rows: tuple[SummaryRow, ...], te
         _cell_paragraph(label).add_run(row.label).bold = True
         for index, entry in enumerate(row.entries):
             paragraph = _cell_paragraph(value) if index == 0 else value.add_paragraph()
-            _write_point(paragraph, entry)
+            _write_point(paragraph, entry, colon)
     label_width = Emu(int(text_width * META_LABEL_SHARE))
     _set_widths(table, (label_width, Emu(text_width - label_width)))
 
 
 def _write_section(document: Document, section: Section, text_width: Emu, heading: bool, labels: Labels) -> None:
     if section.rows:
-        _write_rows(document, section.title, section.rows, text_width)
+        _write_rows(document, section.title, section.rows, text_width, labels.colon)
         return
     if heading:
         document.add_paragraph(section.title, style="Heading 1")
@@ -287,16 +287,16 @@ def _write_section(document: Document, section: Section, text_width: Emu, headin
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num_id
-        _write_point(paragraph, point)
+        _write_point(paragraph, point, labels.colon)
     if section.cases:
         _write_cases(document, section.cases, text_width)
     for response in section.responses:
         claim = document.add_paragraph(style="Normal")
         claim.paragraph_format.keep_with_next = True
-        claim.add_run(f"{labels.claim}: ").bold = True
+        claim.add_run(f"{labels.claim}{labels.colon} ").bold = True
         _add_text(claim, response.claim)
         reply = document.add_paragraph(style="Normal")
-        reply.add_run(f"{labels.reply}: ").bold = True
+        reply.add_run(f"{labels.reply}{labels.colon} ").bold = True
         _add_text(reply, response.reply)
         _add_citations(reply, response.citations)
 
@@ -319,26 +319,26 @@ def _restarted_list(document: Document) -> int | None:
     return num_id
 
 
-def _write_point(paragraph: Paragraph, point: Point) -> None:
+def _write_point(paragraph: Paragraph, point: Point, colon: str) -> None:
     if point.evidence is not None:
-        _write_line(paragraph, point, point.evidence)
+        _write_line(paragraph, point, point.evidence, colon)
         return
     if point.label:
-        paragraph.add_run(f"{point.label}: ").bold = True
+        paragraph.add_run(f"{point.label}{colon} ").bold = True
     _add_text(paragraph, point.text)
     _add_citations(paragraph, point.citations)
     if point.as_of:
         paragraph.add_run(f" ({point.as_of})", style="As Of")
 
 
-def _write_line(paragraph: Paragraph, point: Point, evidence: RichText) -> None:
+def _write_line(paragraph: Paragraph, point: Point, evidence: RichText, colon: str) -> None:
     """A line to take in bold, then on its own line the evidence it rests on."""
     before = len(paragraph.runs)
     _add_text(paragraph, point.text)
     for run in paragraph.runs[before:]:
         run.bold = True
     paragraph.add_run().add_break()
-    paragraph.add_run(f"{point.evidence_label}: ").italic = True
+    paragraph.add_run(f"{point.evidence_label}{colon} ").italic = True
     _add_text(paragraph, evidence)
     _add_citations(paragraph, point.citations)
     if point.as_of:
@@ -406,7 +406,7 @@ def _write_contact(document: Document, brief: Brief) -> None:
     if not brief.contact:
         return
     paragraph = document.add_paragraph(style="Normal")
-    paragraph.add_run(f"{brief.contact_label}: ").bold = True
+    paragraph.add_run(f"{brief.contact_label}{brief.labels.colon} ").bold = True
     paragraph.add_run(" · ".join(brief.contact))
 
 

@@ -225,3 +225,17 @@ def test_templates_and_stylesheet_hold_no_words():
 def test_page_counter_is_escaped_css():
     counter = css_page_counter('Page {page} of {pages} "</style>')
     assert counter == r'"Page " counter(page) " of " counter(pages) " \000022\00003c\00002fstyle\00003e"'
+
+
+def test_a_french_lead_in_takes_a_no_break_space_before_its_colon():
+    from generator import api
+    from generator.render.html import render_html
+    from tests.conftest import BUNDLED_BRIEFS
+
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    html = render_html(api.compose_brief(kb, api.request_for(kb, "eu", language="fr")))
+
+    lead_ins = re.findall(r'class="(?:evidence-label|case-label|response-label|contact-label|lead-in)">([^<]*)<', html)
+    assert lead_ins and all(lead_in.endswith("\u00a0:") for lead_in in lead_ins), lead_ins
+    english = render_html(api.compose_brief(kb, api.request_for(kb, "eu")))
+    assert "\u00a0:" not in english
