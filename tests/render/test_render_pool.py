@@ -14,7 +14,7 @@ import generator.render.pool as pool_module
 from generator import api
 from generator.build import fitting_hints
 from generator.core import run_cache
-from generator.render import pdf
+from generator.render import pdf as pdf_module
 from tests.conftest import build_knowledge_base
 from tests.sample_brief import sample_brief
 
@@ -38,7 +38,7 @@ def hanging_docx(brief, output_format):
 def test_a_render_past_the_time_limit_is_stopped_and_the_others_land(kb, tmp_path, monkeypatch, workers):
     monkeypatch.setattr(pool_module, "render", hanging_docx)
     # Fitting counts towards the PDF's limit; on a busy machine a real layout could take the whole second.
-    monkeypatch.setattr(pdf, "count_pages", lambda brief: 1)
+    monkeypatch.setattr(pdf_module, "count_pages", lambda brief: 1)
     started = time.monotonic()
 
     with api.RenderPool(workers, timeout=1) as pool:
@@ -56,6 +56,7 @@ def test_a_render_past_the_time_limit_is_stopped_and_the_others_land(kb, tmp_pat
 def test_the_cli_names_the_document_that_ran_out_of_time(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     monkeypatch.setattr(pool_module, "render", hanging_docx)
+    monkeypatch.setattr(pdf_module, "count_pages", lambda brief: 1)  # fitting counts towards the PDF's second
     briefs = build_knowledge_base(tmp_path / "briefs")
 
     result = cli(
