@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.compose.brief import Brief
 from generator.core.errors import TooLong
+from generator.kb import model
 from generator.select.selection import Selection, room_taken, without_unanswered_claims
 
 TRIM_ORDER = (
@@ -115,7 +116,11 @@ def _trims(selection: Selection) -> list[Selection]:
     current = selection
     for kind, keep in TRIM_ORDER:
         items = list(getattr(current, kind))
-        for item in reversed(items[keep:]):
+        # Lowest-ranked first, but a fact about one of the audience's own instruments after every other.
+        given_way = sorted(reversed(items), key=lambda item: _names_instrument(item, selection.audience))
+        for item in given_way:
+            if len(items) <= keep:
+                break
             if item.id in pinned:
                 continue
             items.remove(item)
@@ -123,6 +128,15 @@ def _trims(selection: Selection) -> list[Selection]:
             current = without_unanswered_claims(dataclasses.replace(current, **remaining))
             trims.append(dataclasses.replace(current, cut=_cut(selection, current)))
     return trims
+
+
+def _names_instrument(item: object, audience: model.Audience) -> bool:
+    """Whether a fact speaks of an instrument the audience holds (OECD accession to the US): what the official
+    can act on, which fitting keeps longest among the facts."""
+    if not isinstance(item, model.Fact):
+        return False
+    said = model.worded_for(item.lines, audience) or model.worded_for(item.wording, audience) or item.text
+    return bool(audience.instruments_named_in(said))
 
 
 def _cut(selection: Selection, trimmed: Selection) -> tuple[str, ...]:
