@@ -74,7 +74,7 @@ def draft_of(kb: KnowledgeBase, request: Request) -> Draft:
     if audience.language != request.language:
         audience = audience.model_copy(update={"language": request.language})
     shown = translated(kb, request.translations, audience, request.meeting)
-    selection = select(shown.kb, audience, shown.meeting, request.level, request.length, request.as_of)
+    selection = select(shown.kb, shown.audience, shown.meeting, request.level, request.length, request.as_of)
     return Draft(selection, request.date, request.stamp, request.copy_number, shown.untranslated)
 
 

@@ -120,7 +120,9 @@ class _Dating:
     def _continued(self, text: str) -> str:
         """The sentence as it reads after the date: lower-cased where it opens on a common word, never a name."""
         first = text.split(maxsplit=1)[0].rstrip(",;:") if text.strip() else ""
-        if first.lower() in self.openers and first[:1].isupper():
+        # An elided article opens a word of its own: French "L’UE" reads "l’UE" after the date.
+        elided = any(opener.endswith(("’", "'")) and first.lower().startswith(opener) for opener in self.openers)
+        if (first.lower() in self.openers or elided) and first[:1].isupper():
             return text[:1].lower() + text[1:]
         return text
 

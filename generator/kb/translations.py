@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ PRINTED: dict[str, tuple[str, ...]] = {
     "responses": ("claim", "reply"),
     "levers": ("name", "text"),
     "meetings": ("title", "purpose", "objective", "agenda.*.title", "positions.*.text", "previous_commitments.*.text"),
+    "audiences": ("name", "full_name", "addressee", "instruments.*.name"),
 }
 """The fields a briefing prints of each kind of item, as paths: `*` stands for every key of a mapping, or every
 entry of a list. A recommendation's own `text` is what the source recommends; a briefing prints its asks."""
@@ -113,6 +115,8 @@ def _kinds(kb: KnowledgeBase) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for audience in sorted(kb.levers):
         yield f"levers/{audience}", f"{LEVERS}{audience}", kb.levers[audience]
     yield "meetings", "meetings", kb.meetings
+    # Shared by every country, but named in each one's briefings: each country's file translates them.
+    yield "audiences", "audiences", kb.audiences
 
 
 def _paths(value: Any, pattern: list[str], prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -146,7 +150,7 @@ def translatable(kb: KnowledgeBase) -> list[Translatable]:
     for kind, origin_kind, items in _kinds(kb):
         for item_id, item in items.items():
             origin = kb.origin(origin_kind, item_id)
-            where = (origin.path.relative_to(folder).as_posix(), origin.line)
+            where = (Path(os.path.relpath(origin.path, folder)).as_posix(), origin.line)
             found += [Translatable(f"{kind}:{item_id}:{path}", text, where) for path, text in _fields(kind, item)]
     return found
 
@@ -319,6 +323,8 @@ class Translated:
     """The knowledge base with every item the audience's briefing can show in the language, and the rest."""
 
     kb: KnowledgeBase
+    audience: model.Audience
+    """The audience, its names in the language where they are translated."""
     meeting: model.Meeting | None
     untranslated: frozenset[str]
     """`kind:id` of each item shown in English: its translation is missing, fuzzy or of other English."""
@@ -367,13 +373,15 @@ def translated(
 ) -> Translated:
     """The items of `kb` in the language of `translations` as `audience`'s briefing prints them."""
     if translations is None:
-        return Translated(kb, meeting, frozenset())
+        return Translated(kb, audience, meeting, frozenset())
     untranslated: set[str] = set()
     changed: dict[str, Any] = {}
     levers: dict[str, dict[str, model.Lever]] = {}
     for kind, _, items in _kinds(kb):
-        # Another audience's levers are never shown, so never counted as untranslated.
-        if kind == "meetings" or (kind.startswith("levers/") and kind.removeprefix("levers/") not in audience.lineage):
+        # Another audience's levers are never shown, so never counted as untranslated; the meeting and the
+        # audience are translated on their own below.
+        others_levers = kind.startswith("levers/") and kind.removeprefix("levers/") not in audience.lineage
+        if kind in ("meetings", "audiences") or others_levers:
             continue
         done = {}
         for item_id, item in items.items():
@@ -390,7 +398,11 @@ def translated(
         if copy is None:
             untranslated.add(f"meetings:{meeting.id}")
         meeting = copy or meeting
-    return Translated(replace(kb, levers={**kb.levers, **levers}, **changed), meeting, frozenset(untranslated))
+    named = _translate_item("audiences", audience, audience, translations)
+    if named is None:
+        untranslated.add(f"audiences:{audience.id}")
+    kb = replace(kb, levers={**kb.levers, **levers}, **changed)
+    return Translated(kb, named or audience, meeting, frozenset(untranslated))
 
 
 def unfinished(

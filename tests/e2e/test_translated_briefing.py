@@ -58,6 +58,10 @@ def test_the_french_eu_briefing_prints_the_translations_and_not_their_english(fr
     assert printed >= 10
     # Nothing is left in English: no mark, no closing count.
     assert "(en anglais)" not in french and "pas encore traduit" not in french
+    # The audience is named in French too, its instruments included: no English phrase in a French frame.
+    for english in ("European Union institutions", "European Commission officials", "Sanctions Regime"):
+        assert english not in french
+    assert "À l’intention de : l’Union européenne" in french
 
 
 def test_the_sample_quotes_no_passage_and_keeps_what_the_knowledge_base_prints_in_english_for_others():
