@@ -47,7 +47,12 @@ class Words:
         self.date_style = audience.date_style
 
     def __call__(self, message_id: str, **values: object) -> str:
-        return message(message_id, self.language).format(**values)
+        text = message(message_id, self.language)
+        # A value ending on an abbreviation's full stop ("22 июля 2021 г.") ends the sentence with it too.
+        for name, value in values.items():
+            if isinstance(value, str) and value.endswith("."):
+                text = text.replace(f"{{{name}}}.", f"{{{name}}}")
+        return text.format(**values)
 
     def date(self, date: datetime.date) -> str:
         """A day, in the order the audience reads dates (where its language has a choice)."""
@@ -55,8 +60,10 @@ class Words:
 
     def month(self, date: datetime.date, approximate: bool = False) -> str:
         """Month precision is what a reader needs; an approximate date says so."""
-        month = self._format(date, "date.month")
-        return self("content.approximately", date=month) if approximate else month
+        if not approximate:
+            return self._format(date, "date.month")
+        # "About" governs its own case: Russian "ок. декабря 2016 г.", not the nominative "декабрь".
+        return self("content.approximately", date=self._format(date, "date.month-approximately"))
 
     def as_of(self, date: datetime.date, approximate: bool) -> str:
         return self("content.as-of", date=self.month(date, approximate))
@@ -218,7 +225,7 @@ def _reference(source: model.Source, words: Words) -> str:
     date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
     who = f"{source.author}, " if source.author else ""
     title = words("content.untitled", title=source.title) if source.title_descriptive else words.quote(source.title)
-    return f"{who}{title}, {source.publisher}, {date}."
+    return f"{who}{title}, {source.publisher}, {date}" + ("" if date.endswith(".") else ".")
 
 
 def compose(

@@ -239,3 +239,22 @@ def test_a_french_lead_in_takes_a_no_break_space_before_its_colon():
     assert lead_ins and all(lead_in.endswith("\u00a0:") for lead_in in lead_ins), lead_ins
     english = render_html(api.compose_brief(kb, api.request_for(kb, "eu")))
     assert "\u00a0:" not in english
+
+
+def test_russian_dates_take_the_case_their_preposition_governs_and_end_a_sentence_once():
+    from generator import api
+    from generator.render.html import render_html
+    from tests.conftest import BUNDLED_BRIEFS
+
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    html = render_html(api.compose_brief(kb, api.request_for(kb, "uk", language="ru")))
+
+    # "Около" governs the genitive: ок. декабря 2016 г., never the nominative ок. декабрь 2016 г.
+    assert re.search(
+        r"ок\. (?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4}", html
+    )
+    assert not re.search(
+        r"ок\. (?:январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь) ", html
+    )
+    # The year's abbreviation ends the sentence: no "г.." anywhere.
+    assert "г.." not in html
