@@ -30,18 +30,19 @@ from generator.core.clock import build_date
 from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
 from generator.kb import model
 from generator.kb.layout import ITEM_KINDS, country_dirs
-from generator.kb.load import KnowledgeBase
+from generator.kb.load import LEVERS, KnowledgeBase
 from generator.policy.withholding import unnamed
 from generator.preview.pages import Page, Pictures, read_pages
 from generator.render import FORMATS, Format
 from generator.render.pdf import render_pdf
 from generator.select.selection import Length, select
+from generator.text.catalogue import languages
 from generator.text.markup import parse
 from generator.text.rich import plain
 
 LENGTHS: tuple[Length, ...] = ("full", "one-page")
 LEVELS = tuple(level.value for level in model.Sensitivity)
-VIEW_KEYS = ("audience", "meeting", "distribution", "length", "country")
+VIEW_KEYS = ("audience", "meeting", "distribution", "length", "country", "language")
 
 SHOWN: Format = "pdf"
 """The format whose pages the page shows, laid out with the preview's templates."""
@@ -71,6 +72,8 @@ class View:
     length: Length | None = None
     country: str | None = None
     """The country folder, in a tree of several; None for the one the preview shows now."""
+    language: str | None = None
+    """The language to write the briefing in; None for the audience's own."""
 
     @classmethod
     def from_query(cls, query: dict[str, list[str]]) -> View:
@@ -90,6 +93,8 @@ class View:
             raise UsageError(f"distribution must be one of {', '.join(LEVELS)}")
         if values["length"] not in (None, *LENGTHS):
             raise UsageError(f"length must be one of {', '.join(LENGTHS)}")
+        if values["language"] not in (None, *languages()):
+            raise UsageError(f"language must be one of {', '.join(languages())}")
         distribution = values["distribution"]
         return cls(
             values["audience"],
@@ -97,6 +102,7 @@ class View:
             model.Sensitivity(distribution) if distribution else None,
             values["length"],
             values["country"],
+            values["language"],
         )
 
 
@@ -265,7 +271,8 @@ class Preview:
             "document": _document_json(document, pages) if document else None,
             "current": not (state.problems or problems),
             "problems": [problem.as_json() for problem in state.problems + problems],
-            "warnings": self._warnings(state, document.brief if document else None, pages),
+            "warnings": self._warnings(state, document.brief if document else None, pages)
+            + (self._untranslated(state, document.brief, pages) if document else []),
             "left_out": [Problem.of(d).as_json() for d in _left_out(kb, request)] if kb and request else [],
             # What fitting took out to keep within the page limit, as `generate` reports it.
             "cut": list(document.brief.cut) if document else [],
@@ -309,6 +316,24 @@ class Preview:
             {"id": folder.name, "name": shown.name if shown and shown.id == folder.name else folder.name}
             for folder in country_dirs(self.briefs)
         ]
+
+    def _untranslated(self, state: _State, brief: Brief, pages: tuple[Page, ...]) -> list[dict[str, Any]]:
+        """Each item the briefing shows in English although written in another language, beside it."""
+        if state.checked is None or not brief.untranslated:
+            return []
+        kb = state.checked.kb
+        shown = []
+        for key in brief.untranslated:
+            note = _untranslated_note(kb, key, brief.language)
+            if note is None:
+                continue
+            entry = Problem.of(note).as_json()
+            kind, item_id = key.split(":", 1)
+            entry.update(page=None, top=None, untranslated=True)
+            if kind in ("facts", "cases", "recommendations", "responses"):
+                entry.update(_place(pages, _needles(kb, kind, item_id, kb.audiences[brief.audience_id])))
+            shown.append(entry)
+        return shown
 
     def _report(self, problems: list[Problem]) -> None:
         """Log each problem once, when it first appears, not at every look at the page."""
@@ -401,6 +426,21 @@ class Preview:
         return shown
 
 
+def _untranslated_note(kb: KnowledgeBase, key: str, language: str) -> Diagnostic | None:
+    """Where an item a briefing shows in English is, and what to do about it."""
+    kind, item_id = key.split(":", 1)
+    if kind == "levers":
+        origin = next((o for (of, oid), o in kb.origins.items() if of.startswith(LEVERS) and oid == item_id), None)
+    else:
+        origin = kb.origins.get((kind, item_id))
+    if origin is None:
+        return None
+    return origin.diagnostic(
+        f"warning: not translated into {language}, or its translation is fuzzy: shown in English; "
+        f"translate it in translations/{language}.po ('briefing translate {language}' lists it)"
+    )
+
+
 def _left_out(kb: KnowledgeBase, request: Request) -> list[Diagnostic]:
     """Items the meeting names that its briefing does not show, which would otherwise go without a word."""
     meeting = request.meeting
@@ -448,7 +488,9 @@ def _request(view: View, kb: KnowledgeBase, day: datetime.date) -> Request:
             raise UsageError(f"no meeting '{view.meeting}'; choose one of {', '.join(sorted(kb.meetings))}")
         meeting = kb.meetings[view.meeting]
     audience = meeting.audience if meeting else view.audience or next(iter(kb.audiences))
-    return request_for(kb, audience, meeting, distribution=view.distribution, length=view.length, date=day)
+    return request_for(
+        kb, audience, meeting, distribution=view.distribution, length=view.length, date=day, language=view.language
+    )
 
 
 def _named(request: Request) -> str:
@@ -464,6 +506,7 @@ def _effective(request: Request) -> dict[str, Any]:
         "meeting": request.meeting.id if request.meeting else None,
         "distribution": request.level.value,
         "length": request.length,
+        "language": request.language,
     }
 
 
@@ -476,6 +519,7 @@ def _options(kb: KnowledgeBase) -> dict[str, Any]:
         ],
         "distributions": list(LEVELS),
         "lengths": list(LENGTHS),
+        "languages": list(languages()),
     }
 
 

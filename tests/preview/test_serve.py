@@ -261,7 +261,13 @@ def test_description_has_the_paged_briefing_with_text_and_pictures(server):
     description = server.describe("audience=uk")
     document = description["document"]
     assert description["current"] and description["problems"] == []
-    assert description["view"] == {"audience": "uk", "meeting": None, "distribution": "public", "length": "full"}
+    assert description["view"] == {
+        "audience": "uk",
+        "meeting": None,
+        "distribution": "public",
+        "length": "full",
+        "language": "en-GB",
+    }
     assert 3 <= len(document["pages"]) <= 5
     first = document["pages"][0]
     assert any("Kazakhstan: human rights briefing" in run[0] for run in first["runs"])
@@ -623,3 +629,23 @@ def test_a_tree_of_several_countries_shows_the_first_and_switches_to_the_one_cho
     assert preview.download(View(country="veloria"), "pdf")[0].split("_")[1] == "veloria"
     with pytest.raises(UsageError, match="no country 'atlantis'"):
         preview.describe(View(country="atlantis"))
+
+
+def test_a_view_in_another_language_flags_each_item_shown_in_english_beside_it(tmp_path):
+    briefs = tmp_path / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, briefs)
+    preview = Preview(briefs)
+
+    french = preview.describe(View(audience="eu", language="fr"))
+    assert "fr" in french["options"]["languages"] and french["view"]["language"] == "fr"
+    assert "Demandes principales" in " ".join(run[0] for page in french["document"]["pages"] for run in page["runs"])
+    assert not [w for w in french["warnings"] if w.get("untranslated")], "the sample translates the EU briefing"
+
+    # The French sample covers what the EU briefings print, not the UK's: each English item is flagged.
+    uk = preview.describe(View(audience="uk", language="fr"))
+    flagged = [w for w in uk["warnings"] if w.get("untranslated")]
+    assert flagged and any(w["page"] for w in flagged)
+    assert all("translations/fr.po" in w["message"] for w in flagged)
+    assert preview.download(View(audience="uk", language="fr"), "pdf")[0].endswith("_uk_in-fr.pdf")
+    with pytest.raises(UsageError, match="language must be one of"):
+        View.from_query({"language": ["xx"]})

@@ -276,3 +276,13 @@ def test_a_tree_of_several_countries_offers_a_country_selector(browser, tmp_path
             assert "country=veloria" in page.url
         finally:
             context.close()
+
+
+def test_the_language_can_be_switched_and_english_items_are_flagged_in_the_margin(page):
+    page.select_option("#language", "fr")
+    page.locator(".text-layer span", has_text="Éléments de langage").first.wait_for()
+    assert "language=fr" in page.url
+    # The sample translates what the EU briefings print: the UK briefing's items stay in English, flagged.
+    flagged = page.locator(".note.untranslated")
+    flagged.first.wait_for()
+    assert "translations/fr.po" in flagged.first.inner_text()

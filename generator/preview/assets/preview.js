@@ -3,7 +3,7 @@
 // Everything from the server is put in the page as text, never as markup.
 "use strict";
 
-const VIEW_KEYS = ["audience", "meeting", "distribution", "length", "country"];
+const VIEW_KEYS = ["audience", "meeting", "distribution", "length", "country", "language"];
 const controls = {};
 let options = null;
 let shownVersion = null;
@@ -36,7 +36,8 @@ function comparedView() {
   if (!compare) return null;
   const [kind, id] = compare.split(":");
   return { audience: kind === "audience" ? id : "", meeting: kind === "meeting" ? id : "",
-           distribution: view.distribution, length: view.length, country: view.country };
+           distribution: view.distribution, length: view.length, country: view.country,
+           language: view.language };
 }
 
 function remember() {
@@ -84,6 +85,8 @@ function fillControls(description) {
     ...options.distributions.map((d) => [d, d])], view.distribution);
   fillSelect(controls.length, [["", `Default (${effective.length || "full"})`],
     ...options.lengths.map((l) => [l, l])], view.length);
+  fillSelect(controls.language, [["", `The audience's (${effective.language || "en-GB"})`],
+    ...options.languages.map((l) => [l, l])], view.language);
   fillSelect(controls.compare, [["", "Nothing"],
     ...options.audiences.map((a) => [`audience:${a.id}`, `Audience: ${a.name}`]),
     ...options.meetings.map((m) => [`meeting:${m.id}`, `Meeting: ${m.title}`])], compare);
@@ -181,7 +184,7 @@ function pageRows(document_, warnings, pictures) {
       const marker = element("div", "marker");
       marker.style.top = `${warning.top * 100}%`;
       sheet.append(marker);
-      const note = element("div", "note");
+      const note = element("div", warning.untranslated ? "note untranslated" : "note");
       note.style.top = `${warning.top * 100}%`;
       note.append(warningLink(warning), warning.message.replace(/^warning: /, ""));
       notes.append(note);
@@ -320,7 +323,7 @@ function start() {
   for (const key of [...VIEW_KEYS, "compare"]) controls[key] = document.getElementById(key);
   controls.country.addEventListener("change", () => {
     view = { audience: "", meeting: "", distribution: view.distribution, length: view.length,
-             country: controls.country.value };
+             country: controls.country.value, language: view.language };
     compare = "";
     update();
   });
@@ -332,6 +335,7 @@ function start() {
   });
   controls.distribution.addEventListener("change", () => { view.distribution = controls.distribution.value; update(); });
   controls.length.addEventListener("change", () => { view.length = controls.length.value; update(); });
+  controls.language.addEventListener("change", () => { view.language = controls.language.value; update(); });
   controls.compare.addEventListener("change", () => { compare = controls.compare.value; update(); });
   const toggle = document.getElementById("toolbar-toggle");
   const fold = (folded) => {
