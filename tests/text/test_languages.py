@@ -258,3 +258,22 @@ def test_russian_dates_take_the_case_their_preposition_governs_and_end_a_sentenc
     )
     # The year's abbreviation ends the sentence: no "г.." anywhere.
     assert "г.." not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "in_the_country"),
+    [
+        ("en-GB", "situation in the Republic of Kazakhstan"),
+        ("fr", "situation des droits humains dans la République du Kazakhstan"),
+        ("ru", "с правами человека в Республике Казахстан"),
+    ],
+)
+def test_running_text_names_the_country_in_the_form_its_preposition_needs(language, in_the_country):
+    from generator import api
+    from generator.text.rich import plain
+    from tests.conftest import BUNDLED_BRIEFS
+
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    brief = api.compose_brief(kb, api.request_for(kb, "uk", language=language))
+    purpose = next(section for section in brief.sections if section.key == "purpose")
+    assert in_the_country in " ".join(plain(point.text) for point in purpose.points)
