@@ -118,7 +118,6 @@ __all__ = [
     "require_meeting_file",
     "start_record",
     "translate",
-    "translation_report",
     "verify",
     "write_letter",
     "write_schemas",
@@ -216,19 +215,6 @@ def translate(briefs: Path, country: str | None, language: str) -> tuple[Path, C
     if language not in languages():
         raise UsageError(f"'{language}' is not a language with a catalogue; choose one of {', '.join(languages())}")
     return update(load_knowledge_base(briefs, country).kb, language)
-
-
-def translation_report(briefs: Path, country: str | None) -> list[tuple[Path, Counts]]:
-    """For each language file of each country (or of `country`), its translated, fuzzy and missing entries."""
-    from generator.check.validate import check_every_country, load_knowledge_base
-    from generator.kb.layout import country_dirs
-    from generator.kb.translations import FOLDER, report
-
-    folders = [briefs / country] if country else country_dirs(briefs)
-    if not any((folder / FOLDER).glob("*.po") for folder in folders):
-        return []
-    kbs = [load_knowledge_base(briefs, country).kb] if country else [each.kb for each in check_every_country(briefs)]
-    return [entry for kb in kbs for entry in report(kb)]
 
 
 def require_meeting_file(briefs: Path, meeting_file: Path) -> None:

@@ -133,6 +133,15 @@ def test_check_counts_translated_fuzzy_and_missing_per_language(minimal_kb, cli)
     assert f"translations/fr.po: 1 translated, 1 fuzzy, {total - 2} missing" in result.output
     assert f"translations/ru.po: 0 translated, 0 fuzzy, {total} missing" in result.output
 
+    # A check with nothing changed answers from the run cache; an edited PO file is a change.
+    assert (
+        f"translations/fr.po: 1 translated, 1 fuzzy, {total - 2} missing" in cli("check", "--briefs", minimal_kb).output
+    )
+    _set(_po(minimal_kb), "facts:protest-arrests:text", "")
+    assert (
+        f"translations/fr.po: 0 translated, 1 fuzzy, {total - 1} missing" in cli("check", "--briefs", minimal_kb).output
+    )
+
 
 def test_translate_command_writes_the_file_and_says_so(minimal_kb, cli):
     result = cli("translate", "fr", "--briefs", minimal_kb)
