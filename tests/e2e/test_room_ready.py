@@ -279,8 +279,6 @@ def test_fitting_keeps_the_facts_about_the_audiences_own_instruments_longest(kb,
 
 def test_no_line_starts_with_a_lone_citation_mark(briefings):
     for name, briefing in briefings.items():
-        lines = [
-            line.strip() for page in PdfReader(briefing.path).pages for line in page.extract_text().splitlines()
-        ]
+        lines = [line.strip() for page in PdfReader(briefing.path).pages for line in page.extract_text().splitlines()]
         orphans = [line for line in lines if re.fullmatch(r"\d{1,2}(?:,\d{1,2})*", line)]
         assert orphans == [], name
