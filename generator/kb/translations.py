@@ -45,7 +45,21 @@ PRINTED: dict[str, tuple[str, ...]] = {
     "recommendations": ("asks.*",),
     "responses": ("claim", "reply"),
     "levers": ("name", "text"),
-    "meetings": ("title", "purpose", "objective", "agenda.*.title", "positions.*.text", "previous_commitments.*.text"),
+    "meetings": (
+        "title",
+        "place",
+        "purpose",
+        "objective",
+        "participants.*",
+        "agenda.*.title",
+        "attendees.*.role",
+        "attendees.*.bio",
+        "logistics.time",
+        "logistics.place",
+        "logistics.interpretation",
+        "positions.*.text",
+        "previous_commitments.*.text",
+    ),
     "audiences": ("name", "full_name", "addressee", "instruments.*.name"),
 }
 """The fields a briefing prints of each kind of item, as paths: `*` stands for every key of a mapping, or every
