@@ -29,7 +29,15 @@ from typing import Any
 from generator.core.errors import Diagnostic
 from generator.core.inputs import ReadRefused, read_input
 from generator.core.kinds import ARCHIVE, UNARCHIVED
-from generator.core.store import ENTRY_SUFFIX, cache_dir, code_digest, discard, peek_label, read_entry, write_entry
+from generator.core.store import (
+    ENTRY_SUFFIX,
+    cache_dir,
+    code_digest,
+    discard,
+    peek_label,
+    read_json_entry,
+    write_entry,
+)
 from generator.kb import model
 from generator.kb.citations import citations_in
 from generator.kb.load import LoadResult
@@ -317,20 +325,16 @@ def _is_found(value: Any) -> bool:
 
 def _recall(real_path: str, archive_sha256: str) -> dict[str, list[Any]]:
     """What an earlier run found in the archive at `real_path`, if it held these bytes and ran this code."""
-    path = _entry_path(real_path)
-    payload = read_entry(path, real_path)
-    if payload is None:
-        return {}
-    try:
-        entry = json.loads(payload)
-    except (ValueError, RecursionError):
-        entry = None
-    if not (
-        isinstance(entry, dict)
-        and isinstance(entry.get("found"), dict)
-        and all(isinstance(key, str) and _is_found(value) for key, value in entry["found"].items())
-    ):
-        discard(path)
+    entry = read_json_entry(
+        _entry_path(real_path),
+        real_path,
+        lambda entry: (
+            isinstance(entry, dict)
+            and isinstance(entry.get("found"), dict)
+            and all(isinstance(key, str) and _is_found(value) for key, value in entry["found"].items())
+        ),
+    )
+    if entry is None:
         return {}
     if entry.get("key") != _key(archive_sha256):
         return {}

@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.core.inputs import Outcome, Read, outcome_now
 from generator.core.inputs import recording as recording_reads
-from generator.core.store import ENTRY_SUFFIX, cache_dir, discard, read_entry, write_entry
+from generator.core.store import ENTRY_SUFFIX, cache_dir, discard, read_json_entry, write_entry
 
 Listing = tuple[str, str]
 """A folder and a glob pattern the loader lists it with."""
@@ -103,20 +103,20 @@ def _listed(folder: str, pattern: str) -> str:
 def recall(command: list[object], inputs: str, valid: Callable[[Any], bool]) -> dict[str, Any] | None:
     """What the last run of `command` found, if its inputs were exactly `inputs` and what it read still holds."""
     path = _run_path(command)
-    payload = read_entry(path, _label(command))
-    if payload is None:
+    entry = read_json_entry(
+        path,
+        _label(command),
+        lambda entry: (
+            isinstance(entry, dict)
+            and isinstance(entry.get("inputs"), str)
+            and isinstance(entry.get("result"), dict)
+            and valid(entry["result"])
+        ),
+    )
+    if entry is None:
         return None
-    try:
-        entry = json.loads(payload)
-    except (ValueError, RecursionError):
-        entry = None
-    if not (
-        isinstance(entry, dict)
-        and (seen := RunInputs.from_rows(entry)) is not None
-        and isinstance(entry.get("inputs"), str)
-        and isinstance(entry.get("result"), dict)
-        and valid(entry["result"])
-    ):
+    seen = RunInputs.from_rows(entry)
+    if seen is None:
         discard(path)
         return None
     if entry["inputs"] != inputs or not seen.hold():

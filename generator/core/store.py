@@ -42,8 +42,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from generator import TEMPLATES_DIR, __version__
 from generator.core.inputs import ReadRefused, max_file_bytes, read_bounded
@@ -235,6 +236,21 @@ def read_entry(path: Path, label: str) -> bytes | None:
             return payload
     discard(path)
     return None
+
+
+def read_json_entry(path: Path, label: str, valid: Callable[[Any], bool]) -> Any | None:
+    """The JSON value of an intact entry for `label`, if `valid` accepts it; one that does not is deleted."""
+    payload = read_entry(path, label)
+    if payload is None:
+        return None
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        value = None
+    if value is None or not valid(value):
+        discard(path)
+        return None
+    return value
 
 
 _PEEK_BYTES = 64 * 1024
