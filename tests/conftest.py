@@ -19,6 +19,13 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return len(os.sched_getaffinity(0)) + 1
 
 
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a knowledge-base file as a writer would: `old`, which must be there, becomes `new`, once."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def build_knowledge_base(destination: Path, scenario: Path | None = None) -> Path:
     """Copy the minimal knowledge base to `destination`, overlaid with a scenario's files.
 

@@ -16,7 +16,7 @@ from generator.check import archives
 from generator.core.errors import InputError
 from generator.core.store import cache_dir
 from generator.text.characters import refused_problem
-from tests.conftest import BUNDLED_BRIEFS, build_knowledge_base
+from tests.conftest import BUNDLED_BRIEFS, build_knowledge_base, replace_in
 
 KAZAKHSTAN_ARCHIVES = BUNDLED_BRIEFS / "kazakhstan" / "sources"
 MONTHS = [
@@ -54,12 +54,6 @@ def errors_of(briefs: Path) -> list[str]:
 
 def warnings_of(briefs: Path) -> list[str]:
     return [str(warning) for warning in api.load_knowledge_base(briefs).warnings]
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # Passages cut from the archived Kazakhstan sources.

@@ -12,7 +12,7 @@ import pytest
 from generator import api
 from generator.check.room import room_warnings
 from generator.text.sentences import sentences
-from tests.conftest import BUNDLED_BRIEFS
+from tests.conftest import BUNDLED_BRIEFS, replace_in
 
 DATE = datetime.date(2026, 11, 25)
 US_MEETING = Path("kazakhstan/meetings/us-state-working-session-2027-02.yaml")
@@ -41,11 +41,10 @@ def test_the_bundled_base_has_no_ask_without_instrument_and_no_unanswered_agenda
 
 def test_an_ask_naming_none_of_its_audiences_instruments_is_a_warning_at_its_line(briefs):
     recommendations = briefs / "kazakhstan" / "recommendations.yaml"
-    text = recommendations.read_text()
-    old = "    us: >-\n      Consider corruption- and human-rights-focused Magnitsky sanctions"
-    assert old in text
-    recommendations.write_text(
-        text.replace(old, "    us: >-\n      Consider corruption- and human-rights-focused measures")
+    replace_in(
+        recommendations,
+        "    us: >-\n      Consider corruption- and human-rights-focused Magnitsky sanctions",
+        "    us: >-\n      Consider corruption- and human-rights-focused measures",
     )
 
     (warning,) = [w for w in warnings_of(briefs) if "instruments" in w]
@@ -72,10 +71,11 @@ def test_an_agenda_item_without_themes_is_a_warning_at_its_line(briefs):
 
 def test_an_agenda_item_no_ask_or_line_answers_is_a_warning_naming_it(briefs):
     meeting = briefs / LENDER_MEETING
-    text = meeting.read_text()
-    old = "  - title: Rule of law and governance\n    themes: [rule-of-law, corruption]\n"
-    assert old in text
-    meeting.write_text(text.replace(old, "  - title: Data protection\n    themes: [digital]\n"))
+    replace_in(
+        meeting,
+        "  - title: Rule of law and governance\n    themes: [rule-of-law, corruption]\n",
+        "  - title: Data protection\n    themes: [digital]\n",
+    )
 
     (warning,) = [w for w in warnings_of(briefs) if "agenda item" in w]
 
@@ -107,9 +107,8 @@ def test_sentences_are_not_split_after_an_abbreviation_or_an_initial():
 
 def test_an_ask_of_two_sentences_is_a_warning_at_its_line(briefs):
     recommendations = briefs / "kazakhstan" / "recommendations.yaml"
-    text = recommendations.read_text()
     old = "      Consider corruption- and human-rights-focused Magnitsky sanctions"
-    recommendations.write_text(text.replace(old, "      Sanctions were discussed in 2021. " + old.strip(), 1))
+    replace_in(recommendations, old, "      Sanctions were discussed in 2021. " + old.strip())
 
     line = line_of(recommendations, "Sanctions were discussed in 2021.") - 1
     (warning,) = [w for w in warnings_of(briefs) if "sentences" in w and f":{line}:" in w]
@@ -121,11 +120,10 @@ def test_an_ask_of_two_sentences_is_a_warning_at_its_line(briefs):
 
 def test_a_line_to_take_of_three_sentences_is_a_warning_at_its_line(briefs):
     facts = briefs / "kazakhstan" / "facts.yaml"
-    text = facts.read_text()
-    old = "    us: >-\n      Kazakhstan was a country without free elections,"
-    assert old in text
-    facts.write_text(
-        text.replace(old, "    us: >-\n      One line. Another line. Kazakhstan was a country without free elections,")
+    replace_in(
+        facts,
+        "    us: >-\n      Kazakhstan was a country without free elections,",
+        "    us: >-\n      One line. Another line. Kazakhstan was a country without free elections,",
     )
 
     line = line_of(facts, "One line. Another line.") - 1

@@ -34,7 +34,7 @@ from generator.core.errors import UsageError
 from generator.kb.model import Sensitivity
 from generator.preview import Preview, View
 from generator.preview.serve import PreviewServer
-from tests.conftest import BUNDLED_BRIEFS, FIXTURES, build_knowledge_base
+from tests.conftest import BUNDLED_BRIEFS, FIXTURES, build_knowledge_base, replace_in
 
 VELORIA = FIXTURES / "veloria" / "briefs" / "veloria"
 EPOCH = "1800000000"
@@ -595,11 +595,8 @@ def test_an_edit_changes_the_pictures_of_the_pages_it_reaches_and_no_other(tmp_p
     shutil.copytree(BUNDLED_BRIEFS, briefs)
     preview = Preview(briefs)
     before = preview.describe(View(audience="uk"))["document"]["pages"]
-    sources = briefs / "kazakhstan" / "sources.yaml"
-    text = sources.read_text()
     old = "title: Trade and Rights Aren't Mutually Exclusive"
-    assert old in text
-    sources.write_text(text.replace(old, f"{old} (an op-ed)"))
+    replace_in(briefs / "kazakhstan" / "sources.yaml", old, f"{old} (an op-ed)")
     preview.reload()
 
     after = preview.describe(View(audience="uk"))["document"]["pages"]
