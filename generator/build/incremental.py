@@ -85,8 +85,8 @@ class CheckReport:
     valid: list[Counted]
     summary: list[tuple[str, str]]
     """(kind, the line summing up its warnings), as `check.summary` words it."""
-    translations: list[tuple[str, int, int, int]]
-    """(PO file, translated, fuzzy and missing entries) for each language file of each country checked."""
+    translations: list[tuple[str, str]]
+    """(PO file, its tally of translated, fuzzy and missing entries) for each language file of each country."""
     kept: bool = True
     """False when an input changed during the run, so the next run reads everything again."""
 
@@ -109,7 +109,7 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
             diagnostics(recalled["warnings"]),
             [Counted(name, counts) for name, counts in recalled["valid"]],
             [(kind, line) for kind, line in recalled["summary"]],
-            [(path, *numbers) for path, *numbers in recalled["translations"]],
+            [(path, tally) for path, tally in recalled["translations"]],
         )
     from generator.check.summary import summary
     from generator.check.validate import check_every_country, load_knowledge_base
@@ -120,11 +120,7 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
     with run_cache.recording(loader_listings(briefs, country)) as seen:
         every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
         # Read while recording, so that an edited PO file is an input that changed.
-        translations = [
-            (str(path), numbers.translated, numbers.fuzzy, numbers.missing)
-            for checked in every
-            for path, numbers in report(checked.kb)
-        ]
+        translations = [(str(path), numbers.tally()) for checked in every for path, numbers in report(checked.kb)]
     warnings = list(dict.fromkeys(warning for checked in every for warning in checked.warnings))
     valid = [
         Counted(checked.kb.country.name, {kind: len(getattr(checked.kb, kind)) for kind in KINDS_COUNTED})
@@ -135,7 +131,7 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
         "warnings": warning_rows(warnings),
         "valid": [[each.country, each.counts] for each in valid],
         "summary": [[kind, line] for kind, line in summed],
-        "translations": [list(row) for row in translations],
+        "translations": [[path, tally] for path, tally in translations],
     }
     kept = _remember(command, before, inputs, seen, result)
     return CheckReport(warnings, valid, summed, translations, kept)
@@ -143,22 +139,10 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
 
 def _is_check_result(result: dict[str, object]) -> bool:
     valid = result.get("valid")
-    summed = result.get("summary")
-    translations = result.get("translations")
     return (
         _is_warning_rows(result.get("warnings"))
-        and isinstance(translations, list)
-        and all(
-            isinstance(row, list)
-            and len(row) == 4
-            and isinstance(row[0], str)
-            and all(type(number) is int for number in row[1:])
-            for row in translations
-        )
-        and isinstance(summed, list)
-        and all(
-            isinstance(row, list) and len(row) == 2 and all(isinstance(part, str) for part in row) for row in summed
-        )
+        and _are_string_pairs(result.get("translations"))
+        and _are_string_pairs(result.get("summary"))
         and isinstance(valid, list)
         and all(
             isinstance(row, list)
@@ -169,6 +153,12 @@ def _is_check_result(result: dict[str, object]) -> bool:
             and all(type(number) is int for number in row[1].values())
             for row in valid
         )
+    )
+
+
+def _are_string_pairs(rows: object) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == 2 and all(isinstance(part, str) for part in row) for row in rows
     )
 
 

@@ -63,8 +63,8 @@ def check(briefs: Path, country: str | None, strict: bool, only: tuple[str, ...]
     )
     filtered = f", {len(warnings)} shown with --only" if only else ""
     say(f"{shown(briefs)}: {countries}; {count(len(checked.warnings), 'warnings')}{filtered}).")
-    for path, translated, fuzzy, missing in checked.translations:
-        say(f"{shown(Path(path))}: {translated} translated, {fuzzy} fuzzy, {missing} missing")
+    for path, tally in checked.translations:
+        say(f"{shown(Path(path))}: {tally}")
 
 
 def _of_kinds(diagnostics: list[Diagnostic], only: Sequence[str]) -> list[Diagnostic]:

@@ -23,4 +23,4 @@ def translate(language: str, briefs: Path, country: str | None) -> None:
     from generator import api
 
     path, counts = api.translate(briefs, country, language)
-    say(f"wrote {counts.line(str(shown(path)))}")
+    say(f"wrote {shown(path)}: {counts.tally()}")

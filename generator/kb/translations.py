@@ -293,8 +293,9 @@ class Counts:
     fuzzy: int
     missing: int
 
-    def line(self, path: str) -> str:
-        return f"{path}: {self.translated} translated, {self.fuzzy} fuzzy, {self.missing} missing"
+    def tally(self) -> str:
+        """ "81 translated, 0 fuzzy, 474 missing": how `check` and `translate` report a language file."""
+        return f"{self.translated} translated, {self.fuzzy} fuzzy, {self.missing} missing"
 
 
 def counted(catalog: Catalog) -> Counts:
