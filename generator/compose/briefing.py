@@ -225,7 +225,7 @@ def _reference(source: model.Source, words: Words) -> str:
     date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
     who = f"{source.author}, " if source.author else ""
     title = words("content.untitled", title=source.title) if source.title_descriptive else words.quote(source.title)
-    return f"{who}{title}, {source.publisher}, {date}" + ("" if date.endswith(".") else ".")
+    return words("content.reference", author=who, title=title, publisher=source.publisher, date=date)
 
 
 def compose(
