@@ -66,7 +66,8 @@ def generate(
     drafted = _plan_all(kb, requests, guessed, formats)
     briefings = _to_render(drafted, recorded, out_dir, force, strict, outcome)
     hints = fitting_hints.fitting_seconds()
-    with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in briefings])) as events:
+    cuts = fitting_hints.known_cuts()
+    with contextlib.closing(pool.render_all([briefing.job(hints, cuts) for briefing in briefings])) as events:
         # Every briefing is fitted before the output folder is touched: one
         # that cannot be written leaves no folder, lock or file behind.
         held = _until_fitted(kb, events, briefings, strict, outcome)
@@ -81,7 +82,7 @@ def generate(
             if renumbered and not outcome.stopped:
                 requests = [briefings[index].planned.request for index in sorted(renumbered)]
                 again = _to_render(_plan_all(kb, requests, numbers, formats), None, out_dir, True, strict, outcome)
-                with contextlib.closing(pool.render_all([briefing.job(hints) for briefing in again])) as more:
+                with contextlib.closing(pool.render_all([briefing.job(hints, cuts) for briefing in again])) as more:
                     held = _until_fitted(kb, more, again, strict, outcome)
                     _publish_all(publisher, itertools.chain(held, more), again, set(), outcome, progress)
             _withdraw_unwritten(publisher, wanted, drafted, outcome)
@@ -119,6 +120,7 @@ def _until_fitted(
     held: list[tuple[int, Event]] = []
     fitted = 0
     seconds: dict[str, float] = {}
+    cuts: dict[str, tuple[str, ...]] = {}
     stale: set[str] = set()
     untranslated: list[Diagnostic] = []
     while fitted < len(briefings):
@@ -128,6 +130,7 @@ def _until_fitted(
         if isinstance(event, Fitted):
             fitted += 1
             seconds[briefings[index].work_key] = event.seconds
+            cuts[briefings[index].planned.layout_key] = event.cut
             stale.update(event.out_of_date or ())
             if strict and event.untranslated:
                 untranslated += _untranslated(kb, briefings[index].planned, event.untranslated)
@@ -136,6 +139,7 @@ def _until_fitted(
         else:
             held.append((index, event))
     fitting_hints.remember_fitting_seconds(seconds)
+    fitting_hints.remember_cuts(cuts)
     if strict and (problems := _out_of_date(kb, sorted(stale)) + untranslated):
         raise InputError(unnamed(kb, list(dict.fromkeys(problems))))
     return held
@@ -179,8 +183,8 @@ class _Briefing:
         meeting = request.meeting.id if request.meeting else ""
         return f"{request.country}/{request.audience}/{meeting}/{request.length}/{request.level.value}"
 
-    def job(self, hints: dict[str, float]) -> Job:
-        draft = self.planned.draft.portable()
+    def job(self, hints: dict[str, float], cuts: dict[str, tuple[str, ...]]) -> Job:
+        draft = self.planned.with_known_cut(cuts).portable()
         return Job(draft, self.rendering, hints.get(self.work_key, max(hints.values(), default=0.0)))
 
 

@@ -30,6 +30,8 @@ class Draft:
     copy_number: int | None = None
     untranslated: frozenset[str] = frozenset()
     """`kind:id` of the items shown in English in a briefing in another language (see `kb.translations`)."""
+    known_cut: tuple[str, ...] | None = None
+    """What fitting left out of this briefing last time it was laid out as it is now, if known."""
 
     def compose(self, selection: Selection) -> Brief:
         return compose(
@@ -44,7 +46,7 @@ class Draft:
         """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
         from generator.render.pdf import count_pages
 
-        return fit_to_pages(self.selection, self.compose, count_pages)
+        return fit_to_pages(self.selection, self.compose, count_pages, self.known_cut)
 
     def portable(self) -> Draft:
         """This draft holding only the part of the knowledge base fitting reads, to send to a worker.

@@ -8,7 +8,7 @@ to the output folder or is downloaded from the preview.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.build.drafting import Draft, draft_of, fitting_key
 from generator.build.requests import Request
@@ -70,6 +70,13 @@ class Planned:
     files: dict[Format, DocumentFile]
     untranslated: tuple[str, ...] = ()
     """The items the unfitted briefing shows in English in another language; the fitted one, some at most."""
+    layout_key: str = ""
+    """Everything its layout depends on, whatever the format: what fitting's answer is remembered by."""
+
+    def with_known_cut(self, cuts: dict[str, tuple[str, ...]]) -> Draft:
+        """The draft, told what fitting left out of the same layout before (see `build.fitting_hints`)."""
+        known = cuts.get(self.layout_key)
+        return self.draft if known is None else replace(self.draft, known_cut=known)
 
 
 def plan(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Planned:
@@ -90,7 +97,8 @@ def plan(kb: KnowledgeBase, request: Request, formats: Iterable[Format]) -> Plan
         )
         for output_format in formats
     }
-    return Planned(request, draft, unfitted.out_of_date, files, unfitted.untranslated)
+    layout_key = document_key(key, "layout", templates)
+    return Planned(request, draft, unfitted.out_of_date, files, unfitted.untranslated, layout_key)
 
 
 @dataclass(frozen=True)

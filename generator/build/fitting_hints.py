@@ -1,4 +1,11 @@
-"""How long each briefing took to fit last time: only the order rendering jobs start in."""
+"""What fitting learnt last time: how long each briefing took, and what it left out of each layout.
+
+Both are kept in the run cache. The time only orders the jobs of the next
+run. What was left out is keyed by everything the layout depends on (the
+unfitted briefing, the page limit, the templates and fonts, the generator's
+code), so the same briefing laid out again needs no search: `fit.fit_to_pages`
+lays that answer out once, and searches only if it does not fit.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,8 @@ from generator.core.run_cache import recall, remember
 
 FITTING_HINTS: list[object] = ["fitting-seconds"]
 """The run-cache entry of how long each briefing took to fit last time: only the order jobs start in."""
+FITTING_CUTS: list[object] = ["fitting-cuts"]
+"""The run-cache entry of what fitting left out, by layout key (see `build.files.Planned.layout_key`)."""
 KEPT_HINTS = 512
 
 
@@ -19,16 +28,38 @@ def fitting_seconds() -> dict[str, float]:
 
 
 def remember_fitting_seconds(measured: dict[str, float]) -> None:
-    if not measured:
-        return
-    hints = {key: value for key, value in fitting_seconds().items() if key not in measured}
-    hints.update({key: round(value, 3) for key, value in measured.items()})
+    if measured:
+        _remember_newest(FITTING_HINTS, fitting_seconds(), {key: round(value, 3) for key, value in measured.items()})
+
+
+def known_cuts() -> dict[str, tuple[str, ...]]:
+    """What fitting left out of each layout it made; empty when unknown or damaged. A wrong answer costs
+    only speed: it is laid out, and fitting searches again when it does not fit."""
+    cuts = recall(FITTING_CUTS, "", _are_cuts)
+    return {key: tuple(cut) for key, cut in cuts.items()} if cuts else {}
+
+
+def remember_cuts(found: dict[str, tuple[str, ...]]) -> None:
+    if found:
+        _remember_newest(FITTING_CUTS, known_cuts(), {key: list(cut) for key, cut in found.items()})
+
+
+def _remember_newest(entry: list[object], kept: dict[str, Any], found: dict[str, Any]) -> None:
+    hints = {key: value for key, value in kept.items() if key not in found}
+    hints.update(found)
     # The newest last: a bounded entry forgets the briefings not built for longest.
-    remember(FITTING_HINTS, "", dict(list(hints.items())[-KEPT_HINTS:]))
+    remember(entry, "", dict(list(hints.items())[-KEPT_HINTS:]))
 
 
 def _are_hints(hints: Any) -> bool:
     return isinstance(hints, dict) and all(
         isinstance(key, str) and type(value) in (int, float) and math.isfinite(value) and value >= 0
         for key, value in hints.items()
+    )
+
+
+def _are_cuts(cuts: Any) -> bool:
+    return isinstance(cuts, dict) and all(
+        isinstance(key, str) and isinstance(cut, list) and all(isinstance(item, str) for item in cut)
+        for key, cut in cuts.items()
     )

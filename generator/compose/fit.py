@@ -48,7 +48,10 @@ CUT_LABELS = {
 
 
 def fit_to_pages(
-    selection: Selection, compose: Callable[[Selection], Brief], count_pages: Callable[[Brief], int]
+    selection: Selection,
+    compose: Callable[[Selection], Brief],
+    count_pages: Callable[[Brief], int],
+    known_cut: tuple[str, ...] | None = None,
 ) -> Brief:
     """The briefing of `selection` with the fewest items removed that lays out within its page limit.
 
@@ -56,12 +59,22 @@ def fit_to_pages(
     `core.settings`). Most briefings fit as selected (one layout); the rest
     are laid out first with as many removals as the room of their extra
     pages suggests, then with one fewer, which is often all it takes.
+
+    `known_cut` is what fitting left out of this very briefing before, laid out
+    by the same templates, fonts and code (see `build.fitting_hints`): that
+    answer is laid out alone, and searched for again only if it does not fit.
     """
     limit = selection.kb.settings.pages[selection.length]
+    trims = _trims(selection) if known_cut else []
+    known = next((trim for trim in trims if trim.cut == known_cut), None)
+    if known is not None:
+        brief = compose(known)
+        if count_pages(brief) <= limit:
+            return brief
     brief = compose(selection)
     if (pages := count_pages(brief)) <= limit:
         return brief
-    trims = _trims(selection)
+    trims = trims or _trims(selection)
     if not trims:
         raise TooLong(_too_long(selection, limit, pages))
     laid_out: dict[int, tuple[Brief, bool]] = {}

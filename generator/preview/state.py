@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from generator import TEMPLATES_DIR
 from generator.api import Checked, Request, load_knowledge_base, render, request_for
+from generator.build import fitting_hints
 from generator.build.files import Briefing, DocumentFile, plan
 from generator.compose.brief import Brief
 from generator.core.clock import build_date
@@ -385,7 +386,12 @@ class Preview:
             made_from = (templates_generation, planned.files[SHOWN].entry.key)
             brief = self._fits.get(made_from)
             if brief is None:
-                brief = self._fits[made_from] = planned.draft.fitted()
+                # What `generate` learnt of this layout holds while the templates are those it was laid out
+                # with; once they are edited here, only this process's own fits are to be trusted.
+                known = fitting_hints.known_cuts() if templates_generation == 0 else {}
+                brief = self._fits[made_from] = planned.with_known_cut(known).fitted()
+                if templates_generation == 0:
+                    fitting_hints.remember_cuts({planned.layout_key: brief.cut})
                 while len(self._fits) > DOCUMENTS_KEPT:
                     self._fits.popitem(last=False)
                 self._log(f"laid out {_named(request)} in {time.perf_counter() - started:.1f} s")

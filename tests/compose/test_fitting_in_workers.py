@@ -12,7 +12,9 @@ from pypdf import PdfReader
 
 import generator.render.pdf as render_pdf_module
 from generator import api
+from generator.build import fitting_hints
 from generator.build.drafting import draft_of
+from generator.core import run_cache
 from generator.render.docx import render_docx
 from tests.conftest import BUNDLED_BRIEFS, PROJECT
 
@@ -54,6 +56,32 @@ def test_an_unchanged_briefing_is_skipped_without_any_layout(minimal_kb, tmp_pat
 
     assert outcome.written == [] and len(outcome.unchanged) == 2
     assert layouts == []
+
+
+def test_a_briefing_built_again_is_laid_out_once_and_a_damaged_record_of_its_fitting_is_ignored(tmp_path, monkeypatch):
+    """Forced again, the full UK briefing, which loses items to fit, takes one layout instead of a search."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    requests = [api.request_for(kb, "uk", length="full")]
+    real_count_pages = render_pdf_module.count_pages
+    layouts = []
+    monkeypatch.setattr(
+        render_pdf_module, "count_pages", lambda brief: layouts.append(brief) or real_count_pages(brief)
+    )
+
+    def built() -> tuple[int, bytes]:
+        layouts.clear()
+        (pdf,) = api.generate(kb, requests, ("pdf",), out_dir=tmp_path, force=True).written
+        return len(layouts), pdf.read_bytes()
+
+    searched, first = built()
+    again, second = built()
+    cuts = run_cache._run_path(fitting_hints.FITTING_CUTS)
+    cuts.write_bytes(cuts.read_bytes()[:-7] + b"garbage")
+    after_damage, third = built()
+
+    assert searched >= 2 and again == 1 and after_damage == searched
+    assert first == second == third
 
 
 @pytest.mark.slow

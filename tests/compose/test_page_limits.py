@@ -185,6 +185,42 @@ def test_a_briefing_whose_pages_follow_its_text_is_fitted_in_three_layouts(kbs, 
     assert one_fewer < set(fitted.cut) and len(set(fitted.cut) - one_fewer) == 1
 
 
+def test_a_briefing_fitted_before_is_laid_out_once_with_what_it_left_out(kbs):
+    selection = selection_of(kbs)
+    per_page = room(selection) / 4.6
+    layouts = []
+
+    def pages(chosen) -> int:
+        layouts.append(chosen)
+        return math.ceil(room(chosen) / per_page)
+
+    searched = fit_to_pages(selection, lambda chosen: chosen, pages)
+    layouts.clear()
+
+    assert fit_to_pages(selection, lambda chosen: chosen, pages, known_cut=searched.cut) == searched
+    assert layouts == [searched]
+
+
+@pytest.mark.parametrize("wrong", ["too few", "unknown item"])
+def test_a_remembered_cut_that_does_not_fit_or_no_longer_applies_is_searched_again(kbs, wrong):
+    selection = selection_of(kbs)
+    per_page = room(selection) / 4.6
+
+    layouts = []
+
+    def pages(chosen) -> int:
+        layouts.append(chosen)
+        return math.ceil(room(chosen) / per_page)
+
+    searched = fit_to_pages(selection, lambda chosen: chosen, pages)
+    one_fewer = next(chosen.cut for chosen in reversed(layouts) if chosen.cut and pages(chosen) > 4)
+    known = one_fewer if wrong == "too few" else ("background fact 'no-such-fact'",)
+    layouts.clear()
+
+    assert fit_to_pages(selection, lambda chosen: chosen, pages, known_cut=known) == searched
+    assert (layouts[0].cut == known) == (wrong == "too few")
+
+
 def test_the_page_limit_is_the_knowledge_bases(kbs):
     kb = kbs[BUNDLED_BRIEFS]
     two_pages = dataclasses.replace(kb, settings=dataclasses.replace(kb.settings, pages={"full": 2, "one-page": 1}))
