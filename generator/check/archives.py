@@ -46,7 +46,6 @@ from generator.text.passages import (
     Span,
     locate,
     nearest,
-    normalise,
     page_locator,
     pages_in,
     pages_in_locator,
@@ -77,7 +76,7 @@ class _Archive:
     sha256: str
     real_path: str
     found: dict[str, list[Any]]
-    """What the cache or this run found, by normalised passage."""
+    """What the cache or this run found, by passage as written."""
     changed: bool = False
 
 
@@ -235,9 +234,10 @@ def _read_archive(folder: Path, source: model.Source, at: _Fields) -> tuple[_Arc
 
 
 def _found(archive: _Archive, passage: str) -> Found:
-    """Where `passage` is in the archive, or what is nearest; cached by the passage's normalised form."""
-    key = normalise(passage)
-    cached = archive.found.get(key)
+    """Where `passage` is in the archive, or what is nearest; cached by the passage as written, since a large
+    knowledge base cites tens of thousands of passages and normalising each again to look it up costs more
+    than the rare passage written two ways is worth."""
+    cached = archive.found.get(passage)
     if cached is not None and _is_found(cached):
         return tuple(cached)
     span = locate(archive.text, passage)
@@ -248,7 +248,7 @@ def _found(archive: _Archive, passage: str) -> Found:
         found = (near.span.start, near.span.end, near.source_has, near.passage_has)
     else:
         found = ()
-    archive.found[key] = list(found)
+    archive.found[passage] = list(found)
     archive.changed = True
     return found
 
