@@ -189,6 +189,12 @@ def _theme_digest(theme: Path, stamps: tuple[tuple[str, int, int, int], ...]) ->
     return tree_digest(theme)
 
 
+def folder_stamps(folders: tuple[Path, ...]) -> tuple[tuple[str, int, int, int], ...]:
+    """Each file under each of `folders` with what an edit changes (see `_stamps`): cheap enough to look at
+    before each use of something made from them."""
+    return tuple(stamp for folder in folders for stamp in _stamps(folder))
+
+
 def _stamps(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
     """Each file under `folder` with its size, modification time and inode: what an edit changes."""
     stamps = []

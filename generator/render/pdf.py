@@ -19,6 +19,7 @@ from generator import TEMPLATES_DIR
 from generator.compose.brief import Brief
 from generator.core.errors import SandboxViolation
 from generator.core.settings import template_folders
+from generator.core.store import folder_stamps
 from generator.render.engine import DEFAULT_OPTIONS, HTML, Document
 from generator.render.html import render_html
 from generator.render.sandbox import ResourceRefused, TemplatesFetcher
@@ -43,7 +44,7 @@ def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     folders = template_folders(brief.theme, templates_dir)
     # The layout made while fitting the briefing to its pages, if this
     # process made it: taken, not shared, as writing may change it.
-    key = (html, folders)
+    key = (html, folders, folder_stamps(folders))
     document, fetcher = _LAID_OUT.pop(key) if key in _LAID_OUT else _lay_out(html, folders)
     return _written(document, fetcher, brief, html, folders, PDF_VARIANT)
 
@@ -74,9 +75,12 @@ def _written(
 def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
     """How many pages the briefing lays out to; the layout is kept for `render_pdf`."""
     html = render_html(brief, templates_dir)
-    key = (html, template_folders(brief.theme, templates_dir))
+    folders = template_folders(brief.theme, templates_dir)
+    # The stylesheets and fonts are read by WeasyPrint, not seen in the HTML: a layout made before one of
+    # them was edited, as in a running preview, is never used again.
+    key = (html, folders, folder_stamps(folders))
     if key not in _LAID_OUT:
-        _LAID_OUT[key] = _lay_out(*key)
+        _LAID_OUT[key] = _lay_out(html, folders)
         while len(_LAID_OUT) > KEPT_LAYOUTS:
             _LAID_OUT.popitem(last=False)
     return len(_LAID_OUT[key][0].pages)
@@ -85,7 +89,7 @@ def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
 KEPT_LAYOUTS = 4
 """Enough for the candidates of one fitting; a layout holds megabytes."""
 
-_LAID_OUT: OrderedDict[tuple[str, Folders], tuple[Document, TemplatesFetcher]] = OrderedDict()
+_LAID_OUT: OrderedDict[tuple[str, Folders, tuple[object, ...]], tuple[Document, TemplatesFetcher]] = OrderedDict()
 
 
 def _options(html: str, variant: str = PDF_VARIANT) -> dict[str, object]:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from generator.compose.brief import Point, Section
 from generator.core.errors import RenderError
 from generator.render.html import TEMPLATES_DIR, render_html
-from generator.render.pdf import render_pdf
+from generator.render.pdf import count_pages, render_pdf
 from generator.text.rich import Span
 from tests.sample_brief import sample_brief
 
@@ -284,3 +284,15 @@ def test_render_makes_no_network_connection(monkeypatch):
 
     assert pdf.startswith(b"%PDF-")
     assert attempts == []
+
+
+def test_a_layout_kept_from_fitting_is_not_used_once_a_stylesheet_is_edited(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    brief = sample_brief()
+    pages = count_pages(brief, templates)
+    css = templates / "briefing.css"
+    css.write_text(css.read_text() + "\nbody { font-size: 40pt; }\n")
+
+    assert count_pages(brief, templates) > pages
+    assert len(PdfReader(io.BytesIO(render_pdf(brief, templates))).pages) > pages
