@@ -235,9 +235,18 @@ def start_record(meeting_file: Path, briefs: Path, country: str | None) -> Path:
 
 
 def letter_from_record(
-    record_file: Path, briefs: Path, country: str | None, level: Sensitivity, formats: Iterable[Format], out: Path
+    record_file: Path,
+    briefs: Path,
+    country: str | None,
+    level: Sensitivity,
+    formats: Iterable[Format],
+    out: Path,
+    *,
+    language: str | None = None,
+    strict: bool = False,
 ) -> Outcome:
-    """The follow-up letter of the meeting recorded in `record_file`, written to `out`."""
+    """The follow-up letter of the meeting recorded in `record_file`, written to `out`: in `language`, else
+    the audience's; with `strict`, refused while anything it prints is still in English (see `write_letter`)."""
     from generator.build.letters import write_letter
     from generator.check.validate import load_knowledge_base, meeting_country
     from generator.kb.layout import meeting_path
@@ -245,7 +254,7 @@ def letter_from_record(
 
     # The record sits beside its meeting, which says whose country it is.
     kb = load_knowledge_base(briefs, country or meeting_country(briefs, meeting_path(record_file))).kb
-    return write_letter(kb, record_of(kb, record_file), level, formats, out)
+    return write_letter(kb, record_of(kb, record_file), level, formats, out, language=language, strict=strict)
 
 
 def open_followups(

@@ -117,9 +117,7 @@ def request_for(
     """
     if audience not in kb.audiences:
         raise UsageError(f"no audience '{audience}'; choose one of {', '.join(sorted(kb.audiences))}")
-    if language is not None and language not in languages():
-        raise UsageError(f"--language '{language}' has no catalogue; choose one of {', '.join(languages())}")
-    chosen = language or kb.audiences[audience].language
+    chosen = language_for(kb.audiences[audience], language)
     return Request(
         country=country_folder(kb),
         audience=audience,
@@ -132,6 +130,14 @@ def request_for(
         date=date or build_date(),
         translations=translations_for(kb, chosen),
     )
+
+
+def language_for(audience: model.Audience, language: str | None) -> str:
+    """The language a document for `audience` is written in: `language` (`--language`), else the audience's.
+    A briefing and a follow-up letter choose it alike."""
+    if language is not None and language not in languages():
+        raise UsageError(f"--language '{language}' has no catalogue; choose one of {', '.join(languages())}")
+    return language or audience.language
 
 
 def country_folder(kb: KnowledgeBase) -> str:

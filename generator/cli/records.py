@@ -51,6 +51,10 @@ def record(meeting_file: Path, briefs: Path, country: str | None) -> None:
     show_default=True,
     help="Highest sensitivity the letter may show; it goes to the counterpart, so never confidential.",
 )
+@click.option("--language", metavar="LANG", help="Write the letter in LANG (default: the audience's language).")
+@click.option(
+    "--strict", is_flag=True, help="Refuse to write a letter in another language that prints text not yet translated."
+)
 @briefs_option
 @country_option
 def letter(
@@ -58,16 +62,29 @@ def letter(
     formats: tuple[Format, ...],
     out: Path,
     distribution: str,
+    language: str | None,
+    strict: bool,
     briefs: Path,
     country: str | None,
 ) -> None:
     """Write the follow-up letter of a meeting from its RECORD_FILE (X.record.yaml), as PDF and DOCX.
 
-    It thanks the counterpart and restates their commitments and our asks.
+    It thanks the counterpart and restates their commitments and our asks, in the audience's language or in
+    --language LANG, as a briefing is: the record, the asks, the meeting and the team's name then come from
+    the country's translations/LANG.po (`briefing translate LANG`).
     """
     from generator import api
 
-    outcome = api.letter_from_record(record_file, briefs, country, api.Sensitivity(distribution), formats, out)
+    outcome = api.letter_from_record(
+        record_file,
+        briefs,
+        country,
+        api.Sensitivity(distribution),
+        formats,
+        out,
+        language=language,
+        strict=strict,
+    )
     for path in outcome.written:
         say(f"wrote {shown(path)}")
     for path, message in outcome.failed:

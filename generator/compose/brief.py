@@ -164,6 +164,7 @@ class Brief:
     """BCP 47 tag, e.g. en-GB."""
     paper: Literal["a4", "letter"]
     author: str
+    """The team that prepared it, as the strip under the title says and the document's properties record."""
     labels: Labels
     length: Literal["full", "one-page"] = "full"
     """A one-page leave-behind is set tighter by the renderers."""
@@ -173,6 +174,9 @@ class Brief:
     sections: tuple[Section, ...] = ()
     sources: tuple[SourceEntry, ...] = ()
     keywords: tuple[str, ...] = field(default=())
+    author_note: str | None = None
+    """Said after the team's name in the strip, such as "(en anglais)" where a document in another language
+    shows it in English; never part of the document's properties."""
     contact: tuple[str, ...] = ()
     """Who to contact (name, organisation, email, phone), as the country file gives it."""
     contact_label: str = ""

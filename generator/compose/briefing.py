@@ -151,9 +151,10 @@ RECORD_KEY = "record:"
 class _Citations:
     """Numbers sources in the order the briefing first cites them."""
 
-    def __init__(self, selection: Selection, words: Words) -> None:
+    def __init__(self, selection: Selection, words: Words, english: Untranslated) -> None:
         self.selection = selection
         self.words = words
+        self.english = english
         self.numbers: dict[str, int] = {}
 
     def cite_record(self, meeting_id: str) -> tuple[Cite, ...]:
@@ -192,15 +193,16 @@ class _Citations:
         archive = words("content.archived-text", digest=digest[:12]) if digest else None
         return SourceEntry(
             number,
-            _reference(source, words),
+            _reference(source, words, self.english.note(f"sources:{source.id}")),
             source.url,
             stance=words(f"content.stance-{source.stance}"),
             archive=archive,
         )
 
 
-class _Untranslated:
-    """Marks the items a briefing in another language shows in English, and counts those it marks."""
+class Untranslated:
+    """Marks the items a briefing or letter in another language shows in English, and counts those it marks,
+    each once however many of its parts it prints."""
 
     def __init__(self, keys: frozenset[str], words: Words) -> None:
         self.keys = keys
@@ -208,10 +210,21 @@ class _Untranslated:
         self.shown: list[str] = []
 
     def mark(self, key: str, text: RichText) -> RichText:
-        if key not in self.keys:
+        if (note := self.note(key)) is None:
             return text
-        self.shown.append(key)
-        return (*text, Span(" "), Span(self.words("content.untranslated"), emphasis=True))
+        return (*text, Span(" "), Span(note, emphasis=True))
+
+    def note(self, key: str) -> str | None:
+        """ "(in English)" for an item shown in English, counted; None for one in the language."""
+        if key not in self.keys:
+            return None
+        self.count(key)
+        return self.words("content.untranslated")
+
+    def count(self, key: str) -> None:
+        """Count an item shown in English where no mark fits, such as a meeting's title."""
+        if key in self.keys and key not in self.shown:
+            self.shown.append(key)
 
     def section(self) -> Section:
         """The closing count of what is not yet translated; empty when nothing is."""
@@ -221,10 +234,12 @@ class _Untranslated:
         return Section("untranslated", self.words("section.translation"), points=(Point((Span(line),)),))
 
 
-def _reference(source: model.Source, words: Words) -> str:
+def _reference(source: model.Source, words: Words, note: str | None = None) -> str:
+    """The source as the sources list names it; `note` follows a title shown in English in another language."""
     date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
     who = f"{source.author}, " if source.author else ""
     title = words("content.untitled", title=source.title) if source.title_descriptive else words.quote(source.title)
+    title += f" {note}" if note else ""
     return words("content.reference", author=who, title=title, publisher=source.publisher, date=date)
 
 
@@ -243,8 +258,8 @@ def compose(
     """
     kb, audience, meeting = selection.kb, selection.audience, selection.meeting
     words = Words(audience)
-    english = _Untranslated(untranslated, words)
-    cite = _Citations(selection, words)
+    english = Untranslated(untranslated, words)
+    cite = _Citations(selection, words, english)
     country = kb.country.short_name_in(audience.language)
     one_page = selection.length == "one-page"
     stale = {
@@ -252,8 +267,12 @@ def compose(
     }
     dating = _Dating(words, kb.country, date)
     sections = _sections(selection, words, cite, dating, stale, english)
-    if meeting and f"meetings:{meeting.id}" in untranslated:
-        english.shown.append(f"meetings:{meeting.id}")
+    sources = cite.entries()
+    # The meeting and the audience are named all over the frame, in English where they are not translated.
+    if meeting:
+        english.count(f"meetings:{meeting.id}")
+    english.count(f"audiences:{audience.id}")
+    author_note = english.note(f"country:{kb.country.id}")
     if english.shown:
         sections = (*sections, english.section())
     # Document properties hold little (Word caps keywords at 255 characters):
@@ -276,12 +295,13 @@ def compose(
         language=audience.language,
         paper=audience.paper,
         author=kb.country.prepared_by,
+        author_note=author_note,
         length=selection.length,
         meeting_id=meeting.id if meeting else None,
         recipient=recipient,
         meta=_meta(selection, words),
         sections=sections,
-        sources=cite.entries(),
+        sources=sources,
         keywords=(country, words("frame.keyword"), audience.name, *(kb.themes[t].label for t in themes)),
         contact=contact_lines(kb.country.contact),
         contact_label=words("frame.contact"),
@@ -300,7 +320,7 @@ def compose(
 
 
 def _sections(
-    selection: Selection, words: Words, cite: _Citations, dating: _Dating, stale: set[str], english: _Untranslated
+    selection: Selection, words: Words, cite: _Citations, dating: _Dating, stale: set[str], english: Untranslated
 ) -> tuple[Section, ...]:
     """The body in reading order, which is also the order sources are first cited and numbered in.
 
@@ -320,7 +340,7 @@ def _sections(
     )
     # A leave-behind goes to the other side: our record of earlier meetings and our frame of this one stay off it.
     in_the_room = selection.meeting is not None and not one_page
-    follow_up = _since_we_last_met(selection, words, cite) if in_the_room else Section("since", "")
+    follow_up = _since_we_last_met(selection, words, cite, english) if in_the_room else Section("since", "")
     cases = _cases_section(selection, words, cite, dating, english)
     meeting_box = _meeting_at_a_glance(selection, words, cite, dating) if in_the_room else Section("meeting", "")
     background = tuple(
@@ -375,11 +395,11 @@ def _lead(selection: Selection, words: Words) -> Section:
     return Section("purpose", words("section.purpose"), points=(Point(parse(_purpose(selection, words))),))
 
 
-def _marked(point: Point, key: str, english: _Untranslated) -> Point:
+def _marked(point: Point, key: str, english: Untranslated) -> Point:
     return replace(point, text=english.mark(key, point.text))
 
 
-def _asks(selection: Selection, cite: _Citations, dating: _Dating, english: _Untranslated) -> tuple[Point, ...]:
+def _asks(selection: Selection, cite: _Citations, dating: _Dating, english: Untranslated) -> tuple[Point, ...]:
     """The asks in the order of the meeting's agenda, each led by the agenda item it answers."""
     kb, audience = selection.kb, selection.audience
     agenda = selection.meeting.agenda if selection.meeting else []
@@ -435,7 +455,7 @@ def _purpose(selection: Selection, words: Words) -> str:
 
 
 def _cases_section(
-    selection: Selection, words: Words, cite: _Citations, dating: _Dating, english: _Untranslated
+    selection: Selection, words: Words, cite: _Citations, dating: _Dating, english: Untranslated
 ) -> Section:
     cards = tuple(
         replace(card, status=english.mark(f"cases:{case.id}", card.status))
@@ -555,7 +575,7 @@ MAX_FOLLOW_UPS = 6
 MAX_STATEMENTS = 3
 
 
-def _since_we_last_met(selection: Selection, words: Words, cite: _Citations) -> Section:
+def _since_we_last_met(selection: Selection, words: Words, cite: _Citations, english: Untranslated) -> Section:
     """What the counterpart undertook at earlier meetings of this audience, and where each stands.
 
     Only entries this copy may show are read: within the record's level and
@@ -577,13 +597,19 @@ def _since_we_last_met(selection: Selection, words: Words, cite: _Citations) -> 
         Point(
             parse(words(f"record.line.{status}")),
             cite.cite_record(record.meeting),
-            evidence=parse(f"{commitment.who}: {commitment.what}"),
+            evidence=english.mark(
+                f"records:{record.meeting}", parse(f"{commitment.who}{words('punctuation.colon')} {commitment.what}")
+            ),
             evidence_label=words(f"record.status.{status}", date=words.date(commitment.by)),
         )
         for record, commitment, status in commitments[:MAX_FOLLOW_UPS]
     ]
     points += [
-        Point(parse(said.text), cite.cite_record(record.meeting), label=words("record.they-said"))
+        Point(
+            english.mark(f"records:{record.meeting}", parse(said.text)),
+            cite.cite_record(record.meeting),
+            label=words("record.they-said"),
+        )
         for record, said in statements[-MAX_STATEMENTS:]
     ]
     return Section("since-last-met", words("record.since-we-last-met"), tuple(points), style="bullets")

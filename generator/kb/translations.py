@@ -2,19 +2,22 @@
 
 Each country folder may hold `translations/<language>.po`. An entry's
 `msgctxt` names the item and the field (`facts:<id>:lines.eu`,
-`cases:<id>:summary`, `meetings:<id>:agenda.0.title`), its `msgid` is the
-English as the knowledge base writes it, its `msgstr` the translation.
-Only fields a briefing prints are listed; a cited passage never is: it is
-quoted as the source wrote it.
+`cases:<id>:summary`, `meetings:<id>:agenda.0.title`,
+`records:<meeting id>:commitments.0.what`, `sources:<id>:title`,
+`country:<id>:prepared_by`), its `msgid` is the English as the knowledge
+base writes it, its `msgstr` the translation. Only fields a briefing or a
+follow-up letter prints are listed; a cited passage never is: it is quoted
+as the source wrote it.
 
 `update` creates or refreshes a file the way msgmerge does, matching entries
 by context alone: new English adds an entry, changed English keeps the old
 translation marked fuzzy with the earlier English as `#| msgid`, and an item
 no longer in the knowledge base leaves an obsolete entry (`#~`). A
-translation is never overwritten. `translated` gives a briefing its items in
-the language: an item is translated only when every field the audience's
-briefing prints has a translation that is not fuzzy; any other is shown as
-written, whole, and named among the untranslated.
+translation is never overwritten. `translated` gives a briefing, or a
+letter, its items in the language: an item is translated only when every
+field the document prints for the audience has a translation that is not
+fuzzy; any other is shown as written, whole, and named among the
+untranslated.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
@@ -60,16 +63,37 @@ PRINTED: dict[str, tuple[str, ...]] = {
         "positions.*.text",
         "previous_commitments.*.text",
     ),
+    "records": ("commitments.*.who", "commitments.*.what", "they_said.*.text", "raised.*.text"),
+    "sources": ("title",),
+    "country": ("prepared_by", "contact.name", "contact.organisation"),
     "audiences": ("name", "full_name", "addressee", "instruments.*.name"),
 }
-"""The fields a briefing prints of each kind of item, as paths: `*` stands for every key of a mapping, or every
-entry of a list. A recommendation's own `text` is what the source recommends; a briefing prints its asks."""
+"""The fields a briefing or a follow-up letter prints of each kind of item, as paths: `*` stands for every key
+of a mapping, or every entry of a list. A recommendation's own `text` is what the source recommends; a briefing
+prints its asks. A record is printed by the briefings of later meetings ("Since we last met": the commitments
+and what was said) and by its letter (the commitments and what we raised in our own words); our actions are
+ours alone. A source's title is printed in the sources list; what a citation quotes of it never is translated.
+The country's names are its own `names:`; the team's name and its contact are translated here."""
+
+Document = Literal["briefing", "letter"]
+
+SHOWN: dict[Document, dict[str, tuple[str, ...]]] = {
+    "briefing": {"records": ("commitments.*.who", "commitments.*.what", "they_said.*.text")},
+    "letter": {
+        "records": ("commitments.*.who", "commitments.*.what", "raised.*.text"),
+        "meetings": ("title", "place"),
+        "cases": ("anonymised_as", "asks.*"),
+        "audiences": ("name", "full_name", "addressee"),
+    },
+}
+"""Where a kind of document prints less of an item than `PRINTED` lists: only these fields decide whether the
+item is translated in it. A letter names a case and restates its ask; it tells no story."""
 
 FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 """The header's dates: a file changes only when its entries do."""
 
 HEADER = """\
-# Translations of the knowledge base's words for briefings in this language.
+# Translations of the knowledge base's words for briefings and letters in this language.
 # msgctxt names the item and field, msgid is the English, msgstr the translation.
 # Cited passages are quoted as written and never translated.
 # 'briefing translate LANG' adds new English and marks changed English fuzzy."""
@@ -129,6 +153,10 @@ def _kinds(kb: KnowledgeBase) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for audience in sorted(kb.levers):
         yield f"levers/{audience}", f"{LEVERS}{audience}", kb.levers[audience]
     yield "meetings", "meetings", kb.meetings
+    # A record is named by its meeting's id.
+    yield "records", "records", kb.records
+    yield "sources", "sources", kb.sources
+    yield "country", "country", {kb.country.id: kb.country}
     # Shared by every country, but named in each one's briefings: each country's file translates them.
     yield "audiences", "audiences", kb.audiences
 
@@ -151,9 +179,11 @@ def _paths(value: Any, pattern: list[str], prefix: str = "") -> Iterator[tuple[s
             yield from _paths(inner, rest, f"{joined}{head}")
 
 
-def _fields(kind: str, item: Any) -> Iterator[tuple[str, str]]:
+def _fields(kind: str, item: Any, document: Document | None = None) -> Iterator[tuple[str, str]]:
+    """(field path, text) of what `document` prints of `item`; without one, of what any document may print."""
     base = "levers" if kind.startswith("levers/") else kind
-    for pattern in PRINTED[base]:
+    patterns = SHOWN[document].get(base, PRINTED[base]) if document else PRINTED[base]
+    for pattern in patterns:
         yield from _paths(item, pattern.split("."))
 
 
@@ -330,14 +360,16 @@ def report(kb: KnowledgeBase) -> list[tuple[Path, Counts]]:
     ]
 
 
-# --- Translated items for a briefing ----------------------------------------------------------
+# --- Translated items for a briefing or a letter ---------------------------------------------
 
 
 @dataclass(frozen=True)
 class Translated:
-    """The knowledge base with every item the audience's briefing can show in the language, and the rest."""
+    """The knowledge base with every item the audience's document can show in the language, and the rest."""
 
     kb: KnowledgeBase
+    """Its facts, cases, asks, answers, levers, meeting records, source titles and the team's name in the
+    language where they are translated."""
     audience: model.Audience
     """The audience, its names in the language where they are translated."""
     meeting: model.Meeting | None
@@ -345,11 +377,13 @@ class Translated:
     """`kind:id` of each item shown in English: its translation is missing, fuzzy or of other English."""
 
 
-def _printed(kind: str, item: Any, audience: model.Audience) -> Iterator[tuple[str, str]]:
-    """(field path, text) of what this audience's briefing prints of `item`: of a mapping by audience,
+def _printed(
+    kind: str, item: Any, audience: model.Audience, document: Document = "briefing"
+) -> Iterator[tuple[str, str]]:
+    """(field path, text) of what this audience's `document` prints of `item`: of a mapping by audience,
     only the entry it reads (see `model.worded_for`)."""
     chosen = (*audience.lineage, "default")
-    for path, text in _fields(kind, item):
+    for path, text in _fields(kind, item, document):
         field, _, key = path.partition(".")
         if field in ("wording", "lines", "asks"):
             wordings = getattr(item, field)
@@ -370,10 +404,16 @@ def _with(value: Any, path: list[str], text: str) -> Any:
     return value.model_copy(update={head: inner})
 
 
-def _translate_item(kind: str, item: Any, audience: model.Audience, translations: Translations) -> Any | None:
-    """The item in the language, None when any field the audience reads lacks a usable translation."""
-    item_id = getattr(item, "id", "")
-    printed = list(_printed(kind, item, audience))
+def _translate_item(
+    kind: str,
+    item_id: str,
+    item: Any,
+    audience: model.Audience,
+    translations: Translations,
+    document: Document = "briefing",
+) -> Any | None:
+    """The item in the language, None when any field the audience's document reads lacks a usable translation."""
+    printed = list(_printed(kind, item, audience, document))
     found = [(path, translations.usable(f"{kind}:{item_id}:{path}", text)) for path, text in printed]
     if any(text is None for _, text in found):
         return None
@@ -384,23 +424,28 @@ def _translate_item(kind: str, item: Any, audience: model.Audience, translations
 
 
 def translated(
-    kb: KnowledgeBase, translations: Translations | None, audience: model.Audience, meeting: model.Meeting | None
+    kb: KnowledgeBase,
+    translations: Translations | None,
+    audience: model.Audience,
+    meeting: model.Meeting | None,
+    document: Document = "briefing",
 ) -> Translated:
-    """The items of `kb` in the language of `translations` as `audience`'s briefing prints them."""
+    """The items of `kb` in the language of `translations` as `audience`'s `document` prints them: a briefing,
+    or the follow-up letter of `meeting`'s record."""
     if translations is None:
         return Translated(kb, audience, meeting, frozenset())
     untranslated: set[str] = set()
     changed: dict[str, Any] = {}
     levers: dict[str, dict[str, model.Lever]] = {}
     for kind, _, items in _kinds(kb):
-        # Another audience's levers are never shown, so never counted as untranslated; the meeting and the
-        # audience are translated on their own below.
+        # Another audience's levers are never shown, so never counted as untranslated; the meeting, the
+        # audience and the country are translated on their own below.
         others_levers = kind.startswith("levers/") and kind.removeprefix("levers/") not in audience.lineage
-        if kind in ("meetings", "audiences") or others_levers:
+        if kind in ("meetings", "audiences", "country") or others_levers:
             continue
         done = {}
         for item_id, item in items.items():
-            copy = _translate_item(kind, item, audience, translations)
+            copy = _translate_item(kind, item_id, item, audience, translations, document)
             if copy is None:
                 untranslated.add(f"{'levers' if kind.startswith('levers/') else kind}:{item_id}")
             done[item_id] = copy or item
@@ -409,14 +454,17 @@ def translated(
         else:
             changed[kind] = done
     if meeting is not None:
-        copy = _translate_item("meetings", meeting, audience, translations)
+        copy = _translate_item("meetings", meeting.id, meeting, audience, translations, document)
         if copy is None:
             untranslated.add(f"meetings:{meeting.id}")
         meeting = copy or meeting
-    named = _translate_item("audiences", audience, audience, translations)
+    named = _translate_item("audiences", audience.id, audience, audience, translations, document)
     if named is None:
         untranslated.add(f"audiences:{audience.id}")
-    kb = replace(kb, levers={**kb.levers, **levers}, **changed)
+    team = _translate_item("country", kb.country.id, kb.country, audience, translations, document)
+    if team is None:
+        untranslated.add(f"country:{kb.country.id}")
+    kb = replace(kb, country=team or kb.country, levers={**kb.levers, **levers}, **changed)
     return Translated(kb, named or audience, meeting, frozenset(untranslated))
 
 
@@ -426,9 +474,10 @@ def unfinished(
     keys: list[str],
     audience: model.Audience,
     meeting: model.Meeting | None = None,
+    document: Document = "briefing",
 ) -> list[Diagnostic]:
-    """Where each untranslated item a briefing would print is to be translated: its fuzzy or stale PO
-    entry, else the item itself."""
+    """Where each untranslated item a briefing (or a letter) would print is to be translated: its fuzzy or
+    stale PO entry, else the item itself."""
     problems = []
     for key in keys:
         kind, item_id = key.split(":", 1)
@@ -440,7 +489,7 @@ def unfinished(
         if found is None:
             continue
         context_kind, item = found
-        for path, text in _printed(context_kind, item, audience):
+        for path, text in _printed(context_kind, item, audience, document):
             context = f"{context_kind}:{item_id}:{path}"
             if translations.usable(context, text) is not None:
                 continue
@@ -450,7 +499,7 @@ def unfinished(
             else:
                 what = "is not translated"
             message = (
-                f"{context} {what} in {translations.path.name} and this briefing would print it; "
+                f"{context} {what} in {translations.path.name} and this {document} would print it; "
                 "--strict refuses it: translate it, or leave out --strict"
             )
             origin_kind = f"{LEVERS}{context_kind.removeprefix('levers/')}" if kind == "levers" else kind
@@ -464,10 +513,13 @@ def unfinished(
 
 
 def _item(kb: KnowledgeBase, kind: str, item_id: str, audience: model.Audience) -> tuple[str, Any] | None:
+    """The item `kind:id` names, with the kind its contexts are written under."""
     if kind == "levers":
         for owner in audience.lineage:
             if item_id in kb.levers.get(owner, {}):
                 return f"levers/{owner}", kb.levers[owner][item_id]
         return None
+    if kind == "country":
+        return (kind, kb.country) if item_id == kb.country.id else None
     items = getattr(kb, kind, {})
     return (kind, items[item_id]) if item_id in items else None

@@ -256,6 +256,9 @@ def _write_meta(document: Document, brief: Brief) -> None:
         strip.add_run(row.label).bold = True
         strip.add_run(f" {row.value} · ")
     strip.add_run(f"{brief.date_label} · {brief.author}")
+    if brief.author_note:
+        strip.add_run(" ")
+        strip.add_run(brief.author_note).italic = True
 
 
 def _write_rows(document: Document, title: str, rows: tuple[SummaryRow, ...], text_width: Emu, colon: str) -> None:

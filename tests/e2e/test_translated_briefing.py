@@ -52,9 +52,11 @@ def test_the_french_eu_briefing_prints_the_translations_and_not_their_english(fr
     printed = 0
     for entry in translatable(kb):
         english = " ".join(entry.english.split())
-        if translations.usable(entry.context, entry.english) and len(english) > 40:
+        translation = translations.usable(entry.context, entry.english)
+        # A title cited as published is kept as it was published: its translation is its English.
+        if translation and translation != entry.english and len(english) > 40:
             assert english not in french, entry.context
-            printed += " ".join(translations.entries[entry.context].translation.split()) in french
+            printed += " ".join(translation.split()) in french
     assert printed >= 10
     # Nothing is left in English: no mark, no closing count.
     assert "(en anglais)" not in french and "pas encore traduit" not in french
@@ -62,6 +64,26 @@ def test_the_french_eu_briefing_prints_the_translations_and_not_their_english(fr
     for english in ("European Union institutions", "European Commission officials", "Sanctions Regime"):
         assert english not in french
     assert "À l’intention de : l’Union européenne" in french
+
+
+def test_the_sources_list_gives_a_descriptive_title_in_french_and_a_published_one_as_published(french):
+    sources = french[french.rindex("Sources") :]
+    assert (
+        "Commentaire sur l’anniversaire de l’indépendance du Kazakhstan et la répression de la dissidence "
+        "(sans titre), Human Rights Watch, vers décembre 2016."
+    ) in sources
+    assert "Commentary on Kazakhstan" not in french
+    assert (
+        "Adam Hug, « Retreating Rights – Kazakhstan: Conclusions and Recommendations », Foreign Policy Centre"
+        in sources
+    )
+    assert "Colin Stevens, « Human rights in Kazakhstan », EU Reporter" in sources
+
+
+def test_the_team_is_named_in_french_under_the_title_and_as_the_contact(french):
+    assert "25 novembre 2026 · Équipe de plaidoyer pour l’Asie centrale" in french
+    assert "Contact : Équipe de plaidoyer pour l’Asie centrale" in french
+    assert "advocacy team" not in french
 
 
 def test_the_sample_quotes_no_passage_and_keeps_what_the_knowledge_base_prints_in_english_for_others():
@@ -92,6 +114,29 @@ def test_an_untranslated_item_is_shown_in_english_marked_and_counted(lever_untra
     assert "The EU has a structured human rights dialogue with Kazakhstan." in text
     assert "(en anglais)" in text
     assert "Traduction 1 élément pas encore traduit, affiché en anglais et signalé comme tel" in text
+
+
+def test_an_untranslated_source_title_and_team_name_are_shown_in_english_marked_and_counted(tmp_path):
+    briefs = tmp_path / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, briefs)
+    po = briefs / "kazakhstan" / "translations" / "fr.po"
+    text = po.read_text()
+    for french in (
+        "Commentaire sur l’anniversaire de l’indépendance du Kazakhstan et la répression de la dissidence",
+        "Équipe de plaidoyer pour l’Asie centrale",
+    ):
+        assert f'msgstr "{french}"' in text
+        text = text.replace(f'msgstr "{french}"', 'msgstr ""')
+    po.write_text(text)
+    printed = _french_eu(briefs, tmp_path / "out")
+    assert (
+        "Commentary on Kazakhstan’s independence anniversary and crackdown on dissent (sans titre) (en anglais), "
+        "Human Rights Watch"
+    ) in printed
+    assert "25 novembre 2026 · Central Asia advocacy team (en anglais)" in printed
+    # The team is one item, however many times it is named.
+    assert "Contact : Central Asia advocacy team" in printed
+    assert "Traduction 2 éléments pas encore traduits" in printed
 
 
 def test_a_changed_english_text_is_shown_in_english_until_its_fuzzy_translation_is_checked(tmp_path):

@@ -41,7 +41,65 @@ def test_entries_name_item_and_field_and_never_hold_a_passage(minimal_kb):
     assert "Police detained 40 protesters in the capital." in english
     # The cited passages are quoted as the source wrote them: never offered for translation.
     assert "detained 40 protesters" not in english
-    assert all(not context.startswith("sources:") for context in contexts)
+    # A source is named by its title, which is listed; nothing else of it is.
+    assert [c for c in contexts if c.startswith("sources:")] == [
+        "sources:report-2021:title",
+        "sources:op-ed-2016:title",
+    ]
+    assert "country:testland:prepared_by" in contexts
+
+
+RECORD = """\
+meeting: uk-visit
+held_on: 2027-02-09
+raised:
+  - item: free-protesters
+  - text: Press freedom
+they_said:
+  - text: The desk will look into the protest cases.
+commitments:
+  - id: raise-cases
+    who: Desk officer
+    what: Raise the protesters' cases with the embassy
+    by: 2027-03-01
+actions:
+  - owner: Advocacy lead
+    what: Send the follow-up letter
+    due: 2027-02-16
+"""
+
+
+def test_translate_lists_a_record_s_printed_text_and_marks_it_fuzzy_when_it_changes(minimal_kb, cli):
+    record = minimal_kb / "testland" / "meetings" / "uk-visit.record.yaml"
+    record.write_text(RECORD)
+    assert cli("translate", "fr", "--briefs", minimal_kb).exit_code == 0
+    path = _po(minimal_kb)
+    text = path.read_text()
+    assert (
+        '#: meetings/uk-visit.record.yaml:1\nmsgctxt "records:uk-visit:commitments.0.what"\n'
+        'msgid "Raise the protesters\' cases with the embassy"\nmsgstr ""\n'
+    ) in text
+    contexts = [entry.context for entry in translatable(_kb(minimal_kb)) if entry.context.startswith("records:")]
+    assert contexts == [
+        "records:uk-visit:commitments.0.who",
+        "records:uk-visit:commitments.0.what",
+        "records:uk-visit:they_said.0.text",
+        "records:uk-visit:raised.1.text",
+    ]
+    # Our own follow-ups are for us alone: never printed for the counterpart, never translated.
+    assert "Send the follow-up letter" not in text
+
+    _set(path, "records:uk-visit:commitments.0.what", "Soulever les cas des manifestants auprès de l’ambassade")
+    record.write_text(RECORD.replace("with the embassy", "with the ambassador"))
+    result = cli("translate", "fr", "--briefs", minimal_kb)
+    assert result.exit_code == 0, result.output
+    assert "1 translated, 1 fuzzy" not in result.output and "0 translated, 1 fuzzy" in result.output
+    assert (
+        '#, fuzzy\n#| msgid "Raise the protesters\' cases with the embassy"\n'
+        'msgctxt "records:uk-visit:commitments.0.what"\n'
+        'msgid "Raise the protesters\' cases with the ambassador"\n'
+        'msgstr "Soulever les cas des manifestants auprès de l’ambassade"\n'
+    ) in path.read_text()
 
 
 def test_a_new_file_round_trips_through_babel_and_is_the_same_every_run(minimal_kb):
@@ -121,6 +179,8 @@ def test_a_malformed_po_file_is_an_error_at_its_line(minimal_kb, cli):
 
 
 def test_check_counts_translated_fuzzy_and_missing_per_language(minimal_kb, cli):
+    # Without a meeting, each file is counted over everything the knowledge base may print.
+    (minimal_kb / "testland" / "meetings" / "uk-visit.yaml").unlink()
     kb = _kb(minimal_kb)
     update(kb, "fr")
     update(kb, "ru")

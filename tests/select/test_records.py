@@ -506,3 +506,168 @@ def test_letter_leaves_out_what_is_above_its_level(tmp_path: Path, cli, monkeypa
         ).exit_code
         == 2
     )
+
+
+# --- in another language --------------------------------------------------------
+
+FRENCH_RECORD = {
+    "records:uk-visit:commitments.0.who": "Agent de la direction géographique",
+    "records:uk-visit:commitments.1.who": "Agent de la direction géographique",
+    "records:uk-visit:commitments.2.who": "Agent de la direction géographique",
+    "records:uk-visit:commitments.0.what": "Soulever les cas des manifestants auprès de l’ambassade",
+    "records:uk-visit:commitments.1.what": "Soumettre la proposition de dialogue au ministre",
+    "records:uk-visit:commitments.2.what": "Transmettre à l’ambassade la liste des manifestants détenus",
+    "records:uk-visit:they_said.0.text": "La direction examinera les cas des manifestants.",
+    "records:uk-visit:they_said.1.text": "En privé, les ministres s’inquiètent des peines.",
+}
+"""The French of what a briefing prints of the record; what we raised in our own words is the letter's."""
+
+FRENCH_LETTER = {
+    **FRENCH_RECORD,
+    "records:uk-visit:raised.1.text": "Liberté de la presse",
+    "meetings:uk-visit:title": "Réunion avec des responsables du FCDO",
+    "meetings:uk-visit:place": "Londres",
+    "recommendations:free-protesters:asks.uk": "Soulever la libération des manifestants pacifiques à la prochaine réunion ministérielle.",
+    "audiences:uk:name": "Royaume-Uni",
+    "audiences:uk:full_name": "Gouvernement du Royaume-Uni",
+    "audiences:uk:addressee": "les responsables du FCDO",
+    "country:testland:prepared_by": "Équipe de plaidoyer de test",
+}
+"""Everything the record's letter prints, in French."""
+
+
+def in_french(briefs: Path, cli, translated: dict[str, str]) -> Path:
+    """`briefing translate fr`, then the entries of `translated` translated as a translator's editor would."""
+    from generator.kb import translations
+
+    assert cli("translate", "fr", "--briefs", briefs).exit_code == 0
+    po = briefs / "testland" / "translations" / "fr.po"
+    catalog = translations._read_catalog(po)
+    wanted = dict(translated)
+    for message in catalog:
+        if message.context in wanted:
+            message.string = wanted.pop(message.context)
+    assert not wanted, f"no such entries: {sorted(wanted)}"
+    po.write_bytes(translations.as_bytes(catalog))
+    return po
+
+
+def test_since_we_last_met_in_french_prints_the_record_s_translation_unmarked(tmp_path: Path, cli, monkeypatch):
+    briefs = with_record(tmp_path)
+    in_french(briefs, cli, FRENCH_RECORD)
+
+    files = generate_later_meeting(tmp_path, cli, monkeypatch, "--language", "fr", "--format", "pdf")
+
+    text = " ".join(pdf_text(files[".pdf"]).split())
+    since = text[text.index("Depuis notre dernière réunion") :]
+    assert (
+        "Demander quand cet engagement en retard sera tenu, et ce qui y fait obstacle. En retard depuis le "
+        "1 mars 2027 : Agent de la direction géographique : Soulever les cas des manifestants auprès de l’ambassade"
+    ) in since
+    assert "Ils ont déclaré : La direction examinera les cas des manifestants." in since
+    assert "Raise the protesters' cases" not in text and "Desk officer" not in text
+    assert "ambassade (en anglais)" not in text
+
+
+def test_an_untranslated_record_is_shown_in_english_marked_and_counted_once(tmp_path: Path, cli, monkeypatch):
+    briefs = with_record(tmp_path)
+    in_french(briefs, cli, FRENCH_RECORD)
+    before = generate_later_meeting(tmp_path, cli, monkeypatch, "--language", "fr", "--format", "pdf")
+    translated = " ".join(pdf_text(before[".pdf"]).split())
+    in_french(briefs, cli, {"records:uk-visit:they_said.0.text": ""})
+
+    files = generate_later_meeting(tmp_path, cli, monkeypatch, "--language", "fr", "--format", "pdf", "--force")
+
+    text = " ".join(pdf_text(files[".pdf"]).split())
+    # The record is one item: shown whole in English, each of its entries marked, counted once.
+    assert "Desk officer : Raise the protesters' cases with the embassy (en anglais)" in text
+    assert "Ils ont déclaré : The desk will look into the protest cases. (en anglais)" in text
+    assert "Soulever les cas" not in text
+    (before,) = re.findall(r"(\d+) éléments pas encore traduits", translated)
+    (after,) = re.findall(r"(\d+) éléments pas encore traduits", text)
+    assert int(after) == int(before) + 1
+
+
+def test_a_french_letter_prints_the_record_the_asks_and_the_meeting_in_french(tmp_path: Path, cli, monkeypatch):
+    briefs = with_record(tmp_path, later=False)
+    in_french(briefs, cli, FRENCH_LETTER)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIRST_OF_APRIL_2027)
+
+    result = cli(
+        "letter", "briefs/testland/meetings/uk-visit.record.yaml", "--language", "fr", "--strict",
+        "--briefs", "briefs", "--out", "out",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    # Beside the letter in the audience's own language, not over it: the file name says the language.
+    stem = "out/2027-02-09_testland_uk_at-uk-visit_restricted_in-fr_letter"
+    assert result.stdout.splitlines() == [f"wrote {stem}.pdf", f"wrote {stem}.docx"]
+    text = " ".join(pdf_text((tmp_path / f"{stem}.pdf").read_bytes()).split())
+    docx_text = " ".join(" ".join(docx_paragraphs((tmp_path / f"{stem}.docx").read_bytes())).split())
+    for body in (text, docx_text):
+        assert "Réunion avec des responsables du FCDO" in body
+        assert "Nous vous remercions de nous avoir reçus à Londres le 9 février 2027." in body
+        assert "Agent de la direction géographique : Soulever les cas des manifestants auprès de l’ambassade" in body
+        assert "Soulever la libération des manifestants pacifiques à la prochaine réunion ministérielle." in body
+        assert "Liberté de la presse" in body
+        assert "Veuillez agréer nos salutations distinguées, Équipe de plaidoyer de test" in body
+        assert "Destinataire les responsables du FCDO · Expéditeur Équipe de plaidoyer de test" in body
+        for english in ("Raise the protesters", "Press freedom", "Raise the release", "London", "advocacy team"):
+            assert english not in body, english
+        assert "(en anglais)" not in body and "pas encore traduit" not in body
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["files"][Path(stem).name + ".pdf"]["language"] == "fr"
+
+
+def test_a_french_letter_marks_what_is_still_in_english(tmp_path: Path, cli, monkeypatch):
+    briefs = with_record(tmp_path, later=False)
+    in_french(briefs, cli, {**FRENCH_LETTER, "records:uk-visit:raised.1.text": "", "country:testland:prepared_by": ""})
+    monkeypatch.chdir(tmp_path)
+
+    result = cli(
+        "letter", "briefs/testland/meetings/uk-visit.record.yaml", "--language", "fr", "--format", "pdf",
+        "--briefs", "briefs", "--out", "out",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    text = " ".join(pdf_text(next((tmp_path / "out").glob("*_in-fr_letter.pdf")).read_bytes()).split())
+    assert "Raise the protesters' cases with the embassy (en anglais)" in text
+    assert "Press freedom (en anglais)" in text
+    assert "Test advocacy team (en anglais)" in text
+    assert "2 éléments pas encore traduits, affichés en anglais et signalés comme tels" in text
+
+
+def test_strict_refuses_a_french_briefing_or_letter_with_an_untranslated_record_entry_at_its_line(
+    tmp_path: Path, cli, monkeypatch
+):
+    briefs = with_record(tmp_path)
+    po = in_french(briefs, cli, {**FRENCH_LETTER, "records:uk-visit:commitments.1.what": ""})
+    line = po.read_text().split("\n").index('msgctxt "records:uk-visit:commitments.1.what"') + 2
+    monkeypatch.chdir(tmp_path)
+
+    briefing = cli(
+        "generate", "briefs/testland/meetings/uk-visit-2.yaml", "--language", "fr", "--strict", "--format", "pdf",
+        "--briefs", "briefs", "--out", "out",
+    )  # fmt: skip
+    letter = cli(
+        "letter", "briefs/testland/meetings/uk-visit.record.yaml", "--language", "fr", "--strict",
+        "--briefs", "briefs", "--out", "out",
+    )  # fmt: skip
+
+    entry = f"{po.relative_to(tmp_path)}:{line}: records:uk-visit:commitments.1.what is not translated in fr.po"
+    assert briefing.exit_code == 2, briefing.output
+    assert f"{entry} and this briefing would print it; --strict refuses it" in briefing.stderr
+    assert letter.exit_code == 2, letter.output
+    assert f"{entry} and this letter would print it; --strict refuses it" in letter.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_letter_in_a_language_without_a_catalogue_is_refused(tmp_path: Path, cli, monkeypatch):
+    with_record(tmp_path, later=False)
+    monkeypatch.chdir(tmp_path)
+
+    result = cli("letter", "briefs/testland/meetings/uk-visit.record.yaml", "--language", "xx", "--briefs", "briefs")
+
+    assert result.exit_code == 2
+    assert "--language 'xx' has no catalogue" in result.stderr
