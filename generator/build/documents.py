@@ -151,7 +151,7 @@ def _untranslated(kb: KnowledgeBase, planned: Planned, keys: tuple[str, ...]) ->
     if translations is None:
         return []
     audience = kb.audiences[planned.request.audience]
-    return unfinished(kb, translations, list(keys), audience, planned.request.meeting)
+    return unfinished(kb, translations, list(keys), audience, planned.request.meeting, level=planned.request.level)
 
 
 def _out_of_date(kb: KnowledgeBase, stale: list[str]) -> list[Diagnostic]:

@@ -75,7 +75,7 @@ def draft_of(kb: KnowledgeBase, request: Request) -> Draft:
     audience = kb.audiences[request.audience]
     if audience.language != request.language:
         audience = audience.model_copy(update={"language": request.language})
-    shown = translated(kb, request.translations, audience, request.meeting)
+    shown = translated(kb, request.translations, audience, request.meeting, level=request.level)
     selection = select(shown.kb, shown.audience, shown.meeting, request.level, request.length, request.as_of)
     return Draft(selection, request.date, request.stamp, request.copy_number, shown.untranslated)
 

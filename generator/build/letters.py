@@ -52,7 +52,7 @@ def write_letter(
     chosen = language_for(audience, language)
     reader = audience if chosen == audience.language else audience.model_copy(update={"language": chosen})
     translations = translations_for(kb, chosen)
-    shown = translated(kb, translations, reader, meeting, document="letter")
+    shown = translated(kb, translations, reader, meeting, document="letter", level=level)
     brief = compose_letter(
         shown.kb,
         shown.kb.records.get(record.meeting, record),
@@ -63,7 +63,9 @@ def write_letter(
         untranslated=shown.untranslated,
     )
     if strict and translations is not None and brief.untranslated:
-        problems = unfinished(kb, translations, list(brief.untranslated), reader, meeting, document="letter")
+        problems = unfinished(
+            kb, translations, list(brief.untranslated), reader, meeting, document="letter", level=level
+        )
         raise InputError(unnamed(kb, problems))
     guard = name_guard(kb, level)
     templates = templates_digest(kb.settings.theme)

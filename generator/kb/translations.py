@@ -378,10 +378,15 @@ class Translated:
 
 
 def _printed(
-    kind: str, item: Any, audience: model.Audience, document: Document = "briefing"
+    kind: str,
+    item: Any,
+    audience: model.Audience,
+    document: Document = "briefing",
+    *,
+    level: model.Sensitivity | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(field path, text) of what this audience's `document` prints of `item`: of a mapping by audience,
-    only the entry it reads (see `model.worded_for`)."""
+    only the entry it reads (see `model.worded_for`); with `level`, only what a copy at that level shows."""
     chosen = (*audience.lineage, "default")
     for path, text in _fields(kind, item, document):
         field, _, key = path.partition(".")
@@ -389,7 +394,27 @@ def _printed(
             wordings = getattr(item, field)
             if next((k for k in chosen if k in wordings), None) != key:
                 continue
+        if level is not None and _withheld_at(item, path, level):
+            continue
         yield path, text
+
+
+def _withheld_at(item: Any, path: str, level: model.Sensitivity) -> bool:
+    """Whether a copy at `level` leaves out the field at `path`: the item, or the entry of a list it is in
+    (a record's confidential remark), is more sensitive than the copy."""
+    value = item
+    for part in ["", *path.split(".")[:-1]]:
+        if part:
+            if isinstance(value, list):
+                value = value[int(part)]
+            elif isinstance(value, dict):
+                value = value.get(part)
+            else:
+                value = getattr(value, part, None)
+        sensitivity = getattr(value, "sensitivity", None)
+        if isinstance(sensitivity, model.Sensitivity) and not level.allows(sensitivity):
+            return True
+    return False
 
 
 def _with(value: Any, path: list[str], text: str) -> Any:
@@ -411,9 +436,10 @@ def _translate_item(
     audience: model.Audience,
     translations: Translations,
     document: Document = "briefing",
+    level: model.Sensitivity | None = None,
 ) -> Any | None:
     """The item in the language, None when any field the audience's document reads lacks a usable translation."""
-    printed = list(_printed(kind, item, audience, document))
+    printed = list(_printed(kind, item, audience, document, level=level))
     found = [(path, translations.usable(f"{kind}:{item_id}:{path}", text)) for path, text in printed]
     if any(text is None for _, text in found):
         return None
@@ -429,9 +455,11 @@ def translated(
     audience: model.Audience,
     meeting: model.Meeting | None,
     document: Document = "briefing",
+    level: model.Sensitivity | None = None,
 ) -> Translated:
     """The items of `kb` in the language of `translations` as `audience`'s `document` prints them: a briefing,
-    or the follow-up letter of `meeting`'s record."""
+    or the follow-up letter of `meeting`'s record; with `level`, as a copy at that level shows them, so that a
+    remark it leaves out never holds the rest of its record in English."""
     if translations is None:
         return Translated(kb, audience, meeting, frozenset())
     untranslated: set[str] = set()
@@ -445,7 +473,7 @@ def translated(
             continue
         done = {}
         for item_id, item in items.items():
-            copy = _translate_item(kind, item_id, item, audience, translations, document)
+            copy = _translate_item(kind, item_id, item, audience, translations, document, level)
             if copy is None:
                 untranslated.add(f"{'levers' if kind.startswith('levers/') else kind}:{item_id}")
             done[item_id] = copy or item
@@ -454,14 +482,14 @@ def translated(
         else:
             changed[kind] = done
     if meeting is not None:
-        copy = _translate_item("meetings", meeting.id, meeting, audience, translations, document)
+        copy = _translate_item("meetings", meeting.id, meeting, audience, translations, document, level)
         if copy is None:
             untranslated.add(f"meetings:{meeting.id}")
         meeting = copy or meeting
-    named = _translate_item("audiences", audience.id, audience, audience, translations, document)
+    named = _translate_item("audiences", audience.id, audience, audience, translations, document, level)
     if named is None:
         untranslated.add(f"audiences:{audience.id}")
-    team = _translate_item("country", kb.country.id, kb.country, audience, translations, document)
+    team = _translate_item("country", kb.country.id, kb.country, audience, translations, document, level)
     if team is None:
         untranslated.add(f"country:{kb.country.id}")
     kb = replace(kb, country=team or kb.country, levers={**kb.levers, **levers}, **changed)
@@ -475,6 +503,7 @@ def unfinished(
     audience: model.Audience,
     meeting: model.Meeting | None = None,
     document: Document = "briefing",
+    level: model.Sensitivity | None = None,
 ) -> list[Diagnostic]:
     """Where each untranslated item a briefing (or a letter) would print is to be translated: its fuzzy or
     stale PO entry, else the item itself."""
@@ -489,7 +518,7 @@ def unfinished(
         if found is None:
             continue
         context_kind, item = found
-        for path, text in _printed(context_kind, item, audience, document):
+        for path, text in _printed(context_kind, item, audience, document, level=level):
             context = f"{context_kind}:{item_id}:{path}"
             if translations.usable(context, text) is not None:
                 continue

@@ -588,6 +588,34 @@ def test_an_untranslated_record_is_shown_in_english_marked_and_counted_once(tmp_
     assert int(after) == int(before) + 1
 
 
+def test_a_remark_a_copy_leaves_out_never_holds_the_rest_of_its_record_in_english(tmp_path: Path, cli, monkeypatch):
+    briefs = with_record(tmp_path)
+    confidential_remark = "records:uk-visit:they_said.1.text"
+    in_french(briefs, cli, {**FRENCH_RECORD, confidential_remark: ""})
+
+    public = generate_later_meeting(tmp_path, cli, monkeypatch, "--language", "fr", "--format", "pdf")
+    refused = cli(
+        "generate",
+        "briefs/testland/meetings/uk-visit-2.yaml",
+        "--briefs",
+        "briefs",
+        "--out",
+        "out",
+        "--language",
+        "fr",
+        "--distribution",
+        "confidential",
+        "--strict",
+    )
+
+    text = " ".join(pdf_text(public[".pdf"]).split())
+    since = text[text.index("Depuis notre dernière réunion") :]
+    assert "Soulever les cas des manifestants auprès de l’ambassade" in since
+    assert "Raise the protesters' cases" not in text and "ambassade (en anglais)" not in text
+    assert refused.exit_code == 2
+    assert f"{confidential_remark} is not translated in fr.po" in refused.output
+
+
 def test_a_french_letter_prints_the_record_the_asks_and_the_meeting_in_french(tmp_path: Path, cli, monkeypatch):
     briefs = with_record(tmp_path, later=False)
     in_french(briefs, cli, FRENCH_LETTER)
