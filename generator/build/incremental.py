@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from generator.core import run_cache, store
 from generator.core.clock import build_date
-from generator.core.errors import Diagnostic
+from generator.core.errors import Diagnostic, InputError
 from generator.kb.layout import ITEM_KINDS, country_dirs, loader_listings
 from generator.kb.settings import read_settings
 from generator.publish import manifest
@@ -111,17 +111,27 @@ def check(briefs: Path, country: str | None, date: datetime.date | None = None) 
             [(kind, line) for kind, line in recalled["summary"]],
             [(path, tally) for path, tally in recalled["translations"]],
         )
+    from generator.build.translation_counts import language_report
     from generator.check.summary import summary
     from generator.check.validate import check_every_country, load_knowledge_base
 
-    # Without --country, every country of the tree, each with the shared files.
-    from generator.kb.translations import report
-
     with run_cache.recording(loader_listings(briefs, country)) as seen:
+        # Without --country, every country of the tree, each with the shared files.
         every = [load_knowledge_base(briefs, country, date)] if country else check_every_country(briefs, date)
         # Read while recording, so that an edited PO file is an input that changed.
-        translations = [(str(path), numbers.tally()) for checked in every for path, numbers in report(checked.kb)]
-    warnings = list(dict.fromkeys(warning for checked in every for warning in checked.warnings))
+        languages = [language_report(checked.kb) for checked in every]
+    # A translation that names a withheld person in every copy printing it is an error, as the English would be.
+    errors = [error for each in languages for error in each.errors]
+    if errors:
+        raise InputError(errors)
+    translations = [(str(path), line) for each in languages for path, line in each.tallies]
+    warnings = list(
+        dict.fromkeys(
+            warning
+            for checked, each in zip(every, languages, strict=True)
+            for warning in (*checked.warnings, *each.warnings)
+        )
+    )
     valid = [
         Counted(checked.kb.country.name, {kind: len(getattr(checked.kb, kind)) for kind in KINDS_COUNTED})
         for checked in every

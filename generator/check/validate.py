@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
@@ -61,6 +61,9 @@ from generator.policy.withholding import (
     withheld_at,
 )
 from generator.text.name_matching import NameGuard, tokens, weak_tokens
+
+if TYPE_CHECKING:
+    from generator.kb.translations import Translations
 
 ADDRESSEES = ("government", "international")
 """Who a recommendation may be addressed to, besides a single audience."""
@@ -549,17 +552,17 @@ def _audiences_without_levers(kb: KnowledgeBase) -> Iterator[Diagnostic]:
 Levels = tuple[model.Sensitivity, ...] | list[model.Sensitivity]
 
 
-def _copies(levels: Levels, of: Levels) -> str:
+def _copies(levels: Levels, of: Levels, scope: str = "") -> str:
     """'every copy', or 'public and restricted copies': those of `of`, the levels an item could
-    otherwise appear at, that `levels` are."""
+    otherwise appear at, that `levels` are; `scope` follows, such as ' in fr'."""
     if list(levels) == list(of):
-        return "every copy"
-    return " and ".join(level.value for level in levels) + " copies"
+        return f"every copy{scope}"
+    return " and ".join(level.value for level in levels) + f" copies{scope}"
 
 
-def _cannot(levels: Levels, of: Levels, what: str) -> str:
+def _cannot(levels: Levels, of: Levels, what: str, scope: str = "") -> str:
     """'no copy can <what>', or 'public copies cannot <what>'."""
-    return f"no copy can {what}" if list(levels) == list(of) else f"{_copies(levels, of)} cannot {what}"
+    return f"no copy{scope} can {what}" if list(levels) == list(of) else f"{_copies(levels, of, scope)} cannot {what}"
 
 
 class _Copies:
@@ -574,9 +577,10 @@ class _Copies:
     (`_copy_warnings`).
     """
 
-    def __init__(self, kb: KnowledgeBase, result: LoadResult) -> None:
+    def __init__(self, kb: KnowledgeBase, result: LoadResult | None = None) -> None:
         self.kb = kb
         self.result = result
+        """What loading read, to find the line of a field; None where only the knowledge base is read."""
         self.guards: dict[model.Sensitivity, NameGuard] = {level: name_guard(kb, level) for level in LEVELS}
         self.anyone_withheld = any(self.guards.values())
         self.citable = {
@@ -585,6 +589,7 @@ class _Copies:
         }
 
     def locator(self, kind: str, item_id: str) -> _Locator:
+        assert self.result is not None, "the lines of fields are known only while loading"
         return _Locator(self.result, kind, self.kb.origin(kind, item_id))
 
     def named_at(self, value: str, levels: Levels) -> tuple[list[model.Sensitivity], str | None]:
@@ -610,39 +615,110 @@ class _Copies:
                 yield at, path, value
 
 
+PRINTED_ON = {
+    "country": "every briefing",
+    "themes": "the properties of briefings on this theme",
+    "audiences": "every briefing for this audience",
+}
+"""The kinds of item every field of which is printed in every copy the item reaches, and where that is."""
+
+
+def _field_error(
+    copies: _Copies, kind: str, item: BaseModel, path: FieldPath, value: str, subject: str, scope: str = ""
+) -> str | None:
+    """Why generate refuses every copy that prints `value`, the text at `path` of `item` (of `kind`), if it
+    does: a NAMING error. `subject` is how the message names the text, `scope` which copies it is in."""
+    if kind in PRINTED_ON:
+        levels, label = copies.named_at(value, LEVELS)
+        if levels:
+            return (
+                f"{subject} names a person who may not be named ({label}) and appears in {PRINTED_ON[kind]}{scope}, "
+                f"so generate refuses {_copies(levels, LEVELS)}; reword it"
+            )
+    elif isinstance(item, model.Meeting) and path[0] not in entries_shown_alone(model.Meeting):
+        _, label = copies.named_at(value, [item.distribution])
+        if label:
+            return (
+                f"{subject} names a person who may not be named ({label}) at the meeting's "
+                f"{item.distribution.value} distribution and appears in its briefing{scope}, so generate refuses "
+                "it; reword it"
+            )
+    return None
+
+
+def _field_warning(
+    copies: _Copies, kind: str, item: BaseModel, path: FieldPath, value: str, subject: str, scope: str = ""
+) -> str | None:
+    """What some copies leave out or refuse because `value`, the text at `path` of `item` (of `kind`), names
+    a person they may not name: a WITHHELD warning. `subject` and `scope` as for `_field_error`."""
+    if isinstance(item, model.Item) and kind in ITEM_NOUNS:
+        shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
+        return _left_out(copies, value, shown_at, ITEM_NOUNS[kind], subject, scope)
+    if isinstance(item, model.Lever):
+        return _left_out(copies, value, LEVELS, "lever", subject, scope)
+    if isinstance(item, model.Source):
+        shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
+        levels, label = copies.named_at(value, shown_at)
+        if levels:
+            return (
+                f"warning: {subject} names a person who may not be named ({label}), "
+                f"so {_cannot(levels, shown_at, 'cite this source', scope)}"
+            )
+    elif isinstance(item, model.Meeting):
+        if path[0] in entries_shown_alone(model.Meeting):
+            entry = getattr(item, str(path[0]))[path[1]]
+            shown_at = [level for level in LEVELS if level.allows(entry.sensitivity)]
+            return _left_out(copies, value, shown_at, "entry", subject, scope, LEVELS)
+        lower = [level for level in LEVELS if level != item.distribution and item.distribution.allows(level)]
+        levels, label = copies.named_at(value, lower)
+        if levels:
+            return (
+                f"warning: {subject} names a person who may not be named ({label}) in "
+                f"{_copies(levels, LEVELS, scope)}, so generate refuses this meeting's briefing with "
+                f"--distribution {levels[0].value}"
+            )
+    elif isinstance(item, model.Record):
+        shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
+        return _left_out(copies, value, shown_at, "entry", subject, scope, LEVELS)
+    return None
+
+
+def _left_out(
+    copies: _Copies,
+    value: str,
+    shown_at: Levels,
+    noun: str,
+    subject: str,
+    scope: str = "",
+    of: Levels | None = None,
+) -> str | None:
+    """The warning for a text that names a person some of the copies showing its item may not name; `of`
+    are the levels the copies are counted among (by default those that show the item)."""
+    levels, label = copies.named_at(value, shown_at)
+    if not levels:
+        return None
+    return (
+        f"warning: {subject} names a person who may not be named ({label}), so "
+        f"this {noun} is left out of {_copies(levels, of or shown_at, scope)}"
+    )
+
+
 def _copy_errors(copies: _Copies) -> Iterator[Diagnostic]:
     """Each field that names a withheld person in every copy it is printed in."""
     kb = copies.kb
-    everywhere = (
-        ("country", kb.country.id, kb.country, "every briefing"),
-        *(("themes", theme.id, theme, "the properties of briefings on this theme") for theme in kb.themes.values()),
-        *(
-            ("audiences", audience.id, audience, "every briefing for this audience")
-            for audience in kb.audiences.values()
-        ),
-    )
-    for kind, item_id, item, printed_on in everywhere:
+    everywhere: list[tuple[str, str, model.Model]] = [
+        ("country", kb.country.id, kb.country),
+        *(("themes", theme.id, theme) for theme in kb.themes.values()),
+        *(("audiences", audience.id, audience) for audience in kb.audiences.values()),
+    ]
+    for kind, item_id, item in everywhere:
         for at, path, value in copies.fields(kind, item_id, item):
-            levels, label = copies.named_at(value, LEVELS)
-            if levels:
-                yield at.at(
-                    path,
-                    f"{field_name(path)} names a person who may not be named ({label}) and "
-                    f"appears in {printed_on}, so generate refuses {_copies(levels, LEVELS)}; "
-                    "reword it",
-                    NAMING,
-                )
+            if message := _field_error(copies, kind, item, path, value, field_name(path)):
+                yield at.at(path, message, NAMING)
     for meeting in kb.meetings.values():
         for at, path, value in copies.fields("meetings", meeting.id, meeting, whole=True):
-            _, label = copies.named_at(value, [meeting.distribution])
-            if label:
-                yield at.at(
-                    path,
-                    f"{field_name(path)} names a person who may not be named ({label}) at the "
-                    f"meeting's {meeting.distribution.value} distribution and appears in its "
-                    "briefing, so generate refuses it; reword it",
-                    NAMING,
-                )
+            if message := _field_error(copies, "meetings", meeting, path, value, field_name(path)):
+                yield at.at(path, message, NAMING)
 
 
 def _copy_warnings(copies: _Copies) -> Iterator[Diagnostic]:
@@ -664,7 +740,7 @@ def _copy_warnings(copies: _Copies) -> Iterator[Diagnostic]:
 
 def _item_warnings(copies: _Copies, kind: str, item: model.Item, noun: str) -> Iterator[Diagnostic]:
     shown_at = [level for level in LEVELS if level.allows(item.sensitivity)]
-    yield from _naming_warnings(copies, copies.fields(kind, item.id, item), shown_at, noun)
+    yield from _naming_warnings(copies, kind, item, copies.fields(kind, item.id, item))
     uncitable = [level for level in shown_at if not any(c.source in copies.citable[level] for c in item.sources)]
     if uncitable:
         yield copies.kb.origin(kind, item.id).diagnostic(
@@ -689,21 +765,12 @@ def _item_warnings(copies: _Copies, kind: str, item: model.Item, noun: str) -> I
 
 
 def _source_warnings(copies: _Copies, source: model.Source) -> Iterator[Diagnostic]:
-    shown_at = [level for level in LEVELS if level.allows(source.sensitivity)]
-    for at, path, value in copies.fields("sources", source.id, source):
-        levels, label = copies.named_at(value, shown_at)
-        if levels:
-            yield at.at(
-                path,
-                f"warning: {field_name(path)} names a person who may not be named ({label}), "
-                f"so {_cannot(levels, shown_at, 'cite this source')}",
-                WITHHELD,
-            )
+    yield from _naming_warnings(copies, "sources", source, copies.fields("sources", source.id, source))
 
 
 def _lever_warnings(copies: _Copies, audience: str, lever: model.Lever) -> Iterator[Diagnostic]:
     kind = lever_kind(audience)
-    yield from _naming_warnings(copies, copies.fields(kind, lever.id, lever), LEVELS, "lever")
+    yield from _naming_warnings(copies, kind, lever, copies.fields(kind, lever.id, lever))
     uncitable = [level for level in LEVELS if not all(c.source in copies.citable[level] for c in lever.sources)]
     if uncitable:
         yield copies.locator(kind, lever.id).at(
@@ -715,44 +782,17 @@ def _lever_warnings(copies: _Copies, audience: str, lever: model.Lever) -> Itera
 
 
 def _naming_warnings(
-    copies: _Copies,
-    fields: Iterable[tuple[_Locator, FieldPath, str]],
-    shown_at: Levels,
-    noun: str,
-    of: Levels | None = None,
+    copies: _Copies, kind: str, item: BaseModel, fields: Iterable[tuple[_Locator, FieldPath, str]]
 ) -> Iterator[Diagnostic]:
-    """One warning per field that names a person some of the copies showing the item may not name;
-    `of` are the levels the copies are counted among (by default those that show the item)."""
+    """One warning per field of `item` that names a person some of the copies showing it may not name."""
     for at, path, value in fields:
-        levels, label = copies.named_at(value, shown_at)
-        if levels:
-            yield at.at(
-                path,
-                f"warning: {field_name(path)} names a person who may not be named ({label}), so "
-                f"this {noun} is left out of {_copies(levels, of or shown_at)}",
-                WITHHELD,
-            )
+        if message := _field_warning(copies, kind, item, path, value, field_name(path)):
+            yield at.at(path, message, WITHHELD)
 
 
 def _meeting_warnings(copies: _Copies, meeting: model.Meeting) -> Iterator[Diagnostic]:
     yield from _left_out_of_meeting(copies, meeting)
-    lower = [other for other in LEVELS if other != meeting.distribution and meeting.distribution.allows(other)]
-    alone = entries_shown_alone(model.Meeting)
-    for field_at, path, value in copies.fields("meetings", meeting.id, meeting):
-        if path[0] in alone:
-            entry = getattr(meeting, str(path[0]))[path[1]]
-            shown_at = [other for other in LEVELS if other.allows(entry.sensitivity)]
-            yield from _naming_warnings(copies, [(field_at, path, value)], shown_at, "entry", LEVELS)
-            continue
-        levels, label = copies.named_at(value, lower)
-        if levels:
-            yield field_at.at(
-                path,
-                f"warning: {field_name(path)} names a person who may not be named ({label}) in "
-                f"{_copies(levels, LEVELS)}, so generate refuses this meeting's briefing with "
-                f"--distribution {levels[0].value}",
-                WITHHELD,
-            )
+    yield from _naming_warnings(copies, "meetings", meeting, copies.fields("meetings", meeting.id, meeting))
 
 
 def _left_out_of_meeting(copies: _Copies, meeting: model.Meeting) -> Iterator[Diagnostic]:
@@ -781,8 +821,80 @@ def _left_out_of_meeting(copies: _Copies, meeting: model.Meeting) -> Iterator[Di
 def _record_warnings(copies: _Copies, record: model.Record) -> Iterator[Diagnostic]:
     """Every printed field of a record may reach a briefing or a letter: each that names a withheld
     person is reported, and the entry holding it is left out of the copies that may not name them."""
-    shown_at = [level for level in LEVELS if level.allows(record.sensitivity)]
-    yield from _naming_warnings(copies, copies.fields("records", record.meeting, record), shown_at, "entry", LEVELS)
+    yield from _naming_warnings(copies, "records", record, copies.fields("records", record.meeting, record))
+
+
+TRANSLATED_KINDS = ("country", "themes", "sources", *ITEM_KINDS, "audiences", "meetings", "records")
+"""The kinds a PO entry's msgctxt may name, as `kind:id:field`; levers as `levers/<audience>:id:field`."""
+
+
+def translation_naming(kb: KnowledgeBase, files: Iterable[Translations]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The errors and warnings of each translation in the country's PO files that names a person who may
+    not be named, at its entry's line: those the English field it translates would get, for the copies in
+    the file's language. Every entry's translation is read, fuzzy or not; obsolete entries are not.
+
+    An entry whose item or field the knowledge base no longer holds is printed by no copy, but would be if
+    the field came back: it is a warning where any copy withholds the person. No message spells a name.
+    """
+    copies = _Copies(kb)
+    if not copies.anyone_withheld:
+        return [], []
+    errors, warnings = [], []
+    for file in files:
+        scope = f" in {file.language}"
+        for context, entry in file.entries.items():
+            if not entry.translation:
+                continue
+            subject = f"the {'fuzzy ' if entry.fuzzy else ''}translation of {context}"
+            found = _translated_field(kb, context)
+            if found is None:
+                levels, label = copies.named_at(entry.translation, LEVELS)
+                if levels:
+                    gone = (
+                        f"warning: {subject} names a person who may not be named ({label}) in "
+                        f"{_copies(levels, LEVELS, scope)}; the knowledge base no longer holds the text it "
+                        "translates, so no briefing prints it, but one would if that text came back: reword it"
+                    )
+                    warnings.append(Diagnostic(file.path, entry.line, gone, WITHHELD))
+                continue
+            kind, item, path = found
+            if message := _field_error(copies, kind, item, path, entry.translation, subject, scope):
+                errors.append(Diagnostic(file.path, entry.line, message, NAMING))
+            if message := _field_warning(copies, kind, item, path, entry.translation, subject, scope):
+                warnings.append(Diagnostic(file.path, entry.line, message, WITHHELD))
+    return unnamed(kb, errors), sorted(unnamed(kb, warnings))
+
+
+def _translated_field(kb: KnowledgeBase, context: str) -> tuple[str, BaseModel, FieldPath] | None:
+    """The kind, item and field a msgctxt `kind:id:field.path` names, None when the knowledge base holds
+    no such text."""
+    kind, _, rest = context.partition(":")
+    item_id, _, dotted = rest.partition(":")
+    items: Mapping[str, BaseModel] = {}
+    if kind.startswith(LEVERS):
+        items = kb.levers.get(kind.removeprefix(LEVERS), {})
+    elif kind == "country":
+        items = {kb.country.id: kb.country}
+    elif kind in TRANSLATED_KINDS:
+        items = getattr(kb, kind)
+    item = items.get(item_id)
+    if item is None or not dotted:
+        return None
+    path: list[str | int] = []
+    value: object = item
+    for part in dotted.split("."):
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            path.append(int(part))
+            value = value[int(part)]
+        elif isinstance(value, dict) and part in value:
+            path.append(part)
+            value = value[part]
+        elif isinstance(value, BaseModel) and part in type(value).model_fields:
+            path.append(part)
+            value = getattr(value, part)
+        else:
+            return None
+    return (kind, item, tuple(path)) if isinstance(value, str) else None
 
 
 def _cited_items(kb: KnowledgeBase) -> Iterator[list[model.Citation]]:
