@@ -14,7 +14,7 @@ knowledge base may print, when that differs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -27,9 +27,10 @@ from generator.kb.translations import (
     FOLDER,
     Counts,
     Translations,
-    _printed,
     country_dir,
     counts,
+    counts_among,
+    printed_fields,
     read_translations,
     translated,
 )
@@ -77,7 +78,7 @@ def language_report(kb: KnowledgeBase) -> LanguageReport:
         else:
             # No translation is usable, so the briefings choose as they do in English: the same for every such file.
             printed = in_english = in_english if in_english is not None else printed_by_meetings(kb, None)
-        report.tallies.append((file.path, tally(whole, counted(printed, file), kb)))
+        report.tallies.append((file.path, tally(whole, counts_among(printed, file), kb)))
     return report
 
 
@@ -91,21 +92,6 @@ def tally(whole: Counts, meetings: Counts | None, kb: KnowledgeBase) -> str:
     return line if meetings == whole else f"{line} (of everything the knowledge base may print: {whole.tally()})"
 
 
-def counted(printed: Mapping[str, str], translations: Translations) -> Counts:
-    """How many of the fields `printed` (msgctxt -> English) the file translates, as `translations.counts`
-    counts them: an entry whose English no longer matches is fuzzy, one the file lacks missing."""
-    translated = fuzzy = missing = 0
-    for context, english in printed.items():
-        entry = translations.entries.get(context)
-        if entry is None or not entry.translation:
-            missing += 1
-        elif entry.fuzzy or entry.english != english:
-            fuzzy += 1
-        else:
-            translated += 1
-    return Counts(translated, fuzzy, missing)
-
-
 def printed_by_meetings(kb: KnowledgeBase, translations: Translations | None) -> dict[str, str]:
     """msgctxt -> English of every field the briefings of the country's meetings print in the language of
     `translations` (None: in English), at either length."""
@@ -117,7 +103,7 @@ def printed_by_meetings(kb: KnowledgeBase, translations: Translations | None) ->
     return {
         f"{kind}:{item_id}:{path}": text
         for (_, _, kind, item_id), (meeting, item) in shown.items()
-        for path, text in _printed(kind, item, kb.audiences[meeting.audience], level=meeting.distribution)
+        for path, text in printed_fields(kind, item, kb.audiences[meeting.audience], level=meeting.distribution)
     }
 
 

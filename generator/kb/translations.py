@@ -336,14 +336,19 @@ def counted(catalog: Catalog) -> Counts:
 
 
 def counts(kb: KnowledgeBase, translations: Translations) -> Counts:
-    """How much of what the knowledge base prints the file translates: an entry whose English no
+    """How much of what the knowledge base prints the file translates."""
+    return counts_among({wanted.context: wanted.english for wanted in translatable(kb)}, translations)
+
+
+def counts_among(printed: dict[str, str], translations: Translations) -> Counts:
+    """How many of the fields `printed` (msgctxt -> English) the file translates: an entry whose English no
     longer matches counts as fuzzy, one the file lacks as missing."""
     translated = fuzzy = missing = 0
-    for wanted in translatable(kb):
-        entry = translations.entries.get(wanted.context)
+    for context, english in printed.items():
+        entry = translations.entries.get(context)
         if entry is None or not entry.translation:
             missing += 1
-        elif entry.fuzzy or entry.english != wanted.english:
+        elif entry.fuzzy or entry.english != english:
             fuzzy += 1
         else:
             translated += 1
@@ -377,7 +382,7 @@ class Translated:
     """`kind:id` of each item shown in English: its translation is missing, fuzzy or of other English."""
 
 
-def _printed(
+def printed_fields(
     kind: str,
     item: Any,
     audience: model.Audience,
@@ -439,7 +444,7 @@ def _translate_item(
     level: model.Sensitivity | None = None,
 ) -> Any | None:
     """The item in the language, None when any field the audience's document reads lacks a usable translation."""
-    printed = list(_printed(kind, item, audience, document, level=level))
+    printed = list(printed_fields(kind, item, audience, document, level=level))
     found = [(path, translations.usable(f"{kind}:{item_id}:{path}", text)) for path, text in printed]
     if any(text is None for _, text in found):
         return None
@@ -518,7 +523,7 @@ def unfinished(
         if found is None:
             continue
         context_kind, item = found
-        for path, text in _printed(context_kind, item, audience, document, level=level):
+        for path, text in printed_fields(context_kind, item, audience, document, level=level):
             context = f"{context_kind}:{item_id}:{path}"
             if translations.usable(context, text) is not None:
                 continue
