@@ -501,6 +501,57 @@ def translated(
     return Translated(kb, named or audience, meeting, frozenset(untranslated))
 
 
+@dataclass(frozen=True)
+class Unfinished:
+    """Why an item is shown in English: the first field it prints without a usable translation."""
+
+    context: str
+    state: Literal["missing", "fuzzy", "stale"]
+    """No translation; one marked fuzzy; one of English that has since changed."""
+    entry: Entry | None
+    """Its entry in the PO file, if the file has one."""
+    origin_kind: str
+    """The kind the item's origin is recorded under (see `KnowledgeBase.origins`)."""
+
+
+def why_untranslated(
+    kb: KnowledgeBase,
+    translations: Translations,
+    key: str,
+    audience: model.Audience,
+    meeting: model.Meeting | None = None,
+    document: Document = "briefing",
+    level: model.Sensitivity | None = None,
+) -> Unfinished | None:
+    """Why the item `kind:id` is shown in English in `audience`'s document; None when it is not."""
+    kind, item_id = key.split(":", 1)
+    found = (
+        ("meetings", meeting)
+        if meeting is not None and key == f"meetings:{meeting.id}"
+        else _item(kb, kind, item_id, audience)
+    )
+    if found is None:
+        return None
+    context_kind, item = found
+    origin_kind = f"{LEVERS}{context_kind.removeprefix('levers/')}" if kind == "levers" else kind
+    for path, text in printed_fields(context_kind, item, audience, document, level=level):
+        context = f"{context_kind}:{item_id}:{path}"
+        if translations.usable(context, text) is not None:
+            continue
+        entry = translations.entries.get(context)
+        if entry is None or not entry.translation:
+            return Unfinished(context, "missing", entry, origin_kind)
+        return Unfinished(context, "fuzzy" if entry.fuzzy else "stale", entry, origin_kind)
+    return None
+
+
+UNFINISHED_WORDS = {
+    "missing": "is not translated",
+    "fuzzy": "is fuzzy",
+    "stale": "translates English that has since changed",
+}
+
+
 def unfinished(
     kb: KnowledgeBase,
     translations: Translations,
@@ -514,35 +565,18 @@ def unfinished(
     stale PO entry, else the item itself."""
     problems = []
     for key in keys:
-        kind, item_id = key.split(":", 1)
-        found = (
-            ("meetings", meeting)
-            if meeting is not None and key == f"meetings:{meeting.id}"
-            else _item(kb, kind, item_id, audience)
-        )
-        if found is None:
+        why = why_untranslated(kb, translations, key, audience, meeting, document, level)
+        if why is None:
             continue
-        context_kind, item = found
-        for path, text in printed_fields(context_kind, item, audience, document, level=level):
-            context = f"{context_kind}:{item_id}:{path}"
-            if translations.usable(context, text) is not None:
-                continue
-            entry = translations.entries.get(context)
-            if entry is not None and entry.translation:
-                what = "is fuzzy" if entry.fuzzy else "translates English that has since changed"
-            else:
-                what = "is not translated"
-            message = (
-                f"{context} {what} in {translations.path.name} and this {document} would print it; "
-                "--strict refuses it: translate it, or leave out --strict"
-            )
-            origin_kind = f"{LEVERS}{context_kind.removeprefix('levers/')}" if kind == "levers" else kind
-            origin = kb.origins.get((origin_kind, item_id))
-            if entry is not None or origin is None:
-                problems.append(Diagnostic(translations.path, entry.line if entry else 1, message))
-            else:
-                problems.append(origin.diagnostic(message))
-            break
+        message = (
+            f"{why.context} {UNFINISHED_WORDS[why.state]} in {translations.path.name} and this {document} would "
+            "print it; --strict refuses it: translate it, or leave out --strict"
+        )
+        origin = kb.origins.get((why.origin_kind, key.split(":", 1)[1]))
+        if why.entry is not None or origin is None:
+            problems.append(Diagnostic(translations.path, why.entry.line if why.entry else 1, message))
+        else:
+            problems.append(origin.diagnostic(message))
     return problems
 
 

@@ -31,7 +31,8 @@ from generator.core.clock import build_date
 from generator.core.errors import BriefingError, Diagnostic, InputError, UsageError
 from generator.kb import model
 from generator.kb.layout import ITEM_KINDS, country_dirs
-from generator.kb.load import LEVERS, KnowledgeBase
+from generator.kb.load import KnowledgeBase
+from generator.kb.translations import Translations, Unfinished, why_untranslated
 from generator.policy.withholding import unnamed
 from generator.preview.pages import Page, Pictures, read_pages
 from generator.render import FORMATS, Format
@@ -273,7 +274,7 @@ class Preview:
             "current": not (state.problems or problems),
             "problems": [problem.as_json() for problem in state.problems + problems],
             "warnings": self._warnings(state, document.brief if document else None, pages)
-            + (self._untranslated(state, document.brief, pages) if document else []),
+            + (self._untranslated(state, request, document.brief, pages) if document and request else []),
             "left_out": [Problem.of(d).as_json() for d in _left_out(kb, request)] if kb and request else [],
             # What fitting took out to keep within the page limit, as `generate` reports it.
             "cut": list(document.brief.cut) if document else [],
@@ -318,21 +319,26 @@ class Preview:
             for folder in country_dirs(self.briefs)
         ]
 
-    def _untranslated(self, state: _State, brief: Brief, pages: tuple[Page, ...]) -> list[dict[str, Any]]:
-        """Each item the briefing shows in English although written in another language, beside it."""
-        if state.checked is None or not brief.untranslated:
+    def _untranslated(
+        self, state: _State, request: Request, brief: Brief, pages: tuple[Page, ...]
+    ) -> list[dict[str, Any]]:
+        """Each item the briefing shows in English although written in another language, beside it, saying
+        whether its translation is missing, fuzzy or of English that has since changed."""
+        if state.checked is None or not brief.untranslated or request.translations is None:
             return []
         kb = state.checked.kb
+        audience = kb.audiences[request.audience]
         shown = []
         for key in brief.untranslated:
-            note = _untranslated_note(kb, key, brief.language)
+            why = why_untranslated(kb, request.translations, key, audience, request.meeting, level=request.level)
+            note = _untranslated_note(kb, key, why, request.translations) if why else None
             if note is None:
                 continue
             entry = Problem.of(note).as_json()
             kind, item_id = key.split(":", 1)
-            entry.update(page=None, top=None, untranslated=True)
+            entry.update(page=None, top=None, untranslated=True, translation=why.state if why else None)
             if kind in ("facts", "cases", "recommendations", "responses"):
-                entry.update(_place(pages, _needles(kb, kind, item_id, kb.audiences[brief.audience_id])))
+                entry.update(_place(pages, _needles(kb, kind, item_id, audience)))
             shown.append(entry)
         return shown
 
@@ -432,19 +438,29 @@ class Preview:
         return shown
 
 
-def _untranslated_note(kb: KnowledgeBase, key: str, language: str) -> Diagnostic | None:
-    """Where an item a briefing shows in English is, and what to do about it."""
-    kind, item_id = key.split(":", 1)
-    if kind == "levers":
-        origin = next((o for (of, oid), o in kb.origins.items() if of.startswith(LEVERS) and oid == item_id), None)
+def _untranslated_note(kb: KnowledgeBase, key: str, why: Unfinished, translations: Translations) -> Diagnostic | None:
+    """Where an item a briefing shows in English is to be translated, and what to do about it: at its PO
+    entry when the file has one, else at the item."""
+    language, po = translations.language, f"translations/{translations.path.name}"
+    listed = f"'briefing translate {language}' lists it"
+    if why.state == "missing":
+        message = (
+            f"warning: not translated into {language}, so shown in English; translate {why.context} in {po} ({listed})"
+        )
+    elif why.state == "fuzzy":
+        message = (
+            f"warning: the {language} translation of {why.context} in {po} is fuzzy, so shown in English; "
+            "check it against the English and clear its fuzzy mark"
+        )
     else:
-        origin = kb.origins.get((kind, item_id))
-    if origin is None:
-        return None
-    return origin.diagnostic(
-        f"warning: not translated into {language}, or its translation is fuzzy: shown in English; "
-        f"translate it in translations/{language}.po ('briefing translate {language}' lists it)"
-    )
+        message = (
+            f"warning: the {language} translation of {why.context} in {po} is of English that has since changed, "
+            f"so shown in English; run 'briefing translate {language}' to mark it fuzzy, then check it"
+        )
+    if why.entry is not None:
+        return Diagnostic(translations.path, why.entry.line, message)
+    origin = kb.origins.get((why.origin_kind, key.split(":", 1)[1]))
+    return origin.diagnostic(message) if origin else None
 
 
 def _left_out(kb: KnowledgeBase, request: Request) -> list[Diagnostic]:

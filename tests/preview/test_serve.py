@@ -646,3 +646,31 @@ def test_a_view_in_another_language_flags_each_item_shown_in_english_beside_it(t
     assert preview.download(View(audience="uk", language="fr"), "pdf")[0].endswith("_uk_in-fr.pdf")
     with pytest.raises(UsageError, match="language must be one of"):
         View.from_query({"language": ["xx"]})
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [("fuzzy", "is fuzzy, so shown in English"), ("stale", "is of English that has since changed")],
+)
+def test_the_margin_says_whether_a_translation_is_fuzzy_or_of_changed_english_at_its_po_line(tmp_path, change, said):
+    from generator.kb import translations
+
+    briefs = tmp_path / "briefs"
+    shutil.copytree(BUNDLED_BRIEFS, briefs)
+    po = briefs / "kazakhstan" / "translations" / "fr.po"
+    catalog = translations._read_catalog(po)
+    for message in catalog:
+        if message.context and message.context.startswith("facts:") and message.string:
+            if change == "fuzzy":
+                message.flags.add("fuzzy")
+            else:
+                message.id = f"{message.id} As first written."
+    po.write_bytes(translations.as_bytes(catalog))
+
+    french = Preview(briefs).describe(View(audience="eu", language="fr"))
+
+    flagged = [w for w in french["warnings"] if w.get("untranslated")]
+    assert flagged and all(w["translation"] == change for w in flagged)
+    assert all(said in w["message"] and "translation of facts:" in w["message"] for w in flagged)
+    assert all(re.fullmatch(r".*translations/fr\.po:\d\d+", w["where"]) for w in flagged)
+    assert any(w["page"] for w in flagged)
