@@ -21,7 +21,6 @@ from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError
 from generator.kb.layout import ITEM_KINDS, country_dirs, loader_listings
 from generator.kb.settings import read_settings
-from generator.publish import manifest
 from generator.render import ARCHIVE, FORMATS, REGISTRY, Format
 
 if TYPE_CHECKING:
@@ -384,6 +383,8 @@ class IncrementalRun:
 
 def _still_as_written(out: Path, digests: dict[str, str]) -> bool:
     """The files a past run wrote are unchanged on disk and the manifest still records them so."""
+    from generator.publish import manifest
+
     return all(manifest.file_sha256(Path(path)) == digest for path, digest in digests.items()) and manifest.records(
         out, digests
     )

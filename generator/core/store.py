@@ -3,7 +3,7 @@
 Four caches share it, each kept by the stage that uses it: run entries
 (`core.run_cache`: what the last run of one command line printed or wrote),
 parsed YAML (`kb.parse_cache`), what was found in each archived source text
-(`check.archives`) and fitting-time hints (`build.fitting_hints`). A document key, kept in the output manifest, names
+(`check.archives`) and what fitting learnt (`build.fitting_hints`). A document key, kept in the output manifest, names
 everything one document depends on, so a build after an edit re-renders only
 the documents the edit reached. Content hashes, never timestamps: a touched
 file that did not change costs nothing.
@@ -83,11 +83,24 @@ def cache_dir() -> Path:
 def code_digest() -> str:
     """The generator's source, the Python version and the output libraries' versions; once per process."""
     digest = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
-    package = Path(__file__).resolve().parents[1]
-    # The catalogues are code too: their words and date patterns are what a briefing prints.
-    for path in sorted([*package.rglob("*.py"), *package.rglob("catalogues/*.yaml")]):
-        digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    # Walked with plain strings, not pathlib: every command, a check answered from its cache among them,
+    # computes this first. The catalogues are code too: their words and date patterns are what a briefing prints.
+    sources = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        relative = os.path.relpath(folder, package).replace(os.sep, "/")
+        prefix = "" if relative == "." else f"{relative}/"
+        in_catalogues = os.path.basename(folder) == "catalogues"
+        sources += [
+            (f"{prefix}{name}", os.path.join(folder, name))
+            for name in names
+            if name.endswith(".py") or (in_catalogues and name.endswith(".yaml"))
+        ]
+    for relative, path in sorted(sources):
+        digest.update(f"\0{relative}\0".encode())
+        with open(path, "rb") as source:
+            digest.update(source.read())
     for name, version in sorted(installed_versions(OUTPUT_DISTRIBUTIONS).items()):
         digest.update(f"\0{name}=={version}".encode())
     return digest.hexdigest()

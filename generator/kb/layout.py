@@ -6,7 +6,6 @@ countries of a tree without importing the loader.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 RECORD_SUFFIX = ".record.yaml"
@@ -39,6 +38,9 @@ def no_such_meeting(briefs: Path, meeting_file: Path) -> str:
     """What to say of a meeting file that is not there: the closest meeting file's name, else those there are."""
     known = sorted(path for folder in (*country_dirs(briefs), briefs) for path in meeting_files(folder / "meetings"))
     by_name = {path.name: path for path in known}
+    # Imported here: every command reads this module, a check answered from its cache among them.
+    import difflib
+
     if close := difflib.get_close_matches(meeting_file.name, by_name, n=1):
         return f"no such meeting file; did you mean {by_name[close[0]]}?"
     if not known:
