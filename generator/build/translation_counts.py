@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
+from generator.check.quotation import quotation_marks
 from generator.check.validate import translation_naming
 from generator.core.errors import Diagnostic
 from generator.kb import model
@@ -55,7 +56,8 @@ class LanguageReport:
     """Each file with its line of counts (see `tally`)."""
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
-    """Translations that name a person who may not be named (see `validate.translation_naming`)."""
+    """Translations that name a person who may not be named (see `validate.translation_naming`), or that quote
+    with English marks where their language has its own (see `check.quotation`)."""
 
 
 def language_report(kb: KnowledgeBase) -> LanguageReport:
@@ -66,7 +68,7 @@ def language_report(kb: KnowledgeBase) -> LanguageReport:
     if not files:
         return LanguageReport()
     errors, warnings = translation_naming(kb, files)
-    report = LanguageReport(errors=errors, warnings=warnings)
+    report = LanguageReport(errors=errors, warnings=warnings + quotation_marks(files))
     in_english: dict[str, str] | None = None
     for file in files:
         whole = counts(kb, file)

@@ -81,6 +81,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "agenda item no ask or line answers: write one, give the item themes, or take it off the agenda",
         "agenda items no ask or line answers: write one for each, give them themes, or take them off the agenda",
     ),
+    kinds.QUOTES: (
+        "translation quoting with English marks where its language has its own: use the language's marks",
+        "translations quoting with English marks where their language has its own: use the language's marks",
+    ),
 }
 """What a warning of each kind is, one and several of them, and what to do (but for `stale`, made below)."""
 

@@ -32,6 +32,7 @@ INSTRUMENT = "instrument"
 LONG = "long"
 NAME_LIST = "name-list"
 AGENDA = "agenda"
+QUOTES = "quotes"
 
 ERRORS = {
     SYNTAX: "a file that cannot be read as YAML",
@@ -58,6 +59,7 @@ WARNINGS = {
     LONG: "a line to take or an ask too long to say aloud",
     NAME_LIST: "a case whose passages name the person only in a list",
     AGENDA: "an agenda item no ask or line answers",
+    QUOTES: "a translation quoting with English marks where its language has its own",
 }
 KINDS = (*ERRORS, *WARNINGS)
 """Every kind, errors first."""
