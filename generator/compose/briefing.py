@@ -221,6 +221,11 @@ class Untranslated:
         self.count(key)
         return self.words("content.untranslated")
 
+    def suffixed(self, key: str, text: str) -> str:
+        """`text`, followed by "(in English)" when its item is shown in English: a heading's plain text."""
+        note = self.note(key)
+        return f"{text} {note}" if note else text
+
     def count(self, key: str) -> None:
         """Count an item shown in English where no mark fits, such as a meeting's title."""
         if key in self.keys and key not in self.shown:
@@ -280,7 +285,11 @@ def compose(
     themes = sorted({theme for item in selection.recommendations for theme in item.themes})[:MAX_KEYWORD_THEMES]
     brief = Brief(
         title=words("frame.title", country=country),
-        subtitle=meeting.title if meeting else words("frame.subtitle", audience=audience.full_name),
+        subtitle=(
+            english.suffixed(f"meetings:{meeting.id}", meeting.title)
+            if meeting
+            else english.suffixed(f"audiences:{audience.id}", words("frame.subtitle", audience=audience.full_name))
+        ),
         country=country,
         audience_id=audience.id,
         audience_name=audience.full_name,
@@ -330,7 +339,7 @@ def _sections(
     """
     audience = selection.audience
     one_page = selection.length == "one-page"
-    lead = _lead(selection, words)
+    lead = _lead(selection, words, english)
     asks = _asks(selection, cite, dating, english)
     talking_points = tuple(
         _marked(
@@ -387,12 +396,17 @@ def _sections(
     return tuple(_leave_behind(sections, words) if one_page else sections)
 
 
-def _lead(selection: Selection, words: Words) -> Section:
-    """What the briefing is for: the meeting's objective where it states one, else its purpose."""
+def _lead(selection: Selection, words: Words, english: Untranslated) -> Section:
+    """What the briefing is for: the meeting's objective where it states one, else its purpose, marked when
+    the meeting is shown in English."""
     meeting = selection.meeting
     if meeting and meeting.objective:
-        return Section("objective", words("frame.objective"), points=(Point(parse(meeting.objective)),))
-    return Section("purpose", words("section.purpose"), points=(Point(parse(_purpose(selection, words))),))
+        objective = Point(english.mark(f"meetings:{meeting.id}", parse(meeting.objective)))
+        return Section("objective", words("frame.objective"), points=(objective,))
+    purpose = Point(parse(_purpose(selection, words)))
+    if meeting:
+        purpose = _marked(purpose, f"meetings:{meeting.id}", english)
+    return Section("purpose", words("section.purpose"), points=(purpose,))
 
 
 def _marked(point: Point, key: str, english: Untranslated) -> Point:

@@ -88,7 +88,7 @@ def compose_letter(
     sign_off = words("letter.sign-off")
     brief = Brief(
         title=words("letter.title", date=held_on),
-        subtitle=meeting.title,
+        subtitle=english.suffixed(f"meetings:{meeting.id}", meeting.title),
         country=country,
         audience_id=audience.id,
         audience_name=audience.full_name,
@@ -101,7 +101,8 @@ def compose_letter(
         author=kb.country.prepared_by,
         author_note=author_note,
         meeting_id=meeting.id,
-        meta=(MetaRow(words("letter.to"), audience.addressee), MetaRow(words("letter.from"), kb.country.prepared_by)),
+        # The strip ends with the team, as a briefing's does: no "From" row to name it twice.
+        meta=(MetaRow(words("letter.to"), audience.addressee),),
         sections=tuple(section for section in sections if section.points),
         untranslated=tuple(english.shown),
         keywords=(country, words("frame.keyword"), audience.name, words("letter.keyword")),

@@ -170,3 +170,21 @@ def test_a_language_without_a_catalogue_is_refused(cli, tmp_path):
     result = cli("generate", "--audience", "eu", "--language", "xx", "--briefs", BUNDLED_BRIEFS, "--out", tmp_path)
     assert result.exit_code == 2
     assert "--language 'xx' has no catalogue" in result.output
+
+
+def test_a_meeting_and_an_audience_shown_in_english_are_marked_where_they_head_the_briefing(tmp_path):
+    """The sample translates the EU briefings only: the UK meeting's title and objective, and the UK
+    briefing's addressee in its subtitle, stay in English, marked as every other English item is."""
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS, today=DATE).kb
+    meeting = kb.meetings["uk-fcdo-london-2027-02"]
+    requests = [api.request_for(kb, "uk", meeting, language="fr"), api.request_for(kb, "uk", date=DATE, language="fr")]
+    meeting_pdf, audience_pdf = (
+        path for request in requests for path in api.generate(kb, [request], ("pdf",), tmp_path).written
+    )
+    meeting_text, audience_text = _text(meeting_pdf), _text(audience_pdf)
+
+    # A line may break after the hyphen of "UK-Kazakhstan".
+    meeting_text = meeting_text.replace("- ", "-")
+    assert f"{meeting.title} (en anglais)" in meeting_text
+    assert f"{' '.join(meeting.objective.split())} (en anglais)" in meeting_text
+    assert f"À l’intention de : {kb.audiences['uk'].full_name} (en anglais)" in audience_text

@@ -640,7 +640,7 @@ def test_a_french_letter_prints_the_record_the_asks_and_the_meeting_in_french(tm
         assert "Soulever la libération des manifestants pacifiques à la prochaine réunion ministérielle." in body
         assert "Liberté de la presse" in body
         assert "Veuillez agréer nos salutations distinguées, Équipe de plaidoyer de test" in body
-        assert "Destinataire les responsables du FCDO · Expéditeur Équipe de plaidoyer de test" in body
+        assert "Destinataire les responsables du FCDO · " in body and "Expéditeur" not in body
         for english in ("Raise the protesters", "Press freedom", "Raise the release", "London", "advocacy team"):
             assert english not in body, english
         assert "(en anglais)" not in body and "pas encore traduit" not in body
@@ -650,7 +650,8 @@ def test_a_french_letter_prints_the_record_the_asks_and_the_meeting_in_french(tm
 
 def test_a_french_letter_marks_what_is_still_in_english(tmp_path: Path, cli, monkeypatch):
     briefs = with_record(tmp_path, later=False)
-    in_french(briefs, cli, {**FRENCH_LETTER, "records:uk-visit:raised.1.text": "", "country:testland:prepared_by": ""})
+    untranslated = ("records:uk-visit:raised.1.text", "country:testland:prepared_by", "meetings:uk-visit:title")
+    in_french(briefs, cli, {**FRENCH_LETTER, **dict.fromkeys(untranslated, "")})
     monkeypatch.chdir(tmp_path)
 
     result = cli(
@@ -663,7 +664,8 @@ def test_a_french_letter_marks_what_is_still_in_english(tmp_path: Path, cli, mon
     assert "Raise the protesters' cases with the embassy (en anglais)" in text
     assert "Press freedom (en anglais)" in text
     assert "Test advocacy team (en anglais)" in text
-    assert "2 éléments pas encore traduits, affichés en anglais et signalés comme tels" in text
+    assert "Meeting with FCDO officials (en anglais)" in text
+    assert "3 éléments pas encore traduits, affichés en anglais et signalés comme tels" in text
 
 
 def test_strict_refuses_a_french_briefing_or_letter_with_an_untranslated_record_entry_at_its_line(
