@@ -185,14 +185,21 @@ def test_a_briefing_whose_pages_follow_its_text_is_fitted_in_three_layouts(kbs, 
     assert one_fewer < set(fitted.cut) and len(set(fitted.cut) - one_fewer) == 1
 
 
-def test_a_briefing_fitted_before_is_laid_out_once_with_what_it_left_out(kbs):
-    selection = selection_of(kbs)
-    per_page = room(selection) / 4.6
-    layouts = []
+def pages_following_text(selection, pages_of_text: float, layouts: list):
+    """Page counting that lays out `pages_of_text` pages as selected, fewer as items go, noting each layout."""
+    per_page = room(selection) / pages_of_text
 
     def pages(chosen) -> int:
         layouts.append(chosen)
         return math.ceil(room(chosen) / per_page)
+
+    return pages
+
+
+def test_a_briefing_fitted_before_is_laid_out_once_with_what_it_left_out(kbs):
+    selection = selection_of(kbs)
+    layouts: list = []
+    pages = pages_following_text(selection, 4.6, layouts)
 
     searched = fit_to_pages(selection, lambda chosen: chosen, pages)
     layouts.clear()
@@ -204,13 +211,8 @@ def test_a_briefing_fitted_before_is_laid_out_once_with_what_it_left_out(kbs):
 @pytest.mark.parametrize("wrong", ["too few", "unknown item"])
 def test_a_remembered_cut_that_does_not_fit_or_no_longer_applies_is_searched_again(kbs, wrong):
     selection = selection_of(kbs)
-    per_page = room(selection) / 4.6
-
-    layouts = []
-
-    def pages(chosen) -> int:
-        layouts.append(chosen)
-        return math.ceil(room(chosen) / per_page)
+    layouts: list = []
+    pages = pages_following_text(selection, 4.6, layouts)
 
     searched = fit_to_pages(selection, lambda chosen: chosen, pages)
     one_fewer = next(chosen.cut for chosen in reversed(layouts) if chosen.cut and pages(chosen) > 4)
