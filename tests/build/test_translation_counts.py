@@ -4,6 +4,7 @@ and the audience's own fields; and over everything the knowledge base may print 
 
 import io
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from babel.messages.pofile import read_po
@@ -12,7 +13,8 @@ from generator import api
 from generator.build.translation_counts import printed_by_meetings
 from generator.kb import translations
 from generator.kb.translations import translatable, update
-from tests.conftest import replace_in
+from generator.select.selection import Length, select
+from tests.conftest import BUNDLED_BRIEFS, replace_in
 
 PRINTED_BY_THE_MEETING = {
     "facts:protest-arrests:text",
@@ -199,3 +201,19 @@ def test_the_briefing_chooses_among_the_items_as_the_language_gives_them(briefs)
         "facts:border-b:text",
         "facts:border-b:lines.uk",
     }
+
+
+def test_what_a_selection_chooses_does_not_depend_on_the_audience_s_instruments():
+    """Counting chooses without the instruments, which only name the gaps a briefing lists (see `_shown`)."""
+    kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
+    sections = ("talking_points", "background", "cases", "recommendations", "responses", "levers")
+    for meeting in kb.meetings.values():
+        audience = kb.audiences[meeting.audience]
+        without = audience.model_copy(update={"instruments": []})
+        for length in get_args(Length):
+            chosen = select(kb, audience, meeting, meeting.distribution, length)
+            chosen_without = select(kb, without, meeting, meeting.distribution, length)
+            for section in sections:
+                assert [item.id for item in getattr(chosen, section)] == [
+                    item.id for item in getattr(chosen_without, section)
+                ], (meeting.id, length, section)
