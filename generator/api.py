@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.build.incremental import BuildOptions, CheckReport, IncrementalRun, Session, Workers, check, country_runs
+from generator.build.checking import CheckReport, check
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.settings import DEFAULT_TIMEOUT
@@ -26,6 +26,7 @@ from generator.render import FORMATS, Format, render
 if TYPE_CHECKING:
     from generator.build.documents import generate
     from generator.build.drafting import compose_brief
+    from generator.build.incremental import BuildOptions, IncrementalRun, Session, Workers, country_runs
     from generator.build.letters import write_letter
     from generator.build.outcome import Outcome
     from generator.build.requests import Request, request_for, requests_for
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 _IMPORTED_ON_USE = {
     "generator.build.documents": ("generate",),
+    "generator.build.incremental": ("BuildOptions", "IncrementalRun", "Session", "Workers", "country_runs"),
     "generator.build.drafting": ("compose_brief",),
     "generator.build.letters": ("write_letter",),
     "generator.build.outcome": ("Outcome",),

@@ -13,6 +13,8 @@ __getattr__
 # click: commands it registers by decorator, and parameters it passes by name.
 list_command  # briefing list
 letter  # briefing letter
+diff  # briefing diff
+_.list_commands  # click.Group's, which the lazy group overrides
 parameter  # a callback's (context, parameter, value)
 quiet  # the group's --quiet, read back through the context
 

@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (each problem on its own line as
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -133,8 +134,39 @@ def cannot_write(failure: WriteFailure) -> NoReturn:
     sys.exit(EXIT_FAILURE)
 
 
+COMMAND_MODULES = {
+    "check": "check",
+    "cite": "cite",
+    "diff": "diff",
+    "followups": "records",
+    "generate": "generate",
+    "letter": "records",
+    "list": "inventory",
+    "migrate": "migrate",
+    "new": "new",
+    "record": "records",
+    "schema": "schema",
+    "serve": "serve",
+    "source": "source",
+    "translate": "translate",
+    "verify": "verify",
+}
+"""Each command and the module of `generator.cli` that defines it, imported only when the command is asked for:
+`briefing check` answered from the run cache loads none of the others."""
+
+
 class _Group(click.Group):
-    """Turns every error the user can cause into lines on stderr and exit 2."""
+    """Turns every error the user can cause into lines on stderr and exit 2, and imports a command's module
+    when the command is first asked for (the lazy group of Click's documentation)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            # The module registers its commands on this group as it is imported.
+            importlib.import_module(f"generator.cli.{COMMAND_MODULES[cmd_name]}")
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

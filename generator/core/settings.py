@@ -310,12 +310,14 @@ def _describe(value: Any) -> str:
     return f"the {type(value).__name__} {value}"
 
 
-_AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+# Patterns, not compiled objects: `re` compiles each on first use and keeps it, and most commands read no
+# briefing.toml, while every one imports this module.
+_AT_LINE = r"\s*\(at line (\d+), column \d+\)$"
 
 
 def _syntax_error(message: str) -> tuple[str, int]:
     """tomllib's message without its position, and the line it names."""
-    match = _AT_LINE.search(message)
+    match = re.search(_AT_LINE, message)
     if match is None:
         return message, 1
     return message[: match.start()], int(match[1])
@@ -325,9 +327,8 @@ def _syntax_error(message: str) -> tuple[str, int]:
 
 _NAME = r"[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'"
 """One part of a key: bare, or in either kind of quotes."""
-_HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\[\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(rf"^\s*(?P<key>(?:{_NAME})(?:\s*\.\s*(?:{_NAME}))*)\s*=")
-_PART = re.compile(_NAME)
+_HEADER = r"^\s*\[\[?\s*(?P<key>[^\[\]]+?)\s*\]\]?\s*(#.*)?$"
+_KEY = rf"^\s*(?P<key>(?:{_NAME})(?:\s*\.\s*(?:{_NAME}))*)\s*="
 
 
 def _key_lines(text: str) -> dict[Where, int]:
@@ -341,10 +342,10 @@ def _key_lines(text: str) -> dict[Where, int]:
             if line.count(in_string) % 2:
                 in_string = None
             continue
-        if header := _HEADER.match(line):
+        if header := re.match(_HEADER, line):
             table = _parts(header["key"])
             lines.setdefault(table, number)
-        elif key := _KEY.match(line):
+        elif key := re.match(_KEY, line):
             path = (*table, *_parts(key["key"]))
             for end in range(len(table) + 1, len(path) + 1):
                 lines.setdefault(path[:end], number)
@@ -353,7 +354,7 @@ def _key_lines(text: str) -> dict[Where, int]:
 
 
 def _parts(dotted: str) -> Where:
-    return tuple(part.strip("\"'") for part in _PART.findall(dotted))
+    return tuple(part.strip("\"'") for part in re.findall(_NAME, dotted))
 
 
 def _line_of(lines: dict[Where, int], where: Where) -> int:

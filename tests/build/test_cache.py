@@ -130,7 +130,7 @@ def test_an_edit_of_the_generator_code_is_not_answered_from_the_cache(tmp_path, 
     assert "is valid" in run_python(check, project, minimal_kb)
     assert "is valid" in run_python(check, project, minimal_kb)
 
-    edit = project / "generator" / "build" / "incremental.py"
+    edit = project / "generator" / "build" / "checking.py"
     edit.write_text(edit.read_text().replace("Counted(checked.kb.country.name,", "Counted(checked.kb.country.id,"))
 
     assert "testland is valid" in run_python(check, project, minimal_kb)

@@ -34,6 +34,31 @@ def test_every_command_has_help():
         assert result.returncode == 0 and "Usage:" in result.stdout
 
 
+def test_each_command_is_found_in_the_module_that_defines_it_and_none_is_imported_before_it_is_asked_for():
+    import importlib
+    import pkgutil
+
+    import generator.cli
+    from generator.cli.shell import COMMAND_MODULES, main
+
+    for module in pkgutil.iter_modules(generator.cli.__path__):
+        importlib.import_module(f"generator.cli.{module.name}")
+    assert sorted(main.commands) == sorted(COMMAND_MODULES)
+    for name, command in main.commands.items():
+        assert command.callback.__module__ == f"generator.cli.{COMMAND_MODULES[name]}", name
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, generator.cli; print(sorted(m for m in sys.modules if m.startswith('generator.cli.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert imported.strip() == "['generator.cli.shell']"
+
+
 def test_check_reports_counts(minimal_kb):
     result = run("check", "--briefs", minimal_kb)
 

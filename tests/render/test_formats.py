@@ -6,6 +6,7 @@ import sys
 import zipfile
 from xml.etree import ElementTree
 
+import click
 import pytest
 
 from generator.cli import main
@@ -66,7 +67,7 @@ def test_the_archive_copy_has_an_option_of_its_own_not_a_choice():
 
 @pytest.mark.parametrize("command", ["generate", "letter"])
 def test_format_choices_come_from_the_registry(command):
-    cli_command = main.commands[command]
+    cli_command = main.get_command(click.Context(main), command)
     option = next(param for param in cli_command.params if param.name == "formats")
 
     def asked(*args: str) -> tuple[str, ...]:
