@@ -32,7 +32,8 @@ def message(message_id: str, language: str) -> str:
 def messages(language: str) -> dict[str, str]:
     """Every message of one language's catalogue, read once per process."""
     with (CATALOGUE_DIR / f"{language}.yaml").open(encoding="utf-8") as file:
-        loaded = yaml.safe_load(file)
+        # libyaml where PyYAML has it: ten times faster, and every briefing reads a catalogue.
+        loaded = yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
         raise ValueError(f"{CATALOGUE_DIR / language}.yaml: expected 'id: text' lines")
     return {str(key): value for key, value in loaded.items()}
