@@ -120,7 +120,7 @@ def _until_fitted(
     held: list[tuple[int, Event]] = []
     fitted = 0
     seconds: dict[str, float] = {}
-    cuts: dict[str, tuple[str, ...]] = {}
+    cuts: dict[str, fitting_hints.KnownCut] = {}
     stale: set[str] = set()
     untranslated: list[Diagnostic] = []
     while fitted < len(briefings):
@@ -130,7 +130,7 @@ def _until_fitted(
         if isinstance(event, Fitted):
             fitted += 1
             seconds[briefings[index].work_key] = event.seconds
-            cuts[briefings[index].planned.layout_key] = event.cut
+            cuts[briefings[index].planned.layout_key] = fitting_hints.KnownCut(event.engine, event.cut)
             stale.update(event.out_of_date or ())
             if strict and event.untranslated:
                 untranslated += _untranslated(kb, briefings[index].planned, event.untranslated)
@@ -183,7 +183,7 @@ class _Briefing:
         meeting = request.meeting.id if request.meeting else ""
         return f"{request.country}/{request.audience}/{meeting}/{request.length}/{request.level.value}"
 
-    def job(self, hints: dict[str, float], cuts: dict[str, tuple[str, ...]]) -> Job:
+    def job(self, hints: dict[str, float], cuts: dict[str, fitting_hints.KnownCut]) -> Job:
         draft = self.planned.with_known_cut(cuts).portable()
         return Job(draft, self.rendering, hints.get(self.work_key, max(hints.values(), default=0.0)))
 

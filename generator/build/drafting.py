@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 
+from generator.build.fitting_hints import KnownCut
 from generator.build.requests import Request
 from generator.compose.brief import Brief
 from generator.compose.briefing import compose
@@ -30,7 +31,7 @@ class Draft:
     copy_number: int | None = None
     untranslated: frozenset[str] = frozenset()
     """`kind:id` of the items shown in English in a briefing in another language (see `kb.translations`)."""
-    known_cut: tuple[str, ...] | None = None
+    known_cut: KnownCut | None = None
     """What fitting left out of this briefing last time it was laid out as it is now, if known."""
 
     def compose(self, selection: Selection) -> Brief:
@@ -44,9 +45,12 @@ class Draft:
 
     def fitted(self) -> Brief:
         """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
+        from generator.render.engine import text_engine
         from generator.render.pdf import count_pages
 
-        return fit_to_pages(self.selection, self.compose, count_pages, self.known_cut)
+        # Remembered under another text engine, the answer may no longer be the fewest removals that fit.
+        known = self.known_cut.cut if self.known_cut and self.known_cut.engine == text_engine() else None
+        return fit_to_pages(self.selection, self.compose, count_pages, known)
 
     def portable(self) -> Draft:
         """This draft holding only the part of the knowledge base fitting reads, to send to a worker.

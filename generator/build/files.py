@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from generator.build.drafting import Draft, draft_of, fitting_key
+from generator.build.fitting_hints import KnownCut
 from generator.build.requests import Request
 from generator.compose.brief import Brief
 from generator.core.errors import RenderError
@@ -73,7 +74,7 @@ class Planned:
     layout_key: str = ""
     """Everything its layout depends on, whatever the format: what fitting's answer is remembered by."""
 
-    def with_known_cut(self, cuts: dict[str, tuple[str, ...]]) -> Draft:
+    def with_known_cut(self, cuts: dict[str, KnownCut]) -> Draft:
         """The draft, told what fitting left out of the same layout before (see `build.fitting_hints`)."""
         known = cuts.get(self.layout_key)
         return self.draft if known is None else replace(self.draft, known_cut=known)

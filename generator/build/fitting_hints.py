@@ -10,6 +10,7 @@ lays that answer out once, and searches only if it does not fit.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from generator.core.run_cache import recall, remember
@@ -32,16 +33,27 @@ def remember_fitting_seconds(measured: dict[str, float]) -> None:
         _remember_newest(FITTING_HINTS, fitting_seconds(), {key: round(value, 3) for key, value in measured.items()})
 
 
-def known_cuts() -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True)
+class KnownCut:
+    """What fitting left out of a layout, and the text engine that laid it out (see `engine.text_engine`)."""
+
+    engine: str
+    cut: tuple[str, ...]
+
+
+def known_cuts() -> dict[str, KnownCut]:
     """What fitting left out of each layout it made; empty when unknown or damaged. A wrong answer costs
     only speed: it is laid out, and fitting searches again when it does not fit."""
     cuts = recall(FITTING_CUTS, "", _are_cuts)
-    return {key: tuple(cut) for key, cut in cuts.items()} if cuts else {}
+    return {key: KnownCut(known["engine"], tuple(known["cut"])) for key, known in cuts.items()} if cuts else {}
 
 
-def remember_cuts(found: dict[str, tuple[str, ...]]) -> None:
+def remember_cuts(found: dict[str, KnownCut]) -> None:
     if found:
-        _remember_newest(FITTING_CUTS, known_cuts(), {key: list(cut) for key, cut in found.items()})
+        kept = {key: {"engine": known.engine, "cut": list(known.cut)} for key, known in known_cuts().items()}
+        _remember_newest(
+            FITTING_CUTS, kept, {key: {"engine": known.engine, "cut": list(known.cut)} for key, known in found.items()}
+        )
 
 
 def _remember_newest(entry: list[object], kept: dict[str, Any], found: dict[str, Any]) -> None:
@@ -60,6 +72,10 @@ def _are_hints(hints: Any) -> bool:
 
 def _are_cuts(cuts: Any) -> bool:
     return isinstance(cuts, dict) and all(
-        isinstance(key, str) and isinstance(cut, list) and all(isinstance(item, str) for item in cut)
-        for key, cut in cuts.items()
+        isinstance(key, str)
+        and isinstance(known, dict)
+        and isinstance(known.get("engine"), str)
+        and isinstance(known.get("cut"), list)
+        and all(isinstance(item, str) for item in known["cut"])
+        for key, known in cuts.items()
     )

@@ -36,6 +36,7 @@ from generator.kb.translations import Translations, Unfinished, why_untranslated
 from generator.policy.withholding import unnamed
 from generator.preview.pages import Page, Pictures, read_pages
 from generator.render import FORMATS, Format
+from generator.render.engine import text_engine
 from generator.render.pdf import render_pdf
 from generator.select.selection import Length, select
 from generator.text.catalogue import languages
@@ -397,7 +398,7 @@ class Preview:
                 known = fitting_hints.known_cuts() if templates_generation == 0 else {}
                 brief = self._fits[made_from] = planned.with_known_cut(known).fitted()
                 if templates_generation == 0:
-                    fitting_hints.remember_cuts({planned.layout_key: brief.cut})
+                    fitting_hints.remember_cuts({planned.layout_key: fitting_hints.KnownCut(text_engine(), brief.cut)})
                 while len(self._fits) > DOCUMENTS_KEPT:
                     self._fits.popitem(last=False)
                 self._log(f"laid out {_named(request)} in {time.perf_counter() - started:.1f} s")

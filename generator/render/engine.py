@@ -76,6 +76,22 @@ def _loader_cache() -> str:
 with _loader_cache_lookups():
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.document import Document
+    from weasyprint.text.ffi import pango
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-__all__ = ["DEFAULT_OPTIONS", "HTML", "Document", "FatalURLFetchingError", "URLFetcher", "URLFetcherResponse"]
+
+def text_engine() -> str:
+    """The version of Pango, which shapes the text and breaks its lines. It is the system's, not a Python
+    library's, so no cache key holds it: a layout remembered before an upgrade does not answer for one after."""
+    return f"pango {pango.pango_version()}"
+
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "HTML",
+    "Document",
+    "FatalURLFetchingError",
+    "URLFetcher",
+    "URLFetcherResponse",
+    "text_engine",
+]

@@ -66,6 +66,8 @@ class Fitted:
     """What fitting left out to keep within the page limit (see `Brief.cut`)."""
     untranslated: tuple[str, ...] = ()
     """The items it shows in English in a briefing in another language (see `Brief.untranslated`)."""
+    engine: str = ""
+    """The text engine it was laid out with (see `engine.text_engine`): what `cut` holds for."""
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,16 @@ def _steps(task: _Task) -> Iterator[Event]:
     except BriefingError as error:
         yield Refused(error)
         return
+    # Imported here, where fitting has just loaded WeasyPrint: the process that only hands out jobs never does.
+    from generator.render.engine import text_engine
+
     yield Fitted(
         brief.out_of_date,
         time.perf_counter() - started,
         brief if task.hand_back else None,
         brief.cut,
         brief.untranslated,
+        text_engine(),
     )
     for output_format in task.formats:
         yield Rendered(output_format, render_or_report(brief, output_format))

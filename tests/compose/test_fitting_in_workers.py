@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import generator.render.engine as engine_module
 import generator.render.pdf as render_pdf_module
 from generator import api
 from generator.build import fitting_hints
@@ -58,8 +59,11 @@ def test_an_unchanged_briefing_is_skipped_without_any_layout(minimal_kb, tmp_pat
     assert layouts == []
 
 
-def test_a_briefing_built_again_is_laid_out_once_and_a_damaged_record_of_its_fitting_is_ignored(tmp_path, monkeypatch):
-    """Forced again, the full UK briefing, which loses items to fit, takes one layout instead of a search."""
+def test_a_briefing_built_again_is_laid_out_once_unless_its_record_is_damaged_or_of_another_text_engine(
+    tmp_path, monkeypatch
+):
+    """Forced again, the full UK briefing, which loses items to fit, takes one layout instead of a search;
+    after a Pango upgrade, what fitting left out before may no longer be the fewest removals, so it searches."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     kb = api.load_knowledge_base(BUNDLED_BRIEFS).kb
     requests = [api.request_for(kb, "uk", length="full")]
@@ -79,9 +83,13 @@ def test_a_briefing_built_again_is_laid_out_once_and_a_damaged_record_of_its_fit
     cuts = run_cache._run_path(fitting_hints.FITTING_CUTS)
     cuts.write_bytes(cuts.read_bytes()[:-7] + b"garbage")
     after_damage, third = built()
+    real_engine = engine_module.text_engine
+    monkeypatch.setattr(engine_module, "text_engine", lambda: f"{real_engine()} upgraded")
+    upgraded, fourth = built()
+    again_upgraded, _ = built()
 
-    assert searched >= 2 and again == 1 and after_damage == searched
-    assert first == second == third
+    assert searched >= 2 and again == 1 and after_damage == searched and upgraded == searched and again_upgraded == 1
+    assert first == second == third == fourth
 
 
 @pytest.mark.slow
