@@ -50,10 +50,12 @@ def known_cuts() -> dict[str, KnownCut]:
 
 def remember_cuts(found: dict[str, KnownCut]) -> None:
     if found:
-        kept = {key: {"engine": known.engine, "cut": list(known.cut)} for key, known in known_cuts().items()}
-        _remember_newest(
-            FITTING_CUTS, kept, {key: {"engine": known.engine, "cut": list(known.cut)} for key, known in found.items()}
-        )
+        _remember_newest(FITTING_CUTS, _as_rows(known_cuts()), _as_rows(found))
+
+
+def _as_rows(cuts: dict[str, KnownCut]) -> dict[str, dict[str, Any]]:
+    """The cuts as the run-cache entry holds them (see `_are_cuts`)."""
+    return {key: {"engine": known.engine, "cut": list(known.cut)} for key, known in cuts.items()}
 
 
 def _remember_newest(entry: list[object], kept: dict[str, Any], found: dict[str, Any]) -> None:

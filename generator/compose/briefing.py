@@ -193,7 +193,7 @@ class _Citations:
         archive = words("content.archived-text", digest=digest[:12]) if digest else None
         return SourceEntry(
             number,
-            _reference(source, words, self.english.note(f"sources:{source.id}")),
+            _reference(source, words, self.english),
             source.url,
             stance=words(f"content.stance-{source.stance}"),
             archive=archive,
@@ -239,12 +239,12 @@ class Untranslated:
         return Section("untranslated", self.words("section.translation"), points=(Point((Span(line),)),))
 
 
-def _reference(source: model.Source, words: Words, note: str | None = None) -> str:
-    """The source as the sources list names it; `note` follows a title shown in English in another language."""
+def _reference(source: model.Source, words: Words, english: Untranslated) -> str:
+    """The source as the sources list names it, its title marked when shown in English in another language."""
     date = words.month(source.date, True) if source.date_approximate else words.date(source.date)
     who = f"{source.author}, " if source.author else ""
     title = words("content.untitled", title=source.title) if source.title_descriptive else words.quote(source.title)
-    title += f" {note}" if note else ""
+    title = english.suffixed(f"sources:{source.id}", title)
     return words("content.reference", author=who, title=title, publisher=source.publisher, date=date)
 
 

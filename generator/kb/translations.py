@@ -407,19 +407,23 @@ def printed_fields(
 def _withheld_at(item: Any, path: str, level: model.Sensitivity) -> bool:
     """Whether a copy at `level` leaves out the field at `path`: the item, or the entry of a list it is in
     (a record's confidential remark), is more sensitive than the copy."""
-    value = item
-    for part in ["", *path.split(".")[:-1]]:
-        if part:
-            if isinstance(value, list):
-                value = value[int(part)]
-            elif isinstance(value, dict):
-                value = value.get(part)
-            else:
-                value = getattr(value, part, None)
-        sensitivity = getattr(value, "sensitivity", None)
-        if isinstance(sensitivity, model.Sensitivity) and not level.allows(sensitivity):
-            return True
-    return False
+    holders = [item]
+    for key in path.split(".")[:-1]:
+        holders.append(_inside(holders[-1], key))
+    return any(
+        isinstance(sensitivity := getattr(holder, "sensitivity", None), model.Sensitivity)
+        and not level.allows(sensitivity)
+        for holder in holders
+    )
+
+
+def _inside(value: Any, key: str) -> Any:
+    """What `value` holds under `key`: a list's entry, a mapping's value or a model's field; None if nothing."""
+    if isinstance(value, list):
+        return value[int(key)]
+    if isinstance(value, dict):
+        return value.get(key)
+    return getattr(value, key, None)
 
 
 def _with(value: Any, path: list[str], text: str) -> Any:
