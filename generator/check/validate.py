@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel
 
 from generator.check.archives import verify_passages
+from generator.check.checked_cache import recall_checked, remember_checked
 from generator.check.room import room_warnings
+from generator.core import run_cache
 from generator.core.clock import build_date
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.inputs import size_limit
@@ -38,7 +40,7 @@ from generator.core.kinds import (
     WITHHELD,
 )
 from generator.kb import model
-from generator.kb.layout import ITEM_KINDS, country_dirs, is_record_file, meeting_path
+from generator.kb.layout import ITEM_KINDS, country_dirs, is_record_file, loader_listings, meeting_path
 from generator.kb.load import LEVERS, KnowledgeBase, LoadResult, Origin, lever_kind, read_file, read_items
 from generator.kb.settings import read_settings
 from generator.kb.yamlfile import YamlFileError, read_yaml
@@ -938,14 +940,22 @@ class Checked:
 
 def load_knowledge_base(briefs: Path, country: str | None = None, today: datetime.date | None = None) -> Checked:
     """Load and check a knowledge base under its settings; raise InputError listing every problem,
-    those of its briefing.toml with the rest."""
-    settings, problems = read_settings(briefs)
-    with size_limit(settings.max_file_bytes):
-        result = read_items(briefs, country, settings)
-        result.errors.extend(problems)
-        kb, errors, warnings = validate(result, today or build_date())
+    those of its briefing.toml with the rest.
+
+    What a load found is kept while nothing it read changes (see `checked_cache`).
+    """
+    today = today or build_date()
+    if (remembered := recall_checked(briefs, country, today)) is not None:
+        return Checked(*remembered)
+    with run_cache.recording(loader_listings(briefs, country)) as seen:
+        settings, problems = read_settings(briefs)
+        with size_limit(settings.max_file_bytes):
+            result = read_items(briefs, country, settings)
+            result.errors.extend(problems)
+            kb, errors, warnings = validate(result, today)
     if kb is None:
         raise InputError(errors)
+    remember_checked(briefs, country, today, seen, (kb, warnings))
     return Checked(kb, warnings)
 
 

@@ -91,13 +91,22 @@ _recording: ContextVar[Reads | None] = ContextVar("recording", default=None)
 
 @contextmanager
 def recording() -> Iterator[Reads]:
-    """Note every `read_input` made inside, in this thread."""
+    """Note every `read_input` made inside, in this thread; a recording inside another notes its reads in both."""
     reads = Reads()
     token = _recording.set(reads)
     try:
         yield reads
     finally:
         _recording.reset(token)
+        noted(reads.files)
+
+
+def noted(files: dict[Read, Outcome]) -> None:
+    """Note reads made elsewhere, or known from a cache entry, in the recording now active, if one is."""
+    reads = _recording.get()
+    if reads is not None:
+        for read, outcome in files.items():
+            reads.note(read, outcome)
 
 
 def read_input(path: Path, within: Path | None = None, limit: int | None = None) -> bytes:

@@ -1,8 +1,9 @@
 """The on-disk cache store: entries that can be wrong only by being absent.
 
-Four caches share it, each kept by the stage that uses it: run entries
+Five caches share it, each kept by the stage that uses it: run entries
 (`core.run_cache`: what the last run of one command line printed or wrote),
-parsed YAML (`kb.parse_cache`), what was found in each archived source text
+parsed YAML (`kb.parse_cache`), checked knowledge bases
+(`check.checked_cache`), what was found in each archived source text
 (`check.archives`) and what fitting learnt (`build.fitting_hints`). A document key, kept in the output manifest, names
 everything one document depends on, so a build after an edit re-renders only
 the documents the edit reached. Content hashes, never timestamps: a touched
@@ -17,6 +18,7 @@ folders are created 0700 and every file 0600:
 
     runs/<sha256 of the command line>.entry      one per command line
     parsed/<sha256 of the file's real path>.entry  one per YAML file
+    checked/<sha256 of the folder and country>.entry  one per knowledge base loaded
     verified/<sha256 of the file's real path>.entry  one per archived source text
 
 An entry is four parts, one per line but the last:
@@ -24,7 +26,8 @@ An entry is four parts, one per line but the last:
     briefing-cache 1
     <sha256 of the two parts below>
     <label: the command line or the file's real path, as JSON>
-    <payload: JSON for a run or an archive, a pickle of plain data for a parsed file>
+    <payload: JSON for a run or an archive, a pickle of plain data for a parsed file,
+     a line of JSON and a pickle of its models for a checked knowledge base>
 
 An entry is used only when its checksum matches, its payload loads into the
 expected shape and its key is today's; any other entry is deleted and built

@@ -39,6 +39,16 @@ def parse_entry(name: str) -> Path:
     return path
 
 
+def forget_checked() -> None:
+    """Delete the checked knowledge bases, which would answer a load without reading any parsed file."""
+    shutil.rmtree(cache_root() / "checked", ignore_errors=True)
+
+
+def checked_entry() -> Path:
+    (path,) = cache_root().glob("checked/*.entry")
+    return path
+
+
 def run_entry() -> Path:
     (path,) = cache_root().glob("runs/*.entry")
     return path
@@ -362,7 +372,8 @@ def test_a_stale_parse_entry_goes_even_when_the_new_content_fails(minimal_kb, cl
     assert b"Zhanaozen" not in cache_bytes()
 
 
-def test_one_flipped_bit_cannot_name_a_protected_person(minimal_kb, cli, fixed_date, tmp_path):
+@pytest.mark.parametrize("damaged", ["parsed cases.yaml", "checked knowledge base"])
+def test_one_flipped_bit_cannot_name_a_protected_person(minimal_kb, cli, fixed_date, tmp_path, damaged):
     cases = minimal_kb / "testland" / "cases.yaml"
     protect(cases)
     out = tmp_path / "out"
@@ -381,7 +392,9 @@ def test_one_flipped_bit_cannot_name_a_protected_person(minimal_kb, cli, fixed_d
         out,
     )
     assert cli(*generate).exit_code == 0
-    entry = parse_entry("cases.yaml")
+    if damaged == "parsed cases.yaml":
+        forget_checked()
+    entry = parse_entry("cases.yaml") if damaged == "parsed cases.yaml" else checked_entry()
     magic, checksum, label, payload = parts(entry)
     # In a pickle, False and True differ by one bit: 0x89 and 0x88.
     entry.write_bytes(b"\n".join([magic, checksum, label, payload.replace(b"\x89", b"\x88")]))
@@ -415,6 +428,7 @@ def test_a_forged_pickle_cannot_run_code(minimal_kb, cli, fixed_date, tmp_path):
     marker = tmp_path / "code-ran"
     forge(parse_entry("facts.yaml"), pickle.dumps(_RunsCode(marker)))
     run_entry().unlink()
+    forget_checked()
 
     result = cli("check", "--briefs", minimal_kb)
 
@@ -442,8 +456,10 @@ def test_a_wrong_shaped_parse_entry_is_rebuilt(minimal_kb, fixed_date, shape):
     cold = repr(api.load_knowledge_base(minimal_kb).kb)
     entry = parse_entry("facts.yaml")
     forge(entry, pickle.dumps(WRONG_SHAPES[shape](*pickle.loads(parts(entry)[3]))))
+    forget_checked()
 
     assert repr(api.load_knowledge_base(minimal_kb).kb) == cold
+    forget_checked()
     assert intact(entry) and repr(api.load_knowledge_base(minimal_kb).kb) == cold
 
 
@@ -453,6 +469,7 @@ def test_an_unreadable_parse_entry_is_rebuilt(minimal_kb, fixed_date, payload):
 
     cold = repr(api.load_knowledge_base(minimal_kb).kb)
     forge(parse_entry("facts.yaml"), payload)
+    forget_checked()
 
     assert repr(api.load_knowledge_base(minimal_kb).kb) == cold
 

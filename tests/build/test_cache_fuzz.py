@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,10 +66,14 @@ def test_200_random_damages_to_cache_entries_give_the_cold_answer(minimal_kb, cl
             result = cli("check", "--briefs", minimal_kb)
             assert (result.exit_code, result.output) == (0, cold_check.output), result.exception
         else:
+            if "checked" not in target.parts:
+                # The checked knowledge base would answer without reading the damaged entry.
+                shutil.rmtree(target.parent.parent / "checked", ignore_errors=True)
             assert snapshot(minimal_kb) == cold_kb
 
-    # One run, one parsed entry per YAML file and one for what was found in each archived source text.
-    assert len(cache_entries()) == 1 + len(list(minimal_kb.rglob("*.yaml"))) + len(
+    # One run, one checked knowledge base, one parsed entry per YAML file and one for what was found
+    # in each archived source text.
+    assert len(cache_entries()) == 2 + len(list(minimal_kb.rglob("*.yaml"))) + len(
         list(minimal_kb.rglob("sources/*.txt"))
     )
 
