@@ -8,7 +8,7 @@ the output may not show is dropped before anything is ranked.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
@@ -87,12 +87,12 @@ def select(
     ranker = _Ranker(kb, audience, meeting, level, guard, sources, as_of)
     levers = _levers(kb, audience, sources, guard)[: budget.levers]
     # A fact that only restates a lever the briefing shows would say the same thing twice.
-    facts = [fact for fact in ranker.rank(kb.facts.values()) if fact.id in ranker.pinned or not _restates(fact, levers)]
-    # The government's claims are background to answer, never lines to take.
-    talking_points = [fact for fact in facts if not states_claim(fact, kb.sources)][: budget.talking_points]
+    restates = _restatement(levers)
+    facts = (fact for fact in ranker.rank(kb.facts.values()) if fact.id in ranker.pinned or not restates(fact))
+    talking_points, background = _talking_points_and_background(facts, kb, budget.talking_points, budget.background)
     picks: Picks = {
         "talking_points": list(talking_points),
-        "background": list([fact for fact in facts if fact not in talking_points][: budget.background]),
+        "background": list(background),
         "cases": list(ranker.rank(kb.cases.values())[: budget.cases]),
         "recommendations": list(ranker.rank(kb.recommendations.values())[: budget.asks]),
         "responses": list(ranker.rank(kb.responses.values())[: budget.responses]),
@@ -152,14 +152,38 @@ def _picked(items: Iterable[Pick], kind: type[PickT]) -> tuple[PickT, ...]:
     return tuple(item for item in items if isinstance(item, kind))
 
 
-def _restates(fact: model.Fact, levers: list[model.Lever]) -> bool:
-    """Whether every passage the fact cites is also cited, in part or whole, by one of the levers."""
+def _restatement(levers: list[model.Lever]) -> Callable[[model.Fact], bool]:
+    """Whether a fact cites only passages that one of the levers also cites, in part or whole."""
     cited = [(c.source, " ".join(c.passage.split())) for lever in levers for c in lever.sources]
-    return bool(levers) and all(
-        any(source == c.source and (passage in text or text in passage) for source, passage in cited)
-        for c in fact.sources
-        for text in [" ".join(c.passage.split())]
-    )
+
+    def restates(fact: model.Fact) -> bool:
+        return bool(levers) and all(
+            any(source == c.source and (passage in text or text in passage) for source, passage in cited)
+            for c in fact.sources
+            for text in [" ".join(c.passage.split())]
+        )
+
+    return restates
+
+
+def _talking_points_and_background(
+    facts: Iterable[model.Fact], kb: KnowledgeBase, talking_room: int, background_room: int
+) -> tuple[list[model.Fact], list[model.Fact]]:
+    """The first facts, best first, that state no claim of the government's are the talking points: its
+    claims are background to answer, never lines to take. The first of the others are the background.
+
+    Facts are read only until both are full: a large knowledge base ranks thousands.
+    """
+    talking_points: list[model.Fact] = []
+    background: list[model.Fact] = []
+    for fact in facts:
+        if len(talking_points) < talking_room and not states_claim(fact, kb.sources):
+            talking_points.append(fact)
+        elif len(background) < background_room:
+            background.append(fact)
+        if len(talking_points) >= talking_room and len(background) >= background_room:
+            break
+    return talking_points, background
 
 
 CLAIM_SECTIONS = ("talking_points", "background", "cases", "recommendations")
