@@ -16,10 +16,11 @@ nothing run. A load that failed is never kept: its errors are found again,
 every time, until they are fixed.
 
 What a knowledge base held must not outlive it in the cache: whenever a
-load is not answered from its entry, every entry of that folder whose files
-changed, and every entry of a folder that is gone, is deleted first, so a
-person removed from the files is removed from the cache by the next load
-of that folder, whatever it finds.
+load is not answered from its entry, every entry holding what it reads
+whose files changed (its own, and one made for no country in particular),
+and every entry of a folder that is gone, is deleted first, so a person
+removed from the files is removed from the cache by the next load of that
+country, whatever it finds.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def recall_checked(briefs: Path, country: str | None, today: datetime.date) -> F
                 noted(seen.files)
                 return found
         discard(path)
-    _prune(briefs)
+    _prune(briefs, country)
     return None
 
 
@@ -111,20 +112,25 @@ def _unpickled(pickled: bytes) -> Found | None:
     return found[0], found[1]
 
 
-def _prune(briefs: Path) -> None:
-    """Delete the entries of `briefs` whose files changed, and those of folders that are gone."""
+def _prune(briefs: Path, country: str | None) -> None:
+    """Delete the entries of folders that are gone, and those of `briefs` that hold what this load reads
+    and whose files changed: one for no country in particular holds the country it found.
+
+    Entries of the folder's other countries read other files, and are judged when those are loaded:
+    looking at every one on every load would cost a tree of many countries time in their square.
+    """
     folder = str(briefs.resolve())
     for path in (cache_dir() / "checked").glob(f"*{ENTRY_SUFFIX}"):
         label = peek_label(path)
         try:
-            kind, labelled_folder, country = json.loads(label or "")
+            kind, labelled_folder, labelled_country = json.loads(label or "")
         except (ValueError, TypeError):
             discard(path)
             continue
         if kind != "checked" or not os.path.isdir(labelled_folder):
             discard(path)
-        elif labelled_folder == folder:
-            read = _read(path, briefs, country)
+        elif labelled_folder == folder and None in (country, labelled_country):
+            read = _read(path, briefs, labelled_country)
             if read is not None and not read[1].hold():
                 discard(path)
 
