@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pickle
+import random
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import generator.kb.load as load_module
 from generator import api
 from generator.core.errors import InputError
 from generator.core.store import MAGIC, cache_dir
-from tests.conftest import replace_in
+from tests.conftest import build_knowledge_base, replace_in
 
 DAY = datetime.date(2026, 12, 6)
 
@@ -224,3 +225,49 @@ def test_a_damaged_entry_is_read_again(minimal_kb: Path, validations: list[int])
 
     assert loaded(minimal_kb) == first
     assert len(validations) == 2
+
+
+def cold(briefs: Path, cache: Path, monkeypatch) -> object:
+    """What a load finds with nothing cached, kept apart from the cache under test."""
+    with monkeypatch.context() as patched:
+        patched.setenv("XDG_CACHE_HOME", str(cache))
+        shutil.rmtree(cache, ignore_errors=True)
+        try:
+            return loaded(briefs)
+        except InputError as error:
+            return [str(diagnostic) for diagnostic in error.diagnostics]
+
+
+def warm(briefs: Path) -> object:
+    try:
+        return loaded(briefs)
+    except InputError as error:
+        return [str(diagnostic) for diagnostic in error.diagnostics]
+
+
+@pytest.mark.slow
+def test_after_any_of_40_random_edits_a_load_finds_what_a_load_from_nothing_finds(
+    minimal_kb: Path, tmp_path: Path, monkeypatch
+):
+    rng = random.Random(20261206)
+    files = sorted(path for path in minimal_kb.rglob("*") if path.is_file())
+    words = ["detained 40 protesters", "held property abroad", "assembly", "uk", "high", "2021", "Jan Doe"]
+    for _ in range(40):
+        assert warm(minimal_kb) == cold(minimal_kb, tmp_path / "cold", monkeypatch)
+        target = rng.choice(files)
+        text = target.read_text(encoding="utf-8")
+        edit = rng.choice(["swap a word", "drop a line", "add a file", "restore"])
+        if edit == "swap a word" and (present := [word for word in words if word in text]):
+            word = rng.choice(present)
+            target.write_text(text.replace(word, rng.choice(words), 1), encoding="utf-8")
+        elif edit == "drop a line" and text.count("\n") > 2:
+            lines = text.splitlines(keepends=True)
+            del lines[rng.randrange(len(lines))]
+            target.write_text("".join(lines), encoding="utf-8")
+        elif edit == "add a file" and target.suffix == ".yaml" and target.parent.name in ("meetings", "levers"):
+            shutil.copy(target, target.with_name(f"copy-{rng.randrange(1000)}.yaml"))
+        else:
+            shutil.rmtree(minimal_kb)
+            build_knowledge_base(minimal_kb)
+        files = sorted(path for path in minimal_kb.rglob("*") if path.is_file())
+    assert warm(minimal_kb) == cold(minimal_kb, tmp_path / "cold", monkeypatch)
