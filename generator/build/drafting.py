@@ -45,8 +45,7 @@ class Draft:
 
     def fitted(self) -> Brief:
         """The briefing as it will be printed: laid out and trimmed until it fits its page limit."""
-        from generator.render.engine import text_engine
-        from generator.render.pdf import count_pages
+        from generator.render.pdf import count_pages, text_engine
 
         # Remembered under another text engine, the answer may no longer be the fewest removals that fit.
         known = self.known_cut.cut if self.known_cut and self.known_cut.engine == text_engine() else None

@@ -117,39 +117,59 @@ def generate(
     countries, a meeting names its own; --all without --country builds
     every country.
     """
-    from generator import api
+    from generator.render import engine_process
 
-    if not (meeting_file or audiences or all_audiences):
-        raise click.UsageError("name a meeting file, or use --audience ID or --all")
-    if meeting_file is not None:
-        api.require_meeting_file(briefs, meeting_file)
-    options = api.BuildOptions(
-        briefs=briefs,
-        country=country,
-        meeting_file=meeting_file,
-        audiences=audiences,
-        all_audiences=all_audiences,
-        formats=formats,
-        out=out,
-        distribution=api.Sensitivity(distribution) if distribution else None,
-        length=length,
-        recipient=recipient,
-        recipients_file=recipients_file,
-        package=package,
-        archive=archive,
-        jobs=jobs,
-        force=force,
-        strict=strict,
-        timeout=timeout,
-        as_of=as_of.date() if as_of else None,
-        language=language,
+    renders_here = "pdf" in formats and (
+        jobs == 1 or _one_pdf(meeting_file, audiences, all_audiences, formats, recipients_file, archive)
     )
-    failed = False
-    with api.country_runs(options) as runs:
-        for run in runs:
-            failed |= _generate_country(run)
-    if failed:
-        sys.exit(EXIT_BAD_INPUT)
+    # Rendered in this process: WeasyPrint is imported by a process of its own meanwhile.
+    with engine_process.serving(renders_here):
+        from generator import api
+
+        if not (meeting_file or audiences or all_audiences):
+            raise click.UsageError("name a meeting file, or use --audience ID or --all")
+        if meeting_file is not None:
+            api.require_meeting_file(briefs, meeting_file)
+        options = api.BuildOptions(
+            briefs=briefs,
+            country=country,
+            meeting_file=meeting_file,
+            audiences=audiences,
+            all_audiences=all_audiences,
+            formats=formats,
+            out=out,
+            distribution=api.Sensitivity(distribution) if distribution else None,
+            length=length,
+            recipient=recipient,
+            recipients_file=recipients_file,
+            package=package,
+            archive=archive,
+            jobs=jobs,
+            force=force,
+            strict=strict,
+            timeout=timeout,
+            as_of=as_of.date() if as_of else None,
+            language=language,
+        )
+        failed = False
+        with api.country_runs(options) as runs:
+            for run in runs:
+                failed |= _generate_country(run)
+        if failed:
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def _one_pdf(
+    meeting_file: Path | None,
+    audiences: tuple[str, ...],
+    all_audiences: bool,
+    formats: tuple[Format, ...],
+    recipients_file: Path | None,
+    archive: bool,
+) -> bool:
+    """Whether the command line asks for one PDF, which renders in this process (see `build.incremental.Workers`)."""
+    briefings = (meeting_file is not None) + len(audiences)
+    return briefings == 1 and not all_audiences and formats == ("pdf",) and recipients_file is None and not archive
 
 
 def _generate_country(run: IncrementalRun) -> bool:

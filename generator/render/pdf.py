@@ -10,19 +10,18 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
-import os
 from collections import OrderedDict
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from generator import TEMPLATES_DIR
 from generator.compose.brief import Brief
 from generator.core.errors import SandboxViolation
 from generator.core.settings import template_folders
 from generator.core.store import folder_stamps
-from generator.render.engine import DEFAULT_OPTIONS, HTML, Document
+from generator.render import engine_process
+from generator.render.engine_process import EngineGone, Refused
 from generator.render.html import render_html
-from generator.render.sandbox import ResourceRefused, TemplatesFetcher
 
 Folders = tuple[Path, ...]
 """Where templates are looked for, the theme first and the packaged templates last."""
@@ -45,31 +44,47 @@ def render_pdf(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     # The layout made while fitting the briefing to its pages, if this
     # process made it: taken, not shared, as writing may change it.
     key = (html, folders, folder_stamps(folders))
-    document, fetcher = _LAID_OUT.pop(key) if key in _LAID_OUT else _lay_out(html, folders)
-    return _written(document, fetcher, brief, html, folders, PDF_VARIANT)
+    layout = _LAID_OUT.pop(key) if key in _LAID_OUT else _lay_out(html, folders)
+    return _written(layout, brief, html, folders, PDF_VARIANT)
 
 
 def render_pdfa(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> bytes:
     """The team's archive copy of the briefing, as PDF/A; the same Brief always gives the same bytes."""
     html = render_html(brief, templates_dir)
     folders = template_folders(brief.theme, templates_dir)
-    document, fetcher = _lay_out(html, folders, ARCHIVE_VARIANT)
-    return _written(document, fetcher, brief, html, folders, ARCHIVE_VARIANT)
+    return _written(_lay_out(html, folders, ARCHIVE_VARIANT), brief, html, folders, ARCHIVE_VARIANT)
 
 
-def _written(
-    document: Document, fetcher: TemplatesFetcher, brief: Brief, html: str, folders: Folders, variant: str
-) -> bytes:
+def text_engine() -> str:
+    """The version of the text engine that lays briefings out (see `engine.text_engine`), wherever it runs."""
+    if (engine := engine_process.active()) is not None:
+        with contextlib.suppress(EngineGone):
+            return engine.version()
+    from generator.render.engine import text_engine as here
+
+    return here()
+
+
+class Layout(Protocol):
+    """A briefing's HTML laid out, in this process or in the engine process."""
+
+    pages: int
+
+    def write(self, options: dict[str, object], epoch: int) -> bytes: ...
+
+    def release(self) -> None: ...
+
+
+def _written(layout: Layout, brief: Brief, html: str, folders: Folders, variant: str) -> bytes:
+    epoch = calendar.timegm(brief.date.timetuple())
     try:
-        with _source_date_epoch(calendar.timegm(brief.date.timetuple())):
-            pdf: bytes = document.write_pdf(**_options(html, variant))
-    except ResourceRefused as refusal:
+        try:
+            return layout.write(_options(html, variant), epoch)
+        except EngineGone:
+            # Its layout went with it: made again here.
+            return _lay_out(html, folders, variant).write(_options(html, variant), epoch)
+    except Refused as refusal:
         raise _violation(refusal, folders) from refusal
-    # A refusal raised while drawing an SVG is caught inside WeasyPrint, which
-    # then carries on: the fetcher's own record is the one to trust.
-    if fetcher.refused:
-        raise _violation(fetcher.refused[0], folders)
-    return pdf
 
 
 def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
@@ -82,58 +97,39 @@ def count_pages(brief: Brief, templates_dir: Path = TEMPLATES_DIR) -> int:
     if key not in _LAID_OUT:
         _LAID_OUT[key] = _lay_out(html, folders)
         while len(_LAID_OUT) > KEPT_LAYOUTS:
-            _LAID_OUT.popitem(last=False)
-    return len(_LAID_OUT[key][0].pages)
+            _LAID_OUT.popitem(last=False)[1].release()
+    return _LAID_OUT[key].pages
 
 
 KEPT_LAYOUTS = 4
 """Enough for the candidates of one fitting; a layout holds megabytes."""
 
-_LAID_OUT: OrderedDict[tuple[str, Folders, tuple[object, ...]], tuple[Document, TemplatesFetcher]] = OrderedDict()
+_LAID_OUT: OrderedDict[tuple[str, Folders, tuple[object, ...]], Layout] = OrderedDict()
 
 
 def _options(html: str, variant: str = PDF_VARIANT) -> dict[str, object]:
+    """WeasyPrint's options where they differ from its defaults (see `LocalLayout`)."""
     return {
-        **DEFAULT_OPTIONS,
         "pdf_variant": variant,
         # The first half of the file ID; the same HTML gives the same ID.
         "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
     }
 
 
-def _lay_out(html: str, folders: Folders, variant: str = PDF_VARIANT) -> tuple[Document, TemplatesFetcher]:
-    fetcher = TemplatesFetcher(*folders)
-    # Relative URLs name the packaged templates' files, which the fetcher takes from the theme first.
-    base_url = folders[-1].resolve().as_uri() + "/"
+def _lay_out(html: str, folders: Folders, variant: str = PDF_VARIANT) -> Layout:
+    options = _options(html, variant)
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**_options(html, variant))
-    except ResourceRefused as refusal:
+        if (engine := engine_process.active()) is not None:
+            with contextlib.suppress(EngineGone):
+                return engine.lay_out(html, folders, options)
+        from generator.render.layouts import LocalLayout
+
+        return LocalLayout(html, folders, options)
+    except Refused as refusal:
         raise _violation(refusal, folders) from refusal
-    if fetcher.refused:
-        raise _violation(fetcher.refused[0], folders)
-    return document, fetcher
 
 
-@contextlib.contextmanager
-def _source_date_epoch(seconds: int) -> Iterator[None]:
-    """Let fontTools stamp the fonts it subsets with `seconds`, not with now.
-
-    Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which
-    writes the current time into each font's head table, and so into the PDF.
-    fontTools reads the reproducible-builds variable instead when it is set.
-    """
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def _violation(refusal: ResourceRefused, folders: Folders) -> SandboxViolation:
+def _violation(refusal: Refused, folders: Folders) -> SandboxViolation:
     return SandboxViolation(
         f"the templates in {' and '.join(map(str, folders))} asked for {refusal.url}, which was refused: "
         f"{refusal.reason}"

@@ -138,7 +138,7 @@ def _steps(task: _Task) -> Iterator[Event]:
         yield Refused(error)
         return
     # Imported here, where fitting has just loaded WeasyPrint: the process that only hands out jobs never does.
-    from generator.render.engine import text_engine
+    from generator.render.pdf import text_engine
 
     yield Fitted(
         brief.out_of_date,

@@ -40,7 +40,7 @@ def imported_by(statement: str) -> dict[str, object]:
 
 
 def test_the_renderer_imports_weasyprint_with_the_loaders_cache_alone():
-    ours = imported_by("import generator.render.pdf")
+    ours = imported_by("import generator.render.layouts")
     plain = imported_by("import weasyprint")
 
     # The loader's cache is listed once, however many names WeasyPrint asks for.

@@ -15,6 +15,7 @@ import pytest
 from weasyprint import HTML
 
 from generator.core.errors import SandboxViolation
+from generator.render import engine_process
 from generator.render.html import TEMPLATES_DIR
 from generator.render.pdf import render_pdf
 from generator.render.sandbox import ResourceRefused, TemplatesFetcher
@@ -61,9 +62,11 @@ def override_block(templates: Path, block: str, html: str) -> None:
 
 
 def assert_refused(templates: Path, url: str) -> None:
-    with pytest.raises(SandboxViolation) as caught:
-        render_pdf(sample_brief(), templates)
-    assert url in str(caught.value)
+    """Refused in this process, and in the engine process that lays out a single PDF (`engine_process`)."""
+    for in_engine_process in (False, True):
+        with engine_process.serving(in_engine_process), pytest.raises(SandboxViolation) as caught:
+            render_pdf(sample_brief(), templates)
+        assert url in str(caught.value)
 
 
 def test_http_import_is_refused_without_touching_the_network(templates, no_network):
