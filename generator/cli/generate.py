@@ -119,11 +119,8 @@ def generate(
     """
     from generator.render import engine_process
 
-    renders_here = "pdf" in formats and (
-        jobs == 1 or _one_pdf(meeting_file, audiences, all_audiences, formats, recipients_file, archive)
-    )
     # Rendered in this process: WeasyPrint is imported by a process of its own meanwhile.
-    with engine_process.serving(renders_here):
+    with engine_process.serving(_one_pdf(meeting_file, audiences, all_audiences, formats, recipients_file, archive)):
         from generator import api
 
         if not (meeting_file or audiences or all_audiences):
