@@ -103,6 +103,8 @@ def render(brief: Brief, output_format: Format) -> bytes:
 
 
 def load_renderers() -> None:
-    """Import every renderer now, e.g. in a process about to fork workers or while input is still being read."""
+    """Import every renderer now, e.g. in a process about to fork workers or while input is still being read:
+    WeasyPrint too, which the PDF renderer imports only where it lays out (see `engine_process`)."""
     for output_format in REGISTRY.values():
         output_format.renderer()
+    importlib.import_module(f"{__name__}.layouts")

@@ -6,6 +6,8 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -15,7 +17,7 @@ from generator import api
 from generator.build import fitting_hints
 from generator.core import run_cache
 from generator.render import pdf as pdf_module
-from tests.conftest import build_knowledge_base
+from tests.conftest import PROJECT, build_knowledge_base
 from tests.sample_brief import sample_brief
 
 
@@ -216,3 +218,16 @@ def test_a_worker_that_died_while_idle_fails_only_the_briefing_sent_to_it(kb, tm
         "the render process ended unexpectedly (exit status -9)"
     ] * 2, "both documents of the briefing sent to it"
     assert len(outcome.written) == 2, "the next briefing went to a new worker"
+
+
+def test_the_zygote_imports_weasyprint_and_python_docx_so_that_no_worker_does():
+    """Each worker is forked with both imported: importing them per worker would cost each one its own
+    half-second, on the path of its first briefing."""
+    script = (
+        "import sys\n"
+        "from generator.render import load_renderers\n"
+        "load_renderers()\n"
+        "print('weasyprint' in sys.modules, 'docx' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "True"]
