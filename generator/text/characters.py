@@ -67,8 +67,9 @@ def unprintable_problem(value: str) -> str | None:
 def refused_problem(value: str) -> str | None:
     """What is wrong with the first unprintable, else invisible, character of `value`, if any.
 
-    One search answers for the text that holds neither, which is nearly all of it.
+    One search answers for the text that holds neither, which is nearly all of it; printable ASCII on one
+    line, most of it, holds neither, and says so without a search.
     """
-    if _REFUSED.search(value) is None:
+    if (value.isascii() and value.isprintable()) or _REFUSED.search(value) is None:
         return None
     return unprintable_problem(value) or invisible_problem(value)
