@@ -81,7 +81,6 @@ class _Engine:
         return self._version
 
     def lay_out(self, html: str, folders: Folders, options: dict[str, Any]) -> RemoteLayout:
-        self.version()
         self._numbers += 1
         return RemoteLayout(self, self._numbers, self.ask("lay_out", self._numbers, html, folders, options))
 
