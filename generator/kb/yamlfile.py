@@ -208,9 +208,8 @@ def _document(path: Path, text: str, digest: str, fail: Callable[[int, str], Yam
     """The data of decoded text, each value with its line."""
     _check_indentation(text, fail)
     document = YamlDocument(path, None, sha256=digest)
-    scalars = _Scalars(text)
-    if (read := _from_events(text, scalars)) is not None:
-        document.data, document.lines = read
+    if (read := _from_events(text)) is not None:
+        document.data, document.lines, scalars = read
     else:
         scalars = _Scalars(text)
         _from_nodes(document, text, scalars, fail)
@@ -247,13 +246,13 @@ class _Unusual(Exception):
 
 
 _STR = "tag:yaml.org,2002:str"
-_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
-"""What a plain scalar may be besides text, by its first character: the resolver of PyYAML's safe loader."""
+_RESOLVER = yaml.resolver.Resolver()
+"""The resolver of PyYAML's safe loader, which the node graph's scalars get their tags from."""
 
 
-def _from_events(text: str, scalars: _Scalars) -> tuple[Any, dict[Location, int]] | None:
-    """The data and lines `_build` gives, read straight from libyaml's events: building PyYAML's nodes and
-    resolving each in Python is most of the time of a large file, and this reads it in less than half.
+def _from_events(text: str) -> tuple[Any, dict[Location, int], _Scalars] | None:
+    """The data and lines `_build` gives, with the invisible characters noted, read straight from libyaml's
+    events: building PyYAML's nodes is most of the time of a large file, and this reads it in less than half.
 
     None for anything unusual (see `_Unusual`): the node graph reads that, and words what is wrong.
     """
@@ -261,7 +260,8 @@ def _from_events(text: str, scalars: _Scalars) -> tuple[Any, dict[Location, int]
         return None
     loader = yaml.CSafeLoader(text)
     try:
-        return _events_read(loader, scalars)
+        scalars = _Scalars(text)
+        return (*_events_read(loader, scalars), scalars)
     except (_Unusual, yaml.YAMLError):
         return None
     finally:
@@ -350,12 +350,7 @@ def _scalar(event: Any, location: Location, constructor: yaml.constructor.SafeCo
 
 def _tag_of(event: Any) -> str:
     """The tag PyYAML's resolver gives a scalar written without one."""
-    value: str = event.value
-    if event.implicit[0] and (value[:1] in _IMPLICIT or None in _IMPLICIT):
-        for tag, pattern in (*_IMPLICIT.get(value[:1], ()), *_IMPLICIT.get(None, ())):
-            if pattern.match(value):
-                return str(tag)
-    return _STR
+    return str(_RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit))  # type: ignore[no-untyped-call]
 
 
 def _node(event: Any, tag: str = _STR) -> yaml.ScalarNode:

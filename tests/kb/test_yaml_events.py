@@ -33,9 +33,11 @@ def by_nodes(text: str) -> tuple[object, dict, list] | None:
 
 
 def by_events(text: str) -> tuple[object, dict, list] | None:
-    scalars = yamlfile._Scalars(text)
-    read = yamlfile._from_events(text, scalars)
-    return None if read is None else (*read, scalars.invisible)
+    read = yamlfile._from_events(text)
+    if read is None:
+        return None
+    data, lines, scalars = read
+    return data, lines, scalars.invisible
 
 
 def same(text: str) -> None:
