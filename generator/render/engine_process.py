@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 Folders = tuple[Path, ...]
+"""Where templates are looked for, the theme first and the packaged templates last."""
 
 
 class Refused(Exception):

@@ -20,11 +20,8 @@ from generator.core.errors import SandboxViolation
 from generator.core.settings import template_folders
 from generator.core.store import folder_stamps
 from generator.render import engine_process
-from generator.render.engine_process import EngineGone, Refused
+from generator.render.engine_process import EngineGone, Folders, Refused
 from generator.render.html import render_html
-
-Folders = tuple[Path, ...]
-"""Where templates are looked for, the theme first and the packaged templates last."""
 
 # PDF/UA-1: a structure tree, the document language and a displayed title, so
 # that screen readers can read the briefing to a minister's office as well.
@@ -76,13 +73,13 @@ class Layout(Protocol):
 
 
 def _written(layout: Layout, brief: Brief, html: str, folders: Folders, variant: str) -> bytes:
-    epoch = calendar.timegm(brief.date.timetuple())
+    options, epoch = _options(html, variant), calendar.timegm(brief.date.timetuple())
     try:
         try:
-            return layout.write(_options(html, variant), epoch)
+            return layout.write(options, epoch)
         except EngineGone:
             # Its layout went with it: made again here.
-            return _lay_out(html, folders, variant).write(_options(html, variant), epoch)
+            return _lay_out(html, folders, variant).write(options, epoch)
     except Refused as refusal:
         raise _violation(refusal, folders) from refusal
 
