@@ -310,6 +310,11 @@ class Lever(Model):
     sources: list[Citation] = Field(min_length=1)
 
 
+def folded_for_terms(text: str) -> str:
+    """`text` as an instrument's terms are looked for in it: each run of whitespace one space, whatever the case."""
+    return " ".join(text.split()).casefold()
+
+
 class Instrument(Model):
     """Something an audience can do itself: a sanctions regime, a dialogue, a lender's standards."""
 
@@ -321,8 +326,11 @@ class Instrument(Model):
     """Words that show a text uses the instrument ("Magnitsky", "human rights dialogue"), matched whatever the case."""
 
     def named_in(self, text: str) -> bool:
-        folded = " ".join(text.split()).casefold()
-        return any(" ".join(term.split()).casefold() in folded for term in self.terms)
+        return self.named_in_folded(folded_for_terms(text))
+
+    def named_in_folded(self, folded: str) -> bool:
+        """Whether text already passed through `folded_for_terms` names the instrument."""
+        return any(folded_for_terms(term) in folded for term in self.terms)
 
 
 class Audience(Model):

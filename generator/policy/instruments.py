@@ -26,5 +26,11 @@ def passages(kb: KnowledgeBase) -> Iterator[str]:
 
 def not_covered(kb: KnowledgeBase, audience: model.Audience) -> list[model.Instrument]:
     """The audience's instruments that no passage of the knowledge base names, in the audience's order."""
-    said = list(passages(kb))
-    return [instrument for instrument in audience.instruments if not any(map(instrument.named_in, said))]
+    unnamed = list(audience.instruments)
+    # Each passage is folded once, and only until every instrument is found.
+    for passage in passages(kb):
+        if not unnamed:
+            break
+        folded = model.folded_for_terms(passage)
+        unnamed = [instrument for instrument in unnamed if not instrument.named_in_folded(folded)]
+    return unnamed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Literal, TypeVar
 
 from generator.kb import model
@@ -32,6 +33,8 @@ FOCUS_BONUS = 4.0
 """An item on a theme the meeting is about; outranks a merely weighted theme."""
 RECENCY_SCORE = 1.5
 """The most recent item gains this much over the oldest."""
+_RANK_ORDER = itemgetter(0, 1, 2)
+"""Pinned first, then best score, then id; never the item itself, which does not compare."""
 
 
 @dataclass(frozen=True)
@@ -342,30 +345,37 @@ class _Ranker:
         self.sources = sources
         self.pinned = set(meeting.include) if meeting else set()
         self.focus = set(meeting.focus) if meeting else set()
+        # What `Audience.reads` and the weights look up, once rather than once per item.
+        self.lineage = frozenset(audience.lineage)
+        self.theme_weights = audience.theme_weights
         dates = [item_date(self.kb, item) for kind in ITEM_KINDS for item in getattr(kb, kind).values()]
         self.oldest = min(dates, default=datetime.date.min)
         self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
 
     def rank(self, items: Iterable[Item]) -> list[Item]:
         """Items this output may show, pinned ones first, best first, ties by id."""
-        scored = [(self._score(item), item) for item in items if self.admissible(item)]
-        scored = [(score, item) for score, item in scored if score > 0 or item.id in self.pinned]
-        scored.sort(key=lambda pair: (pair[1].id not in self.pinned, -pair[0], pair[1].id))
-        return [item for _, item in scored]
+        ranked: list[tuple[bool, float, str, Item]] = []
+        for item in items:
+            if self.admissible(item):
+                score = self._score(item)
+                if score > 0 or item.id in self.pinned:
+                    ranked.append((item.id not in self.pinned, -score, item.id, item))
+        ranked.sort(key=_RANK_ORDER)
+        return [entry[-1] for entry in ranked]
 
     def admissible(self, item: Item) -> bool:
-        if item.only_for and not self.audience.reads(item.only_for):
+        if item.only_for and self.lineage.isdisjoint(item.only_for):
             return False
         if self.as_of and item_date(self.kb, item) > self.as_of:
             return False
         return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 
     def _score(self, item: Item) -> float:
-        weights = sorted((self.audience.theme_weights.get(theme, 0) for theme in item.themes), reverse=True)
+        weights = sorted([self.theme_weights.get(theme, 0) for theme in item.themes], reverse=True)
         relevance = weights[0] + 0.25 * sum(weights[1:]) if weights else 0.0
-        if self.audience.reads(item.audiences):
+        if not self.lineage.isdisjoint(item.audiences):
             relevance += AUDIENCE_BONUS
-        if self.focus.intersection(item.themes):
+        if not self.focus.isdisjoint(item.themes):
             relevance += FOCUS_BONUS
         if relevance == 0:
             return 0.0
