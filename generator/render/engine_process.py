@@ -21,11 +21,12 @@ import atexit
 import contextlib
 import os
 import signal
-import traceback
 from collections.abc import Iterator
-from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Folders = tuple[Path, ...]
 """Where templates are looked for, the theme first and the packaged templates last."""
@@ -131,6 +132,9 @@ def start() -> None:
     global _engine
     if _engine is not None or not hasattr(os, "fork"):
         return
+    # Imported only here: a command that starts no engine, a rebuild with nothing to do among them, skips it.
+    from multiprocessing.connection import Pipe
+
     ours, theirs = Pipe()
     pid = os.fork()
     if pid == 0:
@@ -173,6 +177,8 @@ atexit.register(stop)
 
 
 def _serve(connection: Connection) -> None:
+    import traceback
+
     from generator.render.engine import text_engine
     from generator.render.layouts import LocalLayout
 
