@@ -26,18 +26,16 @@ country, whatever it finds.
 from __future__ import annotations
 
 import datetime
-import gc
 import hashlib
 import io
 import json
 import os
 import pickle
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
 from generator.core import run_cache
+from generator.core.collector import collector_paused
 from generator.core.errors import Diagnostic
 from generator.core.inputs import noted
 from generator.core.store import ENTRY_SUFFIX, cache_dir, discard, inputs_key, peek_label, read_entry, write_entry
@@ -97,7 +95,7 @@ def _read(path: Path, briefs: Path, country: str | None) -> tuple[str, run_cache
 
 def _unpickled(pickled: bytes) -> Found | None:
     try:
-        with _collector_paused():
+        with collector_paused():
             found = _KnowledgeBaseUnpickler(pickled).load()
     except Exception:  # whatever a malformed pickle raises, the entry is only rebuilt
         return None
@@ -133,19 +131,6 @@ def _prune(briefs: Path, country: str | None) -> None:
             read = _read(path, briefs, labelled_country)
             if read is not None and not read[1].hold():
                 discard(path)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Unpickling builds hundreds of thousands of objects and no cycle among them; the cycle collector,
-    triggered every few hundred, would walk them all again and again (more than halving the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _label(briefs: Path, country: str | None) -> str:

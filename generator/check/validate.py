@@ -22,6 +22,7 @@ from generator.check.checked_cache import recall_checked, remember_checked
 from generator.check.room import room_warnings
 from generator.core import run_cache
 from generator.core.clock import build_date
+from generator.core.collector import collector_paused
 from generator.core.errors import Diagnostic, InputError, UsageError
 from generator.core.inputs import size_limit
 from generator.core.kinds import (
@@ -945,17 +946,18 @@ def load_knowledge_base(briefs: Path, country: str | None = None, today: datetim
     What a load found is kept while nothing it read changes (see `checked_cache`).
     """
     today = today or build_date()
-    if (remembered := recall_checked(briefs, country, today)) is not None:
-        return Checked(*remembered)
-    with run_cache.recording(loader_listings(briefs, country)) as seen:
-        settings, problems = read_settings(briefs)
-        with size_limit(settings.max_file_bytes):
-            result = read_items(briefs, country, settings)
-            result.errors.extend(problems)
-            kb, errors, warnings = validate(result, today)
-    if kb is None:
-        raise InputError(errors)
-    remember_checked(briefs, country, today, seen, (kb, warnings))
+    with collector_paused():
+        if (remembered := recall_checked(briefs, country, today)) is not None:
+            return Checked(*remembered)
+        with run_cache.recording(loader_listings(briefs, country)) as seen:
+            settings, problems = read_settings(briefs)
+            with size_limit(settings.max_file_bytes):
+                result = read_items(briefs, country, settings)
+                result.errors.extend(problems)
+                kb, errors, warnings = validate(result, today)
+        if kb is None:
+            raise InputError(errors)
+        remember_checked(briefs, country, today, seen, (kb, warnings))
     return Checked(kb, warnings)
 
 
