@@ -271,7 +271,8 @@ def _from_events(text: str) -> tuple[Any, dict[Location, int], _Scalars] | None:
 def _events_read(loader: Any, scalars: _Scalars) -> tuple[Any, dict[Location, int]]:
     lines: dict[Location, int] = {}
     constructor = yaml.constructor.SafeConstructor()
-    # Each container being filled: [the container, its location, the key read for the next value or None].
+    # Each container being filled: [the container, its location, the key read for the next value or None,
+    # that key's line].
     filling: list[list[Any]] = []
     root: Any = None
     documents = 0
@@ -341,11 +342,7 @@ def _scalar(event: Any, location: Location, constructor: yaml.constructor.SafeCo
         return text
     if tag not in _PLAIN_TAGS:
         raise _Unusual
-    try:
-        constructed = constructor.construct_object(_node(event, tag))
-    except (yaml.constructor.ConstructorError, ValueError):
-        return text
-    return text if isinstance(constructed, str) else constructed
+    return _meaning(_node(event, tag), text, constructor)
 
 
 def _tag_of(event: Any) -> str:
@@ -574,7 +571,11 @@ def _build(
             for index, item in enumerate(node.value)
         ]
     assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
-    text = scalars.text(node, location)
+    return _meaning(node, scalars.text(node, location), constructor)
+
+
+def _meaning(node: yaml.ScalarNode, text: str, constructor: yaml.constructor.SafeConstructor) -> Any:
+    """What a scalar stands for: its date, number, truth value or null, else `text`, its words as checked."""
     try:
         value = constructor.construct_object(node)
     except (yaml.constructor.ConstructorError, ValueError):
