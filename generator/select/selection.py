@@ -345,9 +345,6 @@ class _Ranker:
         self.sources = sources
         self.pinned = set(meeting.include) if meeting else set()
         self.focus = set(meeting.focus) if meeting else set()
-        # What `Audience.reads` and the weights look up, once rather than once per item.
-        self.lineage = frozenset(audience.lineage)
-        self.theme_weights = audience.theme_weights
         dates = [item_date(self.kb, item) for kind in ITEM_KINDS for item in getattr(kb, kind).values()]
         self.oldest = min(dates, default=datetime.date.min)
         self.span = max((max(dates, default=self.oldest) - self.oldest).days, 1)
@@ -364,16 +361,16 @@ class _Ranker:
         return [entry[-1] for entry in ranked]
 
     def admissible(self, item: Item) -> bool:
-        if item.only_for and self.lineage.isdisjoint(item.only_for):
+        if item.only_for and not self.audience.reads(item.only_for):
             return False
         if self.as_of and item_date(self.kb, item) > self.as_of:
             return False
         return reason_left_out(self.kb, item, self.level, self.guard, self.sources, self.meeting) is None
 
     def _score(self, item: Item) -> float:
-        weights = sorted([self.theme_weights.get(theme, 0) for theme in item.themes], reverse=True)
+        weights = sorted([self.audience.theme_weights.get(theme, 0) for theme in item.themes], reverse=True)
         relevance = weights[0] + 0.25 * sum(weights[1:]) if weights else 0.0
-        if not self.lineage.isdisjoint(item.audiences):
+        if self.audience.reads(item.audiences):
             relevance += AUDIENCE_BONUS
         if not self.focus.isdisjoint(item.themes):
             relevance += FOCUS_BONUS
